@@ -1,0 +1,132 @@
+/**
+ * The tree that differentiation produces and emit.ts prints: a small JavaScript AST (nested
+ * expressions, no ANF) with builders that fold the trivial cases a person would not write
+ * (`x * 1`, `0 + x`, `-(-x)`), so derivative rules can be written plainly.
+ */
+export type CExpr =
+  | { readonly k: 'num'; readonly value: number }
+  | { readonly k: 'bool'; readonly value: boolean }
+  | { readonly k: 'id'; readonly name: string }
+  | { readonly k: 'bin'; readonly op: string; readonly a: CExpr; readonly b: CExpr }
+  | { readonly k: 'un'; readonly op: '-' | '!'; readonly a: CExpr }
+  | { readonly k: 'cond'; readonly c: CExpr; readonly a: CExpr; readonly b: CExpr }
+  | { readonly k: 'call'; readonly callee: CExpr; readonly args: readonly CExpr[] }
+  | { readonly k: 'new'; readonly callee: CExpr; readonly args: readonly CExpr[] }
+  | { readonly k: 'member'; readonly obj: CExpr; readonly prop: string }
+  | { readonly k: 'index'; readonly obj: CExpr; readonly index: CExpr }
+  | { readonly k: 'array'; readonly items: readonly CExpr[] }
+  | { readonly k: 'postfix'; readonly op: '++' | '--'; readonly name: string };
+
+export type CStmt =
+  | { readonly k: 'let'; readonly decls: readonly { name: string; init?: CExpr }[]; readonly isConst?: boolean }
+  | { readonly k: 'assign'; readonly target: CExpr; readonly op: '=' | '+=' | '-='; readonly value: CExpr }
+  | { readonly k: 'expr'; readonly e: CExpr }
+  | { readonly k: 'if'; readonly cond: CExpr; readonly then: readonly CStmt[]; readonly else: readonly CStmt[] }
+  | {
+      readonly k: 'for';
+      readonly init?: CStmt;
+      readonly cond?: CExpr;
+      readonly update?: CExpr;
+      readonly body: readonly CStmt[];
+    }
+  | { readonly k: 'while'; readonly cond: CExpr; readonly body: readonly CStmt[] }
+  | { readonly k: 'return'; readonly e: CExpr }
+  | { readonly k: 'break' }
+  | { readonly k: 'comment'; readonly text: string };
+
+export const n = (value: number): CExpr => ({ k: 'num', value });
+export const id = (name: string): CExpr => ({ k: 'id', name });
+export const member = (obj: CExpr, prop: string): CExpr => ({ k: 'member', obj, prop });
+export const index = (obj: CExpr, i: CExpr): CExpr => ({ k: 'index', obj, index: i });
+export const call = (callee: CExpr, ...args: CExpr[]): CExpr => ({ k: 'call', callee, args });
+export const math = (fn: string, ...args: CExpr[]): CExpr => call(member(id('Math'), fn), ...args);
+export const cond = (c: CExpr, a: CExpr, b: CExpr): CExpr => ({ k: 'cond', c, a, b });
+export const bin = (op: string, a: CExpr, b: CExpr): CExpr => ({ k: 'bin', op, a, b });
+
+const isNum = (e: CExpr, v: number): boolean => e.k === 'num' && e.value === v;
+
+export function neg(a: CExpr): CExpr {
+  if (a.k === 'num') return n(-a.value);
+  if (a.k === 'un' && a.op === '-') return a.a;
+  return { k: 'un', op: '-', a };
+}
+
+export function add(a: CExpr, b: CExpr): CExpr {
+  if (isNum(a, 0)) return b;
+  if (isNum(b, 0)) return a;
+  if (b.k === 'un' && b.op === '-') return bin('-', a, b.a);
+  if (b.k === 'num' && b.value < 0) return bin('-', a, n(-b.value));
+  return bin('+', a, b);
+}
+
+export function sub(a: CExpr, b: CExpr): CExpr {
+  if (isNum(b, 0)) return a;
+  if (isNum(a, 0)) return neg(b);
+  return bin('-', a, b);
+}
+
+export function mul(a: CExpr, b: CExpr): CExpr {
+  if (isNum(a, 1)) return b;
+  if (isNum(b, 1)) return a;
+  if (isNum(a, -1)) return neg(b);
+  if (isNum(b, -1)) return neg(a);
+  if (a.k === 'un' && a.op === '-') return neg(mul(a.a, b));
+  if (b.k === 'un' && b.op === '-') return neg(mul(a, b.a));
+  return bin('*', a, b);
+}
+
+export function div(a: CExpr, b: CExpr): CExpr {
+  if (isNum(b, 1)) return a;
+  if (a.k === 'un' && a.op === '-') return neg(div(a.a, b));
+  return bin('/', a, b);
+}
+
+export const assign = (target: CExpr, value: CExpr): CStmt => ({ k: 'assign', target, op: '=', value });
+
+/** `target += value`, written as `target -= v` when value is `-v`. */
+export function accumulate(target: CExpr, value: CExpr): CStmt {
+  if (value.k === 'un' && value.op === '-') return { k: 'assign', target, op: '-=', value: value.a };
+  return { k: 'assign', target, op: '+=', value };
+}
+
+export const postfix = (name: string, op: '++' | '--'): CExpr => ({ k: 'postfix', op, name });
+export const exprStmt = (e: CExpr): CStmt => ({ k: 'expr', e });
+export const comment = (text: string): CStmt => ({ k: 'comment', text });
+
+/** Names of the identifiers an expression reads. */
+export function identifiers(e: CExpr, out: Set<string> = new Set()): Set<string> {
+  switch (e.k) {
+    case 'id':
+    case 'postfix':
+      out.add(e.name);
+      break;
+    case 'bin':
+      identifiers(e.a, out);
+      identifiers(e.b, out);
+      break;
+    case 'un':
+      identifiers(e.a, out);
+      break;
+    case 'cond':
+      identifiers(e.c, out);
+      identifiers(e.a, out);
+      identifiers(e.b, out);
+      break;
+    case 'call':
+    case 'new':
+      identifiers(e.callee, out);
+      e.args.forEach((x) => identifiers(x, out));
+      break;
+    case 'member':
+      identifiers(e.obj, out);
+      break;
+    case 'index':
+      identifiers(e.obj, out);
+      identifiers(e.index, out);
+      break;
+    case 'array':
+      e.items.forEach((x) => identifiers(x, out));
+      break;
+  }
+  return out;
+}

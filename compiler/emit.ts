@@ -1,0 +1,122 @@
+/**
+ * Emit: code tree (code.ts) → `ts.factory` nodes. The factory's parenthesizer inserts the
+ * parentheses precedence needs; `// forward sweep` style comments become synthetic comments on the
+ * statement that follows them.
+ */
+import type * as TS from 'typescript';
+import type { CExpr, CStmt } from './code.js';
+import { ts } from './tsapi.js';
+
+function operator(op: string): TS.BinaryOperator {
+  const K = ts.SyntaxKind;
+  const table: Record<string, TS.BinaryOperator> = {
+    '+': K.PlusToken, '-': K.MinusToken, '*': K.AsteriskToken, '/': K.SlashToken, '%': K.PercentToken,
+    '**': K.AsteriskAsteriskToken, '<': K.LessThanToken, '<=': K.LessThanEqualsToken, '>': K.GreaterThanToken,
+    '>=': K.GreaterThanEqualsToken, '===': K.EqualsEqualsEqualsToken, '!==': K.ExclamationEqualsEqualsToken,
+    '&&': K.AmpersandAmpersandToken, '||': K.BarBarToken, '=': K.EqualsToken, '+=': K.PlusEqualsToken,
+    '-=': K.MinusEqualsToken,
+  };
+  const kind = table[op];
+  if (kind === undefined) throw new Error(`tsgrad internal: no operator ${op}`);
+  return kind;
+}
+
+export function emitExpr(e: CExpr): TS.Expression {
+  const f = ts.factory;
+  switch (e.k) {
+    case 'num':
+      if (Number.isNaN(e.value)) return f.createIdentifier('NaN');
+      if (!Number.isFinite(e.value)) return e.value > 0 ? f.createIdentifier('Infinity') : f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createIdentifier('Infinity'));
+      if (e.value < 0 || Object.is(e.value, -0)) return f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-e.value));
+      return f.createNumericLiteral(e.value);
+    case 'bool':
+      return e.value ? f.createTrue() : f.createFalse();
+    case 'id':
+      return f.createIdentifier(e.name);
+    case 'bin':
+      return f.createBinaryExpression(emitExpr(e.a), operator(e.op), emitExpr(e.b));
+    case 'un':
+      return f.createPrefixUnaryExpression(e.op === '-' ? ts.SyntaxKind.MinusToken : ts.SyntaxKind.ExclamationToken, emitExpr(e.a));
+    case 'cond':
+      return f.createConditionalExpression(emitExpr(e.c), f.createToken(ts.SyntaxKind.QuestionToken), emitExpr(e.a), f.createToken(ts.SyntaxKind.ColonToken), emitExpr(e.b));
+    case 'call':
+      return f.createCallExpression(emitExpr(e.callee), undefined, e.args.map(emitExpr));
+    case 'new':
+      return f.createNewExpression(emitExpr(e.callee), undefined, e.args.map(emitExpr));
+    case 'member':
+      return f.createPropertyAccessExpression(emitExpr(e.obj), e.prop);
+    case 'index':
+      return f.createElementAccessExpression(emitExpr(e.obj), emitExpr(e.index));
+    case 'array':
+      return f.createArrayLiteralExpression(e.items.map(emitExpr));
+    case 'postfix':
+      return f.createPostfixUnaryExpression(f.createIdentifier(e.name), e.op === '++' ? ts.SyntaxKind.PlusPlusToken : ts.SyntaxKind.MinusMinusToken);
+  }
+}
+
+function declarationList(s: CStmt & { k: 'let' }): TS.VariableDeclarationList {
+  const f = ts.factory;
+  return f.createVariableDeclarationList(
+    s.decls.map((d) => f.createVariableDeclaration(d.name, undefined, undefined, d.init && emitExpr(d.init))),
+    s.isConst ? ts.NodeFlags.Const : ts.NodeFlags.Let,
+  );
+}
+
+function block(stmts: readonly CStmt[]): TS.Block {
+  return ts.factory.createBlock(emitStatements(stmts), true);
+}
+
+function emitStatement(s: CStmt): TS.Statement | undefined {
+  const f = ts.factory;
+  switch (s.k) {
+    case 'let':
+      return f.createVariableStatement(undefined, declarationList(s));
+    case 'assign':
+      return f.createExpressionStatement(f.createBinaryExpression(emitExpr(s.target), operator(s.op), emitExpr(s.value)));
+    case 'expr':
+      return f.createExpressionStatement(emitExpr(s.e));
+    case 'if':
+      return f.createIfStatement(emitExpr(s.cond), block(s.then), s.else.length > 0 ? block(s.else) : undefined);
+    case 'for': {
+      const init = s.init && (s.init.k === 'let' ? declarationList(s.init) : (emitStatement(s.init) as TS.ExpressionStatement).expression);
+      return f.createForStatement(init, s.cond && emitExpr(s.cond), s.update && emitExpr(s.update), block(s.body));
+    }
+    case 'while':
+      return f.createWhileStatement(emitExpr(s.cond), block(s.body));
+    case 'return':
+      return f.createReturnStatement(emitExpr(s.e));
+    case 'break':
+      return f.createBreakStatement();
+    case 'comment':
+      return undefined;
+  }
+}
+
+export function emitStatements(stmts: readonly CStmt[]): TS.Statement[] {
+  const out: TS.Statement[] = [];
+  let pending: string[] = [];
+  for (const s of stmts) {
+    if (s.k === 'comment') {
+      pending.push(s.text);
+      continue;
+    }
+    const node = emitStatement(s)!;
+    for (const text of pending) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${text}`, true);
+    pending = [];
+    out.push(node);
+  }
+  return out;
+}
+
+export function emitFunction(name: string, params: readonly string[], body: readonly CStmt[]): TS.FunctionDeclaration {
+  const f = ts.factory;
+  return f.createFunctionDeclaration(
+    undefined,
+    undefined,
+    name,
+    undefined,
+    params.map((p) => f.createParameterDeclaration(undefined, undefined, p)),
+    undefined,
+    f.createBlock(emitStatements(body), true),
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * tsgrad's intermediate representation: one function, every statement one operation over atoms
+ * (A-normal form), structured control flow only. `break`, `continue` and `return` have already
+ * been turned into flag variables and guards by lowering, and calls to user functions inlined, so
+ * the passes that follow see four statement kinds and no jumps.
+ *
+ *   source:  for (let i = 0; i < n; i++) s += a[i] * x;
+ *   IR:      s = 0; i = 0
+ *            loop#0 [pre: t0 = i < n] while t0 { t1 = a[i]; t2 = t1 * x; s = s + t2 } update { i = i + 1 }
+ */
+import type * as TS from 'typescript';
+
+/** Element representation of an array variable. `int` arrays (Int32Array, …) are never active. */
+export type ArrayType = 'f64' | 'f32' | 'numarr' | 'int';
+export type VarKind = 'num' | 'bool' | 'array';
+
+export interface Var {
+  readonly id: number;
+  /** Name in generated code; unique within the function (naming.ts). */
+  readonly name: string;
+  readonly kind: VarKind;
+  readonly arrayType?: ArrayType;
+  /** Declared outside the function (an enclosing `const`): referenced by name, never assigned. */
+  readonly outer?: boolean;
+  /** The user's declaration, for diagnostics. */
+  readonly node?: TS.Node;
+}
+
+export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean };
+
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||';
+export type UnOp = '-' | '!';
+
+export type Expr =
+  | { readonly k: 'atom'; readonly a: Atom }
+  | { readonly k: 'bin'; readonly op: BinOp; readonly a: Atom; readonly b: Atom }
+  | { readonly k: 'un'; readonly op: UnOp; readonly a: Atom }
+  /** `c ? a : b` over atoms (both arms already evaluated, so no control flow). */
+  | { readonly k: 'select'; readonly c: Atom; readonly a: Atom; readonly b: Atom }
+  /** `Math.fn(args)`; derivative rules in rules.ts. */
+  | { readonly k: 'math'; readonly fn: string; readonly args: readonly Atom[] }
+  | { readonly k: 'load'; readonly arr: Var; readonly index: Atom }
+  | { readonly k: 'length'; readonly arr: Var }
+  /** A fresh array of `length` elements, all `fill`. */
+  | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom };
+
+export type Stmt =
+  /** `init`: the variable's declaration, so its old value is never needed. */
+  | { readonly k: 'assign'; readonly target: Var; readonly expr: Expr; readonly init?: boolean }
+  | { readonly k: 'store'; readonly arr: Var; readonly index: Atom; readonly value: Atom }
+  | { readonly k: 'if'; readonly cond: Atom; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
+  | Loop;
+
+/**
+ * Runs `pre`, stops unless `cond`, runs `body` then `update`, repeats. `canonical` marks a counted
+ * loop `for (let i = start; …; i += step)` whose body never assigns `i`: the reverse sweep then
+ * recomputes `i` from the iteration number instead of saving it.
+ */
+export interface Loop {
+  readonly k: 'loop';
+  readonly id: number;
+  readonly pre: readonly Stmt[];
+  readonly cond: Atom;
+  readonly body: readonly Stmt[];
+  readonly update: readonly Stmt[];
+  readonly canonical?: { readonly counter: Var; readonly start: Atom; readonly step: number };
+}
+
+/** A parameter of the differentiated function, and whether the caller asked for its derivative. */
+export interface Param {
+  readonly v: Var;
+  readonly selected: boolean;
+}
+
+export interface IRFunction {
+  readonly name: string;
+  readonly params: readonly Param[];
+  readonly body: readonly Stmt[];
+  /** Holds the return value when `body` finishes. */
+  readonly result: Var;
+  /** Every variable the body assigns, params excluded, in creation order. */
+  readonly locals: readonly Var[];
+}
+
+export const num = (value: number): Atom => ({ k: 'const', value });
+export const bool = (value: boolean): Atom => ({ k: 'const', value });
+export const ref = (v: Var): Atom => ({ k: 'var', v });
+
+export function atomVar(a: Atom): Var | undefined {
+  return a.k === 'var' ? a.v : undefined;
+}
+
+/** The atoms an expression reads (array variables of loads included as `ref`). */
+export function exprOperands(e: Expr): Atom[] {
+  switch (e.k) {
+    case 'atom':
+      return [e.a];
+    case 'bin':
+      return [e.a, e.b];
+    case 'un':
+      return [e.a];
+    case 'select':
+      return [e.c, e.a, e.b];
+    case 'math':
+      return [...e.args];
+    case 'load':
+      return [ref(e.arr), e.index];
+    case 'length':
+      return [ref(e.arr)];
+    case 'newArray':
+      return [e.length, e.fill];
+  }
+}
+
+/** Visit every statement, outermost first, with the loops that enclose it (innermost last). */
+export function walk(body: readonly Stmt[], visit: (s: Stmt, loops: readonly Loop[]) => void, loops: Loop[] = []): void {
+  for (const s of body) {
+    visit(s, loops);
+    if (s.k === 'if') {
+      walk(s.then, visit, loops);
+      walk(s.else, visit, loops);
+    } else if (s.k === 'loop') {
+      loops.push(s);
+      walk(s.pre, visit, loops);
+      walk(s.body, visit, loops);
+      walk(s.update, visit, loops);
+      loops.pop();
+    }
+  }
+}

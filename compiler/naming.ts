@@ -1,0 +1,38 @@
+/**
+ * Every name tsgrad puts into generated code comes from here (Clad's `_d_x`, `_t0` convention,
+ * adapted): adjoints `x_b`, ANF temporaries `_t0`, trip counters `_n0`, control flags `_brk0`,
+ * generated functions `f_grad` / `f_valueAndGrad`, their tapes `f_grad_tape`.
+ */
+export class NameScope {
+  private readonly used: Set<string>;
+
+  constructor(reserved: Iterable<string> = []) {
+    this.used = new Set(reserved);
+  }
+
+  /** `base` if free, else `base_2`, `base_3`, … ; the name is then taken. */
+  unique(base: string): string {
+    let name = base;
+    for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+}
+
+export const adjointName = (primal: string): string => `${primal}_b`;
+export const tempName = (i: number): string => `_t${i}`;
+export const counterName = (loopId: number): string => `_n${loopId}`;
+export const reverseIndexName = (loopId: number): string => `_k${loopId}`;
+export const flagName = (kind: 'brk' | 'cnt' | 'ret' | 'first', id: number): string => `_${kind}${id}`;
+export const resultName = (fn: string): string => `${fn}_result`;
+export const tapeName = (generated: string): string => `${generated}_tape`;
+export const runtimeNamespace = '__tsgrad';
+
+export function generatedName(fn: string, mode: 'grad' | 'valueAndGrad', argnums: readonly number[], multi: boolean): string {
+  const suffix = multi || argnums[0] !== 0 ? `_${argnums.join('_')}` : '';
+  return `${fn}_${mode}${suffix}`;
+}

@@ -1,0 +1,186 @@
+/**
+ * To-be-recorded analysis: which primal values the reverse sweep reads, and how each is made
+ * available there. A value read by the reverse sweep is
+ *   - kept:        assigned once, outside loops; it still holds its value when the reverse runs;
+ *   - recomputed:  a counted loop's counter (`i = start + k*step`), or a temporary whose inputs are
+ *                  themselves kept or recomputed (`_t = X[i*d + j]` with X never written): its
+ *                  definition is re-emitted at the top of the reversed block (rematerialization);
+ *   - saved:       otherwise; every assignment pushes the old value, the reverse pops it back.
+ * Branch decisions and trip counts go on the integer tape only where they would be lost.
+ * With `optimize: false` nothing is recomputed: every overwritten value is saved.
+ */
+import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
+import { id, identifiers } from '../code.js';
+import { rules } from '../rules.js';
+import type { ActivityInfo } from './analyzeActivity.js';
+
+export interface SaveInfo {
+  /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
+  readonly saved: ReadonlySet<Var>;
+  /** Variables recomputed at the top of the reversed block that defines them. */
+  readonly recomputed: ReadonlySet<Var>;
+  /** Counted loops whose counter the reverse sweep recomputes. */
+  readonly canonical: ReadonlySet<Loop>;
+  /** `if`s and loops with work in the reverse sweep. */
+  readonly reversed: ReadonlySet<Stmt>;
+  /** `if`s whose branch goes on the integer tape. */
+  readonly tapedBranches: ReadonlySet<Stmt>;
+  /** Loops whose trip count goes on the integer tape (they run inside another loop). */
+  readonly tapedCounts: ReadonlySet<Loop>;
+  /** Assigned more than once per call. */
+  readonly overwritten: ReadonlySet<Var>;
+}
+
+/** The primal values a rule's partials mention: operand indices and/or the result. */
+export function ruleReads(ruleName: string, arity: number): { operands: Set<number>[]; result: boolean[] } {
+  const args = Array.from({ length: arity }, (_, i) => id(`$${i}`));
+  const partials = rules[ruleName].partials(args, id('$y'));
+  const operands = partials.map((p) => {
+    const names = p ? identifiers(p) : new Set<string>();
+    return new Set([...names].filter((n) => /^\$\d+$/.test(n)).map((n) => Number(n.slice(1))));
+  });
+  const result = partials.map((p) => (p ? identifiers(p).has('$y') : false));
+  return { operands, result };
+}
+
+/** Rule name for an expression, if it is differentiated by a rule. */
+export function ruleOf(e: Expr): string | undefined {
+  if (e.k === 'bin') return e.op;
+  if (e.k === 'un' && e.op === '-') return 'neg';
+  if (e.k === 'math') return rules[e.fn] ? e.fn : undefined;
+  if (e.k === 'select') return 'select';
+  return undefined;
+}
+
+interface Site {
+  readonly stmt: Stmt & { k: 'assign' };
+  readonly loops: readonly Loop[];
+}
+
+export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: boolean): SaveInfo {
+  const { active } = activity;
+  const sites = new Map<Var, Site[]>();
+  const stored = new Set<Var>();
+  const loopsOf = new Map<Stmt, readonly Loop[]>();
+  walk(fn.body, (s, loops) => {
+    loopsOf.set(s, [...loops]);
+    if (s.k === 'assign') {
+      if (!sites.has(s.target)) sites.set(s.target, []);
+      sites.get(s.target)!.push({ stmt: s, loops: [...loops] });
+    } else if (s.k === 'store') {
+      stored.add(s.arr);
+    }
+  });
+  const isParam = (v: Var): boolean => fn.params.some((p) => p.v === v);
+  const overwritten = new Set<Var>();
+  for (const [v, list] of sites) {
+    if (list.length + (isParam(v) ? 1 : 0) > 1 || list.some((s) => s.loops.length > 0)) overwritten.add(v);
+  }
+
+  const canonical = new Set<Loop>();
+  if (optimize) {
+    walk(fn.body, (s) => {
+      if (s.k === 'loop' && s.canonical && !active.has(s.canonical.counter)) canonical.add(s);
+    });
+  }
+  const counterLoop = new Map<Var, Loop>([...canonical].map((l) => [l.canonical!.counter, l]));
+
+  // Rematerializable: one assignment site, pure expression, inputs kept/recomputable there.
+  const rematMemo = new Map<Var, boolean>();
+  const remat = (v: Var): boolean => {
+    if (!optimize) return false;
+    const memo = rematMemo.get(v);
+    if (memo !== undefined) return memo;
+    rematMemo.set(v, false); // cycle guard
+    const list = sites.get(v);
+    let ok = !!list && list.length === 1 && !isParam(v) && v.kind !== 'array';
+    if (ok) {
+      const { stmt, loops } = list![0];
+      const e = stmt.expr;
+      ok = e.k !== 'newArray' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr)));
+      ok &&= exprOperands(e).every((a) => available(a, loops));
+    }
+    rematMemo.set(v, ok);
+    return ok;
+  };
+  const available = (a: Atom, loops: readonly Loop[]): boolean => {
+    const u = atomVar(a);
+    if (!u || u.outer || !overwritten.has(u)) return true;
+    const loop = counterLoop.get(u);
+    if (loop) return loops.includes(loop);
+    return remat(u);
+  };
+
+  // Values the reverse sweep reads, from the active statements.
+  const needed = new Set<Var>();
+  const need = (a: Atom | undefined): void => {
+    const v = a && atomVar(a);
+    if (v && !v.outer) needed.add(v);
+  };
+  walk(fn.body, (s) => {
+    if (s.k === 'store' && active.has(s.arr)) need(s.index);
+    if (s.k !== 'assign' || !active.has(s.target)) return;
+    const e = s.expr;
+    if (e.k === 'load') need(e.index);
+    const rule = ruleOf(e);
+    if (!rule) return;
+    const args = e.k === 'bin' ? [e.a, e.b] : e.k === 'un' ? [e.a] : e.k === 'select' ? [e.c, e.a, e.b] : e.k === 'math' ? e.args : [];
+    const reads = ruleReads(rule, args.length);
+    args.forEach((arg, i) => {
+      if (arg.k !== 'var' || !active.has(arg.v)) return;
+      reads.operands[i].forEach((j) => need(args[j]));
+      if (reads.result[i]) needed.add(s.target);
+    });
+  });
+
+  // Fixpoint: which statements reverse, what they additionally need, what must be saved.
+  let saved = new Set<Var>();
+  let reversed = new Set<Stmt>();
+  for (let changed = true; changed; ) {
+    const size = needed.size;
+    saved = new Set([...needed].filter((v) => overwritten.has(v) && !counterLoop.has(v) && !remat(v)));
+    for (const v of active) if (v.kind === 'array' && overwritten.has(v)) saved.add(v);
+    reversed = new Set<Stmt>();
+    // every statement is visited (no short-circuit): `reversed` must list all of them
+    const hasReverse = (body: readonly Stmt[]): boolean => body.map((s) => stmtReverses(s)).some(Boolean);
+    const stmtReverses = (s: Stmt): boolean => {
+      let r: boolean;
+      if (s.k === 'assign') r = active.has(s.target) || saved.has(s.target);
+      else if (s.k === 'store') r = active.has(s.arr);
+      else if (s.k === 'if') r = [hasReverse(s.then), hasReverse(s.else)].some(Boolean);
+      else r = [hasReverse(s.pre), hasReverse(s.body), hasReverse(s.update)].some(Boolean);
+      if (r && (s.k === 'if' || s.k === 'loop')) reversed.add(s);
+      return r;
+    };
+    hasReverse(fn.body);
+    for (const s of reversed) {
+      if (s.k === 'if') need(s.cond);
+      if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
+    }
+    changed = needed.size !== size;
+  }
+
+  // Recomputed values, with the recomputable inputs they read.
+  const recomputed = new Set<Var>();
+  const addRemat = (v: Var): void => {
+    if (recomputed.has(v)) return;
+    recomputed.add(v);
+    for (const a of exprOperands(sites.get(v)![0].stmt.expr)) {
+      const u = atomVar(a);
+      if (u && overwritten.has(u) && !counterLoop.has(u) && !u.outer) addRemat(u);
+    }
+  };
+  for (const v of needed) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
+
+  const tapedBranches = new Set<Stmt>();
+  const tapedCounts = new Set<Loop>();
+  for (const s of reversed) {
+    if (s.k === 'if') {
+      const c = atomVar(s.cond);
+      if (c && overwritten.has(c) && !recomputed.has(c) && !counterLoop.has(c)) tapedBranches.add(s);
+    } else if (s.k === 'loop' && loopsOf.get(s)!.length > 0) {
+      tapedCounts.add(s);
+    }
+  }
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten };
+}

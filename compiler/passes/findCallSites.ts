@@ -1,0 +1,114 @@
+/**
+ * Finds marker calls (`grad(f)`, `valueAndGrad(f, [0, 2])`) in a source file. A call is a marker
+ * when the type checker resolves its callee to tsgrad's own declaration, so `import { grad as g }`
+ * and `import * as tg` work and a user's unrelated `grad` is left alone.
+ */
+import * as path from 'node:path';
+import type * as TS from 'typescript';
+import { Code, Unsupported } from '../diagnostics.js';
+import { ts } from '../tsapi.js';
+import type { FunctionLike } from './lowerToIR.js';
+
+export type Mode = 'grad' | 'valueAndGrad';
+
+export interface CallSite {
+  readonly call: TS.CallExpression;
+  readonly mode: Mode;
+}
+
+export interface ResolvedCall extends CallSite {
+  readonly decl: FunctionLike;
+  readonly name: string;
+  readonly argnums: readonly number[];
+  /** argnums was an array: the result is a tuple. */
+  readonly tuple: boolean;
+  /** The statement declaring `f` in this file, or undefined (f is inline or imported). */
+  readonly declaringStatement?: TS.Statement;
+}
+
+const markers: ReadonlySet<string> = new Set(['grad', 'valueAndGrad']);
+/** The package root: dist/compiler/passes → three levels up. */
+const packageRoot = path.resolve(__dirname, '..', '..', '..');
+
+function isTsgradDeclaration(decl: TS.Declaration): boolean {
+  const file = path.resolve(decl.getSourceFile().fileName);
+  if (file.startsWith(packageRoot + path.sep) && /[\\/]runtime[\\/]index\.(d\.)?ts$/.test(file)) return true;
+  return /[\\/]node_modules[\\/]tsgrad[\\/]dist[\\/]runtime[\\/]index\.d\.ts$/.test(file);
+}
+
+export function findCallSites(file: TS.SourceFile, checker: TS.TypeChecker): CallSite[] {
+  const found: CallSite[] = [];
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const decl = checker.getResolvedSignature(node)?.declaration;
+      const name = decl && ts.isFunctionDeclaration(decl) ? decl.name?.text : undefined;
+      if (name && markers.has(name) && isTsgradDeclaration(decl!)) found.push({ call: node, mode: name as Mode });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+const badCall = (node: TS.Node, what: string, hint: string): never => {
+  throw new Unsupported(node, what, hint, Code.BadCall);
+};
+
+/** The function a marker differentiates, and with respect to which arguments. */
+export function resolveCall(site: CallSite, checker: TS.TypeChecker): ResolvedCall {
+  const { call, mode } = site;
+  const [fArg, argnumsArg] = call.arguments;
+  if (!fArg) badCall(call, `${mode}() needs a function`, `write ${mode}(f)`);
+  const { argnums, tuple } = readArgnums(argnumsArg);
+  let target: TS.Expression = fArg;
+  while (ts.isParenthesizedExpression(target)) target = target.expression;
+  if (ts.isArrowFunction(target) || ts.isFunctionExpression(target)) {
+    return { ...site, decl: target, name: target.name?.text ?? 'anonymous', argnums, tuple };
+  }
+  const symbol = checker.getSymbolAtLocation(target);
+  const real = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const decl = real?.valueDeclaration;
+  const name = real?.getName() ?? target.getText();
+  let fn: FunctionLike | undefined;
+  let statement: TS.Statement | undefined;
+  if (decl && ts.isFunctionDeclaration(decl)) {
+    fn = decl;
+    statement = decl;
+  } else if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+    let init = decl.initializer;
+    while (ts.isParenthesizedExpression(init)) init = init.expression;
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
+      if (!(decl.parent.flags & ts.NodeFlags.Const)) {
+        badCall(fArg, `'${name}' is a mutable variable`, `declare it with const or as a function declaration, so the compiled derivative matches the function that runs`);
+      }
+      fn = init;
+      statement = decl.parent.parent as TS.Statement;
+    }
+  }
+  if (!fn) {
+    return badCall(fArg, `${mode}() needs a function declared in the program, and '${fArg.getText()}' is not one`,
+      'pass a function declaration, a const arrow function, or an inline function expression');
+  }
+  if (!fn.body) badCall(fArg, `'${name}' has no body in the program`, 'tsgrad differentiates functions whose source is compiled with it');
+  const sameFile = fn.getSourceFile() === call.getSourceFile();
+  return { ...site, decl: fn, name, argnums, tuple, declaringStatement: sameFile ? statement : undefined };
+}
+
+function readArgnums(arg: TS.Expression | undefined): { argnums: number[]; tuple: boolean } {
+  if (!arg) return { argnums: [0], tuple: false };
+  const literal = (e: TS.Expression): number => {
+    if (!ts.isNumericLiteral(e) || !Number.isInteger(Number(e.text))) {
+      return badCall(e, 'argnums must be integer literals', 'write grad(f, 1) or grad(f, [0, 2])');
+    }
+    return Number(e.text);
+  };
+  let e = arg;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  if (ts.isArrayLiteralExpression(e)) {
+    const argnums = e.elements.map(literal);
+    if (argnums.length === 0) badCall(e, 'argnums is empty', 'name at least one parameter index');
+    if (new Set(argnums).size !== argnums.length) badCall(e, 'argnums repeats an index', 'name each parameter once');
+    return { argnums, tuple: true };
+  }
+  return { argnums: [literal(e)], tuple: false };
+}

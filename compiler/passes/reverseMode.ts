@@ -1,0 +1,405 @@
+/**
+ * Reverse mode: IR → the body of `f_grad` as a code tree (code.ts). A forward sweep runs the
+ * primal and records what SaveInfo says will be lost; the reverse sweep walks the statements
+ * backwards, restoring and accumulating adjoints.
+ *
+ *   primal:  p = p * x                    (inside a loop, p saved)
+ *   forward: tape.push(p); p = p * x
+ *   reverse: _g = p_b; p_b = 0; p = tape.pop(); p_b += _g * x; x_b += _g * p
+ *
+ * Loops count their iterations (`_n0`); the reverse loop runs that many times, recomputing a
+ * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
+ */
+import {
+  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, index, member, mul, n, neg, postfix,
+} from '../code.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
+import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
+import { rules } from '../rules.js';
+import type { ActivityInfo } from './analyzeActivity.js';
+import { ruleOf, type SaveInfo } from './analyzeSaves.js';
+
+export interface GradientSpec {
+  readonly mode: 'grad' | 'valueAndGrad';
+  /** Return a tuple of gradients (argnums given as an array). */
+  readonly tuple: boolean;
+}
+
+export interface GeneratedBody {
+  readonly params: readonly string[];
+  readonly body: readonly CStmt[];
+  /** Whether the body uses the tape (then the emitter creates one beside the function). */
+  readonly usesTape: boolean;
+}
+
+export function reverseMode(
+  fn: IRFunction,
+  activity: ActivityInfo,
+  saves: SaveInfo,
+  spec: GradientSpec,
+  names: NameScope,
+  tapeExpr: CExpr,
+): GeneratedBody {
+  return new ReverseMode(fn, activity, saves, names, tapeExpr).generate(spec);
+}
+
+class ReverseMode {
+  private readonly adjoints = new Map<Var, string>();
+  private readonly counts = new Map<Loop, string>();
+  private readonly tapeName: string;
+  private usesTape = false;
+  private scratchG?: string;
+  private scratchY?: string;
+  private readonly extraLocals: string[] = [];
+  /** Loops enclosing the statement being generated. */
+  private depth = 0;
+
+  constructor(
+    private readonly fn: IRFunction,
+    private readonly activity: ActivityInfo,
+    private readonly saves: SaveInfo,
+    private readonly names: NameScope,
+    private readonly tapeExpr: CExpr,
+  ) {
+    this.tapeName = names.unique('tape');
+    const withAdjoint = new Set(activity.active);
+    fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
+    for (const v of [...fn.params.map((p) => p.v), ...fn.locals]) {
+      if (withAdjoint.has(v)) this.adjoints.set(v, names.unique(adjointName(v.name)));
+    }
+  }
+
+  generate(spec: GradientSpec): GeneratedBody {
+    const forward = this.block(this.fn.body, (s, out) => this.forward(s, out));
+    const valueName = spec.mode === 'valueAndGrad' ? this.names.unique('value') : undefined;
+    const reverse: CStmt[] = [];
+    if (this.activity.active.has(this.fn.result)) reverse.push(assign(this.adj(this.fn.result), n(1)));
+    reverse.push(...this.reverseBlock(this.fn.body));
+
+    const body: CStmt[] = [];
+    if (this.usesTape) {
+      body.push({ k: 'let', decls: [{ name: this.tapeName, init: this.tapeExpr }], isConst: true });
+      body.push(exprStmt(call(member(id(this.tapeName), 'reset'))));
+    }
+    body.push(...this.declarations());
+    body.push(comment('forward sweep'), ...forward);
+    if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
+    body.push(comment('reverse sweep'), ...reverse);
+
+    const grads = this.fn.params.filter((p) => p.selected).map((p) => this.gradientOut(p.v));
+    const result: CExpr = spec.tuple ? { k: 'array', items: grads } : grads[0];
+    body.push({ k: 'return', e: valueName ? { k: 'array', items: [id(valueName), result] } : result });
+    return { params: this.fn.params.map((p) => p.v.name), body, usesTape: this.usesTape };
+  }
+
+  // ── declarations and results ────────────────────────────────────────────────────────────────
+
+  private declarations(): CStmt[] {
+    const init = (v: Var): CExpr | undefined => (v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined);
+    const primal = this.fn.locals.filter((v) => !v.outer).map((v) => ({ name: v.name, init: init(v) }));
+    primal.push(...this.extraLocals.map((name) => ({ name, init: n(0) })));
+    const out: CStmt[] = [];
+    if (primal.length > 0) out.push({ k: 'let', decls: primal });
+    const scalars: { name: string; init?: CExpr }[] = [];
+    for (const [v, name] of this.adjoints) {
+      const isParam = this.fn.params.some((p) => p.v === v);
+      if (v.kind === 'num') scalars.push({ name, init: n(0) });
+      else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });
+      else scalars.push({ name });
+    }
+    for (const s of [this.scratchG, this.scratchY]) if (s) scalars.push({ name: s, init: n(0) });
+    if (scalars.length > 0) out.push({ k: 'let', decls: scalars });
+    return out;
+  }
+
+  /** A selected parameter's gradient, in the parameter's own type. */
+  private gradientOut(v: Var): CExpr {
+    const g = this.adj(v);
+    if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), g);
+    if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), g);
+    return g;
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  private adj(v: Var): CExpr {
+    const name = this.adjoints.get(v);
+    if (!name) throw new Error(`tsgrad internal: no adjoint for ${v.name}`);
+    return id(name);
+  }
+
+  private isActive(a: Atom): a is { k: 'var'; v: Var } {
+    return a.k === 'var' && this.activity.active.has(a.v);
+  }
+
+  private tape(method: string, ...args: CExpr[]): CExpr {
+    this.usesTape = true;
+    return call(member(id(this.tapeName), method), ...args);
+  }
+
+  private count(loop: Loop): string {
+    let name = this.counts.get(loop);
+    if (!name) {
+      name = this.names.unique(counterName(loop.id));
+      this.counts.set(loop, name);
+      this.extraLocals.push(name);
+    }
+    return name;
+  }
+
+  private block(stmts: readonly Stmt[], each: (s: Stmt, out: CStmt[]) => void): CStmt[] {
+    const out: CStmt[] = [];
+    for (const s of stmts) each(s, out);
+    return out;
+  }
+
+  // ── forward sweep ───────────────────────────────────────────────────────────────────────────
+
+  private forward(s: Stmt, out: CStmt[]): void {
+    switch (s.k) {
+      case 'assign': {
+        const v = s.target;
+        if (this.isSaved(s)) {
+          out.push(exprStmt(v.kind === 'array' ? this.tape('pushRef', this.adj(v)) : this.tape('push', id(v.name))));
+        }
+        out.push(assign(id(v.name), primal(s.expr)));
+        if (v.kind === 'array' && this.activity.active.has(v)) out.push(assign(this.adj(v), zeros(member(id(v.name), 'length'))));
+        return;
+      }
+      case 'store':
+        out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
+        return;
+      case 'if':
+        if (this.saves.tapedBranches.has(s)) out.push(exprStmt(this.tape('pushInt', cond(atom(s.cond), n(1), n(0)))));
+        out.push({
+          k: 'if',
+          cond: atom(s.cond),
+          then: this.block(s.then, (x, o) => this.forward(x, o)),
+          else: this.block(s.else, (x, o) => this.forward(x, o)),
+        });
+        return;
+      case 'loop':
+        return this.forwardLoop(s, out);
+    }
+  }
+
+  private forwardLoop(loop: Loop, out: CStmt[]): void {
+    const counted = this.saves.reversed.has(loop) ? this.count(loop) : undefined;
+    if (counted) out.push(assign(id(counted), n(0)));
+    const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
+    this.depth++;
+    const [test] = loop.pre;
+    const simpleTest = loop.pre.length === 1 && test.k === 'assign' && loop.cond.k === 'var' && test.target === loop.cond.v && !this.saves.saved.has(test.target);
+    const pre = simpleTest ? [] : fwd(loop.pre);
+    const inner = [...fwd(loop.body), ...fwd(loop.update)];
+    this.depth--;
+    if (counted) inner.push(accumulate(id(counted), n(1)));
+    if (simpleTest) {
+      out.push({ k: 'while', cond: primal(test.expr), body: inner });
+    } else if (pre.length === 0) {
+      out.push({ k: 'while', cond: atom(loop.cond), body: inner });
+    } else {
+      const exit: CStmt = { k: 'if', cond: { k: 'un', op: '!', a: atom(loop.cond) }, then: [{ k: 'break' }], else: [] };
+      out.push({ k: 'for', body: [...pre, exit, ...inner] });
+    }
+    if (counted && this.saves.tapedCounts.has(loop)) out.push(exprStmt(this.tape('pushInt', id(counted))));
+  }
+
+  // ── reverse sweep ───────────────────────────────────────────────────────────────────────────
+
+  private reverseBlock(stmts: readonly Stmt[]): CStmt[] {
+    const out: CStmt[] = [];
+    for (const s of stmts) {
+      if (s.k === 'assign' && this.saves.recomputed.has(s.target)) out.push(assign(id(s.target.name), primal(s.expr)));
+    }
+    for (let i = stmts.length - 1; i >= 0; i--) this.reverse(stmts[i], out);
+    return out;
+  }
+
+  private reverse(s: Stmt, out: CStmt[]): void {
+    switch (s.k) {
+      case 'assign':
+        return this.reverseAssign(s, out);
+      case 'store':
+        if (!this.activity.active.has(s.arr)) return;
+        if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), index(this.adj(s.arr), atom(s.index))));
+        out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
+        return;
+      case 'if':
+        if (!this.saves.reversed.has(s)) return;
+        out.push({
+          k: 'if',
+          cond: this.saves.tapedBranches.has(s) ? this.tape('popInt') : atom(s.cond),
+          then: this.reverseBlock(s.then),
+          else: this.reverseBlock(s.else),
+        });
+        return;
+      case 'loop':
+        return this.reverseLoop(s, out);
+    }
+  }
+
+  private reverseLoop(loop: Loop, out: CStmt[]): void {
+    if (!this.saves.reversed.has(loop)) return;
+    const count = this.count(loop);
+    if (this.saves.tapedCounts.has(loop)) out.push(assign(id(count), this.tape('popInt')));
+    this.depth++;
+    const body = [...this.reverseBlock(loop.pre), ...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)];
+    this.depth--;
+    const c = this.saves.canonical.has(loop) ? loop.canonical : undefined;
+    if (!c) {
+      out.push({ k: 'for', cond: { k: 'bin', op: '>', a: id(count), b: n(0) }, update: postfix(count, '--'), body });
+    } else if (c.step === 1 || c.step === -1) {
+      // i runs back over start + (n-1)·step, …, start
+      const i = id(c.counter.name);
+      const start = atom(c.start);
+      const last = c.step === 1 ? add(start, add(id(count), n(-1))) : add(start, neg(add(id(count), n(-1))));
+      out.push({
+        k: 'for',
+        init: assign(i, last),
+        cond: { k: 'bin', op: c.step === 1 ? '>=' : '<=', a: i, b: start },
+        update: postfix(c.counter.name, c.step === 1 ? '--' : '++'),
+        body,
+      });
+    } else {
+      const k = this.names.unique(reverseIndexName(loop.id));
+      out.push({
+        k: 'for',
+        init: { k: 'let', decls: [{ name: k, init: add(id(count), n(-1)) }] },
+        cond: { k: 'bin', op: '>=', a: id(k), b: n(0) },
+        update: postfix(k, '--'),
+        body: [assign(id(c.counter.name), add(atom(c.start), mul(id(k), n(c.step)))), ...body],
+      });
+    }
+    out.push(...this.reverseBlock(loop.pre));
+  }
+
+  /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
+  private isSaved(s: Stmt & { k: 'assign' }): boolean {
+    return this.saves.saved.has(s.target) && !(s.init && this.depth === 0);
+  }
+
+  private reverseAssign(s: Stmt & { k: 'assign' }, out: CStmt[]): void {
+    const v = s.target;
+    const e = s.expr;
+    const saved = this.isSaved(s);
+    const restore = (): void => {
+      out.push(v.kind === 'array' ? assign(this.adj(v), this.tape('popRef')) : assign(id(v.name), this.tape('pop')));
+    };
+    if (!this.activity.active.has(v)) {
+      if (saved) restore();
+      return;
+    }
+    if (e.k === 'newArray') {
+      if (this.isActive(e.fill)) {
+        const k = this.names.unique('_i');
+        out.push({
+          k: 'for',
+          init: { k: 'let', decls: [{ name: k, init: n(0) }] },
+          cond: { k: 'bin', op: '<', a: id(k), b: member(this.adj(v), 'length') },
+          update: postfix(k, '++'),
+          body: [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))],
+        });
+      }
+      if (saved) restore();
+      return;
+    }
+    const rule = ruleOf(e);
+    const args = operandsOf(e);
+    const selfReference = args.some((a) => a.k === 'var' && a.v === v);
+    let y: CExpr = id(v.name);
+    const partials = rule ? rules[rule].partials(args.map(atom), id('$y')) : [];
+    const readsY = partials.some((p, i) => p && this.isActive(args[i]) && mentions(p, '$y'));
+    if (saved && readsY) {
+      this.scratchY ??= this.names.unique('_y');
+      out.push(assign(id(this.scratchY), id(v.name)));
+      y = id(this.scratchY);
+    }
+    let g = this.adj(v);
+    // `s = s + t`: s's adjoint passes through unchanged; only t's is updated
+    const passThrough = selfReference && rule !== undefined && args.filter((a) => a.k === 'var' && a.v === v).length === 1 &&
+      partials.some((p, i) => args[i].k === 'var' && (args[i] as { v: Var }).v === v && p !== null && p.k === 'num' && p.value === 1);
+    if (selfReference && !passThrough) {
+      this.scratchG ??= this.names.unique('_g');
+      out.push(assign(id(this.scratchG), g), assign(g, n(0)));
+      g = id(this.scratchG);
+    }
+    if (saved) restore();
+    if (e.k === 'atom') {
+      if (this.isActive(e.a)) out.push(accumulate(this.adj(e.a.v), g));
+    } else if (e.k === 'load') {
+      out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
+    } else if (rule) {
+      const withY = rules[rule].partials(args.map(atom), y);
+      args.forEach((a, i) => {
+        const p = withY[i];
+        if (p && this.isActive(a) && !(passThrough && a.v === v)) out.push(accumulate(this.adj(a.v), mul(g, p)));
+      });
+    }
+    if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
+  }
+}
+
+function operandsOf(e: Expr): Atom[] {
+  switch (e.k) {
+    case 'bin':
+      return [e.a, e.b];
+    case 'un':
+      return [e.a];
+    case 'select':
+      return [e.c, e.a, e.b];
+    case 'math':
+      return [...e.args];
+    case 'atom':
+      return [e.a];
+    default:
+      return [];
+  }
+}
+
+function mentions(e: CExpr, name: string): boolean {
+  const found = { hit: false };
+  const visit = (x: CExpr): void => {
+    if (x.k === 'id' && x.name === name) found.hit = true;
+    for (const child of Object.values(x)) {
+      if (child && typeof child === 'object') {
+        if (Array.isArray(child)) child.forEach((c) => c && typeof c === 'object' && 'k' in c && visit(c as CExpr));
+        else if ('k' in child) visit(child as CExpr);
+      }
+    }
+  };
+  visit(e);
+  return found.hit;
+}
+
+export function atom(a: Atom): CExpr {
+  if (a.k === 'var') return id(a.v.name);
+  return typeof a.value === 'boolean' ? { k: 'bool', value: a.value } : n(a.value);
+}
+
+const zeros = (length: CExpr): CExpr => ({ k: 'new', callee: id('Float64Array'), args: [length] });
+
+/** The primal expression, as code. */
+export function primal(e: Expr): CExpr {
+  switch (e.k) {
+    case 'atom':
+      return atom(e.a);
+    case 'bin':
+      return { k: 'bin', op: e.op, a: atom(e.a), b: atom(e.b) };
+    case 'un':
+      return { k: 'un', op: e.op, a: atom(e.a) };
+    case 'select':
+      return cond(atom(e.c), atom(e.a), atom(e.b));
+    case 'math':
+      return call(member(id('Math'), e.fn), ...e.args.map(atom));
+    case 'load':
+      return index(id(e.arr.name), atom(e.index));
+    case 'length':
+      return member(id(e.arr.name), 'length');
+    case 'newArray': {
+      const made: CExpr = { k: 'new', callee: id(e.ctor), args: [atom(e.length)] };
+      const zeroFill = e.fill.k === 'const' && e.fill.value === 0 && e.ctor !== 'Array';
+      return zeroFill ? made : call(member(made, 'fill'), atom(e.fill));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The compiler, in order. Each step is one file in passes/; analyses return facts, transforms
+ * return new trees, nothing mutates its input.
+ *
+ *   findCallSites    marker calls (grad, valueAndGrad) found through the type checker; one request
+ *                    per (function, mode, argnums), however many call sites share it  (transform.ts)
+ *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
+ *                    flags, calls inlined
+ *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints
+ *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
+ *   reverseMode      forward sweep + reverse sweep as a code tree
+ *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
+ */
+import type * as TS from 'typescript';
+import { id, member, type CStmt } from './code.js';
+import type { IRFunction } from './ir.js';
+import { NameScope, runtimeNamespace, tapeName } from './naming.js';
+import { analyzeActivity } from './passes/analyzeActivity.js';
+import { analyzeSaves } from './passes/analyzeSaves.js';
+import { type FunctionLike, lowerToIR } from './passes/lowerToIR.js';
+import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
+
+export interface GradientRequest extends GradientSpec {
+  readonly decl: FunctionLike;
+  /** The function's name, used to name generated code. */
+  readonly name: string;
+  readonly argnums: readonly number[];
+  /** Name of the generated function. */
+  readonly generated: string;
+}
+
+export interface CompileContext {
+  readonly checker: TS.TypeChecker;
+  /** Names visible where the generated function goes, which generated locals must not shadow. */
+  readonly reserved: Iterable<string>;
+  readonly emitSite: TS.Node;
+  /** Recompute cheap values instead of saving them, and index counted loops by formula. */
+  readonly optimize: boolean;
+}
+
+export interface CompiledGradient {
+  readonly ir: IRFunction;
+  readonly params: readonly string[];
+  readonly body: readonly CStmt[];
+  /** Name of the module-level tape the body uses, if any. */
+  readonly tape?: string;
+}
+
+export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
+  const names = new NameScope(ctx.reserved);
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums });
+  const activity = analyzeActivity(ir);
+  const saves = analyzeSaves(ir, activity, ctx.optimize);
+  const tape = tapeName(request.generated);
+  const out = reverseMode(ir, activity, saves, request, names, id(tape));
+  return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined };
+}
+
+/** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */
+export const newTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [] } as const;

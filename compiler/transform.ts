@@ -1,0 +1,188 @@
+/**
+ * tsgrad's TypeScript transformer: the entry point ts-patch loads from tsconfig's
+ * `"plugins": [{ "transform": "tsgrad/transform" }]`.
+ *
+ * For each source file: find marker calls, compile one derivative per (function, mode, argnums),
+ * place each generated function beside the function it differentiates (or after the imports when
+ * that function lives in another file), replace the marker call with a reference to it, and add
+ * `import * as __tsgrad from "tsgrad"` for the tapes. A call that cannot be compiled gets an error
+ * diagnostic and stays as it was, so the output throws instead of computing a wrong derivative.
+ */
+import type * as TS from 'typescript';
+import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
+import { emitExpr, emitFunction } from './emit.js';
+import { generatedName, NameScope, runtimeNamespace } from './naming.js';
+import { compileGradient, newTape } from './pipeline.js';
+import { type CallSite, findCallSites, type ResolvedCall, resolveCall } from './passes/findCallSites.js';
+import { ts, useTypeScript } from './tsapi.js';
+
+export interface TsgradConfig {
+  /** Recompute cheap values instead of taping them (default true); false for debugging. */
+  readonly optimize?: boolean;
+  /** Called with each generated function (for `tsgrad emit` and golden files). */
+  readonly onGenerated?: (generated: { name: string; source: TS.SourceFile; node: TS.FunctionDeclaration; tape?: string }) => void;
+}
+
+export interface TransformerExtras {
+  readonly ts?: typeof TS;
+  readonly addDiagnostic?: (diagnostic: TS.Diagnostic) => void;
+}
+
+/** Globals the generated code refers to; generated locals must not shadow them. */
+const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace];
+
+export default function tsgradTransformer(
+  program: TS.Program,
+  config: TsgradConfig = {},
+  extras: TransformerExtras = {},
+): TS.TransformerFactory<TS.SourceFile> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  useTypeScript(extras.ts ?? (require('typescript') as typeof TS));
+  const checker = program.getTypeChecker();
+  const report = (d: TS.Diagnostic): void => {
+    if (extras.addDiagnostic) extras.addDiagnostic(d);
+    else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  };
+  return (context) => (file) => {
+    if (file.isDeclarationFile || !/grad|valueAndGrad/.test(file.text)) return file;
+    const sites = findCallSites(file, checker);
+    if (sites.length === 0) return file;
+    return new FileTransform(file, context, checker, config, report).run(sites);
+  };
+}
+
+interface Placed {
+  /** What replaces the marker call. */
+  readonly replacement: TS.Expression;
+}
+
+class FileTransform {
+  private readonly fileNames: NameScope;
+  private readonly compiled = new Map<string, Placed | 'failed'>();
+  private readonly replacements = new Map<TS.Node, TS.Expression>();
+  private readonly after = new Map<TS.Statement, TS.Statement[]>();
+  private readonly top: TS.Statement[] = [];
+  private usesRuntime = false;
+
+  constructor(
+    private readonly file: TS.SourceFile,
+    private readonly context: TS.TransformationContext,
+    private readonly checker: TS.TypeChecker,
+    private readonly config: TsgradConfig,
+    private readonly report: (d: TS.Diagnostic) => void,
+  ) {
+    this.fileNames = new NameScope([...identifiersIn(file), ...builtins]);
+  }
+
+  run(sites: CallSite[]): TS.SourceFile {
+    for (const site of sites) {
+      try {
+        const resolved = resolveCall(site, this.checker);
+        const placed = this.compile(resolved);
+        if (placed) this.replacements.set(site.call, placed.replacement);
+      } catch (err) {
+        this.fail(site.call, err);
+      }
+    }
+    if (this.replacements.size === 0) return this.file;
+    return this.rewrite();
+  }
+
+  private compile(call: ResolvedCall): Placed | undefined {
+    const inline = ts.isArrowFunction(call.decl) || ts.isFunctionExpression(call.decl) ? call.decl.parent === call.call : false;
+    const key = `${call.decl.pos}:${call.decl.getSourceFile().fileName}|${call.mode}|${call.argnums.join(',')}`;
+    const known = this.compiled.get(key);
+    if (known === 'failed') return undefined;
+    if (known && !inline) return known;
+    this.compiled.set(key, 'failed');
+    const emitSite: TS.Node = inline ? call.call : call.declaringStatement ? call.declaringStatement.parent : this.file;
+    const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
+    const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+    const out = compileGradient({ ...call, generated }, {
+      checker: this.checker,
+      reserved,
+      emitSite,
+      optimize: this.config.optimize !== false,
+    });
+    const fn = emitFunction(generated, out.params, out.body);
+    if (out.tape) {
+      this.fileNames.reserve(out.tape);
+      this.usesRuntime = true;
+      this.top.push(ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList(
+        [ts.factory.createVariableDeclaration(out.tape, undefined, undefined, emitExpr(newTape))], ts.NodeFlags.Const)));
+    }
+    this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
+    let placed: Placed;
+    if (inline) {
+      placed = { replacement: ts.factory.createFunctionExpression(undefined, undefined, fn.name, undefined, fn.parameters, undefined, fn.body!) };
+    } else {
+      if (call.declaringStatement) {
+        const list = this.after.get(call.declaringStatement) ?? [];
+        list.push(fn);
+        this.after.set(call.declaringStatement, list);
+      } else {
+        this.top.push(fn);
+      }
+      placed = { replacement: ts.factory.createIdentifier(generated) };
+    }
+    this.compiled.set(key, placed);
+    return placed;
+  }
+
+  private namesInScope(site: TS.Node): string[] {
+    return this.checker
+      .getSymbolsInScope(site, ts.SymbolFlags.Value | ts.SymbolFlags.Alias)
+      .filter((s) => (s.declarations ?? []).some((d) => !d.getSourceFile().isDeclarationFile))
+      .map((s) => s.getName());
+  }
+
+  private fail(call: TS.CallExpression, err: unknown): void {
+    if (err instanceof Unsupported) {
+      this.report(makeDiagnostic(err.node, `${err.what}. Hint: ${err.hint}`, err.code));
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      this.report(makeDiagnostic(call, `internal error while differentiating this call (${message}); please report it`, Code.Internal));
+    }
+  }
+
+  private rewrite(): TS.SourceFile {
+    const f = this.context.factory;
+    const visit = (node: TS.Node): TS.Node => {
+      const replacement = this.replacements.get(node);
+      if (replacement) return replacement;
+      const visited = ts.visitEachChild(node, visit, this.context);
+      if (ts.isBlock(visited)) return f.updateBlock(visited, this.withInsertions(visited.statements, node as TS.Block));
+      return visited;
+    };
+    const visited = ts.visitEachChild(this.file, visit, this.context);
+    const statements = this.withInsertions(visited.statements, this.file);
+    const isImport = (s: TS.Statement): boolean => ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s);
+    const imports = statements.filter(isImport);
+    const rest = statements.filter((s) => !isImport(s));
+    const runtime = this.usesRuntime
+      ? [f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(runtimeNamespace))), f.createStringLiteral('tsgrad'))]
+      : [];
+    return f.updateSourceFile(visited, [...imports, ...runtime, ...this.top, ...rest]);
+  }
+
+  /** The statements, with generated functions after the declarations they differentiate. */
+  private withInsertions(visited: TS.NodeArray<TS.Statement>, original: TS.Block | TS.SourceFile): TS.Statement[] {
+    const out: TS.Statement[] = [];
+    visited.forEach((s, i) => {
+      out.push(s);
+      const inserted = this.after.get(original.statements[i]);
+      if (inserted) out.push(...inserted);
+    });
+    return out;
+  }
+}
+
+function identifiersIn(file: TS.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) names.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  return names;
+}

@@ -1,0 +1,61 @@
+/**
+ * Stacks that generated reverse-mode code pushes to in the forward sweep and pops from in the
+ * reverse sweep. One `Tape` is created per generated function (hoisted beside it) and reused
+ * across calls: `reset()` at entry, so steady-state calls allocate nothing.
+ *
+ * keep in sync with compiler/passes/emitFunction.ts (method names `push`, `pop`, `pushInt`, …).
+ */
+
+/** Float64 values (any number: overwritten primal values, loop-carried state). */
+export class Tape {
+  private f = new Float64Array(1024);
+  private nf = 0;
+  private i = new Int32Array(256);
+  private ni = 0;
+  private r: unknown[] = [];
+
+  /** Empty all stacks; called at the start of each generated gradient. */
+  reset(): void {
+    this.nf = 0;
+    this.ni = 0;
+    this.r.length = 0;
+  }
+
+  push(v: number): void {
+    if (this.nf === this.f.length) this.f = grow(this.f, new Float64Array(this.f.length * 2));
+    this.f[this.nf++] = v;
+  }
+
+  pop(): number {
+    return this.f[--this.nf];
+  }
+
+  /** Control decisions: branch taken, loop trip counts. */
+  pushInt(v: number): void {
+    if (this.ni === this.i.length) this.i = grow(this.i, new Int32Array(this.i.length * 2));
+    this.i[this.ni++] = v;
+  }
+
+  popInt(): number {
+    return this.i[--this.ni];
+  }
+
+  /** Array references (arrays allocated inside loops) and their adjoints. */
+  pushRef(v: unknown): void {
+    this.r.push(v);
+  }
+
+  popRef<T>(): T {
+    return this.r.pop() as T;
+  }
+
+  /** Entries currently held (floats, ints, refs): for tests and memory reports. */
+  get size(): { floats: number; ints: number; refs: number } {
+    return { floats: this.nf, ints: this.ni, refs: this.r.length };
+  }
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
