@@ -1,0 +1,131 @@
+/**
+ * Test harness: compiles TypeScript files with the tsgrad transformer in memory (the same factory
+ * ts-patch loads), evaluates the emitted CommonJS, and gives finite-difference references.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import transformer, { type TsgradConfig } from '../compiler/transform.js';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const casesDir = path.join(repoRoot, 'test', 'cases');
+
+export interface Compiled {
+  /** Exports of each compiled file, by path relative to the repo root without extension. */
+  readonly modules: Map<string, Record<string, any>>;
+  readonly diagnostics: readonly ts.Diagnostic[];
+  /** Printed source of every generated function, by generated name. */
+  readonly generated: Map<string, string>;
+  /** Emitted JavaScript, by path relative to the repo root without extension. */
+  readonly js: Map<string, string>;
+}
+
+const compilerOptions: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  types: [],
+  skipLibCheck: true,
+  noEmitOnError: false,
+};
+
+/** Compile `files` (absolute paths) as one program with the transformer. */
+export function compile(files: string[], config: TsgradConfig = {}): Compiled {
+  const program = ts.createProgram(files, compilerOptions);
+  const diagnostics: ts.Diagnostic[] = [...program.getSemanticDiagnostics(), ...program.getSyntacticDiagnostics()];
+  const generated = new Map<string, string>();
+  const printer = ts.createPrinter();
+  const factory = transformer(program, {
+    ...config,
+    onGenerated: (g) => generated.set(g.name, printer.printNode(ts.EmitHint.Unspecified, g.node, g.source)),
+  }, { ts, addDiagnostic: (d) => diagnostics.push(d) });
+  const js = new Map<string, string>();
+  const key = (file: string): string => path.relative(repoRoot, file).replace(/\.(ts|js)$/, '');
+  program.emit(undefined, (fileName, text) => {
+    if (fileName.endsWith('.js')) js.set(key(fileName.replace(/\.js$/, '.ts')), text);
+  }, undefined, false, { before: [factory] });
+  const modules = new Map<string, Record<string, any>>();
+  const load = (k: string): Record<string, any> => {
+    const cached = modules.get(k);
+    if (cached) return cached;
+    const code = js.get(k);
+    if (code === undefined) throw new Error(`harness: no output for ${k}`);
+    const exports: Record<string, any> = {};
+    modules.set(k, exports);
+    const req = (spec: string): unknown => {
+      if (spec === 'tsgrad') return require('../runtime/index.js');
+      if (spec.startsWith('.')) return load(path.join(path.dirname(k), spec).replace(/\.js$/, ''));
+      return require(spec);
+    };
+    new Function('exports', 'require', 'module', code)(exports, req, { exports });
+    return exports;
+  };
+  for (const f of files) if (js.has(key(f))) load(key(f));
+  return { modules, diagnostics, generated, js };
+}
+
+export function formatDiagnostics(ds: readonly ts.Diagnostic[]): string {
+  return ds.map((d) => {
+    const where = d.file && d.start !== undefined ? (() => {
+      const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start!);
+      return `${path.relative(repoRoot, d.file!.fileName)}:${line + 1}:${character + 1}`;
+    })() : '';
+    return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  }).join('\n');
+}
+
+/** All `.ts` files of test/cases. */
+export function caseFiles(): string[] {
+  return fs.readdirSync(casesDir).filter((f) => f.endsWith('.ts')).sort().map((f) => path.join(casesDir, f));
+}
+
+type Arg = number | number[] | Float64Array | Float32Array | Int32Array | boolean;
+
+/**
+ * Central finite differences in float64 of `f` with respect to argument `argnum`:
+ * a number for a scalar argument, a Float64Array for an array argument.
+ */
+export function finiteDiff(f: (...args: any[]) => number, args: Arg[], argnum: number, h = 1e-6): number | Float64Array {
+  const x = args[argnum];
+  const call = (v: Arg): number => f(...args.map((a, i) => (i === argnum ? v : copy(a))));
+  if (typeof x === 'number') return (call(x + h) - call(x - h)) / (2 * h);
+  if (typeof x === 'boolean' || x instanceof Int32Array) throw new Error('finiteDiff: argument is not differentiable');
+  const g = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const plus = copy(x) as number[];
+    const minus = copy(x) as number[];
+    plus[i] += h;
+    minus[i] -= h;
+    g[i] = (call(plus) - call(minus)) / (2 * h);
+  }
+  return g;
+}
+
+function copy(a: Arg): Arg {
+  if (Array.isArray(a)) return [...a];
+  if (a instanceof Float64Array || a instanceof Float32Array || a instanceof Int32Array) return a.slice();
+  return a;
+}
+
+/** max |a - b| / max(1, |b|) over elements. */
+export function relError(a: number | ArrayLike<number>, b: number | ArrayLike<number>): number {
+  const xs = typeof a === 'number' ? [a] : Array.from(a);
+  const ys = typeof b === 'number' ? [b] : Array.from(b);
+  if (xs.length !== ys.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(xs[i] - ys[i]) / Math.max(1, Math.abs(ys[i])));
+  return Number.isNaN(worst) ? Infinity : worst;
+}
+
+/** A deterministic pseudo-random generator (mulberry32) for test inputs. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
