@@ -153,11 +153,14 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       return r;
     };
     hasReverse(fn.body);
-    for (const s of reversed) {
-      if (s.k === 'if') need(s.cond);
-      if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
-    }
+    for (const s of reversed) if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
     changed = needed.size !== size;
+  }
+  // Branch conditions: recomputed when possible, otherwise taped as a bit (never saved as values).
+  const conditions = new Set<Var>();
+  for (const s of reversed) {
+    const c = s.k === 'if' ? atomVar(s.cond) : undefined;
+    if (c && !c.outer) conditions.add(c);
   }
 
   // Recomputed values, with the recomputable inputs they read.
@@ -170,7 +173,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       if (u && overwritten.has(u) && !counterLoop.has(u) && !u.outer) addRemat(u);
     }
   };
-  for (const v of needed) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
+  for (const v of [...needed, ...conditions]) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
 
   const tapedBranches = new Set<Stmt>();
   const tapedCounts = new Set<Loop>();

@@ -169,15 +169,17 @@ class ReverseMode {
       case 'store':
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
         return;
-      case 'if':
-        if (this.saves.tapedBranches.has(s)) out.push(exprStmt(this.tape('pushInt', cond(atom(s.cond), n(1), n(0)))));
-        out.push({
-          k: 'if',
-          cond: atom(s.cond),
-          then: this.block(s.then, (x, o) => this.forward(x, o)),
-          else: this.block(s.else, (x, o) => this.forward(x, o)),
-        });
+      case 'if': {
+        // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
+        const taped = this.saves.tapedBranches.has(s);
+        const branch = (b: readonly Stmt[], bit: number): CStmt[] => {
+          const code = this.block(b, (x, o) => this.forward(x, o));
+          if (taped) code.push(exprStmt(this.tape('pushInt', n(bit))));
+          return code;
+        };
+        out.push({ k: 'if', cond: atom(s.cond), then: branch(s.then, 1), else: branch(s.else, 0) });
         return;
+      }
       case 'loop':
         return this.forwardLoop(s, out);
     }

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `tsgrad emit path/to/file.ts [--no-optimize]`: prints the derivative code tsgrad generates for
+ * each grad/valueAndGrad call in that file, using the nearest tsconfig.json's compiler options.
+ */
+import * as path from 'node:path';
+import * as TS from 'typescript';
+import transformer from './transform.js';
+
+const usage = 'usage: tsgrad emit <file.ts> [--no-optimize]';
+
+function main(argv: string[]): number {
+  const [command, file, ...flags] = argv;
+  if (command !== 'emit' || !file) {
+    console.error(usage);
+    return 2;
+  }
+  const fileName = path.resolve(file);
+  const configPath = TS.findConfigFile(path.dirname(fileName), TS.sys.fileExists);
+  let options: TS.CompilerOptions = { target: TS.ScriptTarget.ES2022, module: TS.ModuleKind.NodeNext, strict: true };
+  if (configPath) {
+    const read = TS.readConfigFile(configPath, TS.sys.readFile);
+    options = TS.parseJsonConfigFileContent(read.config, TS.sys, path.dirname(configPath)).options;
+  }
+  const program = TS.createProgram([fileName], { ...options, noEmit: false, outDir: undefined, declaration: false });
+  const source = program.getSourceFile(fileName);
+  if (!source) {
+    console.error(`tsgrad: cannot read ${file}`);
+    return 2;
+  }
+  const printer = TS.createPrinter();
+  const printed: string[] = [];
+  const diagnostics: TS.Diagnostic[] = [];
+  const factory = transformer(program, {
+    optimize: !flags.includes('--no-optimize'),
+    onGenerated: (g) => printed.push(printer.printNode(TS.EmitHint.Unspecified, g.node, g.source)),
+  }, { ts: TS, addDiagnostic: (d) => diagnostics.push(d) });
+  program.emit(source, () => undefined, undefined, false, { before: [factory] });
+  if (printed.length > 0) console.log(printed.join('\n\n'));
+  if (diagnostics.length > 0) {
+    const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
+    console.error(TS.formatDiagnostics(diagnostics, host));
+    return 1;
+  }
+  if (printed.length === 0) console.error(`tsgrad: no grad/valueAndGrad calls in ${file}`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,37 @@
+/**
+ * Golden files: the generated code for a few cases, kept in test/golden/<case>.grad.js for review
+ * (regenerate with UPDATE_GOLDEN=1). Each case also runs and is checked against finite differences.
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compile, finiteDiff, formatDiagnostics, relError, repoRoot } from './harness.js';
+
+const dir = path.join(repoRoot, 'test', 'golden');
+const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+
+describe('golden files of generated code', () => {
+  for (const name of cases) {
+    describe(name, () => {
+      const out = compile([path.join(dir, `${name}.ts`)]);
+      const generated = [...out.generated.values()].join('\n\n') + '\n';
+      const goldenPath = path.join(dir, `${name}.grad.js`);
+
+      it('compiles without diagnostics', () => {
+        expect(formatDiagnostics(out.diagnostics)).to.equal('');
+      });
+
+      it(`matches ${name}.grad.js`, () => {
+        if (process.env.UPDATE_GOLDEN || !fs.existsSync(goldenPath)) fs.writeFileSync(goldenPath, generated);
+        expect(generated).to.equal(fs.readFileSync(goldenPath, 'utf8'));
+      });
+
+      it('gradient agrees with central finite differences', () => {
+        const m = out.modules.get(`test/golden/${name}`)!;
+        for (const args of m.args as unknown[][]) {
+          expect(relError(m.df(...args), finiteDiff(m.f, args as never, 0))).to.be.below(1e-6);
+        }
+      });
+    });
+  }
+});
