@@ -130,3 +130,38 @@ export function identifiers(e: CExpr, out: Set<string> = new Set()): Set<string>
   }
   return out;
 }
+
+/** Names read or written anywhere in `stmts`. */
+export function namesIn(stmts: readonly CStmt[], out: Set<string> = new Set()): Set<string> {
+  for (const s of stmts) {
+    switch (s.k) {
+      case 'let':
+        s.decls.forEach((d) => d.init && identifiers(d.init, out));
+        break;
+      case 'assign':
+        identifiers(s.target, out);
+        identifiers(s.value, out);
+        break;
+      case 'expr':
+      case 'return':
+        identifiers(s.e, out);
+        break;
+      case 'if':
+        identifiers(s.cond, out);
+        namesIn(s.then, out);
+        namesIn(s.else, out);
+        break;
+      case 'for':
+        if (s.init) namesIn([s.init], out);
+        if (s.cond) identifiers(s.cond, out);
+        if (s.update) identifiers(s.update, out);
+        namesIn(s.body, out);
+        break;
+      case 'while':
+        identifiers(s.cond, out);
+        namesIn(s.body, out);
+        break;
+    }
+  }
+  return out;
+}

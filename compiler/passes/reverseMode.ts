@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  */
 import {
-  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, index, member, mul, n, neg, postfix,
+  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
@@ -76,12 +76,13 @@ class ReverseMode {
     if (this.activity.active.has(this.fn.result)) reverse.push(assign(this.adj(this.fn.result), n(1)));
     reverse.push(...this.reverseBlock(this.fn.body));
 
+    const used = namesIn([...forward, ...reverse]);
     const body: CStmt[] = [];
     if (this.usesTape) {
       body.push({ k: 'let', decls: [{ name: this.tapeName, init: this.tapeExpr }], isConst: true });
       body.push(exprStmt(call(member(id(this.tapeName), 'reset'))));
     }
-    body.push(...this.declarations());
+    body.push(...this.declarations(used));
     body.push(comment('forward sweep'), ...forward);
     if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
     body.push(comment('reverse sweep'), ...reverse);
@@ -94,14 +95,16 @@ class ReverseMode {
 
   // ── declarations and results ────────────────────────────────────────────────────────────────
 
-  private declarations(): CStmt[] {
+  /** `let` for every local the sweeps use (declared up front: the reverse sweep needs them all). */
+  private declarations(used: ReadonlySet<string>): CStmt[] {
     const init = (v: Var): CExpr | undefined => (v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined);
-    const primal = this.fn.locals.filter((v) => !v.outer).map((v) => ({ name: v.name, init: init(v) }));
+    const primal = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: init(v) }));
     primal.push(...this.extraLocals.map((name) => ({ name, init: n(0) })));
     const out: CStmt[] = [];
     if (primal.length > 0) out.push({ k: 'let', decls: primal });
     const scalars: { name: string; init?: CExpr }[] = [];
     for (const [v, name] of this.adjoints) {
+      if (!used.has(name) && !this.fn.params.some((p) => p.v === v)) continue;
       const isParam = this.fn.params.some((p) => p.v === v);
       if (v.kind === 'num') scalars.push({ name, init: n(0) });
       else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });

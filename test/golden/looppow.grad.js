@@ -1,7 +1,7 @@
 function f_grad(x) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, p = 0, i = 0, _t1 = false, _n0 = 0;
+    let f_result = 0, p = 0, i = 0, _n0 = 0;
     let x_b = 0, f_result_b = 0, p_b = 0, _g = 0;
     // forward sweep
     p = 1;

@@ -1,7 +1,7 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, logits, i = 0, max = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t8 = false, _t9 = false, _t10 = false, sum = 0, k_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t15 = false, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t20 = 0, _t22 = false, _t23 = 0, _n0 = 0, _n1 = 0, _n2 = 0, _n3 = 0;
+    let f_result = 0, total = 0, logits, i = 0, max = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = false, sum = 0, k_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t20 = 0, _t23 = 0, _n0 = 0, _n1 = 0, _n2 = 0, _n3 = 0;
     const theta_b = new Float64Array(theta.length);
     let f_result_b = 0, total_b = 0, logits_b, max_b = 0, z_b = 0, _t2_b = 0, _t6_b = 0, sum_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0, _t16_b = 0, _t17_b = 0, _t19_b = 0, _t20_b = 0, _t23_b = 0, _y = 0;
     // forward sweep
