@@ -29,6 +29,13 @@ export interface SaveInfo {
   readonly tapedCounts: ReadonlySet<Loop>;
   /** Assigned more than once per call. */
   readonly overwritten: ReadonlySet<Var>;
+  /**
+   * Assignments of saved variables that need no push: nothing in their enclosing loop reads the
+   * variable in reverse, so the loop saves it once on entry instead (`snapshots`).
+   *   for (k…) sum += e   →   tape.push(sum) before the loop, tape.pop() after its reverse
+   */
+  readonly covered: ReadonlySet<Stmt>;
+  readonly snapshots: ReadonlyMap<Loop, readonly Var[]>;
 }
 
 /** The primal values a rule's partials mention: operand indices and/or the result. */
@@ -77,10 +84,17 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (list.length + (isParam(v) ? 1 : 0) > 1 || list.some((s) => s.loops.length > 0)) overwritten.add(v);
   }
 
+  // A counted loop's index is recomputed only when the condition does nothing but test: the
+  // reverse sweep runs the condition's reverse with the index of the *next* iteration otherwise.
+  const preOnly = (loop: Loop): boolean => {
+    const inPre = new Set<Stmt>();
+    walk(loop.pre, (s) => inPre.add(s));
+    return [...inPre].every((s) => s.k !== 'assign' || (!active.has(s.target) && sites.get(s.target)!.every((x) => inPre.has(x.stmt))));
+  };
   const canonical = new Set<Loop>();
   if (optimize) {
     walk(fn.body, (s) => {
-      if (s.k === 'loop' && s.canonical && !active.has(s.canonical.counter)) canonical.add(s);
+      if (s.k === 'loop' && s.canonical && !active.has(s.canonical.counter) && preOnly(s)) canonical.add(s);
     });
   }
   const counterLoop = new Map<Var, Loop>([...canonical].map((l) => [l.canonical!.counter, l]));
@@ -113,11 +127,17 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
 
   // Values the reverse sweep reads, from the active statements.
   const needed = new Set<Var>();
-  const need = (a: Atom | undefined): void => {
-    const v = a && atomVar(a);
-    if (v && !v.outer) needed.add(v);
+  const reads = new Map<Var, Stmt[]>();
+  let at: Stmt;
+  const need = (a: Atom | Var | undefined): void => {
+    const v = a && ('k' in a ? atomVar(a) : a);
+    if (!v || v.outer) return;
+    needed.add(v);
+    if (!reads.has(v)) reads.set(v, []);
+    reads.get(v)!.push(at);
   };
   walk(fn.body, (s) => {
+    at = s;
     if (s.k === 'store' && active.has(s.arr)) need(s.index);
     if (s.k !== 'assign' || !active.has(s.target)) return;
     const e = s.expr;
@@ -125,11 +145,11 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     const rule = ruleOf(e);
     if (!rule) return;
     const args = e.k === 'bin' ? [e.a, e.b] : e.k === 'un' ? [e.a] : e.k === 'select' ? [e.c, e.a, e.b] : e.k === 'math' ? e.args : [];
-    const reads = ruleReads(rule, args.length);
+    const ruleUse = ruleReads(rule, args.length);
     args.forEach((arg, i) => {
       if (arg.k !== 'var' || !active.has(arg.v)) return;
-      reads.operands[i].forEach((j) => need(args[j]));
-      if (reads.result[i]) needed.add(s.target);
+      ruleUse.operands[i].forEach((j) => need(args[j]));
+      if (ruleUse.result[i]) need(s.target);
     });
   });
 
@@ -153,7 +173,10 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       return r;
     };
     hasReverse(fn.body);
-    for (const s of reversed) if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
+    for (const s of reversed) {
+      at = s;
+      if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
+    }
     changed = needed.size !== size;
   }
   // Branch conditions: recomputed when possible, otherwise taped as a bit (never saved as values).
@@ -185,5 +208,22 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       tapedCounts.add(s);
     }
   }
-  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten };
+  // Loop-level saves: a site inside loop L where nothing within L reads the variable in reverse.
+  const covered = new Set<Stmt>();
+  const snapshots = new Map<Loop, Var[]>();
+  if (optimize) {
+    const inside = (s: Stmt, loop: Loop): boolean => s === loop || loopsOf.get(s)!.includes(loop);
+    for (const v of saved) {
+      if (v.kind === 'array') continue;
+      for (const site of sites.get(v) ?? []) {
+        const loop = site.loops.find((l) => !(reads.get(v) ?? []).some((r) => inside(r, l)));
+        if (!loop) continue;
+        covered.add(site.stmt);
+        const list = snapshots.get(loop) ?? [];
+        if (!list.includes(v)) list.push(v);
+        snapshots.set(loop, list);
+      }
+    }
+  }
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots };
 }

@@ -190,6 +190,7 @@ class ReverseMode {
 
   private forwardLoop(loop: Loop, out: CStmt[]): void {
     const counted = this.saves.reversed.has(loop) ? this.count(loop) : undefined;
+    for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(v.name))));
     if (counted) out.push(assign(id(counted), n(0)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
@@ -277,11 +278,13 @@ class ReverseMode {
       });
     }
     out.push(...this.reverseBlock(loop.pre));
+    const snapshots = this.saves.snapshots.get(loop) ?? [];
+    for (let i = snapshots.length - 1; i >= 0; i--) out.push(assign(id(snapshots[i].name), this.tape('pop')));
   }
 
   /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
   private isSaved(s: Stmt & { k: 'assign' }): boolean {
-    return this.saves.saved.has(s.target) && !(s.init && this.depth === 0);
+    return this.saves.saved.has(s.target) && !(s.init && this.depth === 0) && !this.saves.covered.has(s);
   }
 
   private reverseAssign(s: Stmt & { k: 'assign' }, out: CStmt[]): void {

@@ -47,13 +47,13 @@ function f_grad(theta, X, y, n, d, c) {
         tape.push(sum);
         sum = 0;
         k_2 = 0;
+        tape.push(sum);
         _n3 = 0;
         while (k_2 < c) {
             _t11 = logits[k_2];
             _t12 = _t11 - max;
             tape.push(_t13);
             _t13 = Math.exp(_t12);
-            tape.push(sum);
             sum = sum + _t13;
             k_2 = k_2 + 1;
             _n3 += 1;
@@ -89,7 +89,6 @@ function f_grad(theta, X, y, n, d, c) {
         _t16_b = 0;
         _n3 = tape.popInt();
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
-            sum = tape.pop();
             _t13_b += sum_b;
             _y = _t13;
             _t13 = tape.pop();
@@ -101,6 +100,7 @@ function f_grad(theta, X, y, n, d, c) {
             logits_b[k_2] += _t11_b;
             _t11_b = 0;
         }
+        sum = tape.pop();
         sum = tape.pop();
         sum_b = 0;
         _n1 = tape.popInt();
