@@ -59,6 +59,22 @@ export function ruleOf(e: Expr): string | undefined {
   return undefined;
 }
 
+/** The arguments a rule's partials refer to, in the rule's order (empty for loads and copies). */
+export function ruleArgs(e: Expr): Atom[] {
+  switch (e.k) {
+    case 'bin':
+      return [e.a, e.b];
+    case 'un':
+      return [e.a];
+    case 'select':
+      return [e.c, e.a, e.b];
+    case 'math':
+      return [...e.args];
+    default:
+      return [];
+  }
+}
+
 interface Site {
   readonly stmt: Stmt & { k: 'assign' };
   readonly loops: readonly Loop[];
@@ -144,7 +160,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (e.k === 'load') need(e.index);
     const rule = ruleOf(e);
     if (!rule) return;
-    const args = e.k === 'bin' ? [e.a, e.b] : e.k === 'un' ? [e.a] : e.k === 'select' ? [e.c, e.a, e.b] : e.k === 'math' ? e.args : [];
+    const args = ruleArgs(e);
     const ruleUse = ruleReads(rule, args.length);
     args.forEach((arg, i) => {
       if (arg.k !== 'var' || !active.has(arg.v)) return;

@@ -17,7 +17,7 @@ import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var }
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
 import { rules } from '../rules.js';
 import type { ActivityInfo } from './analyzeActivity.js';
-import { ruleOf, type SaveInfo } from './analyzeSaves.js';
+import { ruleArgs, ruleOf, type SaveInfo } from './analyzeSaves.js';
 
 export interface GradientSpec {
   readonly mode: 'grad' | 'valueAndGrad';
@@ -313,7 +313,7 @@ class ReverseMode {
       return;
     }
     const rule = ruleOf(e);
-    const args = operandsOf(e);
+    const args = e.k === 'atom' ? [e.a] : ruleArgs(e);
     const selfReference = args.some((a) => a.k === 'var' && a.v === v);
     let y: CExpr = id(v.name);
     const partials = rule ? rules[rule].partials(args.map(atom), id('$y')) : [];
@@ -345,23 +345,6 @@ class ReverseMode {
       });
     }
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
-  }
-}
-
-function operandsOf(e: Expr): Atom[] {
-  switch (e.k) {
-    case 'bin':
-      return [e.a, e.b];
-    case 'un':
-      return [e.a];
-    case 'select':
-      return [e.c, e.a, e.b];
-    case 'math':
-      return [...e.args];
-    case 'atom':
-      return [e.a];
-    default:
-      return [];
   }
 }
 
