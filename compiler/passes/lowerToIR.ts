@@ -638,7 +638,7 @@ class Lowerer {
         'tsgrad compiles + - * / % ** and comparisons; bitwise operators have no derivative');
     }
     for (const side of [b.left, b.right]) {
-      if (!(this.checker.getTypeAtLocation(side).flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike))) {
+      if (!(this.checker.getTypeAtLocation(side).flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Any))) {
         unsupported(side, `operand of type ${this.checker.typeToString(this.checker.getTypeAtLocation(side))}`, 'arithmetic in differentiated code is on numbers');
       }
     }
