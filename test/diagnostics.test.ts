@@ -1,0 +1,117 @@
+/**
+ * Rejected constructs: each input in test/fixtures/diagnostics/ marks the line the error must point
+ * at with `// <- error`. Compiling must not throw, must report a tsgrad error there, and must leave
+ * the marker call in place so that calling it at run time throws.
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { type Compiled, compile, formatDiagnostics, repoRoot } from './harness.js';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'diagnostics');
+
+interface Case {
+  /** Fixture compiled (its `make` export calls the marker). */
+  readonly file: string;
+  /** What the message must mention. */
+  readonly mentions: RegExp;
+  readonly code: 99001 | 99002;
+  /** File holding the `// <- error` line, when not `file`. */
+  readonly errorIn?: string;
+  /** The function passed to the marker does not exist at run time (a `declare function`). */
+  readonly noRuntimeFunction?: boolean;
+}
+
+const cases: Record<string, Case> = {
+  'callee with no body (declare function)': { file: 'no-body-callee.ts', mentions: /'ext' has no body/, code: 99001 },
+  'grad of a function with no body': { file: 'no-body-grad.ts', mentions: /'ext' has no body/, code: 99002, noRuntimeFunction: true },
+  'closure over a mutable outer let': { file: 'closure-mutable.ts', mentions: /closure over mutable outer variable 'scale'/, code: 99001 },
+  'generator function': { file: 'generator.ts', mentions: /generator function/, code: 99001 },
+  'async function': { file: 'async.ts', mentions: /async function/, code: 99001 },
+  'eval(...)': { file: 'eval.ts', mentions: /'eval'/, code: 99001 },
+  'switch statement': { file: 'switch.ts', mentions: /switch statement/, code: 99001 },
+  'string return type': { file: 'string-return.ts', mentions: /must return number.*'label' returns string/, code: 99001 },
+  'argnums not a literal': { file: 'argnums-variable.ts', mentions: /argnums must be integer literals/, code: 99002 },
+  'argnums selecting an Int32Array parameter': { file: 'argnums-int32.ts', mentions: /parameter 'idx' .*cannot be differentiated/, code: 99001 },
+  recursion: { file: 'recursion.ts', mentions: /recursive call to 'power'/, code: 99001 },
+  'Math.random': { file: 'math-random.ts', mentions: /Math\.random/, code: 99001 },
+  'for…of': { file: 'for-of.ts', mentions: /for…of/, code: 99001 },
+  'try/catch': { file: 'try-catch.ts', mentions: /try\/catch/, code: 99001 },
+  'labeled break': { file: 'labeled-break.ts', mentions: /labeled/, code: 99001 },
+  "'var' declaration": { file: 'var.ts', mentions: /'var' declarations/, code: 99001 },
+  'argnums out of range': { file: 'argnums-out-of-range.ts', mentions: /argnums 2 is out of range/, code: 99001 },
+  'argnums repeating an index': { file: 'argnums-repeated.ts', mentions: /argnums repeats an index/, code: 99002 },
+  'closure over a parameter of an enclosing function': { file: 'closure-param.ts', mentions: /closure over parameter 'k'/, code: 99001 },
+  'method call (Array.prototype.reduce)': { file: 'method-call.ts', mentions: /method call 'a\.reduce'/, code: 99001 },
+  'unsupported construct inside an imported helper': { file: 'uses-bad-helper.ts', errorIn: 'bad-helper.ts', mentions: /switch statement/, code: 99001 },
+};
+
+/** 1-based line of the `// <- error` marker. */
+function markedLine(file: string): number {
+  const lines = fs.readFileSync(path.join(fixtures, file), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes('// <- error'));
+  if (i < 0) throw new Error(`no '// <- error' marker in ${file}`);
+  return i + 1;
+}
+
+function tsgradErrors(out: Compiled): ts.Diagnostic[] {
+  return out.diagnostics.filter((d) => d.source === 'tsgrad' || d.code === 99001 || d.code === 99002 || d.code === 99099);
+}
+
+const key = (file: string): string => `test/fixtures/diagnostics/${file.replace(/\.ts$/, '')}`;
+
+describe('diagnostics for rejected constructs', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    it(name, () => {
+      let out: Compiled | undefined;
+      expect(() => (out = compile([path.join(fixtures, c.file)])), 'compile threw').not.to.throw();
+      const errors = tsgradErrors(out!);
+      const shown = formatDiagnostics(out!.diagnostics);
+      expect(errors.length, `expected a tsgrad diagnostic, got:\n${shown}`).to.be.greaterThan(0);
+      const errorFile = c.errorIn ?? c.file;
+      const line = markedLine(errorFile);
+      const hit = errors.find((d) => {
+        const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+        if (!c.mentions.test(message) || !d.file || d.start === undefined) return false;
+        return path.basename(d.file.fileName) === errorFile && d.file.getLineAndCharacterOfPosition(d.start).line + 1 === line;
+      });
+      expect(hit, `no diagnostic matching ${c.mentions} at ${errorFile}:${line}; got:\n${shown}`).to.not.equal(undefined);
+      expect(hit!.category).to.equal(ts.DiagnosticCategory.Error);
+      expect(hit!.code).to.equal(c.code);
+      expect(ts.flattenDiagnosticMessageText(hit!.messageText, '\n')).to.match(/^tsgrad: .*Hint: /);
+
+      // the marker call stays, so the output throws instead of computing something wrong
+      const js = out!.js.get(key(c.file))!;
+      expect(js).to.match(/\(0, tsgrad_1\.grad\)\(/);
+      const m = out!.modules.get(key(c.file))!;
+      if (c.noRuntimeFunction) expect(() => m.make()).to.throw(ReferenceError, /ext is not defined/);
+      else expect(() => m.make()).to.throw(Error, /transformer/);
+    });
+  }
+
+  it('a rejected call does not stop other calls in the same file from compiling', () => {
+    const out = compile([path.join(fixtures, 'one-bad-call.ts')]);
+    const errors = tsgradErrors(out);
+    expect(errors.length, formatDiagnostics(out.diagnostics)).to.equal(1);
+    expect(errors[0].file!.getLineAndCharacterOfPosition(errors[0].start!).line + 1).to.equal(markedLine('one-bad-call.ts'));
+    const m = out.modules.get(key('one-bad-call.ts'))!;
+    for (const x of [-1.5, 0.5, 2]) expect(m.okGrad(x)).to.equal(3 * x * x);
+    expect(() => m.make()).to.throw(Error, /transformer/);
+  });
+});
+
+describe('runtime markers without the transformer', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtime = require('../runtime/index.js') as typeof import('../runtime/index.js');
+
+  it('grad(f) throws, naming f, the transformer and tsgrad/transform', () => {
+    expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /myLoss/);
+    expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /transformer/);
+    expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /tsgrad\/transform/);
+  });
+
+  it('valueAndGrad(f, argnums) throws the same way', () => {
+    expect(() => runtime.valueAndGrad(function myLoss(x: number) { return x; }, [0])).to.throw(Error, /valueAndGrad\(myLoss\).*transformer/s);
+  });
+});
