@@ -6,7 +6,7 @@
  * test in test/primitives.test.ts.
  *
  * Conventions at non-differentiable points follow JAX: |x|' = sign(x) (0 at 0); min/max split
- * ties evenly; ∂(a**b)/∂b = 0 where a = 0.
+ * ties evenly; ∂(a**b)/∂b = 0 where a = 0, and ∂(a**b)/∂a = 0 where b = 0 (a**0 is constant).
  */
 import { add, bin, type CExpr, cond, div, math, mul, n, neg, sub } from './code.js';
 
@@ -29,7 +29,10 @@ export const rules: Readonly<Record<string, Rule>> = {
   '%': { arity: 2, partials: ([a, b]) => [one, neg(math('trunc', div(a, b)))] },
   '**': {
     arity: 2,
-    partials: ([a, b], y) => [mul(b, math('pow', a, sub(b, one))), cond(bin('===', a, n(0)), n(0), mul(y, math('log', a)))],
+    partials: ([a, b], y) => [
+      cond(bin('===', b, n(0)), n(0), mul(b, math('pow', a, sub(b, one)))),
+      cond(bin('===', a, n(0)), n(0), mul(y, math('log', a))),
+    ],
   },
   neg: unary(() => n(-1)),
   // exponentials and logarithms

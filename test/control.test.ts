@@ -87,6 +87,10 @@ for (const optimize of modes) {
       for (const x of [-0.8, 0.4, 1.6]) expectGradFD(m.longBranches, m.longBranches_grad, [x, 3000]);
     });
 
+    it('nested taped branches whose bodies also save values', () => {
+      for (const x of [-0.8, 0.3, 0.7, 1.1, 1.6]) for (const n of [1, 3, 40]) expectGradFD(m.branchPushes, m.branchPushes_grad, [x, n]);
+    });
+
     it('for (;;) with break, for with two counters and a comma update', () => {
       for (const x of [-2.2, -0.3, 0.4, 1.6]) expectGradFD(m.forForms, m.forForms_grad, [x]);
     });

@@ -319,6 +319,21 @@ export function longBranches(x: number, n: number): number {
 }
 export const longBranches_grad = grad(longBranches);
 
+/** Taped branches whose bodies save values too, nested. */
+export function branchPushes(x: number, n: number): number {
+  let s = x;
+  for (let i = 0; i < n; i++) {
+    if (s > 0.5) {
+      s = s * s * 0.6;
+      if (s < 0.4) s = Math.exp(s) * s;
+    } else {
+      s = Math.sin(s) * s + 0.9 * x;
+    }
+  }
+  return s;
+}
+export const branchPushes_grad = grad(branchPushes);
+
 /** for (;;) with a break, and a for with two counters and a comma update. */
 export function forForms(x: number): number {
   let s = x;
