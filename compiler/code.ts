@@ -6,7 +6,8 @@
 export type CExpr =
   | { readonly k: 'num'; readonly value: number }
   | { readonly k: 'bool'; readonly value: boolean }
-  | { readonly k: 'id'; readonly name: string }
+  /** `original`: the user's identifier this one stands for (keeps import renaming working). */
+  | { readonly k: 'id'; readonly name: string; readonly original?: import('typescript').Node }
   | { readonly k: 'bin'; readonly op: string; readonly a: CExpr; readonly b: CExpr }
   | { readonly k: 'un'; readonly op: '-' | '!'; readonly a: CExpr }
   | { readonly k: 'cond'; readonly c: CExpr; readonly a: CExpr; readonly b: CExpr }

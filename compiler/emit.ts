@@ -32,7 +32,7 @@ export function emitExpr(e: CExpr): TS.Expression {
     case 'bool':
       return e.value ? f.createTrue() : f.createFalse();
     case 'id':
-      return f.createIdentifier(e.name);
+      return e.original ? ts.setOriginalNode(f.createIdentifier(e.name), e.original) : f.createIdentifier(e.name);
     case 'bin':
       return f.createBinaryExpression(emitExpr(e.a), operator(e.op), emitExpr(e.b));
     case 'un':

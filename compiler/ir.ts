@@ -24,6 +24,8 @@ export interface Var {
   readonly outer?: boolean;
   /** The user's declaration, for diagnostics. */
   readonly node?: TS.Node;
+  /** For an imported outer constant: a use in the emitted file, so the module transform renames it. */
+  readonly use?: TS.Identifier;
 }
 
 export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean };

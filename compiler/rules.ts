@@ -62,6 +62,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   asinh: unary((a) => div(one, math('sqrt', add(sq(a), one)))),
   acosh: unary((a) => div(one, math('sqrt', sub(sq(a), one)))),
   atanh: unary((a) => div(one, sub(one, sq(a)))),
+  // rounding to float32 is treated as the identity, as a Float32Array store is
+  fround: unary(() => one),
   // piecewise
   abs: unary((a) => math('sign', a)),
   min: { arity: 2, partials: ([a, b]) => [tie('<', a, b), tie('<', b, a)] },
@@ -81,7 +83,7 @@ function tie(op: '<' | '>', a: CExpr, b: CExpr): CExpr {
 }
 
 /** Math functions whose result is piecewise constant: zero derivative, the result is never active. */
-export const zeroDerivative: ReadonlySet<string> = new Set(['floor', 'ceil', 'round', 'sign', 'trunc', 'fround']);
+export const zeroDerivative: ReadonlySet<string> = new Set(['floor', 'ceil', 'round', 'sign', 'trunc']);
 
 /** Math constants, folded to literals when lowering. */
 export const mathConstants: Readonly<Record<string, number>> = {

@@ -143,6 +143,21 @@ for (const optimize of modes) {
       expectGradFD(m.bins, m.bins_grad01, [x, w], [0, 1]);
     });
 
+    it('running max from -Infinity and log-sum-exp (by hand: softmax)', () => {
+      for (const a of [f64(0.5, -1.2, 2.0, 0.7), f64(-3, -2.5, -0.1), f64(1.5)]) {
+        const top = Math.max(...a);
+        const e = a.map((v) => Math.exp(v - top));
+        const total = e.reduce((s, v) => s + v, 0);
+        expectClose(m.logSumExp_grad(a), e.map((v) => v / total), 1e-12, `softmax of ${Array.from(a)}`);
+      }
+    });
+
+    it('a value selected by a data-dependent index (gradient goes to the selected element)', () => {
+      const a = [0.5, -1.2, 2.0, 0.7, 1.9];
+      expect(m.maxTimesIndex_grad(a)).to.deep.equal([0, 0, 3, 0, 0]);
+      expectGradFD(m.maxTimesIndex, m.maxTimesIndex_grad, [a]);
+    });
+
     it('.length of parameters and locals', () => {
       expectGradFD(m.lengths, m.lengths_grad01, [f64(0.5, -1.2, 2.0), [0.7, -0.3]], [0, 1]);
       expectGradFD(m.lengths, m.lengths_grad01, [f64(0.5), [0.7, -0.3, 1.1, 0.2]], [0, 1]);

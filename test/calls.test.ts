@@ -125,6 +125,17 @@ for (const optimize of modes) {
       for (const x of [-0.9, 0.45, 0.8, 1.7]) expectGradFD(m.searchLoop, m.searchLoop_grad01, [a, x], [0, 1]);
     });
 
+    it('shadowed loop counter, a helper called twice per iteration, a boolean helper with a loop', () => {
+      const a = f64(0.5, -1.2, 2.0, 0.7, -0.3);
+      for (const x of [-0.7, 0.4, 1.3]) expectGradFD(m.kitchenSink, m.kitchenSink_grad01, [a, x], [0, 1]);
+    });
+
+    // The generated code names imported bindings bare (`TABLE[1]`), but the CommonJS output
+    // renames them (`helpers_js_1.TABLE`), so calling the gradient throws "TABLE is not defined".
+    it('constants imported from another module can be read', () => {
+      for (const x of [-1.5, 0.5, 2]) expectClose(m.importedConsts_grad(x), -3 * x + Math.SQRT2, 1e-12, `x=${x}`);
+    });
+
     it('calls as arguments, in ternary arms and in loop conditions', () => {
       for (const [x, y] of [[1.3, 0.7], [0.5, 1.2], [-1.5, 0.4], [-0.3, -0.8]]) {
         expectGradFD(m.callArgs, m.callArgs_grad01, [x, y], [0, 1]);

@@ -90,6 +90,20 @@ describe('diagnostics for rejected constructs', () => {
     });
   }
 
+  // `helper` is a mutable `let`: the derivative inlines the arrow it starts with, so after
+  // setHelperCube() f computes x³ while f's gradient still differentiates x² (grad(2) = 4, not 12).
+  // grad(helper) itself is rejected for this reason ("is a mutable variable"); the call is not.
+  it('a call through a mutable let variable is rejected', () => {
+    const file = 'call-mutable.ts';
+    const out = compile([path.join(fixtures, file)]);
+    const line = markedLine(file);
+    const hit = tsgradErrors(out).find((d) => d.file && d.file.getLineAndCharacterOfPosition(d.start!).line + 1 === line);
+    expect(hit, formatDiagnostics(out.diagnostics)).to.not.equal(undefined);
+    expect(ts.flattenDiagnosticMessageText(hit!.messageText, '\n')).to.match(/helper/);
+    expect([99001, 99002]).to.include(hit!.code);
+    expect(() => out.modules.get(key(file))!.make()).to.throw(Error, /transformer/);
+  });
+
   it('a rejected call does not stop other calls in the same file from compiling', () => {
     const out = compile([path.join(fixtures, 'one-bad-call.ts')]);
     const errors = tsgradErrors(out);

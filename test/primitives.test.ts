@@ -83,6 +83,16 @@ for (const optimize of modes) {
       expect(m.powZero(2)).to.equal(1);
     });
 
+    it('a Float32Array store passes the derivative through (rounding has derivative 1)', () => {
+      for (const x of [-1.3, 0.3, 2.7]) expect(m.float32Store(x)).to.equal(2);
+    });
+
+    // Math.fround is listed with floor/ceil/round as piecewise constant, so d/dx fround(x) = 0,
+    // while the same rounding done by a Float32Array store gets derivative 1 (test above).
+    it('Math.fround has derivative 1, like a Float32Array store', () => {
+      for (const x of [-1.3, 0.3, 2.7]) expect(m.fround(x)).to.equal(2);
+    });
+
     it('composite of primitives against finite differences', () => {
       for (const [x, y] of [[0.3, 1.2], [-1.1, 0.4], [2.2, -0.7], [-0.5, -1.9]]) {
         expectGradFD(m.composite, m.composite_grad01, [x, y], [0, 1]);

@@ -526,11 +526,19 @@ class Lowerer {
         unsupported(node, `'${name}' is declared outside the differentiated function and is not visible where its derivative is generated`,
           `pass '${name}' as a parameter`);
       }
+      // An import is renamed by the module transform (`helpers_js_1.TABLE`); the generated
+      // reference follows it only when it can point at a use in the file being emitted.
+      const imported = !!(visible && visible.flags & ts.SymbolFlags.Alias);
+      const sameFile = node.getSourceFile() === this.options.emitSite.getSourceFile();
+      if (imported && !sameFile) {
+        unsupported(node, `'${name}' is imported where the derivative is generated and only used inside another module's function`,
+          `pass '${name}' as a parameter`);
+      }
       const cached = this.outers.get(target);
       if (cached) return ref(cached);
       const shape = shapeOf(this.checker.getTypeAtLocation(decl), this.checker);
       if (!shape) unsupported(node, `outer constant '${name}' is not a number or numeric array`, `pass '${name}' as a parameter`);
-      const v: Var = { id: this.nextVar++, name, kind: shape.kind, arrayType: shape.arrayType, outer: true, node: decl };
+      const v: Var = { id: this.nextVar++, name, kind: shape.kind, arrayType: shape.arrayType, outer: true, node: decl, use: imported ? node : undefined };
       this.names.reserve(name);
       this.outers.set(target, v);
       return ref(v);
@@ -698,6 +706,15 @@ class Lowerer {
     if (ts.isPropertyAccessExpression(callee)) {
       const what = callee.name.text === 'fill' ? "'.fill' outside an array declaration" : `method call '${callee.getText()}'`;
       unsupported(c, `${what} is not supported`, "allocate arrays as 'const a = new Float64Array(n)' and use loops; only Math.* methods can be called");
+    }
+    if (ts.isIdentifier(callee)) {
+      const called = this.checker.getSymbolAtLocation(callee);
+      const target = called && called.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(called) : called;
+      const v = target?.valueDeclaration;
+      if (v && ts.isVariableDeclaration(v) && !(v.parent.flags & ts.NodeFlags.Const)) {
+        unsupported(callee, `call through mutable variable '${callee.text}'`,
+          `declare '${callee.text}' with const or as a function, so the derivative differentiates the function that runs`);
+      }
     }
     const decl = this.checker.getResolvedSignature(c)?.declaration;
     if (!decl || !(ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl) || ts.isArrowFunction(decl))) {

@@ -364,7 +364,7 @@ function mentions(e: CExpr, name: string): boolean {
 }
 
 export function atom(a: Atom): CExpr {
-  if (a.k === 'var') return id(a.v.name);
+  if (a.k === 'var') return a.v.use ? { k: 'id', name: a.v.name, original: a.v.use } : id(a.v.name);
   return typeof a.value === 'boolean' ? { k: 'bool', value: a.value } : n(a.value);
 }
 
@@ -384,9 +384,9 @@ export function primal(e: Expr): CExpr {
     case 'math':
       return call(member(id('Math'), e.fn), ...e.args.map(atom));
     case 'load':
-      return index(id(e.arr.name), atom(e.index));
+      return index(atom({ k: 'var', v: e.arr }), atom(e.index));
     case 'length':
-      return member(id(e.arr.name), 'length');
+      return member(atom({ k: 'var', v: e.arr }), 'length');
     case 'newArray': {
       const made: CExpr = { k: 'new', callee: id(e.ctor), args: [atom(e.length)] };
       const zeroFill = e.fill.k === 'const' && e.fill.value === 0 && e.ctor !== 'Array';

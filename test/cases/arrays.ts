@@ -212,3 +212,21 @@ export function lengths(a: Float64Array, b: number[]): number {
   return s / c.length;
 }
 export const lengths_grad01 = grad(lengths, [0, 1]);
+
+/** Running maximum from -Infinity, then a stable log-sum-exp: the gradient is softmax(a). */
+export function logSumExp(a: Float64Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, a[i]);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.exp(a[i] - m);
+  return m + Math.log(s);
+}
+export const logSumExp_grad = grad(logSumExp);
+
+/** Index of the maximum as a number: a piecewise-constant function (zero gradient). */
+export function maxTimesIndex(a: number[]): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return a[best] * (best + 1);
+}
+export const maxTimesIndex_grad = grad(maxTimesIndex);

@@ -1,6 +1,6 @@
 // Calls to user functions (inlined into the derivative), and the ways grad itself is called.
 import { grad, valueAndGrad } from 'tsgrad';
-import { cube, firstAbove, loss, poly, scaled, scaleInto, softplus } from './helpers.js';
+import { cube, firstAbove, loss, poly, scaled, scaleInto, SHIFT, softplus, TABLE } from './helpers.js';
 
 function sq(x: number): number {
   return x * x;
@@ -169,3 +169,34 @@ export function callArgs(x: number, y: number): number {
   return s + bump(sq(x + y) - 1);
 }
 export const callArgs_grad01 = grad(callArgs, [0, 1]);
+
+/** Reads constants imported from another module (a const array and a computed const number). */
+export function importedConsts(x: number): number {
+  return TABLE[1] * x * x + SHIFT * x;
+}
+export const importedConsts_grad = grad(importedConsts);
+
+/** Shadowed loop counter, one helper called twice per iteration, a boolean helper with a loop. */
+function clip(t: number): number {
+  if (t > 1) return t;
+  return t * t;
+}
+function isBig(t: number): boolean {
+  for (let i = 0; i < 3; i++) {
+    if (t * i > 2) return true;
+  }
+  return false;
+}
+export function kitchenSink(a: Float64Array, x: number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let i = 0; i < 2; i++) s += a[i] * x;
+    s += clip(a[i] * x) + clip(s * 0.1);
+    const v = a[i] > 0 ? a[i] : -a[i] * x;
+    s += v;
+    if (isBig(s)) s = s * 0.5;
+    else s = -s * 0.3 + x;
+  }
+  return s;
+}
+export const kitchenSink_grad01 = grad(kitchenSink, [0, 1]);

@@ -40,3 +40,7 @@ export function loss(w: Float64Array, x: number): number {
   for (let i = 0; i < w.length; i++) s += softplus(w[i] * x - i) + cube(w[i]) * 0.1;
   return s;
 }
+
+/** Module-level constants imported by calls.ts and read inside a differentiated function there. */
+export const TABLE = new Float64Array([0.5, -1.5, 2]);
+export const SHIFT = Math.sqrt(2);

@@ -53,3 +53,11 @@ export const composite_grad01 = grad(composite, [0, 1]);
 
 /** x ** 0 is the constant 1, so its derivative is 0 everywhere, at x = 0 too. */
 export const powZero = grad((x: number) => x ** 0 + x);
+
+/** Math.fround rounds to float32, as a Float32Array store does: its derivative is 1, not 0. */
+export const fround = grad((x: number) => Math.fround(x) * 2);
+export const float32Store = grad((x: number) => {
+  const t = new Float32Array(1);
+  t[0] = x;
+  return t[0] * 2;
+});
