@@ -61,18 +61,7 @@ export function ruleOf(e: Expr): string | undefined {
 
 /** The arguments a rule's partials refer to, in the rule's order (empty for loads and copies). */
 export function ruleArgs(e: Expr): Atom[] {
-  switch (e.k) {
-    case 'bin':
-      return [e.a, e.b];
-    case 'un':
-      return [e.a];
-    case 'select':
-      return [e.c, e.a, e.b];
-    case 'math':
-      return [...e.args];
-    default:
-      return [];
-  }
+  return e.k === 'bin' || e.k === 'un' || e.k === 'select' || e.k === 'math' ? exprOperands(e) : [];
 }
 
 interface Site {
