@@ -130,8 +130,8 @@ for (const optimize of modes) {
       for (const x of [-0.7, 0.4, 1.3]) expectGradFD(m.kitchenSink, m.kitchenSink_grad01, [a, x], [0, 1]);
     });
 
-    // The generated code names imported bindings bare (`TABLE[1]`), but the CommonJS output
-    // renames them (`helpers_js_1.TABLE`), so calling the gradient throws "TABLE is not defined".
+    // Regression: the generated code once named imported bindings bare (`TABLE[1]`) while the
+    // CommonJS output renames them (`helpers_js_1.TABLE`), so the gradient threw "TABLE is not defined".
     it('constants imported from another module can be read', () => {
       for (const x of [-1.5, 0.5, 2]) expectClose(m.importedConsts_grad(x), -3 * x + Math.SQRT2, 1e-12, `x=${x}`);
     });

@@ -90,9 +90,9 @@ describe('diagnostics for rejected constructs', () => {
     });
   }
 
-  // `helper` is a mutable `let`: the derivative inlines the arrow it starts with, so after
-  // setHelperCube() f computes x³ while f's gradient still differentiates x² (grad(2) = 4, not 12).
-  // grad(helper) itself is rejected for this reason ("is a mutable variable"); the call is not.
+  // Regression: `helper` is a mutable `let`, so inlining the arrow it starts with would make the
+  // derivative disagree with f after setHelperCube() (f = x³, gradient of x²: 4 instead of 12 at 2).
+  // Like grad(helper) ("is a mutable variable"), the call must be rejected.
   it('a call through a mutable let variable is rejected', () => {
     const file = 'call-mutable.ts';
     const out = compile([path.join(fixtures, file)]);

@@ -87,8 +87,8 @@ for (const optimize of modes) {
       for (const x of [-1.3, 0.3, 2.7]) expect(m.float32Store(x)).to.equal(2);
     });
 
-    // Math.fround is listed with floor/ceil/round as piecewise constant, so d/dx fround(x) = 0,
-    // while the same rounding done by a Float32Array store gets derivative 1 (test above).
+    // Regression: Math.fround was once treated like floor/ceil/round (derivative 0), while the same
+    // rounding done by a Float32Array store has derivative 1 (test above).
     it('Math.fround has derivative 1, like a Float32Array store', () => {
       for (const x of [-1.3, 0.3, 2.7]) expect(m.fround(x)).to.equal(2);
     });
