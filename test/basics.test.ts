@@ -15,6 +15,10 @@ for (const optimize of [true, false]) {
       for (const x of [-1.5, 0.3, 2]) expect(relError(m.loopPow_grad(x), 5 * x ** 4)).to.be.below(1e-12);
     });
 
+    it('namespace-import call and one-argument Math.hypot: d/dx (x³ + |x|) = 3x² + sign(x) (by hand)', () => {
+      for (const x of [-1.5, 0.4, 2]) expect(relError(m.viaNamespace_grad(x), 3 * x * x + Math.sign(x))).to.be.below(1e-12);
+    });
+
     it('dot: valueAndGrad matches the primal and finite differences', () => {
       const a = new Float64Array([0.5, -1.2, 2.0]);
       const b = new Float64Array([1.5, 0.25, -0.75]);

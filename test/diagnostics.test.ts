@@ -40,7 +40,7 @@ const cases: Record<string, Case> = {
   'try/catch': { file: 'try-catch.ts', mentions: /try\/catch/, code: 99001 },
   'labeled break': { file: 'labeled-break.ts', mentions: /labeled/, code: 99001 },
   "'var' declaration": { file: 'var.ts', mentions: /'var' declarations/, code: 99001 },
-  'argnums out of range': { file: 'argnums-out-of-range.ts', mentions: /argnums 2 is out of range/, code: 99001 },
+  'argnums out of range': { file: 'argnums-out-of-range.ts', mentions: /argnums 2 is out of range/, code: 99002 },
   'argnums repeating an index': { file: 'argnums-repeated.ts', mentions: /argnums repeats an index/, code: 99002 },
   'closure over a parameter of an enclosing function': { file: 'closure-param.ts', mentions: /closure over parameter 'k'/, code: 99001 },
   'method call (Array.prototype.reduce)': { file: 'method-call.ts', mentions: /method call 'a\.reduce'/, code: 99001 },

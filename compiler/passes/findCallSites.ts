@@ -63,6 +63,7 @@ export function resolveCall(site: CallSite, checker: TS.TypeChecker): ResolvedCa
   let target: TS.Expression = fArg;
   while (ts.isParenthesizedExpression(target)) target = target.expression;
   if (ts.isArrowFunction(target) || ts.isFunctionExpression(target)) {
+    checkRange(target, argnums, argnumsArg ?? call);
     return { ...site, decl: target, name: target.name?.text ?? 'anonymous', argnums, tuple };
   }
   const symbol = checker.getSymbolAtLocation(target);
@@ -90,8 +91,18 @@ export function resolveCall(site: CallSite, checker: TS.TypeChecker): ResolvedCa
       'pass a function declaration, a const arrow function, or an inline function expression');
   }
   if (!fn.body) badCall(fArg, `'${name}' has no body in the program`, 'tsgrad differentiates functions whose source is compiled with it');
+  checkRange(fn, argnums, argnumsArg ?? call);
   const sameFile = fn.getSourceFile() === call.getSourceFile();
   return { ...site, decl: fn, name, argnums, tuple, declaringStatement: sameFile ? statement : undefined };
+}
+
+/** argnums must name parameters of `fn`; the error points at the call's argnums. */
+function checkRange(fn: FunctionLike, argnums: readonly number[], at: TS.Node): void {
+  for (const i of argnums) {
+    if (i < 0 || i >= fn.parameters.length) {
+      badCall(at, `argnums ${i} is out of range: the function has ${fn.parameters.length} parameter(s)`, 'pass indices of parameters, counting from 0');
+    }
+  }
 }
 
 function readArgnums(arg: TS.Expression | undefined): { argnums: number[]; tuple: boolean } {

@@ -703,7 +703,10 @@ class Lowerer {
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && isGlobalMath(callee.expression, this.checker)) {
       return this.mathCall(c, callee.name.text, out);
     }
-    if (ts.isPropertyAccessExpression(callee)) {
+    const namespace = ts.isPropertyAccessExpression(callee) && this.checker.getSymbolAtLocation(callee.expression);
+    const isNamespaceCall = !!namespace && !!(namespace.flags & ts.SymbolFlags.Alias) &&
+      !!(this.checker.getAliasedSymbol(namespace).flags & ts.SymbolFlags.ValueModule);
+    if (ts.isPropertyAccessExpression(callee) && !isNamespaceCall) {
       const what = callee.name.text === 'fill' ? "'.fill' outside an array declaration" : `method call '${callee.getText()}'`;
       unsupported(c, `${what} is not supported`, "allocate arrays as 'const a = new Float64Array(n)' and use loops; only Math.* methods can be called");
     }
@@ -736,6 +739,7 @@ class Lowerer {
       return args.slice(1).reduce((acc, x) => this.temp('num', { k: 'math', fn, args: [acc, x] }, out), args[0]);
     }
     if ((fn === 'min' || fn === 'max') && args.length === 1) return args[0];
+    if (fn === 'hypot' && args.length === 1) return this.temp('num', { k: 'math', fn: 'abs', args }, out);
     if (fn === 'pow' && args.length === 2) return this.temp('num', { k: 'bin', op: '**', a: args[0], b: args[1] }, out);
     const rule = rules[fn];
     if ((rule && rule.arity === args.length && fn !== 'select') || (zeroDerivative.has(fn) && args.length === 1)) {

@@ -16,3 +16,10 @@ export function dot(a: Float64Array, b: Float64Array, n: number): number {
 }
 export const dot_vg = valueAndGrad(dot);
 export const dot_grad01 = grad(dot, [0, 1]);
+
+// a helper called through a namespace import, and Math.hypot with one argument (|x|)
+import * as H from './helpers.js';
+export function viaNamespace(x: number): number {
+  return H.cube(x) + Math.hypot(x);
+}
+export const viaNamespace_grad = grad(viaNamespace);
