@@ -114,12 +114,7 @@ class Lowerer {
       unsupported(decl, `the differentiated function must return number, but '${fnName}' returns ${shown}`,
         'grad and valueAndGrad differentiate a scalar loss; sum or select one output to get a number');
     }
-    for (const i of this.options.argnums) {
-      if (i < 0 || i >= decl.parameters.length || !Number.isInteger(i)) {
-        unsupported(decl, `argnums ${i} is out of range: '${fnName}' has ${decl.parameters.length} parameter(s)`,
-          'pass indices of parameters, counting from 0');
-      }
-    }
+    // argnums were checked against the parameters at the call (findCallSites)
     const frame = this.newFrame(decl, 'num', fnName);
     const params: Param[] = decl.parameters.map((p, i) => {
       const shape = this.paramShape(p);

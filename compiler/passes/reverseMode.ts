@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  */
 import {
-  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, index, member, mul, n, namesIn, neg, postfix,
+  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
@@ -317,7 +317,7 @@ class ReverseMode {
     const selfReference = args.some((a) => a.k === 'var' && a.v === v);
     let y: CExpr = id(v.name);
     const partials = rule ? rules[rule].partials(args.map(atom), id('$y')) : [];
-    const readsY = partials.some((p, i) => p && this.isActive(args[i]) && mentions(p, '$y'));
+    const readsY = partials.some((p, i) => p && this.isActive(args[i]) && identifiers(p).has('$y'));
     if (saved && readsY) {
       this.scratchY ??= this.names.unique('_y');
       out.push(assign(id(this.scratchY), id(v.name)));
@@ -346,21 +346,6 @@ class ReverseMode {
     }
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
   }
-}
-
-function mentions(e: CExpr, name: string): boolean {
-  const found = { hit: false };
-  const visit = (x: CExpr): void => {
-    if (x.k === 'id' && x.name === name) found.hit = true;
-    for (const child of Object.values(x)) {
-      if (child && typeof child === 'object') {
-        if (Array.isArray(child)) child.forEach((c) => c && typeof c === 'object' && 'k' in c && visit(c as CExpr));
-        else if ('k' in child) visit(child as CExpr);
-      }
-    }
-  };
-  visit(e);
-  return found.hit;
 }
 
 export function atom(a: Atom): CExpr {
