@@ -16,7 +16,9 @@ export type CExpr =
   | { readonly k: 'member'; readonly obj: CExpr; readonly prop: string }
   | { readonly k: 'index'; readonly obj: CExpr; readonly index: CExpr }
   | { readonly k: 'array'; readonly items: readonly CExpr[] }
-  | { readonly k: 'postfix'; readonly op: '++' | '--'; readonly name: string };
+  | { readonly k: 'postfix'; readonly op: '++' | '--'; readonly name: string }
+  | { readonly k: 'object'; readonly props: readonly { readonly name: string; readonly value: CExpr }[] }
+  | { readonly k: 'await'; readonly e: CExpr };
 
 export type CStmt =
   | { readonly k: 'let'; readonly decls: readonly { name: string; init?: CExpr }[]; readonly isConst?: boolean }
@@ -127,6 +129,12 @@ export function identifiers(e: CExpr, out: Set<string> = new Set()): Set<string>
       break;
     case 'array':
       e.items.forEach((x) => identifiers(x, out));
+      break;
+    case 'object':
+      e.props.forEach((p) => identifiers(p.value, out));
+      break;
+    case 'await':
+      identifiers(e.e, out);
       break;
   }
   return out;

@@ -51,6 +51,10 @@ export function emitExpr(e: CExpr): TS.Expression {
       return f.createArrayLiteralExpression(e.items.map(emitExpr));
     case 'postfix':
       return f.createPostfixUnaryExpression(f.createIdentifier(e.name), e.op === '++' ? ts.SyntaxKind.PlusPlusToken : ts.SyntaxKind.MinusMinusToken);
+    case 'object':
+      return f.createObjectLiteralExpression(e.props.map((p) => f.createPropertyAssignment(p.name, emitExpr(p.value))), false);
+    case 'await':
+      return f.createAwaitExpression(emitExpr(e.e));
   }
 }
 
@@ -108,10 +112,10 @@ export function emitStatements(stmts: readonly CStmt[]): TS.Statement[] {
   return out;
 }
 
-export function emitFunction(name: string, params: readonly string[], body: readonly CStmt[]): TS.FunctionDeclaration {
+export function emitFunction(name: string, params: readonly string[], body: readonly CStmt[], isAsync = false): TS.FunctionDeclaration {
   const f = ts.factory;
   return f.createFunctionDeclaration(
-    undefined,
+    isAsync ? [f.createModifier(ts.SyntaxKind.AsyncKeyword)] : undefined,
     undefined,
     name,
     undefined,
@@ -119,4 +123,12 @@ export function emitFunction(name: string, params: readonly string[], body: read
     undefined,
     f.createBlock(emitStatements(body), true),
   );
+}
+
+/** `const name = function (params) { body };`, the form gpu.js reads kernels in. */
+export function emitKernel(name: string, params: readonly string[], body: readonly CStmt[]): TS.VariableStatement {
+  const f = ts.factory;
+  const fn = f.createFunctionExpression(undefined, undefined, undefined, undefined,
+    params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined, f.createBlock(emitStatements(body), true));
+  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, fn)], ts.NodeFlags.Const));
 }

@@ -66,6 +66,8 @@ export interface Loop {
   readonly body: readonly Stmt[];
   readonly update: readonly Stmt[];
   readonly canonical?: { readonly counter: Var; readonly start: Atom; readonly step: number };
+  /** The user's `for` statement, when a `// @parallel` comment precedes it (used by jit only). */
+  readonly parallel?: TS.ForStatement;
 }
 
 /** A parameter of the differentiated function, and whether the caller asked for its derivative. */

@@ -10,6 +10,9 @@
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
  *   reverseMode      forward sweep + reverse sweep as a code tree
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
+ *
+ * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
+ * and lowerKernels (host code plus one gpu.js kernel per loop output).
  */
 import type * as TS from 'typescript';
 import { id, member, type CStmt } from './code.js';
@@ -19,6 +22,7 @@ import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
 import { type FunctionLike, lowerToIR } from './passes/lowerToIR.js';
 import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
+import { type JitCode, lowerKernels } from './passes/lowerKernels.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -54,6 +58,22 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   const tape = tapeName(request.generated);
   const out = reverseMode(ir, activity, saves, request, names, id(tape));
   return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined };
+}
+
+export interface JitRequest {
+  readonly decl: FunctionLike;
+  readonly name: string;
+  readonly generated: string;
+  readonly isAsync: boolean;
+  /** A name free at module level, for each kernel. */
+  readonly kernelName: (base: string) => string;
+}
+
+/** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
+export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
+  const names = new NameScope(ctx.reserved);
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [] });
+  return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
 }
 
 /** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */

@@ -10,10 +10,10 @@
  */
 import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
-import { emitExpr, emitFunction } from './emit.js';
+import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
-import { compileGradient, newTape } from './pipeline.js';
-import { type CallSite, findCallSites, type ResolvedCall, resolveCall } from './passes/findCallSites.js';
+import { compileGradient, compileJit, newTape } from './pipeline.js';
+import { type CallSite, findCallSites, type ResolvedCall, type ResolvedJit, resolveCall, resolveJit } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
 
 export interface TsgradConfig {
@@ -44,7 +44,7 @@ export default function tsgradTransformer(
     else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
   return (context) => (file) => {
-    if (file.isDeclarationFile || !/grad|valueAndGrad/.test(file.text)) return file;
+    if (file.isDeclarationFile || !/grad|valueAndGrad|jit/.test(file.text)) return file;
     const sites = findCallSites(file, checker);
     if (sites.length === 0) return file;
     return new FileTransform(file, context, checker, config, report).run(sites);
@@ -77,8 +77,9 @@ class FileTransform {
   run(sites: CallSite[]): TS.SourceFile {
     for (const site of sites) {
       try {
-        const resolved = resolveCall(site, this.checker);
-        const placed = this.compile(resolved);
+        const placed = site.mode === 'jit' || site.mode === 'jitAsync'
+          ? this.compileJit(resolveJit(site, this.checker))
+          : this.compile(resolveCall(site, this.checker));
         if (placed) this.replacements.set(site.call, placed.replacement);
       } catch (err) {
         this.fail(site.call, err);
@@ -127,6 +128,39 @@ class FileTransform {
     }
     this.compiled.set(key, placed);
     return placed;
+  }
+
+  /** `jit(f)` → `__tsgrad.bindJit(f_jit, f, options)`, with f_jit's kernels at the top of the file. */
+  private compileJit(call: ResolvedJit): Placed | undefined {
+    const f = ts.factory;
+    const inline = ts.isArrowFunction(call.decl) || ts.isFunctionExpression(call.decl) ? call.decl.parent === call.call : false;
+    const emitSite: TS.Node = inline ? call.call : call.declaringStatement ? call.declaringStatement.parent : this.file;
+    const generated = this.fileNames.unique(`${call.name === 'anonymous' ? 'f' : call.name}_${call.isAsync ? 'jitAsync' : 'jit'}`);
+    const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+    const kernelName = (base: string): string => this.fileNames.unique(base);
+    const out = compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, {
+      checker: this.checker,
+      reserved,
+      emitSite,
+      optimize: this.config.optimize !== false,
+    });
+    for (const k of out.kernels) this.top.push(emitKernel(k.name, k.params, k.body));
+    this.usesRuntime = true;
+    const fn = emitFunction(generated, out.params, out.body, call.isAsync);
+    this.config.onGenerated?.({ name: generated, source: this.file, node: fn });
+    if (call.declaringStatement && !inline) {
+      const list = this.after.get(call.declaringStatement) ?? [];
+      list.push(fn);
+      this.after.set(call.declaringStatement, list);
+    } else {
+      this.top.push(fn);
+    }
+    const options = call.options ? [call.options] : [];
+    const asyncFlag = call.isAsync && call.call.arguments.length < 2 ? [f.createObjectLiteralExpression([f.createPropertyAssignment('async', f.createTrue())])] : options;
+    return {
+      replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
+        [f.createIdentifier(generated), call.reference, ...asyncFlag]),
+    };
   }
 
   private namesInScope(site: TS.Node): string[] {

@@ -5,6 +5,10 @@
  * call with a diagnostic), so it throws instead of returning a wrong or slow answer.
  */
 export { Tape } from './tape.js';
+export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
+export { bindJit } from './gpu/bind.js';
+export { runKernel, runKernelAsync } from './gpu/kernel.js';
+import type { BackendInfo, JitOptions } from './gpu/backend.js';
 
 /** Parameter types that can be differentiated; the gradient has the same type and length. */
 export type Differentiable = number | number[] | Float64Array | Float32Array;
@@ -39,7 +43,27 @@ export function valueAndGrad(f: Fn, _argnums?: number | readonly number[]): neve
   throw notTransformed('valueAndGrad', f);
 }
 
-function notTransformed(marker: string, f: Fn): Error {
+type AnyFn = (...args: any[]) => any;
+/** A jit function: `f` itself, with the backend it runs on (`.backend.name`, and why faster ones were not used). */
+export type Jitted<F extends AnyFn> = F & { readonly backend: BackendInfo };
+export type JittedAsync<F extends AnyFn> = ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>) & { readonly backend: BackendInfo };
+
+/**
+ * `f` with its `// @parallel` loops compiled to gpu.js kernels (see README, "jit"). The backend is
+ * the fastest available, or `options.backend`, or the TSGRAD_BACKEND environment variable.
+ */
+export function jit<F extends AnyFn>(f: F, options: JitOptions & { readonly async: true }): JittedAsync<F>;
+export function jit<F extends AnyFn>(f: F, options?: JitOptions & { readonly async?: false }): Jitted<F>;
+export function jit(f: AnyFn, _options?: JitOptions): never {
+  throw notTransformed('jit', f);
+}
+
+/** `jit(f, { async: true })`: every call returns a Promise, so every backend (webgpu included) can run. */
+export function jitAsync<F extends AnyFn>(f: F, _options?: Omit<JitOptions, 'async'>): JittedAsync<F> {
+  throw notTransformed('jitAsync', f);
+}
+
+function notTransformed(marker: string, f: AnyFn): Error {
   const name = (typeof f === 'function' && f.name) || '<anonymous function>';
   return new Error(
     `tsgrad: ${marker}(${name}) was called at run time, so the tsgrad transformer did not compile this call. ` +

@@ -10,13 +10,16 @@ import { ts } from '../tsapi.js';
 import type { FunctionLike } from './lowerToIR.js';
 
 export type Mode = 'grad' | 'valueAndGrad';
+export type Marker = Mode | 'jit' | 'jitAsync';
 
 export interface CallSite {
   readonly call: TS.CallExpression;
-  readonly mode: Mode;
+  readonly mode: Marker;
 }
 
-export interface ResolvedCall extends CallSite {
+export interface ResolvedCall {
+  readonly call: TS.CallExpression;
+  readonly mode: Mode;
   readonly decl: FunctionLike;
   readonly name: string;
   readonly argnums: readonly number[];
@@ -26,7 +29,7 @@ export interface ResolvedCall extends CallSite {
   readonly declaringStatement?: TS.Statement;
 }
 
-const markers: ReadonlySet<string> = new Set(['grad', 'valueAndGrad']);
+const markers: ReadonlySet<string> = new Set(['grad', 'valueAndGrad', 'jit', 'jitAsync']);
 /** The package root: dist/compiler/passes → three levels up. */
 const packageRoot = path.resolve(__dirname, '..', '..', '..');
 
@@ -42,7 +45,7 @@ export function findCallSites(file: TS.SourceFile, checker: TS.TypeChecker): Cal
     if (ts.isCallExpression(node)) {
       const decl = checker.getResolvedSignature(node)?.declaration;
       const name = decl && ts.isFunctionDeclaration(decl) ? decl.name?.text : undefined;
-      if (name && markers.has(name) && isTsgradDeclaration(decl!)) found.push({ call: node, mode: name as Mode });
+      if (name && markers.has(name) && isTsgradDeclaration(decl!)) found.push({ call: node, mode: name as Marker });
     }
     ts.forEachChild(node, visit);
   };
@@ -54,17 +57,62 @@ const badCall = (node: TS.Node, what: string, hint: string): never => {
   throw new Unsupported(node, what, hint, Code.BadCall);
 };
 
-/** The function a marker differentiates, and with respect to which arguments. */
-export function resolveCall(site: CallSite, checker: TS.TypeChecker): ResolvedCall {
+export interface ResolvedJit {
+  readonly call: TS.CallExpression;
+  readonly decl: FunctionLike;
+  readonly name: string;
+  readonly isAsync: boolean;
+  /** The function argument, which the js backend runs as it is. */
+  readonly reference: TS.Expression;
+  readonly options?: TS.Expression;
+  readonly declaringStatement?: TS.Statement;
+}
+
+/** `jit(f, options?)` / `jitAsync(f, options?)`: the function, and whether the result is async. */
+export function resolveJit(site: CallSite, checker: TS.TypeChecker): ResolvedJit {
   const { call, mode } = site;
+  const [fArg, options] = call.arguments;
+  if (!fArg) badCall(call, `${mode}() needs a function`, `write ${mode}(f)`);
+  let inner: TS.Expression = fArg;
+  while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  if (ts.isCallExpression(inner)) {
+    badCall(fArg, `${mode}() of a derivative (${inner.expression.getText()}(…)) is not implemented yet: parallel adjoint kernels are still being built`,
+      `run the compiled gradient without jit for now, or jit the primal function`);
+  }
+  let isAsync = mode === 'jitAsync';
+  if (options) {
+    let o: TS.Expression = options;
+    while (ts.isParenthesizedExpression(o)) o = o.expression;
+    const asyncProp = ts.isObjectLiteralExpression(o)
+      ? o.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'async')
+      : undefined;
+    if (!ts.isObjectLiteralExpression(o)) {
+      if (mode === 'jit') badCall(options, 'jit options must be an object literal', "write jit(f, { backend: 'webasm', async: true }); the backend may be any expression");
+    } else if (asyncProp) {
+      const value = ts.isPropertyAssignment(asyncProp) ? asyncProp.initializer : undefined;
+      if (!value || (value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword)) {
+        badCall(asyncProp, 'the async option must be the literal true or false', 'the compiler generates different code for the async form');
+      }
+      if (mode === 'jitAsync' && value!.kind === ts.SyntaxKind.FalseKeyword) badCall(asyncProp, 'jitAsync cannot be synchronous', 'use jit(f) for the synchronous form');
+      isAsync = value!.kind === ts.SyntaxKind.TrueKeyword;
+    }
+  }
+  const f = resolveCall({ call, mode: 'grad' }, checker, true);
+  return { call, decl: f.decl, name: f.name, isAsync, reference: fArg, options, declaringStatement: f.declaringStatement };
+}
+
+/** The function a marker differentiates, and with respect to which arguments. */
+export function resolveCall(site: CallSite, checker: TS.TypeChecker, forJit = false): ResolvedCall {
+  const { call } = site;
+  const mode = site.mode as Mode;
   const [fArg, argnumsArg] = call.arguments;
   if (!fArg) badCall(call, `${mode}() needs a function`, `write ${mode}(f)`);
-  const { argnums, tuple } = readArgnums(argnumsArg);
+  const { argnums, tuple } = forJit ? { argnums: [], tuple: false } : readArgnums(argnumsArg);
   let target: TS.Expression = fArg;
   while (ts.isParenthesizedExpression(target)) target = target.expression;
   if (ts.isArrowFunction(target) || ts.isFunctionExpression(target)) {
     checkRange(target, argnums, argnumsArg ?? call);
-    return { ...site, decl: target, name: target.name?.text ?? 'anonymous', argnums, tuple };
+    return { call, mode, decl: target, name: target.name?.text ?? 'anonymous', argnums, tuple };
   }
   const symbol = checker.getSymbolAtLocation(target);
   const real = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -87,13 +135,13 @@ export function resolveCall(site: CallSite, checker: TS.TypeChecker): ResolvedCa
     }
   }
   if (!fn) {
-    return badCall(fArg, `${mode}() needs a function declared in the program, and '${fArg.getText()}' is not one`,
+    return badCall(fArg, `${forJit ? 'jit' : mode}() needs a function declared in the program, and '${fArg.getText()}' is not one`,
       'pass a function declaration, a const arrow function, or an inline function expression');
   }
   if (!fn.body) badCall(fArg, `'${name}' has no body in the program`, 'tsgrad differentiates functions whose source is compiled with it');
   checkRange(fn, argnums, argnumsArg ?? call);
   const sameFile = fn.getSourceFile() === call.getSourceFile();
-  return { ...site, decl: fn, name, argnums, tuple, declaringStatement: sameFile ? statement : undefined };
+  return { call, mode, decl: fn, name, argnums, tuple, declaringStatement: sameFile ? statement : undefined };
 }
 
 /** argnums must name parameters of `fn`; the error points at the call's argnums. */

@@ -319,14 +319,14 @@ class Lowerer {
       const start0 = start.k === 'var' ? this.temp('num', { k: 'atom', a: start }, out) : start;
       out.push({ k: 'assign', target: counter, expr: { k: 'atom', a: start0 }, init: true });
       update.push({ k: 'assign', target: counter, expr: { k: 'bin', op: '+', a: ref(counter), b: num(canonical.step) } });
-      return this.lowerLoop(s.condition, s.statement, update, out, false, { counter, start: start0, step: canonical.step });
+      return this.lowerLoop(s.condition, s.statement, update, out, false, { counter, start: start0, step: canonical.step }, parallelMarked(s) ? s : undefined);
     }
     if (s.initializer) {
       if (ts.isVariableDeclarationList(s.initializer)) this.lowerDeclarations(s.initializer, out);
       else this.lowerExpr(s.initializer, out, false);
     }
     if (s.incrementor) this.lowerExpr(s.incrementor, update, false);
-    return this.lowerLoop(s.condition, s.statement, update, out, false);
+    return this.lowerLoop(s.condition, s.statement, update, out, false, undefined, parallelMarked(s) ? s : undefined);
   }
 
   private lowerLoop(
@@ -336,6 +336,7 @@ class Lowerer {
     out: Stmt[],
     isDo: boolean,
     canonical?: Loop['canonical'],
+    parallel?: TS.ForStatement,
   ): Flags {
     const id = this.nextLoop++;
     const frame: LoopFrame = {};
@@ -382,7 +383,7 @@ class Lowerer {
     }
     if (frame.brk) out.push({ k: 'assign', target: frame.brk, expr: { k: 'atom', a: bool(false) } });
     if (first) out.push({ k: 'assign', target: first, expr: { k: 'atom', a: bool(true) } });
-    out.push({ k: 'loop', id, pre, cond, body, update: guardedUpdate, canonical });
+    out.push({ k: 'loop', id, pre, cond, body, update: guardedUpdate, canonical, parallel });
     flags.delete(frame.brk!);
     flags.delete(frame.cnt!);
     return flags;
@@ -783,6 +784,13 @@ class Lowerer {
     }
     return ref(callee.result);
   }
+}
+
+/** Whether a `// @parallel` comment is on the line before the loop (or on the loop's own line). */
+export function parallelMarked(s: TS.Statement): boolean {
+  const text = s.getSourceFile().text;
+  const comments = ts.getLeadingCommentRanges(text, s.getFullStart()) ?? [];
+  return comments.some((c) => /^\/[/*]\s*@parallel\b/.test(text.slice(c.pos, c.end)));
 }
 
 function skipParens(e: TS.Expression): TS.Expression {
