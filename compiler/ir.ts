@@ -26,6 +26,8 @@ export interface Var {
   readonly node?: TS.Node;
   /** For an imported outer constant: a use in the emitted file, so the module transform renames it. */
   readonly use?: TS.Identifier;
+  /** Holds the result of an inlined call: assigned by each call before it is read. */
+  readonly callResult?: boolean;
 }
 
 export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean };

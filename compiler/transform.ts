@@ -156,10 +156,9 @@ class FileTransform {
       this.top.push(fn);
     }
     const options = call.options ? [call.options] : [];
-    const asyncFlag = call.isAsync && call.call.arguments.length < 2 ? [f.createObjectLiteralExpression([f.createPropertyAssignment('async', f.createTrue())])] : options;
     return {
       replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
-        [f.createIdentifier(generated), call.reference, ...asyncFlag]),
+        [f.createIdentifier(generated), call.reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
     };
   }
 

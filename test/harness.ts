@@ -18,6 +18,8 @@ export interface Compiled {
   readonly generated: Map<string, string>;
   /** Emitted JavaScript, by path relative to the repo root without extension. */
   readonly js: Map<string, string>;
+  /** What loading the emitted modules threw, if anything. */
+  readonly loadError?: unknown;
 }
 
 const compilerOptions: ts.CompilerOptions = {
@@ -61,8 +63,16 @@ export function compile(files: string[], config: TsgradConfig = {}): Compiled {
     new Function('exports', 'require', 'module', code)(exports, req, { exports });
     return exports;
   };
-  for (const f of files) if (js.has(key(f))) load(key(f));
-  return { modules, diagnostics, generated, js };
+  let loadError: unknown;
+  for (const f of files) {
+    try {
+      if (js.has(key(f))) load(key(f));
+    } catch (err) {
+      // a rejected marker call throws at load; the diagnostics say why
+      loadError ??= err;
+    }
+  }
+  return { modules, diagnostics, generated, js, loadError };
 }
 
 export function formatDiagnostics(ds: readonly ts.Diagnostic[]): string {

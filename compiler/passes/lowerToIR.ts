@@ -135,7 +135,8 @@ class Lowerer {
   // ── frames and variables ────────────────────────────────────────────────────────────────────
 
   private newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string): Frame {
-    const result = this.newVar(resultName(fnName), { kind: resultKind }, decl);
+    const result: Var = { ...this.newVar(resultName(fnName), { kind: resultKind }, decl), callResult: true };
+    this.locals[this.locals.length - 1] = result;
     return { decl, symbols: new Map(), result, loops: [] };
   }
 
@@ -761,7 +762,8 @@ class Lowerer {
       } else {
         const value = this.lowerExpr(arg, out);
         const v = this.newVar(p.name.getText(), shape, p);
-        out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value } });
+        // a parameter is declared afresh by each call
+        out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value }, init: true });
         bindings.set(this.symbolOf(p.name), v);
       }
     });

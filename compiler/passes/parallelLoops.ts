@@ -96,7 +96,7 @@ function analyzeParallel(loop: Loop): ParallelLoop {
   const innerLoops: Loop[] = [];
   walk(loop.body, (s) => {
     if (s.k === 'assign') {
-      if (s.init || !s.target.node) declared.add(s.target);
+      if (s.init || !s.target.node || s.target.callResult) declared.add(s.target);
       const list = assigned.get(s.target) ?? [];
       list.push(s);
       assigned.set(s.target, list);

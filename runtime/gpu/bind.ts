@@ -7,8 +7,13 @@ import { type BackendInfo, chooseBackend, type JitOptions } from './backend.js';
 
 type AnyFn = (...args: never[]) => unknown;
 
-export function bindJit(impl: (backend: BackendInfo, ...args: never[]) => unknown, reference: AnyFn, options: JitOptions = {}): AnyFn & { backend: BackendInfo } {
-  const backend = chooseBackend(options);
+export function bindJit(
+  impl: (backend: BackendInfo, ...args: never[]) => unknown,
+  reference: AnyFn,
+  isAsync: boolean,
+  options: JitOptions = {},
+): AnyFn & { backend: BackendInfo } {
+  const backend = chooseBackend({ ...options, async: isAsync });
   let run: (...args: never[]) => unknown;
   if (backend.name !== 'js') run = (...args) => impl(backend, ...args);
   else if (backend.async) run = async (...args) => reference(...args);

@@ -42,8 +42,10 @@ function kernelFor(backend: BackendInfo, fn: KernelFunction, output: readonly nu
       constants: { ...constants },
       precision: 'single',
       tactic: 'precision',
-      // Every loop bound inside a kernel is a constant, so this never cuts a loop short.
-      loopMaxIterations: 1 << 30,
+      // Loop bounds are constants; gpu.js still caps some loops (a bound computed from a constant,
+      // a start that is not a literal on webasm) at this count, so make it effectively unbounded.
+      // (2 ** 31 means zero iterations on webasm, Infinity zero on cpu.)
+      loopMaxIterations: 1e9,
       ...(backend.async ? { asyncMode: true } : {}),
     } as never) as Built;
     forFn.set(key, kernel);

@@ -1,0 +1,163 @@
+/**
+ * jit: every `// @parallel` loop kind in test/jit-cases/kernels.ts runs as gpu.js kernels on the
+ * backends CI has (cpu, webasm) and is compared with the same function run as plain float64
+ * JavaScript. Kernels compute in float32, so the tolerances are float32 ones: 2e-6 relative for
+ * sums of products, 1e-4 where webasm's own exp/log/tanh/pow (less accurate than V8's) dominate.
+ * Trip counts exceed gpu.js's default loopMaxIterations (1000), which cuts loops with argument
+ * bounds short: jit passes bounds as kernel constants, and these sizes would show a cut.
+ */
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { chooseBackend } from '../runtime/gpu/backend.js';
+import { compile, formatDiagnostics, repoRoot, rng } from './harness.js';
+
+const out = compile([path.join(repoRoot, 'test', 'jit-cases', 'kernels.ts')]);
+const m = () => out.modules.get('test/jit-cases/kernels')!;
+const backends = ['cpu', 'webasm'] as const;
+
+const rand = rng(7);
+const uniform = (length: number, lo = -1, hi = 1): Float32Array => Float32Array.from({ length }, () => lo + (hi - lo) * rand());
+
+/** max |got - want| / max(1, max |want|), elementwise over arrays. */
+function scaledError(got: number | ArrayLike<number>, want: number | ArrayLike<number>): number {
+  const g = typeof got === 'number' ? [got] : Array.from(got);
+  const w = typeof want === 'number' ? [want] : Array.from(want);
+  expect(g.length).to.equal(w.length);
+  const scale = Math.max(1, ...w.map(Math.abs));
+  return Math.max(...g.map((x, i) => Math.abs(x - w[i]))) / scale;
+}
+
+describe('jit: parallel loops as gpu.js kernels', () => {
+  it('compiles without diagnostics', () => {
+    expect(formatDiagnostics(out.diagnostics)).to.equal('');
+  });
+
+  const n = 2500;
+  const d = 12;
+  const c = 4;
+  const theta = uniform(c * d);
+  const X = uniform(n * d);
+  const y = Int32Array.from({ length: n }, () => Math.floor(rand() * c));
+
+  for (const b of backends) {
+    describe(`on ${b}`, () => {
+      it('sum reduction (softmax cross-entropy, n = 2500)', () => {
+        const f = m().lossOn[b];
+        expect(f.backend.name).to.equal(b);
+        expect(scaledError(f(theta, X, y, n, d, c), m().loss(theta, X, y, n, d, c))).to.be.below(2e-6);
+        expect(f.backend.fallbacks).to.deep.equal([]);
+      });
+
+      it('block writes out[i * c + k] (logits)', () => {
+        const want = new Float64Array(n * c);
+        const got = new Float64Array(n * c).fill(NaN);
+        m().logits(theta, X, want, n, d, c);
+        m().logitsOn[b](theta, X, got, n, d, c);
+        expect(scaledError(got, want)).to.be.below(2e-6);
+      });
+
+      it('max and min reductions, a counted sum under a branch, a loop from an offset', () => {
+        const x = uniform(3001);
+        for (const from of [0, 7, 2999]) {
+          expect(scaledError(m().extremesOn[b](x, from, 3001), m().extremes(x, from, 3001))).to.be.below(2e-6);
+        }
+        // no iterations: no kernel runs, the reductions keep their initial values
+        expect(m().extremesOn[b](x, 3001, 3001)).to.equal(-Infinity);
+      });
+
+      it('two fixed slots per iteration, a ternary, a scalar argument', () => {
+        const x = uniform(1500, -2, 2);
+        const want = new Float64Array(3000);
+        const got = new Float64Array(3000).fill(NaN);
+        m().pairs(x, want, 1500, 0.75);
+        m().pairsOn[b](x, got, 1500, 0.75);
+        expect(scaledError(got, want)).to.be.below(1e-4);
+      });
+
+      it('an inner loop of 1500 iterations and 1200 rows (past loopMaxIterations)', () => {
+        const A = uniform(1200 * 1500, 0, 1);
+        const want = new Float64Array(1200);
+        const got = new Float64Array(1200);
+        const total = m().rowSums(A, want, 1200, 1500);
+        // float32 sums of 1500 terms: error grows like sqrt(1500) ulps
+        expect(scaledError(m().rowSumsOn[b](A, got, 1200, 1500), total)).to.be.below(1e-5);
+        expect(scaledError(got, want)).to.be.below(1e-5);
+        expect(got[1199]).to.be.above(600); // a cut-off loop would sum at most 1000 of 1500 values ≈ 0.5 each
+      });
+
+      it('a helper function called in the loop', () => {
+        const x = uniform(4000, -20, 20);
+        expect(scaledError(m().softplusOn[b](x, 4000), m().meanSoftplus(x, 4000))).to.be.below(1e-4);
+      });
+    });
+  }
+
+  it('js backend runs the function as written', () => {
+    expect(m().lossOn.js(theta, X, y, n, d, c)).to.equal(m().loss(theta, X, y, n, d, c));
+    expect(m().lossOn.js.backend.name).to.equal('js');
+  });
+
+  it('async forms return Promises of the same values', async () => {
+    const want = m().loss(theta, X, y, n, d, c);
+    const p = m().lossAsync(theta, X, y, n, d, c);
+    expect(p).to.be.instanceOf(Promise);
+    expect(scaledError(await p, want)).to.be.below(2e-6);
+    expect(scaledError(await m().lossAsyncOption(theta, X, y, n, d, c), want)).to.be.below(2e-6);
+    expect(m().lossAsync.backend.async).to.equal(true);
+  });
+
+  it('builds each kernel once for repeated calls with the same shapes', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { GPU } = require('gpu.js');
+    const original = GPU.prototype.createKernel;
+    let built = 0;
+    GPU.prototype.createKernel = function (...args: unknown[]) {
+      built++;
+      return original.apply(this, args);
+    };
+    try {
+      const f = m().lossOn.webasm;
+      f(theta, X, y, 100, d, c); // a new shape: built once
+      const after = built;
+      for (let k = 0; k < 3; k++) f(theta, X, y, 100, d, c);
+      expect(after).to.equal(1);
+      expect(built).to.equal(1);
+    } finally {
+      GPU.prototype.createKernel = original;
+    }
+  });
+});
+
+describe('jit: backend selection', () => {
+  const saved = process.env.TSGRAD_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TSGRAD_BACKEND;
+    else process.env.TSGRAD_BACKEND = saved;
+  });
+
+  it('auto picks an available backend and says why faster ones were skipped', () => {
+    delete process.env.TSGRAD_BACKEND;
+    const info = chooseBackend();
+    expect(['headlessgl', 'webgl2', 'webasm', 'cpu', 'js']).to.include(info.name);
+    expect(info.requested).to.equal('auto');
+    expect(info.unavailable.webgpu).to.match(/async/);
+  });
+
+  it('TSGRAD_BACKEND overrides the option', () => {
+    process.env.TSGRAD_BACKEND = 'cpu';
+    const info = chooseBackend({ backend: 'webasm' });
+    expect(info.name).to.equal('cpu');
+    expect(info.requested).to.equal('TSGRAD_BACKEND=cpu');
+  });
+
+  it('an unknown backend name is an error naming the choices', () => {
+    process.env.TSGRAD_BACKEND = 'cuda';
+    expect(() => chooseBackend()).to.throw(/unknown backend 'cuda'.*webgpu, headlessgl, webgl2, webasm, cpu, js/);
+  });
+
+  it('a backend asked for by name that is not available is an error, not a silent fallback', () => {
+    delete process.env.TSGRAD_BACKEND;
+    expect(() => chooseBackend({ backend: 'webgpu' })).to.throw(/backend 'webgpu'.*not available.*async/);
+    expect(() => chooseBackend({ backend: 'webgl2' })).to.throw(/not available: no WebGL2/);
+  });
+});
