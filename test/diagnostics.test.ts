@@ -45,6 +45,20 @@ const cases: Record<string, Case> = {
   'closure over a parameter of an enclosing function': { file: 'closure-param.ts', mentions: /closure over parameter 'k'/, code: 99001 },
   'method call (Array.prototype.reduce)': { file: 'method-call.ts', mentions: /method call 'a\.reduce'/, code: 99001 },
   'unsupported construct inside an imported helper': { file: 'uses-bad-helper.ts', errorIn: 'bad-helper.ts', mentions: /switch statement/, code: 99001 },
+  // jit: `// @parallel` loops whose iterations cannot be shown independent, and bad jit calls
+  'parallel loop that is not a counted for loop': { file: 'parallel-while.ts', mentions: /must be a counted loop/, code: 99001 },
+  'break in a parallel loop': { file: 'parallel-break.ts', mentions: /must be a counted loop .* no break or return/, code: 99001 },
+  'outer scalar assigned in a parallel loop': { file: 'parallel-shared-scalar.ts', mentions: /'last' is assigned in the body of this parallel loop and declared outside it/, code: 99001 },
+  'reduction variable read inside the loop': { file: 'parallel-reduction-read.ts', mentions: /reduction variable 's' is read inside/, code: 99001 },
+  'every iteration writes the same element': { file: 'parallel-same-element.ts', mentions: /every iteration .* writes the same elements of 'out'/, code: 99001 },
+  'iterations write overlapping blocks': { file: 'parallel-overlap.ts', mentions: /elements of 'out' written by one iteration do not form one block/, code: 99001 },
+  'parallel loop reading an array it writes': { file: 'parallel-read-write.ts', mentions: /both reads and writes the array 'x'/, code: 99001 },
+  'array allocated in a parallel loop': { file: 'parallel-alloc.ts', mentions: /allocates an array \('row'\)/, code: 99001 },
+  'conditional write in a parallel loop': { file: 'parallel-conditional-write.ts', mentions: /may leave elements of 'out' in their block unwritten/, code: 99001 },
+  'inner loop bound computed inside the parallel loop': { file: 'parallel-inner-bound.ts', mentions: /bound of the loop over 'j' is computed inside the parallel loop/, code: 99001 },
+  'inner loop bound that changes per iteration': { file: 'parallel-triangular.ts', mentions: /bounds of the loop over 'j' .* change from one iteration to the next/, code: 99001 },
+  'jit of a derivative (not implemented yet)': { file: 'jit-of-grad.ts', mentions: /jit\(\) of a derivative .* not implemented yet/, code: 99002 },
+  'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };
 
 /** 1-based line of the `// <- error` marker. */
@@ -83,7 +97,7 @@ describe('diagnostics for rejected constructs', () => {
 
       // the marker call stays, so the output throws instead of computing something wrong
       const js = out!.js.get(key(c.file))!;
-      expect(js).to.match(/\(0, tsgrad_1\.grad\)\(/);
+      expect(js).to.match(/\(0, tsgrad_1\.(grad|jit)\)\(/);
       const m = out!.modules.get(key(c.file))!;
       if (c.noRuntimeFunction) expect(() => m.make()).to.throw(ReferenceError, /ext is not defined/);
       else expect(() => m.make()).to.throw(Error, /transformer/);

@@ -108,6 +108,10 @@ function analyzeParallel(loop: Loop): ParallelLoop {
   });
   for (const inner of innerLoops) {
     const t = inner.pre[0];
+    if (inner.canonical && inner.pre.length > 1 && inner.pre.length === inner.pre.filter((x) => x.k === 'assign').length) {
+      reject(loop, `the bound of the loop over '${inner.canonical.counter.name}' is computed inside the parallel loop`,
+        'compute it once before the parallel loop (const m = d + 1) and compare with that; kernel loop bounds are constants');
+    }
     if (!inner.canonical || inner.pre.length !== 1 || t.k !== 'assign' || t.expr.k !== 'bin') {
       reject(loop, 'a loop inside a parallel loop must be a counted `for` loop with no break or return',
         'write inner loops as `for (let j = a; j < b; j++)`; kernels run loops with bounds known in advance');
