@@ -20,7 +20,7 @@ export interface TsgradConfig {
   /** Recompute cheap values instead of taping them (default true); false for debugging. */
   readonly optimize?: boolean;
   /** Called with each generated function (for `tsgrad emit` and golden files). */
-  readonly onGenerated?: (generated: { name: string; source: TS.SourceFile; node: TS.FunctionDeclaration; tape?: string }) => void;
+  readonly onGenerated?: (generated: { name: string; source: TS.SourceFile; node: TS.Statement; tape?: string }) => void;
 }
 
 export interface TransformerExtras {
@@ -144,7 +144,11 @@ class FileTransform {
       emitSite,
       optimize: this.config.optimize !== false,
     });
-    for (const k of out.kernels) this.top.push(emitKernel(k.name, k.params, k.body));
+    for (const k of out.kernels) {
+      const kernel = emitKernel(k.name, k.params, k.body);
+      this.config.onGenerated?.({ name: k.name, source: this.file, node: kernel });
+      this.top.push(kernel);
+    }
     this.usesRuntime = true;
     const fn = emitFunction(generated, out.params, out.body, call.isAsync);
     this.config.onGenerated?.({ name: generated, source: this.file, node: fn });

@@ -35,3 +35,32 @@ describe('golden files of generated code', () => {
     });
   }
 });
+
+/** jit: the kernels and host code generated for a parallel loop, in test/jit-golden/<case>.jit.js. */
+describe('golden files of generated kernels', () => {
+  const jitDir = path.join(repoRoot, 'test', 'jit-golden');
+  for (const name of fs.readdirSync(jitDir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))) {
+    describe(name, () => {
+      const out = compile([path.join(jitDir, `${name}.ts`)]);
+      const generated = [...out.generated.values()].join('\n\n') + '\n';
+      const goldenPath = path.join(jitDir, `${name}.jit.js`);
+
+      it('compiles without diagnostics', () => {
+        expect(formatDiagnostics(out.diagnostics)).to.equal('');
+      });
+
+      it(`matches ${name}.jit.js`, () => {
+        if (process.env.UPDATE_GOLDEN) fs.writeFileSync(goldenPath, generated);
+        expect(generated).to.equal(fs.readFileSync(goldenPath, 'utf8'));
+      });
+
+      it('kernels on the cpu backend agree with the function run as JavaScript', () => {
+        const m = out.modules.get(`test/jit-golden/${name}`)!;
+        for (const args of m.args as unknown[][]) {
+          const copy = (a: unknown): unknown => (ArrayBuffer.isView(a) ? (a as Float64Array).slice() : a);
+          expect(relError(m.jf(...args.map(copy)), m.f(...args.map(copy)))).to.be.below(1e-6);
+        }
+      });
+    });
+  }
+});

@@ -1,0 +1,44 @@
+const f_jit_out = function (theta, X) {
+    const i = this.thread.y;
+    let z = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = 0, _t10 = 0;
+    let out_i = 0;
+    const _target = i * this.constants.c + this.thread.x;
+    for (let k = 0; k < this.constants.c; k++) {
+        z = 0;
+        for (let j = 0; j < this.constants.d; j++) {
+            _t0 = k * this.constants.d;
+            _t1 = _t0 + j;
+            _t2 = theta[_t1];
+            _t3 = i * this.constants.d;
+            _t4 = _t3 + j;
+            _t5 = X[_t4];
+            _t6 = _t2 * _t5;
+            z = z + _t6;
+        }
+        _t9 = i * this.constants.c;
+        _t10 = _t9 + k;
+        if (_t10 === _target) {
+            out_i = z;
+        }
+    }
+    return out_i;
+};
+
+function f_jit(__backend, theta, X, out, n, d, c) {
+    let f_result = 0, i = 0, _t13 = 0, _t14 = 0, _t15 = 0, _trips, _r, _i;
+    i = 0;
+    // parallel loop over i: 1 kernel(s)
+    _trips = n - 0;
+    if (_trips > 0) {
+        // out: f_jit_out writes a block per iteration
+        _r = __tsgrad.runKernel(__backend, f_jit_out, [c, _trips], { c: c, d: d }, [theta, X]);
+        for (_i = 0; _i < _trips * c; _i++) {
+            out[_i] = _r[_i];
+        }
+    }
+    _t13 = n * c;
+    _t14 = _t13 - 1;
+    _t15 = out[_t14];
+    f_result = _t15;
+    return f_result;
+}
