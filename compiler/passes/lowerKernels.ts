@@ -21,7 +21,7 @@ import type { Atom, IRFunction, Loop, Stmt, Var } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
 import { atom, primal } from './reverseMode.js';
-import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, findParallelLoops } from './parallelLoops.js';
+import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, findParallelLoops, scalarOperands } from './parallelLoops.js';
 
 export interface Kernel {
   readonly name: string;
@@ -247,7 +247,7 @@ function slice(plan: ParallelLoop, seed: (s: Stmt) => boolean): Set<Stmt> {
     kept.add(s);
     const parent = parents.get(s);
     if (parent) work.push(parent);
-    if (s.k === 'assign') readsOf(s).forEach(need);
+    if (s.k === 'assign') scalarOperands(s.expr).forEach(need);
     else if (s.k === 'store') [s.index, s.value].forEach(need);
     else if (s.k === 'if') need(s.cond);
     else {
@@ -260,26 +260,6 @@ function slice(plan: ParallelLoop, seed: (s: Stmt) => boolean): Set<Stmt> {
     }
   }
   return kept;
-}
-
-function readsOf(s: Stmt & { k: 'assign' }): Atom[] {
-  const e = s.expr;
-  switch (e.k) {
-    case 'atom':
-      return [e.a];
-    case 'bin':
-      return [e.a, e.b];
-    case 'un':
-      return [e.a];
-    case 'select':
-      return [e.c, e.a, e.b];
-    case 'math':
-      return [...e.args];
-    case 'load':
-      return [e.index];
-    default:
-      return [];
-  }
 }
 
 /** Kernel statements for the kept part of one iteration. */

@@ -14,7 +14,7 @@
  * written array.
  */
 import { Unsupported } from '../diagnostics.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 
 /** A product `c · v1 · v2 …` of uniform variables. */
 export interface Monomial {
@@ -155,14 +155,14 @@ function analyzeParallel(loop: Loop): ParallelLoop {
   walk(loop.body, (s) => {
     if (s.k === 'assign') {
       if (s.expr.k === 'load' || s.expr.k === 'length') arraysRead.add(s.expr.arr);
-      for (const a of operands(s.expr)) readAtom(a, s);
+      for (const a of scalarOperands(s.expr)) readAtom(a, s);
     } else if (s.k === 'store') {
       readAtom(s.index, s);
       readAtom(s.value, s);
     } else if (s.k === 'if') {
       readAtom(s.cond, s);
     } else {
-      for (const x of s.pre) if (x.k === 'assign') for (const a of operands(x.expr)) readAtom(a, x);
+      for (const x of s.pre) if (x.k === 'assign') for (const a of scalarOperands(x.expr)) readAtom(a, x);
     }
   });
 
@@ -176,24 +176,9 @@ function analyzeParallel(loop: Loop): ParallelLoop {
   return { loop, counter, start: loop.canonical.start, bound, reductions, writes, privates: declared, uniforms: [...uniformVars] };
 }
 
-function operands(e: Expr): Atom[] {
-  switch (e.k) {
-    case 'atom':
-      return [e.a];
-    case 'bin':
-      return [e.a, e.b];
-    case 'un':
-      return [e.a];
-    case 'select':
-      return [e.c, e.a, e.b];
-    case 'math':
-      return [...e.args];
-    case 'load':
-      return [e.index];
-    case 'length':
-    case 'newArray':
-      return [];
-  }
+/** The scalar atoms an expression reads (array variables of loads left out). */
+export function scalarOperands(e: Expr): Atom[] {
+  return exprOperands(e).filter((a) => !(a.k === 'var' && a.v.kind === 'array'));
 }
 
 function uniformVarsOf(reads: ReadonlySet<Var>, declared: ReadonlySet<Var>, assigned: ReadonlyMap<Var, unknown>): Var[] {
@@ -264,7 +249,7 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
     return undefined;
   };
 
-  const byArray = new Map<Var, { stride: Poly; base: Poly; covered: Set<string>; slots: Poly }>();
+  const byArray = new Map<Var, { stride: Poly; base: Poly; covered: Set<string> }>();
   const underIf = new Set<Stmt>();
   const mark = (body: readonly Stmt[], conditional: boolean): void => {
     for (const s of body) {
@@ -320,7 +305,7 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
     if (known && (JSON.stringify(polyKey(known.stride)) !== key || !polyEqual(known.base, base))) {
       reject(loop, `the parallel loop writes '${name}' with two different layouts`, disjoint);
     }
-    const entry = known ?? { stride, base, covered: new Set<string>(), slots: stride };
+    const entry = known ?? { stride, base, covered: new Set<string>() };
     if (!underIf.has(s)) entry.covered.add(inner.length > 0 ? 'all' : String(slot));
     byArray.set(s.arr, entry);
   });
