@@ -85,6 +85,16 @@ describe('jit: parallel loops as gpu.js kernels', () => {
         expect(got[1199]).to.be.above(600); // a cut-off loop would sum at most 1000 of 1500 values ≈ 0.5 each
       });
 
+      it('block writes whose value is carried along the block (row prefix sums)', () => {
+        // the thread for slot k must run slots 0…k: running only iteration k would store x[k] alone
+        const x = uniform(1100 * 9, 0, 1);
+        const want = new Float64Array(1100 * 9);
+        const got = new Float64Array(1100 * 9).fill(NaN);
+        m().prefixRows(x, want, 1100, 9);
+        m().prefixRowsOn[b](x, got, 1100, 9);
+        expect(scaledError(got, want)).to.be.below(2e-6);
+      });
+
       it('a helper function called in the loop', () => {
         const x = uniform(4000, -20, 20);
         expect(scaledError(m().softplusOn[b](x, 4000), m().meanSoftplus(x, 4000))).to.be.below(1e-4);

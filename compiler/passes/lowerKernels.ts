@@ -17,7 +17,7 @@
  *   kernel: function (theta, X, y) { const i = this.thread.x + this.constants.start; let total = 0; …; return total; }
  */
 import { type CExpr, type CStmt, add, assign, bin, call, id, index, member, mul, n, namesIn, postfix } from '../code.js';
-import type { Atom, IRFunction, Loop, Stmt, Var } from '../ir.js';
+import { type Atom, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
 import { atom, primal } from './reverseMode.js';
@@ -175,7 +175,7 @@ class JitLowering {
   private writeKernel(plan: ParallelLoop, w: ArrayWrite): Kernel {
     const kept = slice(plan, (s) => s.k === 'store' && s.arr === w.arr);
     const value = this.names.unique(`${w.arr.name}_i`);
-    const body = new KernelBody(plan, kept, undefined, { arr: w.arr, value });
+    const body = new KernelBody(plan, kept, undefined, { arr: w.arr, value }, collapsible(plan, w, kept));
     const stmts = body.block(plan.loop.body);
     const one = isOne(w.stride);
     const target: CExpr = add(add(polyExpr(w.base, constant), mul(id(plan.counter.name), polyExpr(w.stride, constant))), one ? n(0) : member(member(id('this'), 'thread'), 'x'));
@@ -262,6 +262,33 @@ function slice(plan: ParallelLoop, seed: (s: Stmt) => boolean): Set<Stmt> {
   return kept;
 }
 
+/**
+ * Inner loops a block-write kernel runs for one iteration only: thread (slot, i) needs just the
+ * iteration of each loop whose counter the slot determines (`floor(slot / coef) % bound`), provided
+ * everything the kept statements assign inside that loop is local to one of its iterations (no
+ * value carried from one iteration to the next).
+ */
+function collapsible(plan: ParallelLoop, w: ArrayWrite, kept: ReadonlySet<Stmt>): Map<Loop, { coef: Poly; bound: Atom }> {
+  const out = new Map<Loop, { coef: Poly; bound: Atom }>();
+  if (!w.slots) return out;
+  walk(plan.loop.body, (s) => {
+    if (s.k !== 'loop' || !s.canonical || !kept.has(s)) return;
+    const slot = w.slots!.find((x) => x.counter === s.canonical!.counter);
+    if (!slot) return;
+    // declared inside the loop's body: a fresh copy in each of its iterations
+    const fresh = new Set<Var>();
+    walk(s.body, (x) => {
+      if (x.k === 'assign' && (x.init || !x.target.node || x.target.callResult)) fresh.add(x.target);
+    });
+    let local = true;
+    walk(s.body, (x) => {
+      if (x.k === 'assign' && kept.has(x) && !fresh.has(x.target)) local = false;
+    });
+    if (local) out.set(s, slot);
+  });
+  return out;
+}
+
 /** Kernel statements for the kept part of one iteration. */
 class KernelBody {
   private readonly used = new Set<Var>();
@@ -274,6 +301,7 @@ class KernelBody {
     private readonly kept: ReadonlySet<Stmt>,
     private readonly reduction: Var | undefined,
     private readonly write?: { arr: Var; value: string },
+    private readonly collapsed: ReadonlyMap<Loop, { coef: Poly; bound: Atom }> = new Map(),
   ) {
     const mark = (body: readonly Stmt[]): void => {
       for (const s of body) {
@@ -355,6 +383,15 @@ class KernelBody {
         const c = s.canonical!;
         const test = s.pre[0] as Stmt & { k: 'assign'; expr: { k: 'bin'; op: string; a: Atom; b: Atom } };
         const name = c.counter.name;
+        const only = this.collapsed.get(s);
+        if (only) {
+          // this thread's slot fixes the counter: run that one iteration
+          const slot = member(member(id('this'), 'thread'), 'x');
+          const quotient = isOne(only.coef) ? slot : call(member(id('Math'), 'floor'), bin('/', slot, polyExpr(only.coef, constant)));
+          const once = bin('%', quotient, this.atom(only.bound));
+          out.push({ k: 'for', init: { k: 'let', decls: [{ name, init: once }] }, cond: bin('<', id(name), add(once, n(1))), update: postfix(name, '++'), body: this.block(s.body) });
+          return;
+        }
         const step = c.step === 1 ? postfix(name, '++') : c.step === -1 ? postfix(name, '--') : undefined;
         out.push({
           k: 'for',

@@ -37,6 +37,11 @@ export interface ArrayWrite {
   readonly stride: Poly;
   /** Index of iteration `start`'s first element is `base + start * S`. */
   readonly base: Poly;
+  /**
+   * When one store writes the array, with slot = Σ coef·counter over inner loops from 0 (mixed
+   * radix, smallest coefficient first): each counter is `floor(slot / coef) % bound`.
+   */
+  readonly slots?: readonly { readonly counter: Var; readonly coef: Poly; readonly bound: Atom }[];
 }
 
 export interface ParallelLoop {
@@ -249,7 +254,8 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
     return undefined;
   };
 
-  const byArray = new Map<Var, { stride: Poly; base: Poly; covered: Set<string> }>();
+  type Slots = NonNullable<ArrayWrite['slots']>;
+  const byArray = new Map<Var, { stride: Poly; base: Poly; covered: Set<string>; stores: number; slots: Slots }>();
   const underIf = new Set<Stmt>();
   const mark = (body: readonly Stmt[], conditional: boolean): void => {
     for (const s of body) {
@@ -305,7 +311,8 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
     if (known && (JSON.stringify(polyKey(known.stride)) !== key || !polyEqual(known.base, base))) {
       reject(loop, `the parallel loop writes '${name}' with two different layouts`, disjoint);
     }
-    const entry = known ?? { stride, base, covered: new Set<string>() };
+    const entry = known ?? { stride, base, covered: new Set<string>(), stores: 0, slots: inner.map(([v, coef]) => ({ counter: v, coef, bound: counters.get(v)!.bound })) };
+    entry.stores++;
     if (!underIf.has(s)) entry.covered.add(inner.length > 0 ? 'all' : String(slot));
     byArray.set(s.arr, entry);
   });
@@ -318,7 +325,7 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
       reject(loop, `some iterations of this parallel loop may leave elements of '${arr.name}' in their block unwritten`,
         `write every element of the block in every iteration, for example ${arr.name}[i] = cond ? a : b instead of if (cond) ${arr.name}[i] = a`);
     }
-    out.push({ arr, stride: w.stride, base: w.base });
+    out.push({ arr, stride: w.stride, base: w.base, slots: w.stores === 1 && w.slots.length > 0 ? w.slots : undefined });
   }
   return out;
 }

@@ -88,6 +88,19 @@ export function meanSoftplus(x: Float32Array, n: number): number {
   return s / n;
 }
 
+/** Running sums along each row: the value stored at slot k depends on slots before it. */
+export function prefixRows(x: Float32Array, out: Float64Array, n: number, w: number): number {
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let k = 0; k < w; k++) {
+      acc += x[i * w + k];
+      out[i * w + k] = acc;
+    }
+  }
+  return 0;
+}
+
 const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
 export const lossOn = on(jit(loss, { backend: 'cpu' }), jit(loss, { backend: 'webasm' }), jit(loss, { backend: 'js' }));
 export const logitsOn = on(jit(logits, { backend: 'cpu' }), jit(logits, { backend: 'webasm' }), jit(logits, { backend: 'js' }));
@@ -95,5 +108,6 @@ export const extremesOn = on(jit(extremes, { backend: 'cpu' }), jit(extremes, { 
 export const pairsOn = on(jit(pairs, { backend: 'cpu' }), jit(pairs, { backend: 'webasm' }), jit(pairs, { backend: 'js' }));
 export const rowSumsOn = on(jit(rowSums, { backend: 'cpu' }), jit(rowSums, { backend: 'webasm' }), jit(rowSums, { backend: 'js' }));
 export const softplusOn = on(jit(meanSoftplus, { backend: 'cpu' }), jit(meanSoftplus, { backend: 'webasm' }), jit(meanSoftplus, { backend: 'js' }));
+export const prefixRowsOn = on(jit(prefixRows, { backend: 'cpu' }), jit(prefixRows, { backend: 'webasm' }), jit(prefixRows, { backend: 'js' }));
 export const lossAsync = jitAsync(loss, { backend: 'webasm' });
 export const lossAsyncOption = jit(loss, { backend: 'cpu', async: true });
