@@ -52,6 +52,7 @@ const cases: Record<string, Case> = {
   'reduction variable read inside the loop': { file: 'parallel-reduction-read.ts', mentions: /reduction variable 's' is read inside/, code: 99001 },
   'every iteration writes the same element': { file: 'parallel-same-element.ts', mentions: /every iteration .* writes the same elements of 'out'/, code: 99001 },
   'iterations write overlapping blocks': { file: 'parallel-overlap.ts', mentions: /elements of 'out' written by one iteration do not form one block/, code: 99001 },
+  'block enumerated by an inclusive inner bound (j <= d) overlaps the next': { file: 'parallel-inclusive-bound.ts', mentions: /cannot tell that iterations of this parallel loop write different elements of 'out'/, code: 99001 },
   'parallel loop reading an array it writes': { file: 'parallel-read-write.ts', mentions: /both reads and writes the array 'x'/, code: 99001 },
   'array allocated in a parallel loop': { file: 'parallel-alloc.ts', mentions: /allocates an array \('row'\)/, code: 99001 },
   'conditional write in a parallel loop': { file: 'parallel-conditional-write.ts', mentions: /may leave elements of 'out' in their block unwritten/, code: 99001 },

@@ -218,9 +218,12 @@ interface Affine {
 
 function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]>, declared: ReadonlySet<Var>): ArrayWrite[] {
   const counters = new Map<Var, { bound: Atom; start: Atom }>();
+  // Counters of `for (let j = start; j < bound; j++)`: j takes exactly the values start … bound-1.
+  // Any other test (`j <= d`, `d > j`) leaves the counter out, so an index using it is not proven.
   walk(loop.body, (s) => {
-    if (s.k === 'loop' && s.canonical && s.canonical.step === 1) {
-      const t = s.pre[0] as Stmt & { k: 'assign'; expr: Expr & { k: 'bin' } };
+    if (s.k !== 'loop' || !s.canonical || s.canonical.step !== 1) return;
+    const t = s.pre[0] as Stmt & { k: 'assign'; expr: Expr & { k: 'bin' } };
+    if (t.expr.op === '<' && t.expr.a.k === 'var' && t.expr.a.v === s.canonical.counter) {
       counters.set(s.canonical.counter, { bound: t.expr.b, start: s.canonical.start });
     }
   });
