@@ -20,8 +20,8 @@ import { type CExpr, type CStmt, add, assign, bin, call, id, index, member, mul,
 import { type Atom, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
-import { atom, primal } from './reverseMode.js';
-import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, findParallelLoops, scalarOperands } from './parallelLoops.js';
+import { atom, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
+import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, declaresFresh, findParallelLoops, scalarOperands } from './parallelLoops.js';
 
 export interface Kernel {
   readonly name: string;
@@ -62,10 +62,9 @@ class JitLowering {
 
   run(): JitCode {
     const body = this.hostBlock(this.fn.body);
-    const init = (v: Var): CExpr | undefined => (v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined);
     const used = namesIn(body);
     used.add(this.fn.result.name);
-    const decls = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: init(v) }));
+    const decls = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: initialValue(v) }));
     decls.push(...this.hostLocals.map((name) => ({ name, init: undefined })));
     const out: CStmt[] = decls.length > 0 ? [{ k: 'let', decls }] : [];
     out.push(...body, { k: 'return', e: id(this.fn.result.name) });
@@ -94,15 +93,8 @@ class JitLowering {
       case 'loop': {
         const plan = this.plans.get(s);
         if (plan) return this.launch(plan, out);
-        const pre = this.hostBlock(s.pre);
-        const inner = [...this.hostBlock(s.body), ...this.hostBlock(s.update)];
-        const [test] = s.pre;
-        if (s.pre.length === 1 && test.k === 'assign' && s.cond.k === 'var' && test.target === s.cond.v) {
-          out.push({ k: 'while', cond: primal(test.expr), body: inner });
-        } else {
-          const exit: CStmt = { k: 'if', cond: { k: 'un', op: '!', a: atom(s.cond) }, then: [{ k: 'break' }], else: [] };
-          out.push({ k: 'for', body: [...pre, exit, ...inner] });
-        }
+        const test = testOnly(s);
+        out.push(loopStatement(s, test, test ? [] : this.hostBlock(s.pre), [...this.hostBlock(s.body), ...this.hostBlock(s.update)]));
         return;
       }
     }
@@ -278,7 +270,7 @@ function collapsible(plan: ParallelLoop, w: ArrayWrite, kept: ReadonlySet<Stmt>)
     // declared inside the loop's body: a fresh copy in each of its iterations
     const fresh = new Set<Var>();
     walk(s.body, (x) => {
-      if (x.k === 'assign' && (x.init || !x.target.node || x.target.callResult)) fresh.add(x.target);
+      if (x.k === 'assign' && declaresFresh(x)) fresh.add(x.target);
     });
     let local = true;
     walk(s.body, (x) => {
@@ -303,16 +295,9 @@ class KernelBody {
     private readonly write?: { arr: Var; value: string },
     private readonly collapsed: ReadonlyMap<Loop, { coef: Poly; bound: Atom }> = new Map(),
   ) {
-    const mark = (body: readonly Stmt[]): void => {
-      for (const s of body) {
-        if (s.k === 'loop' && s.canonical) this.counters.add(s.canonical.counter);
-        if (s.k === 'if') {
-          mark(s.then);
-          mark(s.else);
-        } else if (s.k === 'loop') mark(s.body);
-      }
-    };
-    mark(plan.loop.body);
+    walk(plan.loop.body, (s) => {
+      if (s.k === 'loop' && s.canonical) this.counters.add(s.canonical.counter);
+    });
   }
 
   /** An atom as the kernel reads it: loop-invariant scalars are constants. */
@@ -327,7 +312,7 @@ class KernelBody {
   locals(): { name: string; init: CExpr }[] {
     return [...this.used]
       .filter((v) => v !== this.plan.counter && v !== this.reduction && !this.counters.has(v))
-      .map((v) => ({ name: v.name, init: v.kind === 'bool' ? { k: 'bool', value: false } : n(0) }));
+      .map((v) => ({ name: v.name, init: initialValue(v)! }));
   }
 
   arrays(): string[] {

@@ -63,6 +63,14 @@ export const kernelMath: ReadonlySet<string> = new Set([
   'floor', 'fround', 'log', 'log10', 'log1p', 'log2', 'max', 'min', 'pow', 'round', 'sign', 'sin', 'sinh', 'sqrt', 'tan', 'tanh', 'trunc',
 ]);
 
+/**
+ * Whether an assignment declares its variable afresh (a `let`/`const`, a compiler temporary, an
+ * inlined call's parameter or result): inside a loop body, each iteration then has its own copy.
+ */
+export function declaresFresh(s: Stmt & { k: 'assign' }): boolean {
+  return s.init === true || !s.target.node || s.target.callResult === true;
+}
+
 const reject = (loop: Loop, what: string, hint: string): never => {
   throw new Unsupported(loop.parallel!, what, hint);
 };
@@ -101,7 +109,7 @@ function analyzeParallel(loop: Loop): ParallelLoop {
   const innerLoops: Loop[] = [];
   walk(loop.body, (s) => {
     if (s.k === 'assign') {
-      if (s.init || !s.target.node || s.target.callResult) declared.add(s.target);
+      if (declaresFresh(s)) declared.add(s.target);
       const list = assigned.get(s.target) ?? [];
       list.push(s);
       assigned.set(s.target, list);
@@ -122,7 +130,6 @@ function analyzeParallel(loop: Loop): ParallelLoop {
         'write inner loops as `for (let j = a; j < b; j++)`; kernels run loops with bounds known in advance');
     }
   }
-  const uniformVars = new Set<Var>();
   const isUniform = (a: Atom): boolean => a.k === 'const' || (a.v.kind === 'num' && !assigned.has(a.v) && a.v !== counter);
   for (const inner of innerLoops) {
     const t = inner.pre[0] as Stmt & { k: 'assign'; expr: Expr & { k: 'bin' } };
@@ -177,17 +184,13 @@ function analyzeParallel(loop: Loop): ParallelLoop {
       reject(loop, `the parallel loop both reads and writes the array '${w.arr.name}'`, 'write the results to a separate array');
     }
   }
-  for (const v of uniformVarsOf(reads, declared, assigned)) uniformVars.add(v);
-  return { loop, counter, start: loop.canonical.start, bound, reductions, writes, privates: declared, uniforms: [...uniformVars] };
+  const uniforms = [...reads].filter((v) => v.kind !== 'array' && !declared.has(v) && !assigned.has(v));
+  return { loop, counter, start: loop.canonical.start, bound, reductions, writes, privates: declared, uniforms };
 }
 
 /** The scalar atoms an expression reads (array variables of loads left out). */
 export function scalarOperands(e: Expr): Atom[] {
   return exprOperands(e).filter((a) => !(a.k === 'var' && a.v.kind === 'array'));
-}
-
-function uniformVarsOf(reads: ReadonlySet<Var>, declared: ReadonlySet<Var>, assigned: ReadonlyMap<Var, unknown>): Var[] {
-  return [...reads].filter((v) => v.kind !== 'array' && !declared.has(v) && !assigned.has(v));
 }
 
 /** `v = v + e`, `v = e + v`, `v = v - e`, `v = Math.max(v, e)`, `v = Math.min(v, e)` — all one kind. */

@@ -97,8 +97,7 @@ class ReverseMode {
 
   /** `let` for every local the sweeps use (declared up front: the reverse sweep needs them all). */
   private declarations(used: ReadonlySet<string>): CStmt[] {
-    const init = (v: Var): CExpr | undefined => (v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined);
-    const primal = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: init(v) }));
+    const primal = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: initialValue(v) }));
     primal.push(...this.extraLocals.map((name) => ({ name, init: n(0) })));
     const out: CStmt[] = [];
     if (primal.length > 0) out.push({ k: 'let', decls: primal });
@@ -194,20 +193,13 @@ class ReverseMode {
     if (counted) out.push(assign(id(counted), n(0)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
-    const [test] = loop.pre;
-    const simpleTest = loop.pre.length === 1 && test.k === 'assign' && loop.cond.k === 'var' && test.target === loop.cond.v && !this.saves.saved.has(test.target);
+    const test = testOnly(loop);
+    const simpleTest = test !== undefined && !this.saves.saved.has(test.target);
     const pre = simpleTest ? [] : fwd(loop.pre);
     const inner = [...fwd(loop.body), ...fwd(loop.update)];
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
-    if (simpleTest) {
-      out.push({ k: 'while', cond: primal(test.expr), body: inner });
-    } else if (pre.length === 0) {
-      out.push({ k: 'while', cond: atom(loop.cond), body: inner });
-    } else {
-      const exit: CStmt = { k: 'if', cond: { k: 'un', op: '!', a: atom(loop.cond) }, then: [{ k: 'break' }], else: [] };
-      out.push({ k: 'for', body: [...pre, exit, ...inner] });
-    }
+    out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
     if (counted && this.saves.tapedCounts.has(loop)) out.push(exprStmt(this.tape('pushInt', id(counted))));
   }
 
@@ -346,6 +338,28 @@ class ReverseMode {
     }
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
   }
+}
+
+/** What a local is declared with: 0, false, or nothing for an array. */
+export function initialValue(v: Var): CExpr | undefined {
+  return v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined;
+}
+
+/** The loop's `pre` when it is only the test `t = <expr>` of `cond`. */
+export function testOnly(loop: Loop): (Stmt & { k: 'assign' }) | undefined {
+  const [test] = loop.pre;
+  return loop.pre.length === 1 && test.k === 'assign' && loop.cond.k === 'var' && test.target === loop.cond.v ? test : undefined;
+}
+
+/**
+ * A loop as code: `while (<test>)` when the test can be inlined (`test`), `while (cond)` when `pre`
+ * is empty, else `for (;;) { pre; if (!cond) break; inner }`.
+ */
+export function loopStatement(loop: Loop, test: (Stmt & { k: 'assign' }) | undefined, pre: CStmt[], inner: CStmt[]): CStmt {
+  if (test) return { k: 'while', cond: primal(test.expr), body: inner };
+  if (pre.length === 0) return { k: 'while', cond: atom(loop.cond), body: inner };
+  const exit: CStmt = { k: 'if', cond: { k: 'un', op: '!', a: atom(loop.cond) }, then: [{ k: 'break' }], else: [] };
+  return { k: 'for', body: [...pre, exit, ...inner] };
 }
 
 export function atom(a: Atom): CExpr {
