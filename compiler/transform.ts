@@ -13,6 +13,7 @@ import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
 import { compileGradient, compileJit, newTape } from './pipeline.js';
+import type { FunctionLike } from './passes/lowerToIR.js';
 import { type CallSite, findCallSites, type ResolvedCall, type ResolvedJit, resolveCall, resolveJit } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
 
@@ -90,80 +91,91 @@ class FileTransform {
   }
 
   private compile(call: ResolvedCall): Placed | undefined {
-    const inline = ts.isArrowFunction(call.decl) || ts.isFunctionExpression(call.decl) ? call.decl.parent === call.call : false;
-    const key = `${call.decl.pos}:${call.decl.getSourceFile().fileName}|${call.mode}|${call.argnums.join(',')}`;
+    return this.once(call.decl, call.call, call.declaringStatement, `${call.mode}|${call.argnums.join(',')}`, (inline, emitSite) => {
+      const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
+      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+      const out = compileGradient({ ...call, generated }, { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false });
+      const fn = emitFunction(generated, out.params, out.body);
+      if (out.tape) {
+        this.fileNames.reserve(out.tape);
+        this.usesRuntime = true;
+        this.top.push(ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList(
+          [ts.factory.createVariableDeclaration(out.tape, undefined, undefined, emitExpr(newTape))], ts.NodeFlags.Const)));
+      }
+      this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
+      return { replacement: this.place(fn, inline, call.declaringStatement) };
+    });
+  }
+
+  /** `jit(f)` → `__tsgrad.bindJit(f_jit, f, isAsync, options)`, with f_jit's kernels at the top of the file. */
+  private compileJit(call: ResolvedJit): Placed | undefined {
+    const f = ts.factory;
+    const compiled = this.once(call.decl, call.call, call.declaringStatement, call.isAsync ? 'jitAsync' : 'jit', (inline, emitSite) => {
+      const generated = this.fileNames.unique(`${call.name === 'anonymous' ? 'f' : call.name}_${call.isAsync ? 'jitAsync' : 'jit'}`);
+      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+      const kernelName = (base: string): string => this.fileNames.unique(base);
+      const out = compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, {
+        checker: this.checker,
+        reserved,
+        emitSite,
+        optimize: this.config.optimize !== false,
+      });
+      for (const k of out.kernels) {
+        const kernel = emitKernel(k.name, k.params, k.body);
+        this.config.onGenerated?.({ name: k.name, source: this.file, node: kernel });
+        this.top.push(kernel);
+      }
+      this.usesRuntime = true;
+      const fn = emitFunction(generated, out.params, out.body, call.isAsync);
+      this.config.onGenerated?.({ name: generated, source: this.file, node: fn });
+      return { replacement: this.place(fn, inline, call.declaringStatement) };
+    });
+    if (!compiled) return undefined;
+    const options = call.options ? [call.options] : [];
+    return {
+      replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
+        [compiled.replacement, call.reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
+    };
+  }
+
+  /**
+   * Compiles `decl` for one kind of request once per file: later calls reuse the generated
+   * function, except for inline functions, which are generated in place at each call.
+   */
+  private once(
+    decl: FunctionLike,
+    call: TS.CallExpression,
+    declaringStatement: TS.Statement | undefined,
+    kind: string,
+    build: (inline: boolean, emitSite: TS.Node) => Placed,
+  ): Placed | undefined {
+    const inline = ts.isArrowFunction(decl) || ts.isFunctionExpression(decl) ? decl.parent === call : false;
+    const key = `${decl.pos}:${decl.getSourceFile().fileName}|${kind}`;
     const known = this.compiled.get(key);
     if (known === 'failed') return undefined;
     if (known && !inline) return known;
     this.compiled.set(key, 'failed');
-    const emitSite: TS.Node = inline ? call.call : call.declaringStatement ? call.declaringStatement.parent : this.file;
-    const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
-    const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-    const out = compileGradient({ ...call, generated }, {
-      checker: this.checker,
-      reserved,
-      emitSite,
-      optimize: this.config.optimize !== false,
-    });
-    const fn = emitFunction(generated, out.params, out.body);
-    if (out.tape) {
-      this.fileNames.reserve(out.tape);
-      this.usesRuntime = true;
-      this.top.push(ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList(
-        [ts.factory.createVariableDeclaration(out.tape, undefined, undefined, emitExpr(newTape))], ts.NodeFlags.Const)));
-    }
-    this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
-    let placed: Placed;
-    if (inline) {
-      placed = { replacement: ts.factory.createFunctionExpression(undefined, undefined, fn.name, undefined, fn.parameters, undefined, fn.body!) };
-    } else {
-      if (call.declaringStatement) {
-        const list = this.after.get(call.declaringStatement) ?? [];
-        list.push(fn);
-        this.after.set(call.declaringStatement, list);
-      } else {
-        this.top.push(fn);
-      }
-      placed = { replacement: ts.factory.createIdentifier(generated) };
-    }
+    const emitSite: TS.Node = inline ? call : declaringStatement ? declaringStatement.parent : this.file;
+    const placed = build(inline, emitSite);
     this.compiled.set(key, placed);
     return placed;
   }
 
-  /** `jit(f)` → `__tsgrad.bindJit(f_jit, f, options)`, with f_jit's kernels at the top of the file. */
-  private compileJit(call: ResolvedJit): Placed | undefined {
+  /**
+   * Where a generated function goes: in place of an inline function (as a function expression, so
+   * it closes over the same scope), after the statement declaring the function, or after the imports.
+   */
+  private place(fn: TS.FunctionDeclaration, inline: boolean, declaringStatement: TS.Statement | undefined): TS.Expression {
     const f = ts.factory;
-    const inline = ts.isArrowFunction(call.decl) || ts.isFunctionExpression(call.decl) ? call.decl.parent === call.call : false;
-    const emitSite: TS.Node = inline ? call.call : call.declaringStatement ? call.declaringStatement.parent : this.file;
-    const generated = this.fileNames.unique(`${call.name === 'anonymous' ? 'f' : call.name}_${call.isAsync ? 'jitAsync' : 'jit'}`);
-    const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-    const kernelName = (base: string): string => this.fileNames.unique(base);
-    const out = compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, {
-      checker: this.checker,
-      reserved,
-      emitSite,
-      optimize: this.config.optimize !== false,
-    });
-    for (const k of out.kernels) {
-      const kernel = emitKernel(k.name, k.params, k.body);
-      this.config.onGenerated?.({ name: k.name, source: this.file, node: kernel });
-      this.top.push(kernel);
-    }
-    this.usesRuntime = true;
-    const fn = emitFunction(generated, out.params, out.body, call.isAsync);
-    this.config.onGenerated?.({ name: generated, source: this.file, node: fn });
-    if (call.declaringStatement && !inline) {
-      const list = this.after.get(call.declaringStatement) ?? [];
+    if (inline) return f.createFunctionExpression(fn.modifiers as readonly TS.Modifier[] | undefined, undefined, fn.name, undefined, fn.parameters, undefined, fn.body!);
+    if (declaringStatement) {
+      const list = this.after.get(declaringStatement) ?? [];
       list.push(fn);
-      this.after.set(call.declaringStatement, list);
+      this.after.set(declaringStatement, list);
     } else {
       this.top.push(fn);
     }
-    const options = call.options ? [call.options] : [];
-    return {
-      replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
-        [f.createIdentifier(generated), call.reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
-    };
+    return f.createIdentifier(fn.name!.text);
   }
 
   private namesInScope(site: TS.Node): string[] {

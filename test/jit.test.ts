@@ -102,6 +102,15 @@ describe('jit: parallel loops as gpu.js kernels', () => {
     });
   }
 
+  it('an inline function reading a const of its enclosing function', () => {
+    const x = uniform(2000);
+    const f = m().inlineJit();
+    let want = 0;
+    for (let i = 0; i < 2000; i++) want += x[i] * (1 + (i % 3));
+    expect(f.backend.name).to.equal('webasm');
+    expect(scaledError(f(x, 2000), want)).to.be.below(2e-6);
+  });
+
   it('js backend runs the function as written', () => {
     expect(m().lossOn.js(theta, X, y, n, d, c)).to.equal(m().loss(theta, X, y, n, d, c));
     expect(m().lossOn.js.backend.name).to.equal('js');

@@ -109,5 +109,15 @@ export const pairsOn = on(jit(pairs, { backend: 'cpu' }), jit(pairs, { backend: 
 export const rowSumsOn = on(jit(rowSums, { backend: 'cpu' }), jit(rowSums, { backend: 'webasm' }), jit(rowSums, { backend: 'js' }));
 export const softplusOn = on(jit(meanSoftplus, { backend: 'cpu' }), jit(meanSoftplus, { backend: 'webasm' }), jit(meanSoftplus, { backend: 'js' }));
 export const prefixRowsOn = on(jit(prefixRows, { backend: 'cpu' }), jit(prefixRows, { backend: 'webasm' }), jit(prefixRows, { backend: 'js' }));
+/** An inline function jit-compiled inside another function, reading that function's const array. */
+export function inlineJit(): (x: Float32Array, n: number) => number {
+  const w = Float32Array.from({ length: 2000 }, (_, i) => 1 + (i % 3));
+  return jit((x: Float32Array, n: number): number => {
+    let s = 0;
+    // @parallel
+    for (let i = 0; i < n; i++) s += x[i] * w[i];
+    return s;
+  }, { backend: 'webasm' });
+}
 export const lossAsync = jitAsync(loss, { backend: 'webasm' });
 export const lossAsyncOption = jit(loss, { backend: 'cpu', async: true });
