@@ -22,7 +22,10 @@ import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
 import { type FunctionLike, lowerToIR } from './passes/lowerToIR.js';
 import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
-import { type JitCode, lowerKernels } from './passes/lowerKernels.js';
+import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.js';
+import { findParallelLoops } from './passes/parallelLoops.js';
+import { materializeLeaves } from './passes/materializeLeaves.js';
+import { adjointKernels } from './passes/adjointKernels.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -74,6 +77,23 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [] });
   return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
+}
+
+/**
+ * jit(grad(f)): reverse mode over the IR with each parallel loop's leaf sums taken out
+ * (materializeLeaves.ts) and run as kernels, forward and adjoint (adjointKernels.ts).
+ */
+export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
+  const names = new NameScope(ctx.reserved);
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums });
+  const plans = findParallelLoops(ir);
+  const split = materializeLeaves(ir, plans, analyzeActivity(ir), names);
+  const activity = analyzeActivity(split.fn, split.seeds);
+  const saves = analyzeSaves(split.fn, activity, ctx.optimize);
+  const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
+  const tape = tapeName(request.generated);
+  const out = reverseMode(split.fn, activity, saves, request, names, id(tape), hooks);
+  return { params: [backendParam, ...out.params], body: out.body, kernels, tape: out.usesTape ? tape : undefined };
 }
 
 /** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */

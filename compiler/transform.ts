@@ -12,8 +12,9 @@ import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
-import { compileGradient, compileJit, newTape } from './pipeline.js';
+import { compileGradient, compileJit, compileJitGradient, newTape } from './pipeline.js';
 import type { FunctionLike } from './passes/lowerToIR.js';
+import type { JitCode } from './passes/lowerKernels.js';
 import { type CallSite, findCallSites, type ResolvedCall, type ResolvedJit, resolveCall, resolveJit } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
 
@@ -96,46 +97,58 @@ class FileTransform {
       const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
       const out = compileGradient({ ...call, generated }, { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false });
       const fn = emitFunction(generated, out.params, out.body);
-      if (out.tape) {
-        this.fileNames.reserve(out.tape);
-        this.usesRuntime = true;
-        this.top.push(ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList(
-          [ts.factory.createVariableDeclaration(out.tape, undefined, undefined, emitExpr(newTape))], ts.NodeFlags.Const)));
-      }
+      if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
     });
   }
 
-  /** `jit(f)` → `__tsgrad.bindJit(f_jit, f, isAsync, options)`, with f_jit's kernels at the top of the file. */
+  /**
+   * `jit(f)` → `__tsgrad.bindJit(f_jit, f, isAsync, options)`, with f_jit's kernels at the top of the
+   * file; `jit(grad(f))` → `bindJit(f_jit_grad, f_grad, …)` (the js backend runs the plain gradient).
+   */
   private compileJit(call: ResolvedJit): Placed | undefined {
     const f = ts.factory;
-    const compiled = this.once(call.decl, call.call, call.declaringStatement, call.isAsync ? 'jitAsync' : 'jit', (inline, emitSite) => {
-      const generated = this.fileNames.unique(`${call.name === 'anonymous' ? 'f' : call.name}_${call.isAsync ? 'jitAsync' : 'jit'}`);
+    const d = call.derivative;
+    const reference = d ? this.compile(d)?.replacement : call.reference;
+    if (!reference) return undefined;
+    const suffix = call.isAsync ? 'jitAsync' : 'jit';
+    const kind = d ? `${suffix}|${d.mode}|${d.argnums.join(',')}` : suffix;
+    const compiled = this.once(call.decl, call.call, call.declaringStatement, kind, (inline, emitSite) => {
+      const base = `${call.name === 'anonymous' ? 'f' : call.name}_${suffix}`;
+      const generated = this.fileNames.unique(d ? `${base}_${generatedName(call.name, d.mode, d.argnums, d.tuple).slice(call.name.length + 1)}` : base);
       const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-      const kernelName = (base: string): string => this.fileNames.unique(base);
-      const out = compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, {
-        checker: this.checker,
-        reserved,
-        emitSite,
-        optimize: this.config.optimize !== false,
-      });
+      const kernelName = (name: string): string => this.fileNames.unique(name);
+      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false };
+      const out: JitCode & { tape?: string } = d
+        ? compileJitGradient({ ...d, generated, isAsync: call.isAsync, kernelName }, ctx)
+        : compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, ctx);
       for (const k of out.kernels) {
         const kernel = emitKernel(k.name, k.params, k.body);
         this.config.onGenerated?.({ name: k.name, source: this.file, node: kernel });
         this.top.push(kernel);
       }
       this.usesRuntime = true;
+      const tape = out.tape;
+      if (tape) this.declareTape(tape);
       const fn = emitFunction(generated, out.params, out.body, call.isAsync);
-      this.config.onGenerated?.({ name: generated, source: this.file, node: fn });
+      this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
     });
     if (!compiled) return undefined;
     const options = call.options ? [call.options] : [];
     return {
       replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
-        [compiled.replacement, call.reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
+        [compiled.replacement, reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
     };
+  }
+
+  /** `const f_grad_tape = new __tsgrad.Tape();` at the top of the file. */
+  private declareTape(tape: string): void {
+    this.fileNames.reserve(tape);
+    this.usesRuntime = true;
+    this.top.push(ts.factory.createVariableStatement(undefined, ts.factory.createVariableDeclarationList(
+      [ts.factory.createVariableDeclaration(tape, undefined, undefined, emitExpr(newTape))], ts.NodeFlags.Const)));
   }
 
   /**

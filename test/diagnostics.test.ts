@@ -58,7 +58,8 @@ const cases: Record<string, Case> = {
   'conditional write in a parallel loop': { file: 'parallel-conditional-write.ts', mentions: /may leave elements of 'out' in their block unwritten/, code: 99001 },
   'inner loop bound computed inside the parallel loop': { file: 'parallel-inner-bound.ts', mentions: /bound of the loop over 'j' is computed inside the parallel loop/, code: 99001 },
   'inner loop bound that changes per iteration': { file: 'parallel-triangular.ts', mentions: /bounds of the loop over 'j' .* change from one iteration to the next/, code: 99001 },
-  'jit of a derivative (not implemented yet)': { file: 'jit-of-grad.ts', mentions: /jit\(\) of a derivative .* not implemented yet/, code: 99002 },
+  'jit of a call that is neither a function nor a derivative': { file: 'jit-of-call.ts', mentions: /jit\(\) needs a function or grad\(f\) \/ valueAndGrad\(f\), and 'makeLoss\(…\)' is neither/, code: 99002 },
+  'jit(grad(f)) checks the parallel loop as jit(f) does': { file: 'jit-grad-shared-scalar.ts', mentions: /'last' is assigned in the body of this parallel loop and declared outside it/, code: 99001 },
   'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };
 

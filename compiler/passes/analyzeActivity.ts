@@ -39,7 +39,8 @@ export function differentiableOperands(e: Expr): Atom[] {
 
 const canHoldDerivative = (v: Var): boolean => !v.outer && v.kind !== 'bool' && v.arrayType !== 'int';
 
-export function analyzeActivity(fn: IRFunction): ActivityInfo {
+/** `seeds`: further variables that carry a derivative from the start (jit's leaf-sum buffers). */
+export function analyzeActivity(fn: IRFunction, seeds: readonly Var[] = []): ActivityInfo {
   // edges: from → to, meaning "to's value depends differentiably on from's"
   const edges: [Var, Var][] = [];
   walk(fn.body, (s) => {
@@ -49,7 +50,7 @@ export function analyzeActivity(fn: IRFunction): ActivityInfo {
       edges.push([s.value.v, s.arr]);
     }
   });
-  const varied = reach(fn.params.filter((p) => p.selected).map((p) => p.v), edges, false);
+  const varied = reach([...fn.params.filter((p) => p.selected).map((p) => p.v), ...seeds], edges, false);
   const useful = reach([fn.result], edges, true);
   const active = new Set([...varied].filter((v) => useful.has(v) && canHoldDerivative(v)));
   return { active };

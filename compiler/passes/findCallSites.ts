@@ -66,6 +66,8 @@ export interface ResolvedJit {
   readonly reference: TS.Expression;
   readonly options?: TS.Expression;
   readonly declaringStatement?: TS.Statement;
+  /** `jit(grad(f))`: the derivative to compile, with its kernels. */
+  readonly derivative?: ResolvedCall;
 }
 
 /** `jit(f, options?)` / `jitAsync(f, options?)`: the function, and whether the result is async. */
@@ -75,9 +77,15 @@ export function resolveJit(site: CallSite, checker: TS.TypeChecker): ResolvedJit
   if (!fArg) badCall(call, `${mode}() needs a function`, `write ${mode}(f)`);
   let inner: TS.Expression = fArg;
   while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  let derivative: ResolvedCall | undefined;
   if (ts.isCallExpression(inner)) {
-    badCall(fArg, `${mode}() of a derivative (${inner.expression.getText()}(…)) is not implemented yet: parallel adjoint kernels are still being built`,
-      `run the compiled gradient without jit for now, or jit the primal function`);
+    const decl = checker.getResolvedSignature(inner)?.declaration;
+    const name = decl && ts.isFunctionDeclaration(decl) ? decl.name?.text : undefined;
+    if (!name || (name !== 'grad' && name !== 'valueAndGrad') || !isTsgradDeclaration(decl!)) {
+      badCall(fArg, `${mode}() needs a function or grad(f) / valueAndGrad(f), and '${inner.expression.getText()}(…)' is neither`,
+        'pass a function declared in the program, or a tsgrad derivative of one');
+    }
+    derivative = resolveCall({ call: inner, mode: name as Mode }, checker);
   }
   let isAsync = mode === 'jitAsync';
   if (options) {
@@ -97,8 +105,8 @@ export function resolveJit(site: CallSite, checker: TS.TypeChecker): ResolvedJit
       isAsync = value!.kind === ts.SyntaxKind.TrueKeyword;
     }
   }
-  const f = resolveCall({ call, mode: 'grad' }, checker, true);
-  return { call, decl: f.decl, name: f.name, isAsync, reference: fArg, options, declaringStatement: f.declaringStatement };
+  const f = derivative ?? resolveCall({ call, mode: 'grad' }, checker, true);
+  return { call, decl: f.decl, name: f.name, isAsync, reference: fArg, options, declaringStatement: f.declaringStatement, derivative };
 }
 
 /** The function a marker differentiates, and with respect to which arguments. */

@@ -338,9 +338,9 @@ function arrayWrites(loop: Loop, counter: Var, assigned: ReadonlyMap<Var, Stmt[]
 
 // ── polynomials in uniform variables ─────────────────────────────────────────────────────────
 
-const constPoly = (c: number): Poly => (c === 0 ? [] : [{ c, vars: [] }]);
+export const constPoly = (c: number): Poly => (c === 0 ? [] : [{ c, vars: [] }]);
 
-function atomPoly(a: Atom): Poly {
+export function atomPoly(a: Atom): Poly {
   return a.k === 'const' ? constPoly(Number(a.value)) : [{ c: 1, vars: [a.v] }];
 }
 
@@ -355,15 +355,15 @@ function normalize(terms: readonly Monomial[]): Poly {
   return [...merged.entries()].filter(([, m]) => m.c !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
 }
 
-function mulPoly(a: Poly, b: Poly): Poly {
+export function mulPoly(a: Poly, b: Poly): Poly {
   return normalize(a.flatMap((x) => b.map((y) => ({ c: x.c * y.c, vars: [...x.vars, ...y.vars] }))));
 }
 
-const addPoly = (a: Poly, b: Poly): Poly => normalize([...a, ...b]);
+export const addPoly = (a: Poly, b: Poly): Poly => normalize([...a, ...b]);
 const polyKey = (p: Poly): [number, number[]][] => p.map((m) => [m.c, m.vars.map((v) => v.id)]);
-const polyEqual = (a: Poly, b: Poly): boolean => JSON.stringify(polyKey(a)) === JSON.stringify(polyKey(b));
-const degree = (p: Poly): number => Math.max(0, ...p.map((m) => m.vars.length));
-const leading = (p: Poly): number => (p.length > 0 ? Math.abs(p[p.length - 1].c) : 0);
+export const polyEqual = (a: Poly, b: Poly): boolean => JSON.stringify(polyKey(a)) === JSON.stringify(polyKey(b));
+export const degree = (p: Poly): number => Math.max(0, ...p.map((m) => m.vars.length));
+export const leading = (p: Poly): number => (p.length > 0 ? Math.abs(p[p.length - 1].c) : 0);
 
 /** The value of a polynomial with no variables. */
 export function numeric(p: Poly): number | undefined {

@@ -17,6 +17,7 @@ import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var }
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
 import { rules } from '../rules.js';
 import type { ActivityInfo } from './analyzeActivity.js';
+import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleOf, type SaveInfo } from './analyzeSaves.js';
 
 export interface GradientSpec {
@@ -39,8 +40,9 @@ export function reverseMode(
   spec: GradientSpec,
   names: NameScope,
   tapeExpr: CExpr,
+  hooks?: LoopHooks,
 ): GeneratedBody {
-  return new ReverseMode(fn, activity, saves, names, tapeExpr).generate(spec);
+  return new ReverseMode(fn, activity, saves, names, tapeExpr, hooks).generate(spec);
 }
 
 class ReverseMode {
@@ -60,6 +62,7 @@ class ReverseMode {
     private readonly saves: SaveInfo,
     private readonly names: NameScope,
     private readonly tapeExpr: CExpr,
+    private readonly hooks?: LoopHooks,
   ) {
     this.tapeName = names.unique('tape');
     const withAdjoint = new Set(activity.active);
@@ -189,6 +192,7 @@ class ReverseMode {
 
   private forwardLoop(loop: Loop, out: CStmt[]): void {
     const counted = this.saves.reversed.has(loop) ? this.count(loop) : undefined;
+    if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(v.name))));
     if (counted) out.push(assign(id(counted), n(0)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
@@ -269,6 +273,7 @@ class ReverseMode {
         body: [assign(id(c.counter.name), add(atom(c.start), mul(id(k), n(c.step)))), ...body],
       });
     }
+    if (this.hooks) out.push(...this.hooks.afterReverse(loop, (v) => (this.adjoints.has(v) ? this.adj(v) : undefined)));
     out.push(...this.reverseBlock(loop.pre));
     const snapshots = this.saves.snapshots.get(loop) ?? [];
     for (let i = snapshots.length - 1; i >= 0; i--) out.push(assign(id(snapshots[i].name), this.tape('pop')));

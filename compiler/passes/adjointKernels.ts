@@ -1,0 +1,472 @@
+/**
+ * jit(grad(f)), step two: the kernels of the leaf sums that materializeLeaves.ts took out of each
+ * parallel loop, and the host code that launches them from inside the sweeps reverseMode writes.
+ *
+ * Forward, before the parallel loop runs: one kernel per leaf sum, thread (instance, i) returns
+ *   L[i, k] = Σ_j e(i, k, j)
+ * Reverse, after the loop's reverse has filled L_b: one *gather* kernel per array A that the sums
+ * read, one thread per element m of A:
+ *   A_b[m] = Σ over loads t = A[idx] in the sums, over the instances where idx = m,  L_b[i, k] · ∂e/∂t
+ * The instances where `idx = m` are found by inverting the index: `theta[k * d + j]` gives
+ * k = ⌊m / d⌋, j = m mod d, so the thread loops over i only; `X[i * d + j]` gives i and j, so the
+ * thread does no loop at all; counters the index does not determine are looped over; an index that
+ * is not of this form is compared with m at every instance (slow, still exact). ∂e/∂t is the
+ * reverse of the leaf's straight-line body for one j, inside the thread.
+ *
+ * Memory: one float32 buffer of trips × instances per leaf sum, and its float64 adjoint; no
+ * per-iteration copies of any adjoint array (a scatter `A_b[idx] += …` from every iteration would
+ * race; the gather never writes outside its own element).
+ */
+import { add, assign, bin, call, type CExpr, type CStmt, id, index, member, mul, n, postfix } from '../code.js';
+import { type Atom, type Expr, type Loop, type Var, walk } from '../ir.js';
+import { runtimeNamespace, type NameScope } from '../naming.js';
+import { rules } from '../rules.js';
+import { differentiableOperands } from './analyzeActivity.js';
+import { ruleArgs, ruleOf } from './analyzeSaves.js';
+import type { Kernel } from './lowerKernels.js';
+import { backendParam } from './lowerKernels.js';
+import type { Counter, LeafGroup, LeafSum, Materialized } from './materializeLeaves.js';
+import { addPoly, atomPoly, constPoly, degree, leading, mulPoly, type Poly, polyEqual, scalarOperands } from './parallelLoops.js';
+import { atom } from './reverseMode.js';
+
+/** Code reverse mode runs around a loop: before its forward sweep, after its reverse. */
+export interface LoopHooks {
+  before(loop: Loop): CStmt[];
+  afterReverse(loop: Loop, adjoint: (v: Var) => CExpr | undefined): CStmt[];
+}
+
+export function adjointKernels(
+  m: Materialized,
+  generated: string,
+  names: NameScope,
+  isAsync: boolean,
+  kernelName: (base: string) => string,
+): { hooks: LoopHooks; kernels: Kernel[] } {
+  const kernels: Kernel[] = [];
+  const launch = (k: Kernel, shape: CExpr[], consts: CExpr, args: CExpr[]): CExpr => {
+    const c = call(member(id(runtimeNamespace), isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, { k: 'array', items: args });
+    return isAsync ? { k: 'await', e: c } : c;
+  };
+  const addKernel = (base: string, w: KernelWriter, body: CStmt[]): Kernel => {
+    const name = kernelName(base);
+    names.reserve(name);
+    const k: Kernel = { name, params: w.params(), body: [...w.prologue(), ...body] };
+    kernels.push(k);
+    return k;
+  };
+  const hooks: LoopHooks = {
+    before(loop) {
+      const group = m.groups.get(loop.id);
+      if (!group) return [];
+      const out: CStmt[] = [{ k: 'comment', text: `leaf sums of the parallel loop over ${group.counter.v.name}: ${group.sums.length} kernel(s)` }];
+      for (const sum of group.sums) {
+        const w = new KernelWriter(group, names);
+        const body = w.leafKernel(sum);
+        const k = addKernel(`${generated}_${sum.buffer.name.replace(/^_/, '')}`, w, body);
+        const shape = sum.outer.length > 0 ? [atom(sum.instances), atom(group.counter.trips)] : [atom(group.counter.trips)];
+        out.push({
+          k: 'if',
+          cond: bin('>', atom(sum.length), n(0)),
+          then: [assign(id(sum.buffer.name), launch(k, shape, w.constants(), w.arrays.map((a) => id(a.name))))],
+          else: [],
+        });
+      }
+      return out;
+    },
+    afterReverse(loop, adjoint) {
+      const group = m.groups.get(loop.id);
+      if (!group) return [];
+      const out: CStmt[] = [];
+      const targets: Var[] = [];
+      for (const sum of group.sums) {
+        if (!sum.active || !adjoint(sum.buffer)) continue;
+        for (const s of sum.leaf.body) {
+          if (s.k === 'assign' && s.expr.k === 'load' && adjoint(s.expr.arr) && !targets.includes(s.expr.arr)) targets.push(s.expr.arr);
+        }
+      }
+      for (const A of targets) {
+        const w = new KernelWriter(group, names);
+        const buffers = group.sums.filter((s) => s.active && adjoint(s.buffer));
+        const body = w.gatherKernel(A, buffers, (v) => adjoint(v)!);
+        const k = addKernel(`${generated}_${A.name}_b`, w, body);
+        const r = names.unique('_r');
+        const t = names.unique('_i');
+        const length = member(id(A.name), 'length');
+        out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name})` });
+        out.push({
+          k: 'if',
+          cond: bin('>', length, n(0)),
+          then: [
+            { k: 'let', decls: [{ name: r, init: launch(k, [length], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
+            {
+              k: 'for',
+              init: { k: 'let', decls: [{ name: t, init: n(0) }] },
+              cond: bin('<', id(t), length),
+              update: postfix(t, '++'),
+              body: [{ k: 'assign', target: index(adjoint(A)!, id(t)), op: '+=', value: index(id(r), id(t)) }],
+            },
+          ],
+          else: [],
+        });
+      }
+      return out;
+    },
+  };
+  return { hooks, kernels };
+}
+
+const thread = (axis: 'x' | 'y'): CExpr => member(member(id('this'), 'thread'), axis);
+const floorDiv = (a: CExpr, b: CExpr): CExpr => call(member(id('Math'), 'floor'), bin('/', a, b));
+const and = (a: CExpr, b: CExpr): CExpr => bin('&&', a, b);
+
+/** `idx = Σ coef·counter + poly + Σ k·opaque`, where opaque values do not involve the decoded counters. */
+interface Linear {
+  readonly terms: ReadonlyMap<Var, Poly>;
+  readonly poly: Poly;
+  readonly opaque: readonly { readonly v: Var; readonly k: Poly }[];
+}
+
+/** One kernel's code: its locals, constants and array arguments, collected as statements are written. */
+class KernelWriter {
+  private readonly locals = new Set<string>();
+  private readonly consts = new Map<string, Var>();
+  readonly arrays: Var[] = [];
+  private readonly extraArrays: { name: string; v: Var }[] = [];
+  /** Counters as this kernel names them (loop counters may be renamed per site). */
+  private renames = new Map<Var, string>();
+  /** Where each definition sits in the parallel loop's body (definitions are emitted in this order). */
+  private readonly order = new Map<Var, number>();
+  /** Definitions local to each leaf body. */
+  private readonly leafDefs = new Map<Var, Expr>();
+
+  constructor(
+    private readonly group: LeafGroup,
+    private readonly names: NameScope,
+  ) {
+    let k = 0;
+    walk(group.plan.loop.body, (s) => {
+      if (s.k === 'assign' && !this.order.has(s.target)) this.order.set(s.target, k++);
+    });
+    const accs = new Set(group.sums.map((x) => x.acc));
+    for (const sum of group.sums) for (const s of sum.leaf.body) if (s.k === 'assign' && !accs.has(s.target)) this.leafDefs.set(s.target, s.expr);
+  }
+
+  params(): string[] {
+    return [...this.extraArrays.map((a) => a.name), ...this.arrays.map((a) => a.name)];
+  }
+
+  args(adjoint: (v: Var) => CExpr): CExpr[] {
+    return [...this.extraArrays.map((a) => adjoint(a.v)), ...this.arrays.map((a) => id(a.name))];
+  }
+
+  constants(): CExpr {
+    return { k: 'object', props: [...this.consts].map(([name, v]) => ({ name, value: atom({ k: 'var', v }) })) };
+  }
+
+  prologue(): CStmt[] {
+    return this.locals.size > 0 ? [{ k: 'let', decls: [...this.locals].map((name) => ({ name, init: n(0) })) }] : [];
+  }
+
+  private local(name: string): CExpr {
+    this.locals.add(name);
+    return id(name);
+  }
+
+  private isCounter(v: Var): boolean {
+    return this.renames.has(v);
+  }
+
+  /** An atom as the kernel reads it: counters by their kernel name, loop-invariant scalars as constants. */
+  atom(a: Atom): CExpr {
+    if (a.k === 'const') return atom(a);
+    const v = a.v;
+    const renamed = this.renames.get(v);
+    if (renamed) return id(renamed);
+    if (v.kind === 'array') {
+      if (!this.arrays.includes(v)) this.arrays.push(v);
+      return id(v.name);
+    }
+    if (this.group.assigned.has(v) || v === this.group.counter.v) return this.local(v.name);
+    this.consts.set(v.name, v);
+    return member(member(id('this'), 'constants'), v.name);
+  }
+
+  private poly(p: Poly): CExpr {
+    return p.reduce<CExpr>((acc, m) => add(acc, m.vars.reduce<CExpr>((x, v) => mul(x, this.atom({ k: 'var', v })), n(m.c))), n(0));
+  }
+
+  private expr(e: Expr): CExpr {
+    switch (e.k) {
+      case 'atom':
+        return this.atom(e.a);
+      case 'bin':
+        return bin(e.op, this.atom(e.a), this.atom(e.b));
+      case 'un':
+        return { k: 'un', op: e.op, a: this.atom(e.a) };
+      case 'select':
+        return { k: 'cond', c: this.atom(e.c), a: this.atom(e.a), b: this.atom(e.b) };
+      case 'math':
+        // float32 rounding is what every kernel already does
+        if (e.fn === 'fround') return this.atom(e.args[0]);
+        return call(member(id('Math'), e.fn), ...e.args.map((a) => this.atom(a)));
+      case 'load':
+        return index(this.atom({ k: 'var', v: e.arr }), this.atom(e.index));
+      case 'length':
+      case 'newArray':
+        throw new Error(`tsgrad internal: ${e.k} in a kernel`);
+    }
+  }
+
+  private definition(v: Var): Expr | undefined {
+    return this.leafDefs.get(v) ?? this.group.defs.get(v);
+  }
+
+  /** Statements computing `roots` from counters, constants and arrays, in program order. */
+  private compute(roots: readonly Atom[]): CStmt[] {
+    const needed = new Set<Var>();
+    const visit = (a: Atom): void => {
+      if (a.k !== 'var' || a.v.kind === 'array' || this.isCounter(a.v) || needed.has(a.v)) return;
+      const e = this.definition(a.v);
+      if (!e) return; // a constant
+      needed.add(a.v);
+      scalarOperands(e).forEach(visit);
+    };
+    roots.forEach(visit);
+    return [...needed]
+      .sort((a, b) => this.order.get(a)! - this.order.get(b)!)
+      .map((v) => assign(this.local(v.name), this.expr(this.definition(v)!)));
+  }
+
+  /** `for (let name = start; name < bound; name++)`, with the counter renamed to `name`. */
+  private loopOver(c: Counter, name: string, body: () => CStmt[]): CStmt {
+    this.renames.set(c.v, name);
+    return {
+      k: 'for',
+      init: { k: 'let', decls: [{ name, init: this.atom(c.start) }] },
+      cond: bin('<', id(name), this.atom(c.bound)),
+      update: postfix(name, '++'),
+      body: body(),
+    };
+  }
+
+  /** Position of instance (i, outer counters) in a leaf buffer. */
+  private slot(sum: LeafSum): CExpr {
+    const P = this.group.counter;
+    let q: CExpr = bin('-', this.atom({ k: 'var', v: P.v }), this.atom(P.start));
+    if (P.start.k === 'const' && P.start.value === 0) q = this.atom({ k: 'var', v: P.v });
+    for (const c of sum.outer) q = add(mul(q, this.atom(c.trips)), c.start.k === 'const' && c.start.value === 0 ? this.atom({ k: 'var', v: c.v }) : bin('-', this.atom({ k: 'var', v: c.v }), this.atom(c.start)));
+    return q;
+  }
+
+  // ── forward: one leaf sum per thread ─────────────────────────────────────────────────────────
+
+  leafKernel(sum: LeafSum): CStmt[] {
+    const P = this.group.counter;
+    this.renames = new Map([[P.v, P.v.name]]);
+    const out: CStmt[] = [];
+    const iteration = sum.outer.length > 0 ? thread('y') : thread('x');
+    out.push(assign(this.local(P.v.name), add(iteration, this.atom(P.start))));
+    // thread.x enumerates the outer counters, the last one fastest
+    let divisor: CExpr = n(1);
+    for (let a = sum.outer.length - 1; a >= 0; a--) {
+      const c = sum.outer[a];
+      const q = divisor.k === 'num' && divisor.value === 1 ? thread('x') : floorDiv(thread('x'), divisor);
+      this.renames.set(c.v, c.v.name);
+      out.push(assign(this.local(c.v.name), add(this.atom(c.start), bin('%', q, this.atom(c.trips)))));
+      divisor = mul(divisor, this.atom(c.trips));
+    }
+    const acc = this.names.unique('_sum');
+    const j = sum.inner;
+    out.push(assign(this.local(acc), n(0)));
+    out.push(this.loopOver(j, j.v.name, () => [...this.compute([sum.summand]), assign(id(acc), add(id(acc), this.atom(sum.summand)))]));
+    out.push({ k: 'return', e: id(acc) });
+    return out;
+  }
+
+  // ── reverse: the adjoint of one array, gathered per element ──────────────────────────────────
+
+  gatherKernel(A: Var, sums: readonly LeafSum[], adjoint: (v: Var) => CExpr): CStmt[] {
+    const g = this.names.unique('_g');
+    const out: CStmt[] = [assign(this.local(g), n(0))];
+    const m = this.names.unique('_m');
+    out.push(assign(this.local(m), thread('x')));
+    for (const sum of sums) {
+      const buffer = adjoint(sum.buffer) as CExpr & { k: 'id' };
+      for (const s of sum.leaf.body) {
+        if (s.k !== 'assign' || s.expr.k !== 'load' || s.expr.arr !== A) continue;
+        const dt = this.localDerivative(sum, s.target);
+        if (!dt) continue;
+        if (!this.extraArrays.some((x) => x.v === sum.buffer)) this.extraArrays.push({ name: buffer.name, v: sum.buffer });
+        out.push({ k: 'comment', text: `${A.name}[…] read in the sum into ${sum.acc.name}` });
+        out.push(...this.site(sum, s.expr.index, id(m), buffer.name, dt, id(g)));
+      }
+    }
+    out.push({ k: 'return', e: id(g) });
+    return out;
+  }
+
+  /** Variables of the leaf body that depend on `t`, in order, if the summand is one of them. */
+  private localDerivative(sum: LeafSum, t: Var): Var[] | undefined {
+    const reach = new Set<Var>([t]);
+    for (const s of sum.leaf.body) {
+      if (s.k !== 'assign' || !this.leafDefs.has(s.target)) continue;
+      if (differentiableOperands(s.expr).some((a) => a.k === 'var' && reach.has(a.v))) reach.add(s.target);
+    }
+    return sum.summand.k === 'var' && reach.has(sum.summand.v) ? [...reach] : undefined;
+  }
+
+  /** The contributions of one load site: loops over the counters the index leaves free, then the inversion. */
+  private site(sum: LeafSum, idx: Atom, m: CExpr, buffer: string, reach: Var[], g: CExpr): CStmt[] {
+    const P = this.group.counter;
+    const counters: Counter[] = [P, ...sum.outer, sum.inner];
+    this.renames = new Map();
+    for (const c of counters) this.renames.set(c.v, this.names.unique(c.v.name));
+    const lin = this.linear(idx, new Set(counters.map((c) => c.v)));
+    const plan = lin && this.inversion(lin, counters);
+    const decoded = new Set<Var>(plan ? plan.decoded.map((d) => d.c.v) : []);
+    if (plan?.decodeI) decoded.add(P.v);
+    const free = counters.filter((c) => !decoded.has(c.v));
+
+    const contribution = (): CStmt[] => {
+      const lb = this.local(this.names.unique('_lb'));
+      const body: CStmt[] = [...this.compute([sum.summand])];
+      const names = new Map(reach.map((v) => [v, this.local(this.names.unique(`${v.name}_d`))]));
+      for (const v of reach) body.push(assign(names.get(v)!, n(0)));
+      // L holds Σ e (the host applies the sign of `acc -= e`): seed ∂e/∂e = 1
+      body.push(assign(names.get((sum.summand as { v: Var }).v)!, n(1)));
+      // the leaf body in reverse, for this one j
+      for (let k = sum.leaf.body.length - 1; k >= 0; k--) {
+        const s = sum.leaf.body[k];
+        if (s.k !== 'assign' || !names.has(s.target) || s.target === reach[0]) continue;
+        const e = s.expr;
+        const gv = names.get(s.target)!;
+        if (e.k === 'atom') {
+          if (e.a.k === 'var' && names.has(e.a.v)) body.push({ k: 'assign', target: names.get(e.a.v)!, op: '+=', value: gv });
+          continue;
+        }
+        const rule = ruleOf(e);
+        if (!rule || !rules[rule]) continue;
+        const args = ruleArgs(e);
+        const partials = rules[rule].partials(args.map((a) => this.atom(a)), this.atom({ k: 'var', v: s.target }));
+        const flows = new Set(differentiableOperands(e));
+        args.forEach((a, i) => {
+          const p = partials[i];
+          if (p && a.k === 'var' && names.has(a.v) && flows.has(a)) body.push({ k: 'assign', target: names.get(a.v)!, op: '+=', value: mul(gv, p) });
+        });
+      }
+      return [
+        assign(lb, index(id(buffer), this.slot(sum))),
+        { k: 'if', cond: bin('!==', lb, n(0)), then: [...body, { k: 'assign', target: g, op: '+=', value: mul(lb, names.get(reach[0])!) }], else: [] },
+      ];
+    };
+
+    const inner = (): CStmt[] => {
+      if (!plan) {
+        // the index is not of a form that can be inverted: compare it with m at every instance
+        return [...this.compute([idx]), { k: 'if', cond: bin('===', this.atom(idx), m), then: contribution(), else: [] }];
+      }
+      const out: CStmt[] = [...this.compute(lin!.opaque.map((o) => ({ k: 'var', v: o.v }) as Atom))];
+      let base: CExpr = this.poly(lin!.poly);
+      for (const o of lin!.opaque) base = add(base, mul(this.atom({ k: 'var', v: o.v }), this.poly(o.k)));
+      for (const [v, coef] of lin!.terms) if (!decoded.has(v)) base = add(base, mul(this.atom({ k: 'var', v }), this.poly(coef)));
+      const r = this.local(this.names.unique('_rest'));
+      out.push(assign(r, bin('-', m, base)));
+      let ok: CExpr;
+      const R = this.poly(plan.radix);
+      if (plan.decodeI) {
+        const i = this.local(this.renames.get(P.v)!);
+        out.push(assign(i, floorDiv(r, R)), assign(r, bin('-', r, mul(i, R))));
+        ok = and(bin('>=', i, this.atom(P.start)), bin('<', i, this.atom(P.bound)));
+      } else {
+        ok = and(bin('>=', r, n(0)), bin('<', r, R));
+      }
+      const decode: CStmt[] = plan.decoded.map(({ c, coef }) => {
+        const q = polyEqual(coef, constPoly(1)) ? r : floorDiv(r, this.poly(coef));
+        return assign(this.local(this.renames.get(c.v)!), bin('%', q, this.atom(c.bound)));
+      });
+      out.push({ k: 'if', cond: ok, then: [...decode, ...contribution()], else: [] });
+      return out;
+    };
+
+    const nest = (k: number): CStmt[] => (k === free.length ? inner() : [this.loopOver(free[k], this.renames.get(free[k].v)!, () => nest(k + 1))]);
+    return nest(0);
+  }
+
+  /**
+   * Which counters the index determines: those whose coefficients form a mixed radix (1, then the
+   * bound of the previous, …) over loops from 0, and the parallel counter when its coefficient is
+   * the whole radix. Undefined when the index is not of that form.
+   */
+  private inversion(lin: Linear, counters: readonly Counter[]): { decoded: { c: Counter; coef: Poly }[]; radix: Poly; decodeI: boolean } | undefined {
+    const P = counters[0];
+    const opaqueDeps = new Set<Var>();
+    for (const o of lin.opaque) this.countersIn({ k: 'var', v: o.v }, opaqueDeps);
+    const inner = [...lin.terms].filter(([v]) => v !== P.v && !opaqueDeps.has(v)).map(([v, coef]) => ({ c: counters.find((c) => c.v === v)!, coef }));
+    if (inner.length !== [...lin.terms].filter(([v]) => v !== P.v).length) return undefined;
+    inner.sort((a, b) => degree(a.coef) - degree(b.coef) || leading(a.coef) - leading(b.coef));
+    let radix: Poly = constPoly(1);
+    for (const { c, coef } of inner) {
+      if (!(c.start.k === 'const' && c.start.value === 0) || !polyEqual(coef, radix)) return undefined;
+      radix = mulPoly(radix, atomPoly(c.bound));
+    }
+    const coefI = lin.terms.get(P.v);
+    const decodeI = coefI !== undefined && polyEqual(coefI, radix) && !opaqueDeps.has(P.v);
+    return { decoded: inner, radix, decodeI };
+  }
+
+  /** Counters an atom's value depends on, through definitions. */
+  private countersIn(a: Atom, out: Set<Var>, depth = 0): void {
+    if (a.k !== 'var' || depth > 64) return;
+    if (this.isCounter(a.v)) out.add(a.v);
+    const e = this.definition(a.v);
+    if (e) scalarOperands(e).forEach((x) => this.countersIn(x, out, depth + 1));
+  }
+
+  /** The index as a linear form in the counters, with coefficients polynomial in constants. */
+  private linear(a: Atom, counters: ReadonlySet<Var>, depth = 0): Linear | undefined {
+    if (a.k === 'const') return typeof a.value === 'number' ? { terms: new Map(), poly: constPoly(a.value), opaque: [] } : undefined;
+    const v = a.v;
+    if (counters.has(v)) return { terms: new Map([[v, constPoly(1)]]), poly: [], opaque: [] };
+    const e = this.definition(v);
+    if (!e) return v.kind === 'num' ? { terms: new Map(), poly: atomPoly(a), opaque: [] } : undefined;
+    if (depth > 64) return undefined;
+    const sub = (x: Atom): Linear | undefined => this.linear(x, counters, depth + 1);
+    const opaque: Linear = { terms: new Map(), poly: [], opaque: [{ v, k: constPoly(1) }] };
+    if (e.k === 'atom') return sub(e.a);
+    if (e.k === 'un' && e.op === '-') {
+      const x = sub(e.a);
+      return x && scaleLinear(x, constPoly(-1));
+    }
+    if (e.k === 'bin' && (e.op === '+' || e.op === '-' || e.op === '*')) {
+      const x = sub(e.a);
+      const y = sub(e.b);
+      if (x && y && e.op !== '*') return addLinear(x, e.op === '+' ? y : scaleLinear(y, constPoly(-1)));
+      const pure = (l: Linear | undefined): l is Linear => !!l && l.terms.size === 0 && l.opaque.length === 0;
+      if (e.op === '*' && pure(x) && y) return scaleLinear(y, x.poly);
+      if (e.op === '*' && pure(y) && x) return scaleLinear(x, y.poly);
+    }
+    const deps = new Set<Var>();
+    this.countersIn(a, deps);
+    return [...deps].some((c) => counters.has(c)) && e.k === 'bin' && ['+', '-', '*'].includes(e.op) ? undefined : opaque;
+  }
+}
+
+function addLinear(x: Linear, y: Linear): Linear {
+  const terms = new Map(x.terms);
+  for (const [v, p] of y.terms) {
+    const sum = addPoly(terms.get(v) ?? [], p);
+    if (sum.length === 0) terms.delete(v);
+    else terms.set(v, sum);
+  }
+  return { terms, poly: addPoly(x.poly, y.poly), opaque: [...x.opaque, ...y.opaque] };
+}
+
+function scaleLinear(x: Linear, k: Poly): Linear {
+  const terms = new Map<Var, Poly>();
+  for (const [v, p] of x.terms) {
+    const q = mulPoly(p, k);
+    if (q.length > 0) terms.set(v, q);
+  }
+  return { terms, poly: mulPoly(x.poly, k), opaque: x.opaque.map((o) => ({ v: o.v, k: mulPoly(o.k, k) })).filter((o) => o.k.length > 0) };
+}
+

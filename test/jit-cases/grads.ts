@@ -1,0 +1,91 @@
+// jit of derivatives: each function's gradient runs with its parallel loops' leaf sums as kernels
+// (forward) and gathers (adjoint), on cpu, webasm and js; test/jit-grad.test.ts checks them against
+// central finite differences of the plain float64 function.
+import { grad, jit, jitAsync, valueAndGrad } from 'tsgrad';
+
+/** Softmax cross-entropy, theta c×d row-major: three leaf sums per sample, one indexed by y[i]. */
+export function softmax(theta: Float32Array, X: Float32Array, y: Int32Array, n: number, d: number, c: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
+      m = Math.max(m, z);
+    }
+    let s = 0;
+    for (let k = 0; k < c; k++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
+      s += Math.exp(z - m);
+    }
+    let zy = 0;
+    for (let j = 0; j < d; j++) zy += theta[y[i] * d + j] * X[i * d + j];
+    total += Math.log(s) + m - zy;
+  }
+  return total / n;
+}
+
+/**
+ * Gradient with respect to the data and a scalar too: X[i*d + j] (each element owned by one sample,
+ * inverted to i and j without a loop), w read outside the leaf sums (host), a sum with `-=`, a
+ * nonlinear summand, and a loop starting at an offset.
+ */
+export function mixed(X: Float64Array, v: Float64Array, w: number, from: number, n: number, d: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = from; i < n; i++) {
+    let a = 0;
+    let b = 0;
+    for (let j = 0; j < d; j++) {
+      const t = X[i * d + j] * v[j];
+      a += Math.tanh(t);
+      b -= t * t * 0.5;
+    }
+    total += w * a * a + Math.exp(b / d);
+  }
+  return total;
+}
+
+/** An index the gather cannot invert (v[(j * 3 + k) % d]): every instance is compared with the element. */
+export function scrambled(v: Float32Array, X: Float32Array, n: number, d: number, c: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < c; k++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += v[(j * 3 + k) % d] * X[i * d + j];
+      total += z * z;
+    }
+  }
+  return total;
+}
+
+/** A leaf sum whose summand reads an active value from outside it: stays on the host (sequential), still exact. */
+export function hostOnly(v: Float64Array, X: Float64Array, n: number, d: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    const s = v[i % d];
+    let z = 0;
+    for (let j = 0; j < d; j++) z += s * X[i * d + j];
+    total += z * z;
+  }
+  return total;
+}
+
+const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
+export const softmaxOn = on(
+  jit(valueAndGrad(softmax), { backend: 'cpu' }),
+  jit(valueAndGrad(softmax), { backend: 'webasm' }),
+  jit(valueAndGrad(softmax), { backend: 'js' }),
+);
+export const mixedOn = on(
+  jit(grad(mixed, [0, 1, 2]), { backend: 'cpu' }),
+  jit(grad(mixed, [0, 1, 2]), { backend: 'webasm' }),
+  jit(grad(mixed, [0, 1, 2]), { backend: 'js' }),
+);
+export const scrambledOn = on(jit(grad(scrambled), { backend: 'cpu' }), jit(grad(scrambled), { backend: 'webasm' }), jit(grad(scrambled), { backend: 'js' }));
+export const hostOnlyOn = on(jit(grad(hostOnly), { backend: 'cpu' }), jit(grad(hostOnly), { backend: 'webasm' }), jit(grad(hostOnly), { backend: 'js' }));
+export const softmaxAsync = jitAsync(valueAndGrad(softmax), { backend: 'webasm' });
