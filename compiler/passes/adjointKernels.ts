@@ -17,7 +17,7 @@
  * per-iteration copies of any adjoint array (a scatter `A_b[idx] += …` from every iteration would
  * race; the gather never writes outside its own element).
  */
-import { add, assign, bin, call, type CExpr, type CStmt, id, index, member, mul, n, postfix } from '../code.js';
+import { add, assign, bin, call, type CExpr, type CStmt, id, identifiers, index, member, mul, n, postfix } from '../code.js';
 import { type Atom, type Expr, type Loop, type Var, walk } from '../ir.js';
 import { runtimeNamespace, type NameScope } from '../naming.js';
 import { rules } from '../rules.js';
@@ -138,6 +138,8 @@ class KernelWriter {
   private readonly order = new Map<Var, number>();
   /** Definitions local to each leaf body. */
   private readonly leafDefs = new Map<Var, Expr>();
+  /** Defined variables by name, to find the values a derivative expression reads. */
+  private readonly byName = new Map<string, Var>();
 
   constructor(
     private readonly group: LeafGroup,
@@ -149,6 +151,7 @@ class KernelWriter {
     });
     const accs = new Set(group.sums.map((x) => x.acc));
     for (const sum of group.sums) for (const s of sum.leaf.body) if (s.k === 'assign' && !accs.has(s.target)) this.leafDefs.set(s.target, s.expr);
+    for (const v of [...this.leafDefs.keys(), ...group.defs.keys()]) this.byName.set(v.name, v);
   }
 
   params(): string[] {
@@ -305,6 +308,39 @@ class KernelWriter {
     return out;
   }
 
+  /**
+   * ∂e/∂t for one j, as an expression: the leaf body's reverse over the variables that depend on t
+   * (`reach`, t first), written out symbolically so that the kernel computes only the values the
+   * partials read (for e = theta[k*d+j] * X[i*d+j], just X[i*d+j]).
+   */
+  private derivative(sum: LeafSum, reach: readonly Var[]): CExpr {
+    const inReach = new Set(reach);
+    const adj = new Map<Var, CExpr>([[(sum.summand as { v: Var }).v, n(1)]]);
+    const accumulate = (v: Var, x: CExpr): void => {
+      adj.set(v, adj.has(v) ? add(adj.get(v)!, x) : x);
+    };
+    for (let k = sum.leaf.body.length - 1; k >= 0; k--) {
+      const s = sum.leaf.body[k];
+      const gv = s.k === 'assign' ? adj.get(s.target) : undefined;
+      if (s.k !== 'assign' || !gv || s.target === reach[0]) continue;
+      const e = s.expr;
+      if (e.k === 'atom') {
+        if (e.a.k === 'var' && inReach.has(e.a.v)) accumulate(e.a.v, gv);
+        continue;
+      }
+      const rule = ruleOf(e);
+      if (!rule || !rules[rule]) continue;
+      const args = ruleArgs(e);
+      const partials = rules[rule].partials(args.map((a) => this.atom(a)), this.atom({ k: 'var', v: s.target }));
+      const flows = new Set(differentiableOperands(e));
+      args.forEach((a, i) => {
+        const p = partials[i];
+        if (p && a.k === 'var' && inReach.has(a.v) && flows.has(a)) accumulate(a.v, mul(gv, p));
+      });
+    }
+    return adj.get(reach[0]) ?? n(0);
+  }
+
   /** Variables of the leaf body that depend on `t`, in order, if the summand is one of them. */
   private localDerivative(sum: LeafSum, t: Var): Var[] | undefined {
     const reach = new Set<Var>([t]);
@@ -329,41 +365,24 @@ class KernelWriter {
 
     const contribution = (): CStmt[] => {
       const lb = this.local(this.names.unique('_lb'));
-      const body: CStmt[] = [...this.compute([sum.summand])];
-      const names = new Map(reach.map((v) => [v, this.local(this.names.unique(`${v.name}_d`))]));
-      for (const v of reach) body.push(assign(names.get(v)!, n(0)));
-      // L holds Σ e (the host applies the sign of `acc -= e`): seed ∂e/∂e = 1
-      body.push(assign(names.get((sum.summand as { v: Var }).v)!, n(1)));
-      // the leaf body in reverse, for this one j
-      for (let k = sum.leaf.body.length - 1; k >= 0; k--) {
-        const s = sum.leaf.body[k];
-        if (s.k !== 'assign' || !names.has(s.target) || s.target === reach[0]) continue;
-        const e = s.expr;
-        const gv = names.get(s.target)!;
-        if (e.k === 'atom') {
-          if (e.a.k === 'var' && names.has(e.a.v)) body.push({ k: 'assign', target: names.get(e.a.v)!, op: '+=', value: gv });
-          continue;
-        }
-        const rule = ruleOf(e);
-        if (!rule || !rules[rule]) continue;
-        const args = ruleArgs(e);
-        const partials = rules[rule].partials(args.map((a) => this.atom(a)), this.atom({ k: 'var', v: s.target }));
-        const flows = new Set(differentiableOperands(e));
-        args.forEach((a, i) => {
-          const p = partials[i];
-          if (p && a.k === 'var' && names.has(a.v) && flows.has(a)) body.push({ k: 'assign', target: names.get(a.v)!, op: '+=', value: mul(gv, p) });
-        });
-      }
+      const dt = this.derivative(sum, reach);
+      const values = [...identifiers(dt)].map((name) => this.byName.get(name)).filter((v): v is Var => v !== undefined);
       return [
         assign(lb, index(id(buffer), this.slot(sum))),
-        { k: 'if', cond: bin('!==', lb, n(0)), then: [...body, { k: 'assign', target: g, op: '+=', value: mul(lb, names.get(reach[0])!) }], else: [] },
+        {
+          k: 'if',
+          cond: bin('!==', lb, n(0)),
+          then: [...this.compute(values.map((v) => ({ k: 'var', v }) as Atom)), { k: 'assign', target: g, op: '+=', value: mul(lb, dt) }],
+          else: [],
+        },
       ];
     };
 
-    const inner = (): CStmt[] => {
+    // Inversion: where m sits among the instances. `then` runs for the instances that read A[m].
+    const invert = (then: () => CStmt[]): CStmt[] => {
       if (!plan) {
         // the index is not of a form that can be inverted: compare it with m at every instance
-        return [...this.compute([idx]), { k: 'if', cond: bin('===', this.atom(idx), m), then: contribution(), else: [] }];
+        return [...this.compute([idx]), { k: 'if', cond: bin('===', this.atom(idx), m), then: then(), else: [] }];
       }
       const out: CStmt[] = [...this.compute(lin!.opaque.map((o) => ({ k: 'var', v: o.v }) as Atom))];
       let base: CExpr = this.poly(lin!.poly);
@@ -384,12 +403,20 @@ class KernelWriter {
         const q = polyEqual(coef, constPoly(1)) ? r : floorDiv(r, this.poly(coef));
         return assign(this.local(this.renames.get(c.v)!), bin('%', q, this.atom(c.bound)));
       });
-      out.push({ k: 'if', cond: ok, then: [...decode, ...contribution()], else: [] });
+      out.push({ k: 'if', cond: ok, then: [...decode, ...then()], else: [] });
       return out;
     };
 
-    const nest = (k: number): CStmt[] => (k === free.length ? inner() : [this.loopOver(free[k], this.renames.get(free[k].v)!, () => nest(k + 1))]);
-    return nest(0);
+    // When the inversion does not depend on the counters left free, it runs once, outside their loops.
+    const baseDeps = new Set<Var>();
+    if (plan) {
+      for (const o of lin!.opaque) this.countersIn({ k: 'var', v: o.v }, baseDeps);
+      if (!plan.decodeI && lin!.terms.has(P.v)) baseDeps.add(P.v);
+    }
+    const hoist = plan !== undefined && !free.some((c) => baseDeps.has(c.v));
+    const nest = (k: number, body: () => CStmt[]): CStmt[] =>
+      k === free.length ? body() : [this.loopOver(free[k], this.renames.get(free[k].v)!, () => nest(k + 1, body))];
+    return hoist ? invert(() => nest(0, contribution)) : nest(0, () => invert(contribution));
   }
 
   /**

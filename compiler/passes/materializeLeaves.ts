@@ -169,6 +169,7 @@ class LeafFinder {
     };
 
     const sums: LeafSum[] = [];
+    const shared = new Map<string, LeafSum>();
     const tripsOf = new Map<Var, Counter>();
     const pTrips = this.tripVar(counter, `_trips${P.id}`, P);
     const withTrips = (c: Omit<Counter, 'trips'>): Counter => {
@@ -187,17 +188,25 @@ class LeafFinder {
       const inner = { ...this.counterOf(s)!, trips: num(0) };
       const instances = this.product(outer.map((c) => c.trips), P);
       const stmts: Stmt[] = [];
+      const positions = new Map<Var, string>([[counter.v, 'i'], [inner.v, 'j'], ...outer.map((c, a): [Var, string] => [c.v, `o${a}`])]);
+      const ranges = [...outer, inner].map((c) => `${atomKey(c.start)}:${atomKey(c.bound)}`).join(',');
       for (const f of found) {
-        const buffer = this.newVar(`_L${sums.length}`, 'array');
-        const length = this.temp(P, { k: 'bin', op: '*', a: instances, b: pTrips.trips });
-        this.before.get(P)!.push({ k: 'assign', target: buffer, expr: { k: 'newArray', type: 'f32', ctor: 'Float32Array', length, fill: num(0) }, init: true });
+        // a sum computed twice (the same expression over the same ranges) shares one buffer
+        const key = `${ranges}|${expressionKey(f.summand, defs, positions)}`;
+        const same = shared.get(key);
+        const buffer = same?.buffer ?? this.newVar(`_L${sums.length}`, 'array');
+        const length = same?.length ?? this.temp(P, { k: 'bin', op: '*', a: instances, b: pTrips.trips });
+        if (!same) this.before.get(P)!.push({ k: 'assign', target: buffer, expr: { k: 'newArray', type: 'f32', ctor: 'Float32Array', length, fill: num(0) }, init: true });
         // acc ±= L[(i - start) * instances + flat(outer)]
         let q: Atom = counter.start.k === 'const' && counter.start.value === 0 ? ref(counter.v) : this.op('-', ref(counter.v), counter.start, stmts);
         for (const c of outer) q = this.op('+', this.op('*', q, c.trips, stmts), this.op('-', ref(c.v), c.start, stmts), stmts);
         const value = this.newVar('_l', 'num');
         stmts.push({ k: 'assign', target: value, expr: { k: 'load', arr: buffer, index: q }, init: true });
         stmts.push({ k: 'assign', target: f.acc, expr: { k: 'bin', op: f.sign === 1 ? '+' : '-', a: ref(f.acc), b: ref(value) } });
-        sums.push({ leaf: s, outer, inner, acc: f.acc, sign: f.sign, summand: f.summand, buffer, instances, length, active: f.active });
+        if (same) continue;
+        const sum: LeafSum = { leaf: s, outer, inner, acc: f.acc, sign: f.sign, summand: f.summand, buffer, instances, length, active: f.active };
+        sums.push(sum);
+        shared.set(key, sum);
       }
       this.replaced.set(s, stmts);
     });
@@ -321,5 +330,33 @@ class LeafFinder {
     const v = this.newVar('_t', 'num');
     out.push({ k: 'assign', target: v, expr: { k: 'bin', op, a, b }, init: true });
     return ref(v);
+  }
+}
+
+const atomKey = (a: Atom): string => (a.k === 'const' ? `c${String(a.value)}` : `v${a.v.id}`);
+
+/** The summand as a string, definitions expanded and counters named by position: equal strings, equal values. */
+function expressionKey(a: Atom, defs: ReadonlyMap<Var, Expr>, positions: ReadonlyMap<Var, string>, depth = 0): string {
+  if (a.k === 'const') return atomKey(a);
+  const position = positions.get(a.v);
+  if (position) return position;
+  const e = defs.get(a.v);
+  if (!e || depth > 64) return atomKey(a);
+  const sub = (x: Atom): string => expressionKey(x, defs, positions, depth + 1);
+  switch (e.k) {
+    case 'atom':
+      return sub(e.a);
+    case 'bin':
+      return `(${sub(e.a)}${e.op}${sub(e.b)})`;
+    case 'un':
+      return `(${e.op}${sub(e.a)})`;
+    case 'select':
+      return `(${sub(e.c)}?${sub(e.a)}:${sub(e.b)})`;
+    case 'math':
+      return `${e.fn}(${e.args.map(sub).join(',')})`;
+    case 'load':
+      return `v${e.arr.id}[${sub(e.index)}]`;
+    default:
+      return atomKey(a);
   }
 }
