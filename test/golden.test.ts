@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, finiteDiff, formatDiagnostics, relError, repoRoot } from './harness.js';
+import { type Arg, compile, finiteDiff, formatDiagnostics, relError, repoRoot } from './harness.js';
 
 const dir = path.join(repoRoot, 'test', 'golden');
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
@@ -54,11 +54,16 @@ describe('golden files of generated kernels', () => {
         expect(generated).to.equal(fs.readFileSync(goldenPath, 'utf8'));
       });
 
-      it('kernels on the cpu backend agree with the function run as JavaScript', () => {
+      it('kernels on the cpu backend agree with the function run as JavaScript (a gradient: with finite differences)', () => {
         const m = out.modules.get(`test/jit-golden/${name}`)!;
-        for (const args of m.args as unknown[][]) {
+        for (const args of m.args as Arg[][]) {
           const copy = (a: unknown): unknown => (ArrayBuffer.isView(a) ? (a as Float64Array).slice() : a);
-          expect(relError(m.jf(...args.map(copy)), m.f(...args.map(copy)))).to.be.below(1e-6);
+          if (m.argnum === undefined) {
+            expect(relError(m.jf(...args.map(copy)), m.f(...args.map(copy)))).to.be.below(1e-6);
+          } else {
+            const x64 = args.map((a, i) => (i === m.argnum ? Float64Array.from(a as Float32Array) : a));
+            expect(relError(m.jf(...args.map(copy)), finiteDiff(m.f, x64, m.argnum, 1e-6))).to.be.below(1e-5);
+          }
         }
       });
     });

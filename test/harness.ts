@@ -90,7 +90,7 @@ export function caseFiles(): string[] {
   return fs.readdirSync(casesDir).filter((f) => f.endsWith('.ts')).sort().map((f) => path.join(casesDir, f));
 }
 
-type Arg = number | number[] | Float64Array | Float32Array | Int32Array | boolean;
+export type Arg = number | number[] | Float64Array | Float32Array | Int32Array | boolean;
 
 /**
  * Central finite differences in float64 of `f` with respect to argument `argnum`:

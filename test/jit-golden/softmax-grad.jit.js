@@ -1,0 +1,406 @@
+function f_grad(theta, X, y, n, d, c) {
+    const tape = f_grad_tape;
+    tape.reset();
+    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _n0 = 0, _n1 = 0, _n2 = 0, _n3 = 0, _n4 = 0, _n5 = 0;
+    const theta_b = new Float64Array(theta.length);
+    let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, _t2_b = 0, _t6_b = 0, s_b = 0, z_2_b = 0, _t13_b = 0, _t17_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t27_b = 0, _t31_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _g = 0, _y = 0;
+    // forward sweep
+    total = 0;
+    i = 0;
+    _n0 = 0;
+    while (i < n) {
+        tape.push(m);
+        m = -Infinity;
+        k = 0;
+        _n1 = 0;
+        while (k < c) {
+            tape.push(z);
+            z = 0;
+            j = 0;
+            tape.push(z);
+            _n2 = 0;
+            while (j < d) {
+                _t0 = k * d;
+                _t1 = _t0 + j;
+                _t2 = theta[_t1];
+                _t3 = i * d;
+                _t4 = _t3 + j;
+                _t5 = X[_t4];
+                _t6 = _t2 * _t5;
+                z = z + _t6;
+                j = j + 1;
+                _n2 += 1;
+            }
+            tape.pushInt(_n2);
+            tape.push(m);
+            m = Math.max(m, z);
+            k = k + 1;
+            _n1 += 1;
+        }
+        tape.pushInt(_n1);
+        tape.push(s);
+        s = 0;
+        k_2 = 0;
+        tape.push(s);
+        _n3 = 0;
+        while (k_2 < c) {
+            z_2 = 0;
+            j_2 = 0;
+            _n4 = 0;
+            while (j_2 < d) {
+                _t11 = k_2 * d;
+                _t12 = _t11 + j_2;
+                _t13 = theta[_t12];
+                _t14 = i * d;
+                _t15 = _t14 + j_2;
+                _t16 = X[_t15];
+                _t17 = _t13 * _t16;
+                z_2 = z_2 + _t17;
+                j_2 = j_2 + 1;
+                _n4 += 1;
+            }
+            tape.pushInt(_n4);
+            _t20 = z_2 - m;
+            tape.push(_t21);
+            _t21 = Math.exp(_t20);
+            s = s + _t21;
+            k_2 = k_2 + 1;
+            _n3 += 1;
+        }
+        tape.pushInt(_n3);
+        zy = 0;
+        j_3 = 0;
+        _n5 = 0;
+        while (j_3 < d) {
+            _t24 = y[i];
+            _t25 = _t24 * d;
+            _t26 = _t25 + j_3;
+            _t27 = theta[_t26];
+            _t28 = i * d;
+            _t29 = _t28 + j_3;
+            _t30 = X[_t29];
+            _t31 = _t27 * _t30;
+            zy = zy + _t31;
+            j_3 = j_3 + 1;
+            _n5 += 1;
+        }
+        tape.pushInt(_n5);
+        _t34 = Math.log(s);
+        _t35 = _t34 + m;
+        _t36 = _t35 - zy;
+        total = total + _t36;
+        i = i + 1;
+        _n0 += 1;
+    }
+    _t39 = total / n;
+    f_result = _t39;
+    // reverse sweep
+    f_result_b = 1;
+    _t39_b += f_result_b;
+    total_b += _t39_b * (1 / n);
+    for (i = _n0 - 1; i >= 0; i--) {
+        _t36_b += total_b;
+        _t35_b += _t36_b;
+        zy_b -= _t36_b;
+        _t36_b = 0;
+        _t34_b += _t35_b;
+        m_b += _t35_b;
+        _t35_b = 0;
+        s_b += _t34_b * (1 / s);
+        _t34_b = 0;
+        _n5 = tape.popInt();
+        for (j_3 = _n5 - 1; j_3 >= 0; j_3--) {
+            _t24 = y[i];
+            _t25 = _t24 * d;
+            _t26 = _t25 + j_3;
+            _t28 = i * d;
+            _t29 = _t28 + j_3;
+            _t30 = X[_t29];
+            _t31_b += zy_b;
+            _t27_b += _t31_b * _t30;
+            _t31_b = 0;
+            theta_b[_t26] += _t27_b;
+            _t27_b = 0;
+        }
+        zy_b = 0;
+        _n3 = tape.popInt();
+        for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
+            _t21_b += s_b;
+            _y = _t21;
+            _t21 = tape.pop();
+            _t20_b += _t21_b * _y;
+            _t21_b = 0;
+            z_2_b += _t20_b;
+            m_b -= _t20_b;
+            _t20_b = 0;
+            _n4 = tape.popInt();
+            for (j_2 = _n4 - 1; j_2 >= 0; j_2--) {
+                _t11 = k_2 * d;
+                _t12 = _t11 + j_2;
+                _t14 = i * d;
+                _t15 = _t14 + j_2;
+                _t16 = X[_t15];
+                _t17_b += z_2_b;
+                _t13_b += _t17_b * _t16;
+                _t17_b = 0;
+                theta_b[_t12] += _t13_b;
+                _t13_b = 0;
+            }
+            z_2_b = 0;
+        }
+        s = tape.pop();
+        s = tape.pop();
+        s_b = 0;
+        _n1 = tape.popInt();
+        for (k = _n1 - 1; k >= 0; k--) {
+            _g = m_b;
+            m_b = 0;
+            m = tape.pop();
+            m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
+            z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
+            _n2 = tape.popInt();
+            for (j = _n2 - 1; j >= 0; j--) {
+                _t0 = k * d;
+                _t1 = _t0 + j;
+                _t3 = i * d;
+                _t4 = _t3 + j;
+                _t5 = X[_t4];
+                _t6_b += z_b;
+                _t2_b += _t6_b * _t5;
+                _t6_b = 0;
+                theta_b[_t1] += _t2_b;
+                _t2_b = 0;
+            }
+            z = tape.pop();
+            z = tape.pop();
+            z_b = 0;
+        }
+        m = tape.pop();
+        m_b = 0;
+    }
+    total_b = 0;
+    return Float32Array.from(theta_b);
+}
+
+const f_jit_grad_L0 = function (theta, X) {
+    let i = 0, k = 0, _sum = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0;
+    i = this.thread.y;
+    k = this.thread.x % this.constants._T_k;
+    _sum = 0;
+    for (let j = 0; j < this.constants.d; j++) {
+        _t0 = k * this.constants.d;
+        _t1 = _t0 + j;
+        _t2 = theta[_t1];
+        _t3 = i * this.constants.d;
+        _t4 = _t3 + j;
+        _t5 = X[_t4];
+        _t6 = _t2 * _t5;
+        _sum = _sum + _t6;
+    }
+    return _sum;
+};
+
+const f_jit_grad_L1 = function (y, theta, X) {
+    let i = 0, _sum_2 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0;
+    i = this.thread.x;
+    _sum_2 = 0;
+    for (let j_3 = 0; j_3 < this.constants.d; j_3++) {
+        _t24 = y[i];
+        _t25 = _t24 * this.constants.d;
+        _t26 = _t25 + j_3;
+        _t27 = theta[_t26];
+        _t28 = i * this.constants.d;
+        _t29 = _t28 + j_3;
+        _t30 = X[_t29];
+        _t31 = _t27 * _t30;
+        _sum_2 = _sum_2 + _t31;
+    }
+    return _sum_2;
+};
+
+const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
+    let _g_2 = 0, _m = 0, _rest = 0, j_4 = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
+    _g_2 = 0;
+    _m = this.thread.x;
+    // theta[…] read in the sum into z
+    _rest = _m - 0;
+    if (_rest >= 0 && _rest < this.constants.d * this.constants.c) {
+        j_4 = _rest % this.constants.d;
+        k_3 = Math.floor(_rest / this.constants.d) % this.constants.c;
+        for (let i_2 = 0; i_2 < this.constants.n; i_2++) {
+            _lb = _L0_b[i_2 * this.constants._T_k + k_3];
+            if (_lb !== 0) {
+                _t3 = i_2 * this.constants.d;
+                _t4 = _t3 + j_4;
+                _t5 = X[_t4];
+                _g_2 += _lb * _t5;
+            }
+        }
+    }
+    // theta[…] read in the sum into zy
+    for (let i_3 = 0; i_3 < this.constants.n; i_3++) {
+        _t24 = y[i_3];
+        _rest_2 = _m - _t24 * this.constants.d;
+        if (_rest_2 >= 0 && _rest_2 < this.constants.d) {
+            j_3_2 = _rest_2 % this.constants.d;
+            _lb_2 = _L1_b[i_3];
+            if (_lb_2 !== 0) {
+                _t28 = i_3 * this.constants.d;
+                _t29 = _t28 + j_3_2;
+                _t30 = X[_t29];
+                _g_2 += _lb_2 * _t30;
+            }
+        }
+    }
+    return _g_2;
+};
+
+function f_jit_grad(__backend, theta, X, y, n, d, c) {
+    const tape = f_jit_grad_tape;
+    tape.reset();
+    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _t = 0, _trips0 = 0, _t_2 = 0, _T_k = 0, _L0, _t_3 = 0, _t_4 = 0, _t_5 = 0, _l = 0, _t_6 = 0, _T_k_2 = 0, _t_7 = 0, _t_8 = 0, _l_2 = 0, _L1, _t_9 = 0, _l_3 = 0, _n0 = 0, _n1 = 0, _n3 = 0;
+    const theta_b = new Float64Array(theta.length);
+    let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _L0_b, _l_b = 0, _l_2_b = 0, _L1_b, _l_3_b = 0, _g = 0, _y = 0;
+    // forward sweep
+    total = 0;
+    i = 0;
+    _t = n - 0;
+    _trips0 = Math.max(_t, 0);
+    _t_2 = c - 0;
+    _T_k = Math.max(_t_2, 0);
+    _t_3 = _T_k * _trips0;
+    _L0 = new Float32Array(_t_3);
+    _L0_b = new Float64Array(_L0.length);
+    _t_6 = c - 0;
+    _T_k_2 = Math.max(_t_6, 0);
+    _t_9 = 1 * _trips0;
+    _L1 = new Float32Array(_t_9);
+    _L1_b = new Float64Array(_L1.length);
+    // leaf sums of the parallel loop over i: 2 kernel(s)
+    if (_t_3 > 0) {
+        _L0 = __tsgrad.runKernel(__backend, f_jit_grad_L0, [_T_k, _trips0], { _T_k: _T_k, d: d }, [theta, X]);
+    }
+    if (_t_9 > 0) {
+        _L1 = __tsgrad.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, [y, theta, X]);
+    }
+    _n0 = 0;
+    while (i < n) {
+        tape.push(m);
+        m = -Infinity;
+        k = 0;
+        _n1 = 0;
+        while (k < c) {
+            tape.push(z);
+            z = 0;
+            j = 0;
+            _t_4 = i * _T_k;
+            _t_5 = _t_4 + k;
+            _l = _L0[_t_5];
+            tape.push(z);
+            z = z + _l;
+            tape.push(m);
+            m = Math.max(m, z);
+            k = k + 1;
+            _n1 += 1;
+        }
+        tape.pushInt(_n1);
+        tape.push(s);
+        s = 0;
+        k_2 = 0;
+        tape.push(s);
+        _n3 = 0;
+        while (k_2 < c) {
+            z_2 = 0;
+            j_2 = 0;
+            _t_7 = i * _T_k_2;
+            _t_8 = _t_7 + k_2;
+            _l_2 = _L0[_t_8];
+            z_2 = z_2 + _l_2;
+            _t20 = z_2 - m;
+            tape.push(_t21);
+            _t21 = Math.exp(_t20);
+            s = s + _t21;
+            k_2 = k_2 + 1;
+            _n3 += 1;
+        }
+        tape.pushInt(_n3);
+        zy = 0;
+        j_3 = 0;
+        _l_3 = _L1[i];
+        zy = zy + _l_3;
+        _t34 = Math.log(s);
+        _t35 = _t34 + m;
+        _t36 = _t35 - zy;
+        total = total + _t36;
+        i = i + 1;
+        _n0 += 1;
+    }
+    _t39 = total / n;
+    f_result = _t39;
+    // reverse sweep
+    f_result_b = 1;
+    _t39_b += f_result_b;
+    total_b += _t39_b * (1 / n);
+    for (i = _n0 - 1; i >= 0; i--) {
+        _t36_b += total_b;
+        _t35_b += _t36_b;
+        zy_b -= _t36_b;
+        _t36_b = 0;
+        _t34_b += _t35_b;
+        m_b += _t35_b;
+        _t35_b = 0;
+        s_b += _t34_b * (1 / s);
+        _t34_b = 0;
+        _l_3_b += zy_b;
+        _L1_b[i] += _l_3_b;
+        _l_3_b = 0;
+        zy_b = 0;
+        _n3 = tape.popInt();
+        for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
+            _t_7 = i * _T_k_2;
+            _t_8 = _t_7 + k_2;
+            _t21_b += s_b;
+            _y = _t21;
+            _t21 = tape.pop();
+            _t20_b += _t21_b * _y;
+            _t21_b = 0;
+            z_2_b += _t20_b;
+            m_b -= _t20_b;
+            _t20_b = 0;
+            _l_2_b += z_2_b;
+            _L0_b[_t_8] += _l_2_b;
+            _l_2_b = 0;
+            z_2_b = 0;
+        }
+        s = tape.pop();
+        s = tape.pop();
+        s_b = 0;
+        _n1 = tape.popInt();
+        for (k = _n1 - 1; k >= 0; k--) {
+            _t_4 = i * _T_k;
+            _t_5 = _t_4 + k;
+            _g = m_b;
+            m_b = 0;
+            m = tape.pop();
+            m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
+            z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
+            z = tape.pop();
+            _l_b += z_b;
+            _L0_b[_t_5] += _l_b;
+            _l_b = 0;
+            z = tape.pop();
+            z_b = 0;
+        }
+        m = tape.pop();
+        m_b = 0;
+    }
+    // theta_b: gathered over the elements of theta (f_jit_grad_theta_b)
+    if (theta.length > 0) {
+        const _r = __tsgrad.runKernel(__backend, f_jit_grad_theta_b, [theta.length], { d: d, c: c, n: n, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
+        for (let _i = 0; _i < theta.length; _i++) {
+            theta_b[_i] += _r[_i];
+        }
+    }
+    total_b = 0;
+    return Float32Array.from(theta_b);
+}
