@@ -35,6 +35,7 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
     expect(kernels('softmax_jit_valueAndGrad')).to.deep.equal(['softmax_jit_valueAndGrad_L0', 'softmax_jit_valueAndGrad_L1', 'softmax_jit_valueAndGrad_theta_b']);
     expect(kernels('mixed_jit_grad_0_1_2')).to.deep.equal(['mixed_jit_grad_0_1_2_L0', 'mixed_jit_grad_0_1_2_L1', 'mixed_jit_grad_0_1_2_X_b', 'mixed_jit_grad_0_1_2_v_b']);
     expect(kernels('hostOnly_jit_grad')).to.deep.equal([]);
+    expect(kernels('repeated_jit_grad')).to.deep.equal(['repeated_jit_grad_L0', 'repeated_jit_grad_v_b']);
   });
 
   const n = 1200;
@@ -77,6 +78,13 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
         const Xs = uniform(nn * d);
         const g = m().scrambledOn[b](v, Xs, nn, d, c);
         expect(scaledError(g, finiteDiff(m().scrambled, [Float64Array.from(v), Xs, nn, d, c], 0, 1e-6))).to.be.below(tol);
+      });
+
+      it('a parallel loop inside a sequential loop, a sum under a branch', () => {
+        const v = uniform(d);
+        const Xr = uniform(n * d);
+        const g = m().repeatedOn[b](v, Xr, n, d, 3);
+        expect(scaledError(g, finiteDiff(m().repeated, [Float64Array.from(v), Xr, n, d, 3], 0, 1e-6))).to.be.below(tol);
       });
 
       it('a sum that reads an active value from outside it stays on the host', () => {

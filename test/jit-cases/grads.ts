@@ -75,6 +75,22 @@ export function hostOnly(v: Float64Array, X: Float64Array, n: number, d: number)
   return total;
 }
 
+/** The parallel loop inside a sequential loop (its buffers are reallocated each time), and a sum under a branch. */
+export function repeated(v: Float32Array, X: Float32Array, n: number, d: number, reps: number): number {
+  let total = 0;
+  for (let r = 0; r < reps; r++) {
+    // @parallel
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      if (i % 3 !== 1) {
+        for (let j = 0; j < d; j++) z += v[j] * X[i * d + j];
+      }
+      total += Math.sin(z + r);
+    }
+  }
+  return total;
+}
+
 const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
 export const softmaxOn = on(
   jit(valueAndGrad(softmax), { backend: 'cpu' }),
@@ -88,4 +104,5 @@ export const mixedOn = on(
 );
 export const scrambledOn = on(jit(grad(scrambled), { backend: 'cpu' }), jit(grad(scrambled), { backend: 'webasm' }), jit(grad(scrambled), { backend: 'js' }));
 export const hostOnlyOn = on(jit(grad(hostOnly), { backend: 'cpu' }), jit(grad(hostOnly), { backend: 'webasm' }), jit(grad(hostOnly), { backend: 'js' }));
+export const repeatedOn = on(jit(grad(repeated), { backend: 'cpu' }), jit(grad(repeated), { backend: 'webasm' }), jit(grad(repeated), { backend: 'js' }));
 export const softmaxAsync = jitAsync(valueAndGrad(softmax), { backend: 'webasm' });
