@@ -89,22 +89,27 @@ export function adjointKernels(
         const buffers = group.sums.filter((s) => s.active && adjoint(s.buffer));
         const body = w.gatherKernel(A, buffers, (v) => adjoint(v)!);
         const k = addKernel(`${generated}_${A.name}_b`, w, body);
-        const r = names.unique('_r');
-        const t = names.unique('_i');
+        const [r, t, q, sum, blocks] = ['_r', '_i', '_q', '_s', '_blocks'].map((x) => names.unique(x));
         const length = member(id(A.name), 'length');
-        out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name})` });
+        const trips = atom(group.counter.trips);
+        const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => ({
+          k: 'for', init: { k: 'let', decls: [{ name, init: n(0) }] }, cond: bin('<', id(name), limit), update: postfix(name, '++'), body,
+        });
+        const ceil = (x: CExpr): CExpr => call(member(id('Math'), 'ceil'), x);
+        out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name}), the iterations split into blocks` });
         out.push({
           k: 'if',
           cond: bin('>', length, n(0)),
           then: [
-            { k: 'let', decls: [{ name: r, init: launch(k, [length], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
-            {
-              k: 'for',
-              init: { k: 'let', decls: [{ name: t, init: n(0) }] },
-              cond: bin('<', id(t), length),
-              update: postfix(t, '++'),
-              body: [{ k: 'assign', target: index(adjoint(A)!, id(t)), op: '+=', value: index(id(r), id(t)) }],
-            },
+            // about 64k threads in all, so that a GPU has enough of them; each block's partial sums add up on the host
+            { k: 'let', decls: [{ name: blocks, init: call(member(id('Math'), 'max'), n(1), call(member(id('Math'), 'min'), trips, ceil(bin('/', n(65536), length)))) }], isConst: true },
+            { k: 'let', decls: [{ name: w.chunk, init: ceil(bin('/', trips, id(blocks))) }], isConst: true },
+            { k: 'let', decls: [{ name: r, init: launch(k, [length, id(blocks)], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
+            forTo(t, length, [
+              { k: 'let', decls: [{ name: sum, init: n(0) }] },
+              forTo(q, id(blocks), [{ k: 'assign', target: id(sum), op: '+=', value: index(id(r), add(mul(id(q), length), id(t))) }]),
+              { k: 'assign', target: index(adjoint(A)!, id(t)), op: '+=', value: id(sum) },
+            ]),
           ],
           else: [],
         });
@@ -138,6 +143,12 @@ class KernelWriter {
   private readonly order = new Map<Var, number>();
   /** Definitions local to each leaf body. */
   private readonly leafDefs = new Map<Var, Expr>();
+  /** Iterations per block of a gather (a host constant), and the block's range inside the kernel. */
+  private chunkName?: string;
+  get chunk(): string {
+    return (this.chunkName ??= this.names.unique('_chunk'));
+  }
+  private block?: { first: CExpr; end: CExpr };
   /** Defined variables by name, to find the values a derivative expression reads. */
   private readonly byName = new Map<string, Var>();
 
@@ -240,13 +251,14 @@ class KernelWriter {
       .map((v) => assign(this.local(v.name), this.expr(this.definition(v)!)));
   }
 
-  /** `for (let name = start; name < bound; name++)`, with the counter renamed to `name`. */
+  /** `for (let name = start; name < bound; name++)`, with the counter renamed to `name` (the parallel counter over its block). */
   private loopOver(c: Counter, name: string, body: () => CStmt[]): CStmt {
     this.renames.set(c.v, name);
+    const block = c.v === this.group.counter.v ? this.block : undefined;
     return {
       k: 'for',
-      init: { k: 'let', decls: [{ name, init: this.atom(c.start) }] },
-      cond: bin('<', id(name), this.atom(c.bound)),
+      init: { k: 'let', decls: [{ name, init: block ? block.first : this.atom(c.start) }] },
+      cond: bin('<', id(name), block ? block.end : this.atom(c.bound)),
       update: postfix(name, '++'),
       body: body(),
     };
@@ -293,6 +305,12 @@ class KernelWriter {
     const out: CStmt[] = [assign(this.local(g), n(0))];
     const m = this.names.unique('_m');
     out.push(assign(this.local(m), thread('x')));
+    // thread (m, b) takes the iterations of block b: [first, end)
+    const P = this.group.counter;
+    const chunk: Var = { id: -1, name: this.chunk, kind: 'num' };
+    this.block = { first: this.local(this.names.unique('_first')), end: this.local(this.names.unique('_end')) };
+    out.push(assign(this.block.first, add(this.atom(P.start), mul(thread('y'), this.atom({ k: 'var', v: chunk })))));
+    out.push(assign(this.block.end, call(member(id('Math'), 'min'), add(this.block.first, this.atom({ k: 'var', v: chunk })), this.atom(P.bound))));
     for (const sum of sums) {
       const buffer = adjoint(sum.buffer) as CExpr & { k: 'id' };
       for (const s of sum.leaf.body) {
@@ -395,7 +413,7 @@ class KernelWriter {
       if (plan.decodeI) {
         const i = this.local(this.renames.get(P.v)!);
         out.push(assign(i, floorDiv(r, R)), assign(r, bin('-', r, mul(i, R))));
-        ok = and(bin('>=', i, this.atom(P.start)), bin('<', i, this.atom(P.bound)));
+        ok = this.block ? and(bin('>=', i, this.block.first), bin('<', i, this.block.end)) : and(bin('>=', i, this.atom(P.start)), bin('<', i, this.atom(P.bound)));
       } else {
         ok = and(bin('>=', r, n(0)), bin('<', r, R));
       }

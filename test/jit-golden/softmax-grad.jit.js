@@ -219,15 +219,17 @@ const f_jit_grad_L1 = function (y, theta, X) {
 };
 
 const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
-    let _g_2 = 0, _m = 0, _rest = 0, j_4 = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
+    let _g_2 = 0, _m = 0, _first = 0, _end = 0, _rest = 0, j_4 = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
     _g_2 = 0;
     _m = this.thread.x;
+    _first = this.thread.y * this.constants._chunk;
+    _end = Math.min(_first + this.constants._chunk, this.constants.n);
     // theta[…] read in the sum into z
     _rest = _m - 0;
     if (_rest >= 0 && _rest < this.constants.d * this.constants.c) {
         j_4 = _rest % this.constants.d;
         k_3 = Math.floor(_rest / this.constants.d) % this.constants.c;
-        for (let i_2 = 0; i_2 < this.constants.n; i_2++) {
+        for (let i_2 = _first; i_2 < _end; i_2++) {
             _lb = _L0_b[i_2 * this.constants._T_k + k_3];
             if (_lb !== 0) {
                 _t3 = i_2 * this.constants.d;
@@ -238,7 +240,7 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
         }
     }
     // theta[…] read in the sum into zy
-    for (let i_3 = 0; i_3 < this.constants.n; i_3++) {
+    for (let i_3 = _first; i_3 < _end; i_3++) {
         _t24 = y[i_3];
         _rest_2 = _m - _t24 * this.constants.d;
         if (_rest_2 >= 0 && _rest_2 < this.constants.d) {
@@ -394,11 +396,17 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         m = tape.pop();
         m_b = 0;
     }
-    // theta_b: gathered over the elements of theta (f_jit_grad_theta_b)
+    // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks
     if (theta.length > 0) {
-        const _r = __tsgrad.runKernel(__backend, f_jit_grad_theta_b, [theta.length], { d: d, c: c, n: n, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
+        const _blocks = Math.max(1, Math.min(_trips0, Math.ceil(65536 / theta.length)));
+        const _chunk = Math.ceil(_trips0 / _blocks);
+        const _r = __tsgrad.runKernel(__backend, f_jit_grad_theta_b, [theta.length, _blocks], { _chunk: _chunk, n: n, d: d, c: c, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
         for (let _i = 0; _i < theta.length; _i++) {
-            theta_b[_i] += _r[_i];
+            let _s = 0;
+            for (let _q = 0; _q < _blocks; _q++) {
+                _s += _r[_q * theta.length + _i];
+            }
+            theta_b[_i] += _s;
         }
     }
     total_b = 0;
