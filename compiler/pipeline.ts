@@ -13,6 +13,10 @@
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
  * and lowerKernels (host code plus one gpu.js kernel per loop output).
+ *
+ * jit(grad(f)): lowerToIR → parallelLoops → materializeLeaves (leaf sums out of parallel loops,
+ * into buffers) → analyzeActivity → analyzeSaves → reverseMode, with adjointKernels' hooks around
+ * each parallel loop (leaf-sum kernels before its forward sweep, gathers after its reverse).
  */
 import type * as TS from 'typescript';
 import { id, member, type CStmt } from './code.js';
