@@ -32,7 +32,7 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
   it('runs leaf sums as kernels and gathers adjoints, except where a sum reads an active value', () => {
     const kernels = (prefix: string) => [...out.generated.keys()].filter((k) => k.startsWith(prefix) && k !== prefix).sort();
     // the two logit sums (for the max, then for the sum of exponentials) are one expression: one buffer
-    expect(kernels('softmax_jit_valueAndGrad')).to.deep.equal(['softmax_jit_valueAndGrad_L0', 'softmax_jit_valueAndGrad_L1', 'softmax_jit_valueAndGrad_theta_b']);
+    expect(kernels('softmaxLoss_jit_valueAndGrad')).to.deep.equal(['softmaxLoss_jit_valueAndGrad_L0', 'softmaxLoss_jit_valueAndGrad_L1', 'softmaxLoss_jit_valueAndGrad_theta_b']);
     expect(kernels('mixed_jit_grad_0_1_2')).to.deep.equal(['mixed_jit_grad_0_1_2_L0', 'mixed_jit_grad_0_1_2_L1', 'mixed_jit_grad_0_1_2_X_b', 'mixed_jit_grad_0_1_2_v_b']);
     expect(kernels('hostOnly_jit_grad')).to.deep.equal([]);
     expect(kernels('repeated_jit_grad')).to.deep.equal(['repeated_jit_grad_L0', 'repeated_jit_grad_v_b']);

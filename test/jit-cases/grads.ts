@@ -3,29 +3,9 @@
 // central finite differences of the plain float64 function.
 import { grad, jit, jitAsync, valueAndGrad } from 'tsgrad';
 
-/** Softmax cross-entropy, theta c×d row-major: three leaf sums per sample, one indexed by y[i]. */
-export function softmax(theta: Float32Array, X: Float32Array, y: Int32Array, n: number, d: number, c: number): number {
-  let total = 0;
-  // @parallel
-  for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
-      m = Math.max(m, z);
-    }
-    let s = 0;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
-      s += Math.exp(z - m);
-    }
-    let zy = 0;
-    for (let j = 0; j < d; j++) zy += theta[y[i] * d + j] * X[i * d + j];
-    total += Math.log(s) + m - zy;
-  }
-  return total / n;
-}
+/** Softmax cross-entropy, theta c×d row-major: the example's loss (three leaf sums per sample, one indexed by y[i]). */
+export { softmaxLoss as softmax } from '../../examples/softmax-gpu/loss.js';
+import { softmaxLoss as softmax } from '../../examples/softmax-gpu/loss.js';
 
 /**
  * Gradient with respect to the data and a scalar too: X[i*d + j] (each element owned by one sample,

@@ -1,29 +1,9 @@
 // Parallel loops of each kind jit lowers, bound to every backend CI has (cpu, webasm) and to js.
 import { jit, jitAsync } from 'tsgrad';
 
-/** Softmax cross-entropy per sample: a sum reduction over a loop with inner loops and Math.exp/log. */
-export function loss(theta: Float32Array, X: Float32Array, y: Int32Array, n: number, d: number, c: number): number {
-  let total = 0;
-  // @parallel
-  for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
-      m = Math.max(m, z);
-    }
-    let s = 0;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
-      s += Math.exp(z - m);
-    }
-    let zy = 0;
-    for (let j = 0; j < d; j++) zy += theta[y[i] * d + j] * X[i * d + j];
-    total += Math.log(s) + m - zy;
-  }
-  return total / n;
-}
+/** Softmax cross-entropy, theta c×d row-major: the example's loss (three leaf sums per sample, one indexed by y[i]). */
+export { softmaxLoss as loss } from '../../examples/softmax-gpu/loss.js';
+import { softmaxLoss as loss } from '../../examples/softmax-gpu/loss.js';
 
 /** Logits of every sample: each iteration writes its block out[i*c .. i*c+c-1]. */
 export function logits(theta: Float32Array, X: Float32Array, out: Float64Array, n: number, d: number, c: number): number {
