@@ -24,7 +24,7 @@ import { rules } from '../rules.js';
 import { differentiableOperands } from './analyzeActivity.js';
 import { ruleArgs, ruleOf } from './analyzeSaves.js';
 import type { Kernel } from './lowerKernels.js';
-import { backendParam } from './lowerKernels.js';
+import { backendParam, kernelExpr } from './lowerKernels.js';
 import type { Counter, LeafGroup, LeafSum, Materialized } from './materializeLeaves.js';
 import { addPoly, atomPoly, constPoly, degree, leading, mulPoly, type Poly, polyEqual, scalarOperands } from './parallelLoops.js';
 import { atom } from './reverseMode.js';
@@ -210,25 +210,7 @@ class KernelWriter {
   }
 
   private expr(e: Expr): CExpr {
-    switch (e.k) {
-      case 'atom':
-        return this.atom(e.a);
-      case 'bin':
-        return bin(e.op, this.atom(e.a), this.atom(e.b));
-      case 'un':
-        return { k: 'un', op: e.op, a: this.atom(e.a) };
-      case 'select':
-        return { k: 'cond', c: this.atom(e.c), a: this.atom(e.a), b: this.atom(e.b) };
-      case 'math':
-        // float32 rounding is what every kernel already does
-        if (e.fn === 'fround') return this.atom(e.args[0]);
-        return call(member(id('Math'), e.fn), ...e.args.map((a) => this.atom(a)));
-      case 'load':
-        return index(this.atom({ k: 'var', v: e.arr }), this.atom(e.index));
-      case 'length':
-      case 'newArray':
-        throw new Error(`tsgrad internal: ${e.k} in a kernel`);
-    }
+    return kernelExpr(e, (a) => this.atom(a), (arr) => this.atom({ k: 'var', v: arr }));
   }
 
   private definition(v: Var): Expr | undefined {

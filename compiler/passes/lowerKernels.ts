@@ -17,7 +17,7 @@
  *   kernel: function (theta, X, y) { const i = this.thread.x + this.constants.start; let total = 0; …; return total; }
  */
 import { type CExpr, type CStmt, add, assign, bin, call, id, index, member, mul, n, namesIn, postfix } from '../code.js';
-import { type Atom, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
 import { atom, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
@@ -326,27 +326,10 @@ class KernelBody {
   }
 
   private expr(s: Stmt & { k: 'assign' }): CExpr {
-    const e = s.expr;
-    switch (e.k) {
-      case 'atom':
-        return this.atom(e.a);
-      case 'bin':
-        return bin(e.op, this.atom(e.a), this.atom(e.b));
-      case 'un':
-        return { k: 'un', op: e.op, a: this.atom(e.a) };
-      case 'select':
-        return { k: 'cond', c: this.atom(e.c), a: this.atom(e.a), b: this.atom(e.b) };
-      case 'math':
-        // float32 rounding is what every kernel already does
-        if (e.fn === 'fround') return this.atom(e.args[0]);
-        return call(member(id('Math'), e.fn), ...e.args.map((a) => this.atom(a)));
-      case 'load':
-        this.arrayArgs.add(e.arr);
-        return index(id(e.arr.name), this.atom(e.index));
-      case 'length':
-      case 'newArray':
-        throw new Error(`tsgrad internal: ${e.k} in a kernel`);
-    }
+    return kernelExpr(s.expr, (a) => this.atom(a), (arr) => {
+      this.arrayArgs.add(arr);
+      return id(arr.name);
+    });
   }
 
   private stmt(s: Stmt, out: CStmt[]): void {
@@ -388,5 +371,28 @@ class KernelBody {
         return;
       }
     }
+  }
+}
+
+/** An IR expression as kernel code: scalars through `atomOf`, arrays (read by loads) through `arrayOf`. */
+export function kernelExpr(e: Expr, atomOf: (a: Atom) => CExpr, arrayOf: (arr: Var) => CExpr): CExpr {
+  switch (e.k) {
+    case 'atom':
+      return atomOf(e.a);
+    case 'bin':
+      return bin(e.op, atomOf(e.a), atomOf(e.b));
+    case 'un':
+      return { k: 'un', op: e.op, a: atomOf(e.a) };
+    case 'select':
+      return { k: 'cond', c: atomOf(e.c), a: atomOf(e.a), b: atomOf(e.b) };
+    case 'math':
+      // float32 rounding is what every kernel already does
+      if (e.fn === 'fround') return atomOf(e.args[0]);
+      return call(member(id('Math'), e.fn), ...e.args.map(atomOf));
+    case 'load':
+      return index(arrayOf(e.arr), atomOf(e.index));
+    case 'length':
+    case 'newArray':
+      throw new Error(`tsgrad internal: ${e.k} in a kernel`);
   }
 }
