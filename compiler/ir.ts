@@ -28,6 +28,8 @@ export interface Var {
   readonly use?: TS.Identifier;
   /** Holds the result of an inlined call: assigned by each call before it is read. */
   readonly callResult?: boolean;
+  /** `stopGradient(x)`: the value never carries a derivative. */
+  readonly constant?: boolean;
 }
 
 export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean };

@@ -19,8 +19,8 @@
  * each parallel loop (leaf-sum kernels before its forward sweep, gathers after its reverse).
  */
 import type * as TS from 'typescript';
-import { id, member, type CStmt } from './code.js';
-import type { IRFunction } from './ir.js';
+import { assign, call, type CExpr, id, member, type CStmt } from './code.js';
+import { type IRFunction, type Var, walk } from './ir.js';
 import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
@@ -30,6 +30,9 @@ import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
 import { adjointKernels } from './passes/adjointKernels.js';
+import { forwardMode } from './passes/forwardMode.js';
+import { declareLocals, primalCode } from './passes/emitPrimal.js';
+import { unsupported } from './diagnostics.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -98,6 +101,89 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const tape = tapeName(request.generated);
   const out = reverseMode(split.fn, activity, saves, request, names, id(tape), hooks);
   return { params: [backendParam, ...out.params], body: out.body, kernels, tape: out.usesTape ? tape : undefined };
+}
+
+/** What the transformations beyond grad compile (README, "Forward mode, Jacobians, Hessians"). */
+export type DerivativeKind =
+  /** f_jvp(...params, ...tangents) → [value, tangent]; `argnums` 'differentiable' or one index (jacfwd). */
+  | 'jvp'
+  /** f_vjp(ct, ...params) → cotangents (a tuple over all parameters, or the one argnum's: jacrev). */
+  | 'vjp'
+  /** f_hvp(...params, v) → H·v, reverse mode over the tangent-linear program. */
+  | 'hvp'
+  /** f_grad_grad(...params) → f'' for a scalar parameter. */
+  | 'gradgrad';
+
+export interface DerivativeRequest {
+  readonly decl: FunctionLike;
+  readonly name: string;
+  readonly generated: string;
+  readonly kind: DerivativeKind;
+  readonly argnums: readonly number[] | 'differentiable';
+}
+
+export interface CompiledDerivative extends CompiledGradient {
+  /** Indices of the array parameters the function writes into (the runtime copies them before re-running it). */
+  readonly written: readonly number[];
+}
+
+export function compileDerivative(request: DerivativeRequest, ctx: CompileContext): CompiledDerivative {
+  const names = new NameScope(ctx.reserved);
+  const { kind, argnums } = request;
+  const vectorOutput = kind === 'jvp' || kind === 'vjp';
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput });
+  const written = writtenParams(ir);
+  const tape = tapeName(request.generated);
+  const activity = analyzeActivity(ir);
+  if (kind === 'vjp') {
+    const cotangent = names.unique('ct');
+    const all = argnums === 'differentiable';
+    const saves = analyzeSaves(ir, activity, ctx.optimize);
+    const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape));
+    return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
+  }
+  if (kind === 'gradgrad') {
+    const p = ir.params.find((x) => x.selected)!;
+    if (p.v.kind !== 'num') {
+      unsupported(p.v.node ?? request.decl, `grad(grad(f)) differentiates twice with respect to a number, and '${p.v.name}' is an array`,
+        'for an array parameter use hessian(f) or hvp(f)');
+    }
+  }
+  const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param');
+  if (kind === 'jvp') {
+    const tangentNames = ir.params.map((p, i) => tangent.tangentParams.get(i)?.name ?? names.unique(`${p.v.name}_dot`));
+    const prologue: CStmt[] = [];
+    for (const i of written) {
+      const t = tangent.tangentParams.get(i);
+      // the tangent array is the caller's: the tangent program writes where f writes
+      if (t) prologue.push(assign(id(t.name), call(member(id('Float64Array'), 'from'), id(t.name))));
+    }
+    const body = [...prologue, ...primalCode(tangent.fn.body)];
+    const resultTangent = tangent.fn.result;
+    const isParam = tangent.fn.params.some((p) => p.v === resultTangent);
+    const result: CExpr = {
+      k: 'array',
+      items: [id(tangent.primalResult.name), isParam ? call(member(id('Float64Array'), 'from'), id(resultTangent.name)) : id(resultTangent.name)],
+    };
+    const params = request.argnums === 'differentiable'
+      ? [...ir.params.map((p) => p.v.name), ...tangentNames]
+      : [...ir.params.map((p) => p.v.name), ...[...tangent.tangentParams.values()].map((v) => v.name)];
+    return { ir, params, body: [...declareLocals(tangent.fn, body, [result]), ...body, { k: 'return', e: result }], written };
+  }
+  // hvp and grad(grad(f)): reverse mode over the tangent-linear program
+  const outer = analyzeActivity(tangent.fn);
+  const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
+  const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape));
+  return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
+}
+
+/** Parameters (by index) that the function stores into, directly or through an inlined call. */
+function writtenParams(ir: IRFunction): number[] {
+  const stored = new Set<Var>();
+  walk(ir.body, (s) => {
+    if (s.k === 'store') stored.add(s.arr);
+  });
+  return ir.params.flatMap((p, i) => (stored.has(p.v) ? [i] : []));
 }
 
 /** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */

@@ -12,10 +12,13 @@ import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
-import { compileGradient, compileJit, compileJitGradient, newTape } from './pipeline.js';
+import { compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
 import type { FunctionLike } from './passes/lowerToIR.js';
 import type { JitCode } from './passes/lowerKernels.js';
-import { type CallSite, findCallSites, type ResolvedCall, type ResolvedJit, resolveCall, resolveJit } from './passes/findCallSites.js';
+import {
+  type CallSite, findCallSites, innerMarker, type ResolvedCall, type ResolvedJit, type ResolvedTransform, resolveCall, resolveJit, resolveTransform,
+  transformMarkers,
+} from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
 
 export interface TsgradConfig {
@@ -46,7 +49,7 @@ export default function tsgradTransformer(
     else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
   return (context) => (file) => {
-    if (file.isDeclarationFile || !/grad|valueAndGrad|jit/.test(file.text)) return file;
+    if (file.isDeclarationFile || !/grad|jit|jvp|vjp|jac|hessian|hvp/i.test(file.text)) return file;
     const sites = findCallSites(file, checker);
     if (sites.length === 0) return file;
     return new FileTransform(file, context, checker, config, report).run(sites);
@@ -56,6 +59,8 @@ export default function tsgradTransformer(
 interface Placed {
   /** What replaces the marker call. */
   readonly replacement: TS.Expression;
+  /** Derivatives beyond grad: the array parameters the function writes into. */
+  readonly written?: readonly number[];
 }
 
 class FileTransform {
@@ -77,11 +82,19 @@ class FileTransform {
   }
 
   run(sites: CallSite[]): TS.SourceFile {
+    const consumed = new Set<TS.Node>();
     for (const site of sites) {
+      if (consumed.has(site.call)) continue;
       try {
+        const inner = site.mode === 'grad' ? innerMarker(site.call, this.checker, 'grad') : undefined;
+        if (inner) consumed.add(inner);
         const placed = site.mode === 'jit' || site.mode === 'jitAsync'
           ? this.compileJit(resolveJit(site, this.checker))
-          : this.compile(resolveCall(site, this.checker));
+          : inner
+            ? this.compileGradGrad(site.call, inner)
+            : transformMarkers.has(site.mode)
+              ? this.compileTransform(resolveTransform(site, this.checker))
+              : this.compile(resolveCall(site, this.checker));
         if (placed) this.replacements.set(site.call, placed.replacement);
       } catch (err) {
         this.fail(site.call, err);
@@ -101,6 +114,81 @@ class FileTransform {
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
     });
+  }
+
+  /** One generated derivative of `call.decl` (pipeline.ts compileDerivative), placed like a gradient. */
+  private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string): Placed | undefined {
+    return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}`, (inline, emitSite) => {
+      const generated = this.fileNames.unique(base);
+      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false };
+      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums }, ctx);
+      const fn = emitFunction(generated, out.params, out.body);
+      if (out.tape) this.declareTape(out.tape);
+      this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
+      return { replacement: this.place(fn, inline, call.declaringStatement), written: out.written };
+    });
+  }
+
+  /**
+   * jvp(f, primals, tangents) → `f_jvp(...primals, ...tangents)`; vjp(f, ...primals) →
+   * `__tsgrad.vjpOf(f, f_vjp, written, [primals])`; jacfwd / jacrev / hessian(f, a) → a runtime
+   * loop over unit vectors around the generated jvp, vjp or hvp; hvp(f, a) → `f_hvp`.
+   */
+  private compileTransform(t: ResolvedTransform): Placed | undefined {
+    const f = ts.factory;
+    const a = t.argnums[0] ?? 0;
+    const suffix = a === 0 ? '' : `_${a}`;
+    const runtime = (name: string, ...args: TS.Expression[]): TS.Expression =>
+      f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), name), undefined, args);
+    const list = (xs: readonly number[]): TS.Expression => f.createArrayLiteralExpression(xs.map((x) => f.createNumericLiteral(x)));
+    const nParams = t.decl.parameters.length;
+    switch (t.marker) {
+      case 'jvp': {
+        const [, primals, tangents] = t.call.arguments;
+        if (!primals || !tangents || t.call.arguments.length !== 3) {
+          throw new Unsupported(t.call, 'jvp takes three arguments', 'write jvp(f, [x, …], [dx, …]) with one primal and one tangent per parameter of f', Code.BadCall);
+        }
+        const d = this.derivative(t, 'jvp', 'differentiable', `${t.name}_jvp`);
+        if (!d) return undefined;
+        this.usesRuntime = true;
+        const args = [...spreadArgs(primals, nParams, 'primal'), ...spreadArgs(tangents, nParams, 'tangent')];
+        return { replacement: f.createCallExpression(d.replacement, undefined, args) };
+      }
+      case 'vjp': {
+        const d = this.derivative(t, 'vjp', 'differentiable', `${t.name}_vjp`);
+        if (!d) return undefined;
+        this.usesRuntime = true;
+        const primals = f.createArrayLiteralExpression(t.call.arguments.slice(1));
+        return { replacement: runtime('vjpOf', t.reference, d.replacement, list(d.written ?? []), primals) };
+      }
+      case 'jacfwd':
+      case 'jacrev':
+      case 'hessian': {
+        const kind: DerivativeKind = t.marker === 'jacfwd' ? 'jvp' : t.marker === 'jacrev' ? 'vjp' : 'hvp';
+        const d = this.derivative(t, kind, [a], `${t.name}_${kind}_${a}`);
+        if (!d) return undefined;
+        this.usesRuntime = true;
+        const index = f.createNumericLiteral(a);
+        const args = t.marker === 'jacrev' ? [t.reference, d.replacement, index, list(d.written ?? [])] : [d.replacement, index, list(d.written ?? [])];
+        return { replacement: runtime(`${t.marker}Of`, ...args) };
+      }
+      case 'hvp': {
+        const d = this.derivative(t, 'hvp', [a], `${t.name}_hvp${suffix}`);
+        return d;
+      }
+    }
+  }
+
+  /** grad(grad(f)): the second derivative of f: number → number, reverse over forward. */
+  private compileGradGrad(outerCall: TS.CallExpression, innerCall: TS.CallExpression): Placed | undefined {
+    const inner = resolveCall({ call: innerCall, mode: 'grad' }, this.checker);
+    if (inner.tuple || outerCall.arguments.length > 1) {
+      const at = outerCall.arguments[1] ?? innerCall.arguments[1];
+      throw new Unsupported(at, 'grad(grad(f)) differentiates twice with respect to one argument, given on the inner grad',
+        'write grad(grad(f)) or grad(grad(f, 1)); for several arguments use hessian(f)', Code.BadCall);
+    }
+    return this.derivative(inner, 'gradgrad', inner.argnums, `${inner.name}_grad_grad${inner.argnums[0] === 0 ? '' : `_${inner.argnums[0]}`}`);
   }
 
   /**
@@ -237,6 +325,21 @@ class FileTransform {
     });
     return out;
   }
+}
+
+/**
+ * The elements of jvp's `[x, n]` argument, checked against the function's parameter count, or
+ * `...expr` for any other array expression.
+ */
+function spreadArgs(e: TS.Expression, count: number, what: string): TS.Expression[] {
+  let inner = e;
+  while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  if (!ts.isArrayLiteralExpression(inner)) return [ts.factory.createSpreadElement(e)];
+  if (inner.elements.some(ts.isSpreadElement) || inner.elements.length !== count) {
+    throw new Unsupported(e, `jvp needs one ${what} per parameter of the function (${count}), and this list has ${inner.elements.length}`,
+      `write one ${what} per parameter, in order; non-differentiable parameters take any ${what} (e.g. 0)`, Code.BadCall);
+  }
+  return [...inner.elements];
 }
 
 function identifiersIn(file: TS.SourceFile): Set<string> {

@@ -8,6 +8,7 @@ export { Tape } from './tape.js';
 export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
 export { bindJit } from './gpu/bind.js';
 export { runKernel, runKernelAsync } from './gpu/kernel.js';
+export { hessian as hessianOf, jacfwd as jacfwdOf, jacrev as jacrevOf, vjpOf } from './transforms.js';
 import type { BackendInfo, JitOptions } from './gpu/backend.js';
 
 /** Parameter types that can be differentiated; the gradient has the same type and length. */
@@ -44,6 +45,73 @@ export function valueAndGrad(f: Fn, _argnums?: number | readonly number[]): neve
 }
 
 type AnyFn = (...args: any[]) => any;
+type VectorFn = (...args: any[]) => number | number[] | Float64Array | Float32Array;
+
+/** A tangent for a parameter: a number for a number, an array of the same length for an array, anything else ignored. */
+export type TangentIn<T> = T extends number ? number : T extends number[] | Float64Array | Float32Array ? ArrayLike<number> : unknown;
+/** The tangent of a result: a number for a number, a Float64Array for an array. */
+export type TangentOut<T> = T extends number ? number : Float64Array;
+/** A parameter's cotangent: its own type, or null for a parameter that is not differentiable. */
+export type Cotangent<T> = T extends number | number[] | Float64Array | Float32Array ? T : null;
+
+/**
+ * Forward mode (JAX's `jvp`): `[f(...primals), J·tangents]`, computed by the tangent-linear code
+ * generated at build time. One primal and one tangent per parameter of `f`.
+ */
+export function jvp<F extends VectorFn>(
+  f: F,
+  primals: Parameters<F>,
+  tangents: { [K in keyof Parameters<F>]: TangentIn<Parameters<F>[K]> },
+): [ReturnType<F>, TangentOut<ReturnType<F>>];
+export function jvp(f: VectorFn, _primals: unknown, _tangents: unknown): never {
+  throw notTransformed('jvp', f);
+}
+
+/**
+ * Reverse mode for any output (JAX's `vjp`): `[f(...primals), pullback]`, where `pullback(ct)`
+ * returns `ctᵀ·J` for every parameter (null for parameters that are not differentiable).
+ */
+export function vjp<F extends VectorFn>(
+  f: F,
+  ...primals: Parameters<F>
+): [ReturnType<F>, (cotangent: TangentIn<ReturnType<F>>) => { -readonly [K in keyof Parameters<F>]: Cotangent<Parameters<F>[K]> }];
+export function vjp(f: VectorFn, ..._primals: unknown[]): never {
+  throw notTransformed('vjp', f);
+}
+
+/** Dense Jacobian by forward mode, one jvp per input element: row-major m×n Float64Array. */
+export function jacfwd<F extends VectorFn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function jacfwd(f: VectorFn, _argnum?: number): never {
+  throw notTransformed('jacfwd', f);
+}
+
+/** Dense Jacobian by reverse mode, one vjp per output element: row-major m×n Float64Array. */
+export function jacrev<F extends VectorFn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function jacrev(f: VectorFn, _argnum?: number): never {
+  throw notTransformed('jacrev', f);
+}
+
+/** Dense Hessian of a scalar function, one Hessian-vector product per direction: row-major n×n Float64Array. */
+export function hessian<F extends Fn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function hessian(f: Fn, _argnum?: number): never {
+  throw notTransformed('hessian', f);
+}
+
+/**
+ * Hessian-vector product `H·v` of a scalar function with respect to argument `argnum` (default 0),
+ * without forming H: the gradient of the directional derivative (reverse mode over forward mode).
+ * Called with f's arguments followed by `v`.
+ */
+export function hvp<F extends Fn>(f: F): (...args: [...Parameters<F>, TangentIn<Parameters<F>[0]>]) => Parameters<F>[0];
+export function hvp<F extends Fn, const A extends number>(f: F, argnum: A): (...args: [...Parameters<F>, TangentIn<Parameters<F>[A]>]) => Parameters<F>[A];
+export function hvp(f: Fn, _argnum?: number): never {
+  throw notTransformed('hvp', f);
+}
+
+/** `x` itself, with no derivative: derivatives do not flow through it (JAX's `stop_gradient`). */
+export function stopGradient(x: number): number {
+  return x;
+}
 /** A jit function: `f` itself, with the backend it runs on (`.backend.name`, and why faster ones were not used). */
 export type Jitted<F extends AnyFn> = F & { readonly backend: BackendInfo };
 export type JittedAsync<F extends AnyFn> = ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>) & { readonly backend: BackendInfo };

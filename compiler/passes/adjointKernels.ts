@@ -20,9 +20,8 @@
 import { add, assign, bin, call, type CExpr, type CStmt, id, identifiers, index, member, mul, n, postfix } from '../code.js';
 import { type Atom, type Expr, type Loop, type Var, walk } from '../ir.js';
 import { runtimeNamespace, type NameScope } from '../naming.js';
-import { rules } from '../rules.js';
 import { differentiableOperands } from './analyzeActivity.js';
-import { ruleArgs, ruleOf } from './analyzeSaves.js';
+import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import type { Kernel } from './lowerKernels.js';
 import { backendParam, kernelExpr } from './lowerKernels.js';
 import type { Counter, LeafGroup, LeafSum, Materialized } from './materializeLeaves.js';
@@ -328,10 +327,10 @@ class KernelWriter {
         if (e.a.k === 'var' && inReach.has(e.a.v)) accumulate(e.a.v, gv);
         continue;
       }
-      const rule = ruleOf(e);
-      if (!rule || !rules[rule]) continue;
+      const rule = ruleFor(e);
+      if (!rule) continue;
       const args = ruleArgs(e);
-      const partials = rules[rule].partials(args.map((a) => this.atom(a)), this.atom({ k: 'var', v: s.target }));
+      const partials = rule.partials(args.map((a) => this.atom(a)), this.atom({ k: 'var', v: s.target }));
       const flows = new Set(differentiableOperands(e));
       args.forEach((a, i) => {
         const p = partials[i];

@@ -11,7 +11,7 @@
  */
 import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import { id, identifiers } from '../code.js';
-import { rules } from '../rules.js';
+import { type Rule, rules } from '../rules.js';
 import type { ActivityInfo } from './analyzeActivity.js';
 
 export interface SaveInfo {
@@ -39,9 +39,9 @@ export interface SaveInfo {
 }
 
 /** The primal values a rule's partials mention: operand indices and/or the result. */
-export function ruleReads(ruleName: string, arity: number): { operands: Set<number>[]; result: boolean[] } {
+export function ruleReads(rule: Rule, arity: number): { operands: Set<number>[]; result: boolean[] } {
   const args = Array.from({ length: arity }, (_, i) => id(`$${i}`));
-  const partials = rules[ruleName].partials(args, id('$y'));
+  const partials = rule.partials(args, id('$y'));
   const operands = partials.map((p) => {
     const names = p ? identifiers(p) : new Set<string>();
     return new Set([...names].filter((n) => /^\$\d+$/.test(n)).map((n) => Number(n.slice(1))));
@@ -57,6 +57,12 @@ export function ruleOf(e: Expr): string | undefined {
   if (e.k === 'math') return rules[e.fn] ? e.fn : undefined;
   if (e.k === 'select') return 'select';
   return undefined;
+}
+
+/** The rule that differentiates an expression, if any. */
+export function ruleFor(e: Expr): Rule | undefined {
+  const name = ruleOf(e);
+  return name ? rules[name] : undefined;
 }
 
 /** The arguments a rule's partials refer to, in the rule's order (empty for loads and copies). */
@@ -147,7 +153,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (s.k !== 'assign' || !active.has(s.target)) return;
     const e = s.expr;
     if (e.k === 'load') need(e.index);
-    const rule = ruleOf(e);
+    const rule = ruleFor(e);
     if (!rule) return;
     const args = ruleArgs(e);
     const ruleUse = ruleReads(rule, args.length);

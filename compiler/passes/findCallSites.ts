@@ -10,7 +10,10 @@ import { ts } from '../tsapi.js';
 import type { FunctionLike } from './lowerToIR.js';
 
 export type Mode = 'grad' | 'valueAndGrad';
-export type Marker = Mode | 'jit' | 'jitAsync';
+/** Transformations beyond grad: forward mode, vector-output reverse mode, Jacobians, Hessians. */
+export type TransformMarker = 'jvp' | 'vjp' | 'jacfwd' | 'jacrev' | 'hessian' | 'hvp';
+export type Marker = Mode | 'jit' | 'jitAsync' | TransformMarker;
+export const transformMarkers: ReadonlySet<string> = new Set(['jvp', 'vjp', 'jacfwd', 'jacrev', 'hessian', 'hvp']);
 
 export interface CallSite {
   readonly call: TS.CallExpression;
@@ -29,11 +32,11 @@ export interface ResolvedCall {
   readonly declaringStatement?: TS.Statement;
 }
 
-const markers: ReadonlySet<string> = new Set(['grad', 'valueAndGrad', 'jit', 'jitAsync']);
+const markers: ReadonlySet<string> = new Set(['grad', 'valueAndGrad', 'jit', 'jitAsync', ...transformMarkers]);
 /** The package root: dist/compiler/passes → three levels up. */
 const packageRoot = path.resolve(__dirname, '..', '..', '..');
 
-function isTsgradDeclaration(decl: TS.Declaration): boolean {
+export function isTsgradDeclaration(decl: TS.Declaration): boolean {
   const file = path.resolve(decl.getSourceFile().fileName);
   if (file.startsWith(packageRoot + path.sep) && /[\\/]runtime[\\/]index\.(d\.)?ts$/.test(file)) return true;
   return /[\\/]node_modules[\\/]tsgrad[\\/]dist[\\/]runtime[\\/]index\.d\.ts$/.test(file);
@@ -105,17 +108,42 @@ export function resolveJit(site: CallSite, checker: TS.TypeChecker): ResolvedJit
       isAsync = value!.kind === ts.SyntaxKind.TrueKeyword;
     }
   }
-  const f = derivative ?? resolveCall({ call, mode: 'grad' }, checker, true);
+  const f = derivative ?? resolveCall({ call, mode: 'grad' }, checker, { label: 'jit', argnums: false });
   return { call, decl: f.decl, name: f.name, isAsync, reference: fArg, options, declaringStatement: f.declaringStatement, derivative };
 }
 
+/** The marker call's function is itself a tsgrad marker call of this name (`grad(grad(f))`). */
+export function innerMarker(call: TS.CallExpression, checker: TS.TypeChecker, name: string): TS.CallExpression | undefined {
+  let inner: TS.Expression | undefined = call.arguments[0];
+  while (inner && ts.isParenthesizedExpression(inner)) inner = inner.expression;
+  if (!inner || !ts.isCallExpression(inner)) return undefined;
+  const decl = checker.getResolvedSignature(inner)?.declaration;
+  return decl && ts.isFunctionDeclaration(decl) && decl.name?.text === name && isTsgradDeclaration(decl) ? inner : undefined;
+}
+
+export interface ResolvedTransform extends ResolvedCall {
+  readonly marker: TransformMarker;
+  /** The function argument as written (vjp and jacrev run it for the value). */
+  readonly reference: TS.Expression;
+}
+
+/** jvp(f, primals, tangents), vjp(f, ...primals), jacfwd / jacrev / hessian / hvp(f, argnum?). */
+export function resolveTransform(site: CallSite, checker: TS.TypeChecker): ResolvedTransform {
+  const marker = site.mode as TransformMarker;
+  const single = marker !== 'jvp' && marker !== 'vjp';
+  const f = resolveCall(site, checker, { label: marker, argnums: single });
+  if (f.tuple) badCall(site.call.arguments[1], `${marker} differentiates with respect to one argument`, `write ${marker}(f) or ${marker}(f, 1)`);
+  return { ...f, marker, reference: site.call.arguments[0] };
+}
+
 /** The function a marker differentiates, and with respect to which arguments. */
-export function resolveCall(site: CallSite, checker: TS.TypeChecker, forJit = false): ResolvedCall {
+export function resolveCall(site: CallSite, checker: TS.TypeChecker, as?: { readonly label: string; readonly argnums: boolean }): ResolvedCall {
   const { call } = site;
   const mode = site.mode as Mode;
+  const label = as?.label ?? mode;
   const [fArg, argnumsArg] = call.arguments;
-  if (!fArg) badCall(call, `${mode}() needs a function`, `write ${mode}(f)`);
-  const { argnums, tuple } = forJit ? { argnums: [], tuple: false } : readArgnums(argnumsArg);
+  if (!fArg) badCall(call, `${label}() needs a function`, `write ${label}(f)`);
+  const { argnums, tuple } = as && !as.argnums ? { argnums: [], tuple: false } : readArgnums(argnumsArg);
   let target: TS.Expression = fArg;
   while (ts.isParenthesizedExpression(target)) target = target.expression;
   if (ts.isArrowFunction(target) || ts.isFunctionExpression(target)) {
@@ -143,7 +171,7 @@ export function resolveCall(site: CallSite, checker: TS.TypeChecker, forJit = fa
     }
   }
   if (!fn) {
-    return badCall(fArg, `${forJit ? 'jit' : mode}() needs a function declared in the program, and '${fArg.getText()}' is not one`,
+    return badCall(fArg, `${label}() needs a function declared in the program, and '${fArg.getText()}' is not one`,
       'pass a function declaration, a const arrow function, or an inline function expression');
   }
   if (!fn.body) badCall(fArg, `'${name}' has no body in the program`, 'tsgrad differentiates functions whose source is compiled with it');

@@ -20,7 +20,8 @@ import { type CExpr, type CStmt, add, assign, bin, call, id, index, member, mul,
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
-import { atom, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
+import { atom, initialValue } from './reverseMode.js';
+import { primalCode } from './emitPrimal.js';
 import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, declaresFresh, findParallelLoops, scalarOperands } from './parallelLoops.js';
 
 export interface Kernel {
@@ -74,30 +75,11 @@ class JitLowering {
   // ── host code: the primal, with parallel loops launched as kernels ──────────────────────────
 
   private hostBlock(stmts: readonly Stmt[]): CStmt[] {
-    const out: CStmt[] = [];
-    for (const s of stmts) this.host(s, out);
-    return out;
-  }
-
-  private host(s: Stmt, out: CStmt[]): void {
-    switch (s.k) {
-      case 'assign':
-        out.push(assign(id(s.target.name), primal(s.expr)));
-        return;
-      case 'store':
-        out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
-        return;
-      case 'if':
-        out.push({ k: 'if', cond: atom(s.cond), then: this.hostBlock(s.then), else: this.hostBlock(s.else) });
-        return;
-      case 'loop': {
-        const plan = this.plans.get(s);
-        if (plan) return this.launch(plan, out);
-        const test = testOnly(s);
-        out.push(loopStatement(s, test, test ? [] : this.hostBlock(s.pre), [...this.hostBlock(s.body), ...this.hostBlock(s.update)]));
-        return;
-      }
-    }
+    return primalCode(stmts, (loop, out) => {
+      const plan = this.plans.get(loop);
+      if (plan) this.launch(plan, out);
+      return plan !== undefined;
+    });
   }
 
   private local(base: string): string {

@@ -33,6 +33,7 @@ import { mathConstants, rules, zeroDerivative } from '../rules.js';
 import { ts } from '../tsapi.js';
 import { arrayTypeOfConstructor, describeShape, isDifferentiable, type Shape, shapeOf } from '../types.js';
 import { canonicalFor } from './canonicalLoop.js';
+import { isTsgradDeclaration } from './findCallSites.js';
 
 export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
 
@@ -42,8 +43,10 @@ export interface LowerOptions {
   readonly names: NameScope;
   /** Node where the generated code will live: outer names must resolve to the same symbol there. */
   readonly emitSite: TS.Node;
-  /** Indices of the parameters to differentiate. */
-  readonly argnums: readonly number[];
+  /** Indices of the parameters to differentiate, or every differentiable one (jvp, vjp). */
+  readonly argnums: readonly number[] | 'differentiable';
+  /** The function may return a numeric array (jvp, vjp, Jacobians); else it must return a number. */
+  readonly vectorOutput?: boolean;
 }
 
 interface LoopFrame {
@@ -96,6 +99,8 @@ class Lowerer {
   private readonly outers = new Map<TS.Symbol, Var>();
   private readonly inlining: FunctionLike[] = [];
   private frame!: Frame;
+  /** The root function returns an array: the one array variable it returns. */
+  private arrayResult?: { readonly frame: Frame; array?: Var };
   private nextVar = 0;
   private nextTemp = 0;
   private nextLoop = 0;
@@ -109,16 +114,26 @@ class Lowerer {
     this.checkFunctionKind(decl);
     const signature = this.checker.getSignatureFromDeclaration(decl);
     const returnType = signature && this.checker.getReturnTypeOfSignature(signature);
-    if (!returnType || !(returnType.flags & ts.TypeFlags.NumberLike)) {
+    const returnShape = returnType && shapeOf(returnType, this.checker);
+    const returnsArray = returnShape?.kind === 'array' && isDifferentiable(returnShape);
+    if (!returnType || !(returnType.flags & ts.TypeFlags.NumberLike || (this.options.vectorOutput && returnsArray))) {
       const shown = returnType ? this.checker.typeToString(returnType) : 'unknown';
+      if (this.options.vectorOutput) {
+        unsupported(decl, `the differentiated function must return a number or a numeric array, but '${fnName}' returns ${shown}`,
+          'return a number, number[], Float64Array or Float32Array');
+      }
       unsupported(decl, `the differentiated function must return number, but '${fnName}' returns ${shown}`,
-        'grad and valueAndGrad differentiate a scalar loss; sum or select one output to get a number');
+        returnsArray
+          ? 'grad and valueAndGrad need a scalar output; for a vector output use jacfwd, jacrev, jvp or vjp'
+          : 'grad and valueAndGrad differentiate a scalar loss; sum or select one output to get a number');
     }
     // argnums were checked against the parameters at the call (findCallSites)
     const frame = this.newFrame(decl, 'num', fnName);
+    if (returnsArray) this.arrayResult = { frame };
+    const argnums = this.options.argnums;
     const params: Param[] = decl.parameters.map((p, i) => {
       const shape = this.paramShape(p);
-      const selected = this.options.argnums.includes(i);
+      const selected = argnums === 'differentiable' ? isDifferentiable(shape) : argnums.includes(i);
       if (selected && !isDifferentiable(shape)) {
         unsupported(p, `parameter '${p.name.getText()}' of type ${describeShape(shape)} cannot be differentiated`,
           'differentiable parameters are number, number[], Float64Array or Float32Array; choose others with argnums');
@@ -129,7 +144,13 @@ class Lowerer {
     });
     this.frame = frame;
     const body = this.lowerFrameBody(decl);
-    return { name: fnName, params, body, result: frame.result, locals: this.locals };
+    let result = frame.result;
+    if (this.arrayResult) {
+      if (!this.arrayResult.array) unsupported(decl, `'${fnName}' never returns an array`, 'end the function with return <array variable>');
+      result = this.arrayResult.array;
+      this.locals.splice(this.locals.indexOf(frame.result), 1);
+    }
+    return { name: fnName, params, body, result, locals: this.locals };
   }
 
   // ── frames and variables ────────────────────────────────────────────────────────────────────
@@ -281,6 +302,21 @@ class Lowerer {
 
   private assignResult(s: TS.ReturnStatement, out: Stmt[]): void {
     if (!s.expression) return;
+    if (this.arrayResult?.frame === this.frame) {
+      const e = skipParens(s.expression);
+      const a = ts.isIdentifier(e) ? this.identifier(e) : undefined;
+      if (!a || a.k !== 'var' || a.v.kind !== 'array' || a.v.outer) {
+        unsupported(s.expression, 'an array result must be returned as a variable',
+          'fill a local array (const out = new Float64Array(n)) or an array parameter, and return it by name');
+      }
+      const known = this.arrayResult.array;
+      if (known && known !== a.v) {
+        unsupported(s.expression, `'${this.frame.decl.name?.getText() ?? 'the function'}' returns two different arrays ('${known.name}' and '${a.v.name}')`,
+          'return one array variable from every return statement');
+      }
+      this.arrayResult.array = a.v;
+      return;
+    }
     const value = this.lowerExpr(s.expression, out);
     out.push({ k: 'assign', target: this.frame.result, expr: { k: 'atom', a: value } });
   }
@@ -707,6 +743,10 @@ class Lowerer {
       const what = callee.name.text === 'fill' ? "'.fill' outside an array declaration" : `method call '${callee.getText()}'`;
       unsupported(c, `${what} is not supported`, "allocate arrays as 'const a = new Float64Array(n)' and use loops; only Math.* methods can be called");
     }
+    const resolved = this.checker.getResolvedSignature(c)?.declaration;
+    if (resolved && ts.isFunctionDeclaration(resolved) && resolved.name?.text === 'stopGradient' && isTsgradDeclaration(resolved)) {
+      return this.stopGradient(c, out);
+    }
     if (ts.isIdentifier(callee)) {
       const called = this.checker.getSymbolAtLocation(callee);
       const target = called && called.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(called) : called;
@@ -725,6 +765,21 @@ class Lowerer {
         'call a function whose source is part of the program (declared functions from .d.ts files have no body)');
     }
     return this.inline(decl, c, out);
+  }
+
+  /** `stopGradient(x)`: x's value in a variable that never carries a derivative. */
+  private stopGradient(c: TS.CallExpression, out: Stmt[]): Atom {
+    const [arg] = c.arguments;
+    if (c.arguments.length !== 1 || ts.isSpreadElement(arg)) unsupported(c, 'stopGradient takes one argument', 'write stopGradient(x)');
+    if (!(this.checker.getTypeAtLocation(arg).flags & ts.TypeFlags.NumberLike)) {
+      unsupported(arg, `stopGradient of ${this.checker.typeToString(this.checker.getTypeAtLocation(arg))}`,
+        'stopGradient takes a number; apply it to the values read from an array, stopGradient(a[i])');
+    }
+    const value = this.lowerExpr(arg, out);
+    const v: Var = { ...this.newVar('_stop', { kind: 'num' }, c), constant: true };
+    this.locals[this.locals.length - 1] = v;
+    out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value } });
+    return ref(v);
   }
 
   private mathCall(c: TS.CallExpression, fn: string, out: Stmt[]): Atom {

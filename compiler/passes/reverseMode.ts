@@ -15,15 +15,21 @@ import {
 } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
-import { rules } from '../rules.js';
 import type { ActivityInfo } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
-import { ruleArgs, ruleOf, type SaveInfo } from './analyzeSaves.js';
+import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
 
 export interface GradientSpec {
   readonly mode: 'grad' | 'valueAndGrad';
   /** Return a tuple of gradients (argnums given as an array). */
   readonly tuple: boolean;
+  /**
+   * vjp: the name of a leading parameter holding the cotangent of the result (a number or an array
+   * as long as the result), which seeds the reverse sweep instead of 1.
+   */
+  readonly cotangent?: string;
+  /** vjp: one tuple entry per parameter, `null` for those not differentiated. */
+  readonly allParams?: boolean;
 }
 
 export interface GeneratedBody {
@@ -76,7 +82,7 @@ class ReverseMode {
     const forward = this.block(this.fn.body, (s, out) => this.forward(s, out));
     const valueName = spec.mode === 'valueAndGrad' ? this.names.unique('value') : undefined;
     const reverse: CStmt[] = [];
-    if (this.activity.active.has(this.fn.result)) reverse.push(assign(this.adj(this.fn.result), n(1)));
+    if (this.activity.active.has(this.fn.result)) reverse.push(...this.seed(spec.cotangent));
     reverse.push(...this.reverseBlock(this.fn.body));
 
     const used = namesIn([...forward, ...reverse]);
@@ -90,10 +96,28 @@ class ReverseMode {
     if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
     body.push(comment('reverse sweep'), ...reverse);
 
-    const grads = this.fn.params.filter((p) => p.selected).map((p) => this.gradientOut(p.v));
+    const grads = spec.allParams
+      ? this.fn.params.map((p) => (p.selected ? this.gradientOut(p.v) : id('null')))
+      : this.fn.params.filter((p) => p.selected).map((p) => this.gradientOut(p.v));
     const result: CExpr = spec.tuple ? { k: 'array', items: grads } : grads[0];
     body.push({ k: 'return', e: valueName ? { k: 'array', items: [id(valueName), result] } : result });
-    return { params: this.fn.params.map((p) => p.v.name), body, usesTape: this.usesTape };
+    const params = this.fn.params.map((p) => p.v.name);
+    return { params: spec.cotangent ? [spec.cotangent, ...params] : params, body, usesTape: this.usesTape };
+  }
+
+  /** The result's adjoint at the start of the reverse sweep: 1, or the cotangent passed in (vjp). */
+  private seed(cotangent: string | undefined): CStmt[] {
+    const r = this.fn.result;
+    if (!cotangent) return [assign(this.adj(r), n(1))];
+    if (r.kind !== 'array') return [assign(this.adj(r), id(cotangent))];
+    const k = this.names.unique('_k');
+    return [{
+      k: 'for',
+      init: { k: 'let', decls: [{ name: k, init: n(0) }] },
+      cond: { k: 'bin', op: '<', a: id(k), b: member(id(cotangent), 'length') },
+      update: postfix(k, '++'),
+      body: [accumulate(index(this.adj(r), id(k)), index(id(cotangent), id(k)))],
+    }];
   }
 
   // ── declarations and results ────────────────────────────────────────────────────────────────
@@ -309,11 +333,11 @@ class ReverseMode {
       if (saved) restore();
       return;
     }
-    const rule = ruleOf(e);
+    const rule = ruleFor(e);
     const args = e.k === 'atom' ? [e.a] : ruleArgs(e);
     const selfReference = args.some((a) => a.k === 'var' && a.v === v);
     let y: CExpr = id(v.name);
-    const partials = rule ? rules[rule].partials(args.map(atom), id('$y')) : [];
+    const partials = rule ? rule.partials(args.map(atom), id('$y')) : [];
     const readsY = partials.some((p, i) => p && this.isActive(args[i]) && identifiers(p).has('$y'));
     if (saved && readsY) {
       this.scratchY ??= this.names.unique('_y');
@@ -335,7 +359,7 @@ class ReverseMode {
     } else if (e.k === 'load') {
       out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
     } else if (rule) {
-      const withY = rules[rule].partials(args.map(atom), y);
+      const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
         const p = withY[i];
         if (p && this.isActive(a) && !(passThrough && a.v === v)) out.push(accumulate(this.adj(a.v), mul(g, p)));

@@ -1,0 +1,294 @@
+/**
+ * Forward mode: IR → IR. Every active variable `v` gets a tangent `v_dot` (for arrays, a
+ * Float64Array of the same length), computed next to `v` by the same derivative rules that
+ * reverse mode uses (rules.ts), so the output is the tangent-linear program, itself plain IR.
+ *
+ *   primal:   y = Math.sin(x * w)          IR:  _t0 = x * w;  y = sin(_t0)
+ *   tangent:  _t0 = x * w;  _t0_dot = x_dot * w + x * w_dot;  y = sin(_t0);  y_dot = cos(_t0) * _t0_dot
+ *
+ * Because the result is IR, it composes: reverse mode over it gives Hessian-vector products
+ * (`hvp`, `hessian`, `grad(grad(f))`), and jvp prints it as JavaScript (emitIR.ts).
+ */
+import { type CExpr, id } from '../code.js';
+import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type Var, walk } from '../ir.js';
+import type { NameScope } from '../naming.js';
+import type { ActivityInfo } from './analyzeActivity.js';
+import { ruleArgs, ruleFor } from './analyzeSaves.js';
+import { atom } from './reverseMode.js';
+
+export interface TangentProgram {
+  /** Parameters: the primal ones, then one tangent per selected parameter (`seed: 'param'`). */
+  readonly fn: IRFunction;
+  /** The primal result (fn.result is its tangent). */
+  readonly primalResult: Var;
+  /** Tangent parameters, by the index of the primal parameter they belong to. */
+  readonly tangentParams: ReadonlyMap<number, Var>;
+}
+
+/**
+ * `seed`: 'param' adds a tangent parameter for each selected parameter (jvp, hvp); 'one' seeds
+ * the single selected scalar parameter with 1 (the derivative itself, for grad(grad(f))).
+ */
+export function forwardMode(fn: IRFunction, activity: ActivityInfo, names: NameScope, seed: 'param' | 'one'): TangentProgram {
+  return new ForwardMode(fn, activity, names).run(seed);
+}
+
+class ForwardMode {
+  private readonly tangents = new Map<Var, Var>();
+  private readonly locals: Var[];
+  private nextId: number;
+
+  constructor(
+    private readonly fn: IRFunction,
+    private readonly activity: ActivityInfo,
+    private readonly names: NameScope,
+  ) {
+    this.locals = [...fn.locals];
+    let max = 0;
+    walk(fn.body, (s) => {
+      if (s.k === 'assign') max = Math.max(max, s.target.id);
+    });
+    for (const v of [...fn.locals, ...fn.params.map((p) => p.v)]) max = Math.max(max, v.id);
+    this.nextId = max + 1;
+  }
+
+  run(seed: 'param' | 'one'): TangentProgram {
+    const params: Param[] = [...this.fn.params];
+    const tangentParams = new Map<number, Var>();
+    const prologue: Stmt[] = [];
+    this.fn.params.forEach((p, i) => {
+      if (!p.selected) {
+        // an output array parameter written with active values starts with a zero tangent
+        if (p.v.kind === 'array' && this.activity.active.has(p.v)) {
+          const length = this.length(p.v, prologue);
+          prologue.push({ k: 'assign', target: this.tangentOf(p.v), expr: { k: 'newArray', type: 'f64', ctor: 'Float64Array', length, fill: num(0) }, init: true });
+        }
+        return;
+      }
+      if (seed === 'param') {
+        const t = this.newVar(p.v, false);
+        this.tangents.set(p.v, t);
+        tangentParams.set(i, t);
+        params.push({ v: t, selected: false });
+      } else {
+        const t = this.tangentOf(p.v);
+        prologue.push({ k: 'assign', target: t, expr: { k: 'atom', a: num(1) }, init: true });
+      }
+    });
+    const body = [...prologue, ...this.block(this.fn.body)];
+    let result = this.tangents.get(this.fn.result);
+    if (!result || !this.activity.active.has(this.fn.result)) {
+      // the result does not depend on the selected parameters: its tangent is zero
+      result = this.newVar({ ...this.fn.result, name: this.fn.result.name }, true);
+      const zero: Expr = this.fn.result.kind === 'array'
+        ? { k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(this.fn.result, body), fill: num(0) }
+        : { k: 'atom', a: num(0) };
+      body.push({ k: 'assign', target: result, expr: zero, init: true });
+    }
+    const out: IRFunction = { name: this.fn.name, params, body, result, locals: this.locals };
+    return { fn: out, primalResult: this.fn.result, tangentParams };
+  }
+
+  private length(arr: Var, out: Stmt[]): Atom {
+    const n: Var = { id: this.nextId++, name: this.names.unique('_len'), kind: 'num' };
+    this.locals.push(n);
+    out.push({ k: 'assign', target: n, expr: { k: 'length', arr }, init: true });
+    return ref(n);
+  }
+
+  // ── variables ───────────────────────────────────────────────────────────────────────────────
+
+  private newVar(primal: Var, local: boolean): Var {
+    const v: Var = {
+      id: this.nextId++,
+      name: this.names.unique(`${primal.name}_dot`),
+      kind: primal.kind,
+      arrayType: primal.kind === 'array' ? 'f64' : undefined,
+    };
+    if (local) this.locals.push(v);
+    return v;
+  }
+
+  private tangentOf(v: Var): Var {
+    let t = this.tangents.get(v);
+    if (!t) {
+      t = this.newVar(v, true);
+      this.tangents.set(v, t);
+    }
+    return t;
+  }
+
+  private isActive(a: Atom): a is { k: 'var'; v: Var } {
+    return a.k === 'var' && this.activity.active.has(a.v);
+  }
+
+  /** The tangent of an operand: its tangent variable, or 0 for constants and inactive values. */
+  private tan(a: Atom): Atom {
+    return this.isActive(a) ? ref(this.tangentOf(a.v)) : num(0);
+  }
+
+  private temp(expr: Expr, out: Stmt[]): Atom {
+    const v: Var = { id: this.nextId++, name: this.names.unique('_d'), kind: 'num' };
+    this.locals.push(v);
+    out.push({ k: 'assign', target: v, expr, init: true });
+    return ref(v);
+  }
+
+  // ── statements ──────────────────────────────────────────────────────────────────────────────
+
+  private block(stmts: readonly Stmt[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (const s of stmts) this.stmt(s, out);
+    return out;
+  }
+
+  private stmt(s: Stmt, out: Stmt[]): void {
+    switch (s.k) {
+      case 'assign':
+        return this.assign(s, out);
+      case 'store':
+        out.push(s);
+        if (this.activity.active.has(s.arr)) out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
+        return;
+      case 'if':
+        out.push({ ...s, then: this.block(s.then), else: this.block(s.else) });
+        return;
+      case 'loop':
+        out.push({ ...s, pre: this.block(s.pre), body: this.block(s.body), update: this.block(s.update) });
+        return;
+    }
+  }
+
+  private assign(s: Stmt & { k: 'assign' }, out: Stmt[]): void {
+    const v = s.target;
+    if (!this.activity.active.has(v)) {
+      out.push(s);
+      return;
+    }
+    const e = s.expr;
+    const t = this.tangentOf(v);
+    const init = s.init;
+    const setTangent = (expr: Expr): void => {
+      out.push({ k: 'assign', target: t, expr, init });
+    };
+    switch (e.k) {
+      case 'atom':
+        out.push(s);
+        if (!(e.a.k === 'var' && e.a.v === v)) setTangent({ k: 'atom', a: this.tan(e.a) });
+        return;
+      case 'load':
+        out.push(s);
+        setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index } : { k: 'atom', a: num(0) });
+        return;
+      case 'newArray':
+        out.push(s);
+        setTangent({ k: 'newArray', type: 'f64', ctor: 'Float64Array', length: e.length, fill: this.tan(e.fill) });
+        return;
+      case 'select':
+        out.push(s);
+        setTangent({ k: 'select', c: e.c, a: this.tan(e.a), b: this.tan(e.b) });
+        return;
+      default:
+        break;
+    }
+    const rule = ruleFor(e);
+    if (!rule) throw new Error(`tsgrad internal: no derivative rule for a '${e.k}' expression`);
+    const args = ruleArgs(e);
+    // `v = v * x`: the partials need the old v, and some rules the new value: compute it aside first
+    const selfReference = args.some((a) => a.k === 'var' && a.v === v);
+    let y: Atom = ref(v);
+    if (selfReference) {
+      y = this.temp(e, out);
+    } else {
+      out.push(s);
+    }
+    const partials = rule.partials(args.map(atom), id('$y'));
+    const env = new Map<string, Atom>([['$y', y]]);
+    args.forEach((a) => a.k === 'var' && env.set(a.v.name, a));
+    let sum: Atom = num(0);
+    args.forEach((a, i) => {
+      const p = partials[i];
+      if (!p || !this.isActive(a)) return;
+      const term = this.times(this.lowerCode(p, env, out), this.tan(a), out);
+      sum = this.plus(sum, term, out);
+    });
+    if (selfReference) out.push({ k: 'assign', target: v, expr: { k: 'atom', a: y }, init });
+    out.push({ k: 'assign', target: t, expr: { k: 'atom', a: sum }, init });
+  }
+
+  // ── partials (code trees from rules.ts) back to IR ──────────────────────────────────────────
+
+  private times(a: Atom, b: Atom, out: Stmt[]): Atom {
+    if (isConst(a, 0) || isConst(b, 0)) return num(0);
+    if (isConst(a, 1)) return b;
+    if (isConst(b, 1)) return a;
+    if (isConst(a, -1)) return this.temp({ k: 'un', op: '-', a: b }, out);
+    return this.temp({ k: 'bin', op: '*', a, b }, out);
+  }
+
+  private plus(a: Atom, b: Atom, out: Stmt[]): Atom {
+    if (isConst(a, 0)) return b;
+    if (isConst(b, 0)) return a;
+    return this.temp({ k: 'bin', op: '+', a, b }, out);
+  }
+
+  /** A rule's partial (a code tree over the operands and `$y`) as IR statements; returns its atom. */
+  private lowerCode(e: CExpr, env: ReadonlyMap<string, Atom>, out: Stmt[]): Atom {
+    const boolTemp = (expr: Expr): Atom => {
+      const v: Var = { id: this.nextId++, name: this.names.unique('_c'), kind: 'bool' };
+      this.locals.push(v);
+      out.push({ k: 'assign', target: v, expr, init: true });
+      return ref(v);
+    };
+    switch (e.k) {
+      case 'num':
+        return num(e.value);
+      case 'bool':
+        return { k: 'const', value: e.value };
+      case 'id': {
+        const a = env.get(e.name);
+        if (!a) throw new Error(`tsgrad internal: partial mentions unknown '${e.name}'`);
+        return a;
+      }
+      case 'bin': {
+        const a = this.lowerCode(e.a, env, out);
+        const b = this.lowerCode(e.b, env, out);
+        const op = e.op as '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==';
+        if (['<', '<=', '>', '>=', '===', '!=='].includes(op)) return boolTemp({ k: 'bin', op, a, b });
+        if (a.k === 'const' && b.k === 'const') return num(evaluate(op, Number(a.value), Number(b.value)));
+        return this.temp({ k: 'bin', op, a, b }, out);
+      }
+      case 'un': {
+        const a = this.lowerCode(e.a, env, out);
+        if (e.op === '!') return boolTemp({ k: 'un', op: '!', a });
+        return a.k === 'const' ? num(-Number(a.value)) : this.temp({ k: 'un', op: '-', a }, out);
+      }
+      case 'cond': {
+        const c = this.lowerCode(e.c, env, out);
+        return this.temp({ k: 'select', c, a: this.lowerCode(e.a, env, out), b: this.lowerCode(e.b, env, out) }, out);
+      }
+      case 'call':
+        if (e.callee.k === 'member' && e.callee.obj.k === 'id' && e.callee.obj.name === 'Math') {
+          const fn = e.callee.prop;
+          return this.temp({ k: 'math', fn, args: e.args.map((x) => this.lowerCode(x, env, out)) }, out);
+        }
+        break;
+      default:
+        break;
+    }
+    throw new Error(`tsgrad internal: cannot lower a '${e.k}' partial to IR`);
+  }
+}
+
+const isConst = (a: Atom, value: number): boolean => a.k === 'const' && a.value === value;
+
+function evaluate(op: string, a: number, b: number): number {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case '%': return a % b;
+    default: return a ** b;
+  }
+}
