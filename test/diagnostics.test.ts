@@ -60,6 +60,13 @@ const cases: Record<string, Case> = {
   'inner loop bound that changes per iteration': { file: 'parallel-triangular.ts', mentions: /bounds of the loop over 'j' .* change from one iteration to the next/, code: 99001 },
   'jit of a call that is neither a function nor a derivative': { file: 'jit-of-call.ts', mentions: /jit\(\) needs a function or grad\(f\) \/ valueAndGrad\(f\), and 'makeLoss\(…\)' is neither/, code: 99002 },
   'jit(grad(f)) checks the parallel loop as jit(f) does': { file: 'jit-grad-shared-scalar.ts', mentions: /'last' is assigned in the body of this parallel loop and declared outside it/, code: 99001 },
+  // forward mode, vector outputs, second order
+  'grad of a function returning an array': { file: 'grad-vector-output.ts', mentions: /must return number, but 'twice' returns Float64Array.*use jacfwd, jacrev, jvp or vjp/, code: 99001 },
+  'grad(grad(f)) with an array parameter': { file: 'gradgrad-array.ts', mentions: /grad\(grad\(f\)\) differentiates twice with respect to a number, and 'x' is an array.*hessian\(f\) or hvp\(f\)/, code: 99001 },
+  'jvp with too few primals': { file: 'jvp-arity.ts', mentions: /jvp needs one primal per parameter of the function \(2\), and this list has 1/, code: 99002 },
+  'a function returning two different arrays': { file: 'two-array-results.ts', mentions: /returns two different arrays \('x' and 'y'\)/, code: 99001 },
+  'stopGradient of an array': { file: 'stop-gradient-array.ts', mentions: /stopGradient of Float64Array/, code: 99001 },
+  'hessian with a list of argnums': { file: 'hessian-tuple-argnums.ts', mentions: /hessian differentiates with respect to one argument/, code: 99002 },
   'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };
 
@@ -99,7 +106,7 @@ describe('diagnostics for rejected constructs', () => {
 
       // the marker call stays, so the output throws instead of computing something wrong
       const js = out!.js.get(key(c.file))!;
-      expect(js).to.match(/\(0, tsgrad_1\.(grad|jit)\)\(/);
+      expect(js).to.match(/\(0, tsgrad_1\.(grad|jit|jvp|jacfwd|hessian)\)\(/);
       const m = out!.modules.get(key(c.file))!;
       if (c.noRuntimeFunction) expect(() => m.make()).to.throw(ReferenceError, /ext is not defined/);
       else expect(() => m.make()).to.throw(Error, /transformer/);
