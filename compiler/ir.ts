@@ -48,7 +48,22 @@ export type Expr =
   | { readonly k: 'load'; readonly arr: Var; readonly index: Atom }
   | { readonly k: 'length'; readonly arr: Var }
   /** A fresh array of `length` elements, all `fill`. */
-  | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom };
+  | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom }
+  /** A call to a function that is not inlined (it has a custom derivative): no derivative of its own. */
+  | { readonly k: 'call'; readonly callee: Callee; readonly args: readonly Atom[] }
+  /**
+   * The value of such a call, `value`, with the user's derivative: ∂/∂args[i] = partials[i]
+   * (computed beforehand by the rule's functions, inlined). Reverse and forward mode treat it as
+   * a primitive whose partials are given.
+   */
+  | { readonly k: 'custom'; readonly value: Atom; readonly args: readonly Atom[]; readonly partials: readonly Atom[] };
+
+/** A function called by name from generated code. */
+export interface Callee {
+  readonly name: string;
+  /** For an import: a use in the emitted file, so the module transform renames it. */
+  readonly use?: TS.Identifier;
+}
 
 export type Stmt =
   /** `init`: the variable's declaration, so its old value is never needed. */
@@ -117,6 +132,10 @@ export function exprOperands(e: Expr): Atom[] {
       return [ref(e.arr)];
     case 'newArray':
       return [e.length, e.fill];
+    case 'call':
+      return [...e.args];
+    case 'custom':
+      return [e.value, ...e.args, ...e.partials];
   }
 }
 

@@ -33,6 +33,7 @@ import { adjointKernels } from './passes/adjointKernels.js';
 import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
+import type { CustomRule } from './passes/customRules.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -50,6 +51,8 @@ export interface CompileContext {
   readonly emitSite: TS.Node;
   /** Recompute cheap values instead of saving them, and index counted loops by formula. */
   readonly optimize: boolean;
+  /** User-given derivatives found in the program (passes/customRules.ts). */
+  readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
 }
 
 export interface CompiledGradient {
@@ -62,7 +65,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -82,7 +85,7 @@ export interface JitRequest {
 /** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [] });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules });
   return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
 }
 
@@ -92,7 +95,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
  */
 export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
   const plans = findParallelLoops(ir);
   const split = materializeLeaves(ir, plans, analyzeActivity(ir), names);
   const activity = analyzeActivity(split.fn, split.seeds);
@@ -131,7 +134,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules });
   const written = writtenParams(ir);
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);

@@ -20,6 +20,7 @@ import {
   transformMarkers,
 } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
+import { type CustomRule, type CustomRules, findCustomRules } from './passes/customRules.js';
 
 export interface TsgradConfig {
   /** Recompute cheap values instead of taping them (default true); false for debugging. */
@@ -44,15 +45,18 @@ export default function tsgradTransformer(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   useTypeScript(extras.ts ?? (require('typescript') as typeof TS));
   const checker = program.getTypeChecker();
+  let custom: CustomRules | undefined;
   const report = (d: TS.Diagnostic): void => {
     if (extras.addDiagnostic) extras.addDiagnostic(d);
     else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
   return (context) => (file) => {
-    if (file.isDeclarationFile || !/grad|jit|jvp|vjp|jac|hessian|hvp/i.test(file.text)) return file;
+    if (file.isDeclarationFile || !/grad|jit|jvp|vjp|jac|hessian|hvp|customDerivative/i.test(file.text)) return file;
+    custom ??= findCustomRules(program, checker);
+    for (const e of custom.errors.get(file) ?? []) report(makeDiagnostic(e.node, `${e.what}. Hint: ${e.hint}`, e.code));
     const sites = findCallSites(file, checker);
     if (sites.length === 0) return file;
-    return new FileTransform(file, context, checker, config, report).run(sites);
+    return new FileTransform(file, context, checker, { ...config, customRules: custom.rules }, report).run(sites);
   };
 }
 
@@ -61,6 +65,10 @@ interface Placed {
   readonly replacement: TS.Expression;
   /** Derivatives beyond grad: the array parameters the function writes into. */
   readonly written?: readonly number[];
+}
+
+interface FileConfig extends TsgradConfig {
+  readonly customRules: ReadonlyMap<TS.Node, CustomRule>;
 }
 
 class FileTransform {
@@ -75,7 +83,7 @@ class FileTransform {
     private readonly file: TS.SourceFile,
     private readonly context: TS.TransformationContext,
     private readonly checker: TS.TypeChecker,
-    private readonly config: TsgradConfig,
+    private readonly config: FileConfig,
     private readonly report: (d: TS.Diagnostic) => void,
   ) {
     this.fileNames = new NameScope([...identifiersIn(file), ...builtins]);
@@ -108,7 +116,7 @@ class FileTransform {
     return this.once(call.decl, call.call, call.declaringStatement, `${call.mode}|${call.argnums.join(',')}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
       const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-      const out = compileGradient({ ...call, generated }, { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false });
+      const out = compileGradient({ ...call, generated }, { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules });
       const fn = emitFunction(generated, out.params, out.body);
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
@@ -121,7 +129,7 @@ class FileTransform {
     return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(base);
       const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false };
+      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
       const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums }, ctx);
       const fn = emitFunction(generated, out.params, out.body);
       if (out.tape) this.declareTape(out.tape);
@@ -207,7 +215,7 @@ class FileTransform {
       const generated = this.fileNames.unique(d ? `${base}_${generatedName(call.name, d.mode, d.argnums, d.tuple).slice(call.name.length + 1)}` : base);
       const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
       const kernelName = (name: string): string => this.fileNames.unique(name);
-      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false };
+      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
       const out: JitCode & { tape?: string } = d
         ? compileJitGradient({ ...d, generated, isAsync: call.isAsync, kernelName }, ctx)
         : compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, ctx);

@@ -108,6 +108,23 @@ export function hvp(f: Fn, _argnum?: number): never {
   throw notTransformed('hvp', f);
 }
 
+/**
+ * Gives `f` its own derivative, used wherever tsgrad differentiates a call of `f` (JAX's
+ * custom_jvp, Clad's custom derivatives): one function per parameter of `f`, each computing
+ * ∂f/∂xᵢ from the arguments and the result. For functions without a body in the program (a
+ * library's .d.ts) or whose automatic derivative is numerically poor. A statement at the top
+ * level of a module; the compiler reads it at build time (README, "Custom derivatives"), and at
+ * run time it only checks its arguments.
+ */
+export function customDerivative<F extends (...args: number[]) => number>(
+  f: F,
+  ...partials: ((...args: [...Parameters<F>, number]) => number)[]
+): void {
+  if (typeof f !== 'function' || partials.some((p) => typeof p !== 'function')) {
+    throw new TypeError('tsgrad: customDerivative(f, ...partials) takes functions');
+  }
+}
+
 /** `x` itself, with no derivative: derivatives do not flow through it (JAX's `stop_gradient`). */
 export function stopGradient(x: number): number {
   return x;

@@ -33,7 +33,10 @@ export function differentiableOperands(e: Expr): Atom[] {
     case 'newArray':
       return [e.fill];
     case 'length':
+    case 'call':
       return [];
+    case 'custom':
+      return [...e.args];
   }
 }
 

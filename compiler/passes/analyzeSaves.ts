@@ -61,13 +61,20 @@ export function ruleOf(e: Expr): string | undefined {
 
 /** The rule that differentiates an expression, if any. */
 export function ruleFor(e: Expr): Rule | undefined {
+  if (e.k === 'custom') return customRule(e.args.length);
   const name = ruleOf(e);
   return name ? rules[name] : undefined;
 }
 
 /** The arguments a rule's partials refer to, in the rule's order (empty for loads and copies). */
 export function ruleArgs(e: Expr): Atom[] {
+  if (e.k === 'custom') return [...e.args, ...e.partials];
   return e.k === 'bin' || e.k === 'un' || e.k === 'select' || e.k === 'math' ? exprOperands(e) : [];
+}
+
+/** A user's derivative as a rule over [...args, ...partials]: ∂/∂argᵢ is the operand partialᵢ. */
+function customRule(n: number): Rule {
+  return { arity: 2 * n, partials: (ops) => ops.map((_, i) => (i < n ? ops[n + i] : null)) };
 }
 
 interface Site {

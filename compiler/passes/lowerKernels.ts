@@ -375,6 +375,8 @@ export function kernelExpr(e: Expr, atomOf: (a: Atom) => CExpr, arrayOf: (arr: V
       return index(arrayOf(e.arr), atomOf(e.index));
     case 'length':
     case 'newArray':
+    case 'call':
+    case 'custom':
       throw new Error(`tsgrad internal: ${e.k} in a kernel`);
   }
 }

@@ -34,6 +34,7 @@ import { ts } from '../tsapi.js';
 import { arrayTypeOfConstructor, describeShape, isDifferentiable, type Shape, shapeOf } from '../types.js';
 import { canonicalFor } from './canonicalLoop.js';
 import { isTsgradDeclaration } from './findCallSites.js';
+import type { CustomRule } from './customRules.js';
 
 export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
 
@@ -47,6 +48,8 @@ export interface LowerOptions {
   readonly argnums: readonly number[] | 'differentiable';
   /** The function may return a numeric array (jvp, vjp, Jacobians); else it must return a number. */
   readonly vectorOutput?: boolean;
+  /** User-given derivatives (customRules.ts), by the declaration of the function they are for. */
+  readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
 }
 
 interface LoopFrame {
@@ -747,6 +750,8 @@ class Lowerer {
     if (resolved && ts.isFunctionDeclaration(resolved) && resolved.name?.text === 'stopGradient' && isTsgradDeclaration(resolved)) {
       return this.stopGradient(c, out);
     }
+    const custom = resolved && this.options.customRules?.get(resolved);
+    if (custom) return this.customCall(c, custom, out);
     if (ts.isIdentifier(callee)) {
       const called = this.checker.getSymbolAtLocation(callee);
       const target = called && called.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(called) : called;
@@ -782,6 +787,36 @@ class Lowerer {
     return ref(v);
   }
 
+  /**
+   * A call of a function with a custom derivative: `_erf = erf(x)` (opaque), then each partial
+   * inlined with (x, _erf), then `y = custom(_erf; ∂ = partials)`.
+   */
+  private customCall(c: TS.CallExpression, rule: CustomRule, out: Stmt[]): Atom {
+    const callee = skipParens(c.expression);
+    if (!ts.isIdentifier(callee)) unsupported(c, `'${callee.getText()}' has a custom derivative and must be called by its name`, 'call it as name(…)');
+    const name = callee.text;
+    const symbol = this.symbolOf(callee);
+    const target = symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    const visible = this.checker.resolveName(name, this.options.emitSite, ts.SymbolFlags.Value, false);
+    const seen = visible && (visible.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(visible) : visible);
+    if (seen !== target) {
+      unsupported(callee, `'${name}' is not visible where the derivative is generated, which calls it`,
+        `import '${name}' in the file that calls the tsgrad transformation`);
+    }
+    const imported = !!(visible!.flags & ts.SymbolFlags.Alias);
+    if (imported && callee.getSourceFile() !== this.options.emitSite.getSourceFile()) {
+      unsupported(callee, `'${name}' is imported where the derivative is generated and only called inside another module's function`,
+        `call '${name}' through a helper in the file that calls the tsgrad transformation, or compute it there and pass it in`);
+    }
+    const args = c.arguments.map((a) => this.lowerExpr(a, out));
+    const value: Var = { ...this.newVar(`_${name}`, { kind: 'num' }, c), constant: true };
+    this.locals[this.locals.length - 1] = value;
+    out.push({ k: 'assign', target: value, expr: { k: 'call', callee: { name, use: imported ? callee : undefined }, args } });
+    const given = [...args, ref(value)];
+    const partials = rule.partials.map((p) => this.inline(p, c, out, given));
+    return this.temp('num', { k: 'custom', value: ref(value), args, partials }, out);
+  }
+
   private mathCall(c: TS.CallExpression, fn: string, out: Stmt[]): Atom {
     const args = c.arguments.map((a) => {
       if (ts.isSpreadElement(a)) unsupported(a, 'spread arguments are not supported', 'pass the arguments one by one');
@@ -801,8 +836,11 @@ class Lowerer {
     return unsupported(c, `Math.${fn} with ${args.length} argument(s) is not supported`, hint);
   }
 
-  /** Inline a call: arguments bound to fresh variables (arrays by reference), body lowered in place. */
-  private inline(decl: FunctionLike, c: TS.CallExpression, out: Stmt[]): Atom {
+  /**
+   * Inline a call: arguments bound to fresh variables (arrays by reference), body lowered in place.
+   * `given`: the arguments already lowered (a custom rule's partials), instead of the call's.
+   */
+  private inline(decl: FunctionLike, c: TS.CallExpression, out: Stmt[], given?: readonly Atom[]): Atom {
     if (this.inlining.includes(decl) || decl === this.frame.decl) {
       unsupported(c, `recursive call to '${c.expression.getText()}'`, 'tsgrad inlines calls and cannot differentiate recursion; write it as a loop');
     }
@@ -811,11 +849,12 @@ class Lowerer {
     decl.parameters.forEach((p, i) => {
       const shape = this.paramShape(p);
       const arg = c.arguments[i];
-      if (!arg) unsupported(c, `missing argument for parameter '${p.name.getText()}'`, 'pass every argument');
+      if (!arg && !given) unsupported(c, `missing argument for parameter '${p.name.getText()}'`, 'pass every argument');
       if (shape.kind === 'array') {
+        if (given) unsupported(p, 'a partial derivative takes numbers', 'declare its parameters as number');
         bindings.set(this.symbolOf(p.name), this.arrayVar(arg));
       } else {
-        const value = this.lowerExpr(arg, out);
+        const value = given ? given[i] : this.lowerExpr(arg, out);
         const v = this.newVar(p.name.getText(), shape, p);
         // a parameter is declared afresh by each call
         out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value }, init: true });

@@ -164,7 +164,7 @@ class LeafFinder {
       const site = this.sites.get(v)![0];
       const within = this.loopsOf.get(site)!.slice(this.loopsOf.get(site)!.indexOf(P) + 1);
       if (!within.every((l) => chain.includes(l))) return false;
-      if (e.k === 'load' && !this.readOnlyArray(e.arr)) return false;
+      if ((e.k === 'load' && !this.readOnlyArray(e.arr)) || e.k === 'call' || e.k === 'custom') return false;
       return scalarOperands(e).every((x) => recomputable(x, chain, depth + 1));
     };
 
@@ -232,7 +232,7 @@ class LeafFinder {
       const v = s.target;
       const isV = (a: Atom): boolean => a.k === 'var' && a.v === v;
       if (declaresFresh(s) && this.sites.get(v)!.length === 1) {
-        if (e.k === 'newArray' || e.k === 'length' || (e.k === 'load' && !this.readOnlyArray(e.arr))) return undefined;
+        if (e.k === 'newArray' || e.k === 'length' || e.k === 'call' || e.k === 'custom' || (e.k === 'load' && !this.readOnlyArray(e.arr))) return undefined;
         local.add(v);
       } else if (v.kind === 'num' && e.k === 'bin' && (e.op === '+' || e.op === '-') && isV(e.a) !== isV(e.b) && (e.op === '+' || isV(e.a))) {
         // an accumulator: declared outside the leaf, updated once per iteration

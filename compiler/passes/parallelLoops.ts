@@ -165,6 +165,10 @@ function analyzeParallel(loop: Loop): ParallelLoop {
     reads.add(a.v);
   };
   walk(loop.body, (s) => {
+    if (s.k === 'assign' && s.expr.k === 'call') {
+      reject(loop, `the parallel loop calls '${s.expr.callee.name}', which has a custom derivative and runs outside tsgrad's code`,
+        'kernels can only run code tsgrad compiles; call it before or after the loop');
+    }
     if (s.k === 'assign') {
       if (s.expr.k === 'load' || s.expr.k === 'length') arraysRead.add(s.expr.arr);
       for (const a of scalarOperands(s.expr)) readAtom(a, s);

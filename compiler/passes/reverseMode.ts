@@ -415,6 +415,10 @@ export function primal(e: Expr): CExpr {
       return index(atom({ k: 'var', v: e.arr }), atom(e.index));
     case 'length':
       return member(atom({ k: 'var', v: e.arr }), 'length');
+    case 'call':
+      return call(e.callee.use ? { k: 'id', name: e.callee.name, original: e.callee.use } : id(e.callee.name), ...e.args.map(atom));
+    case 'custom':
+      return atom(e.value);
     case 'newArray': {
       const made: CExpr = { k: 'new', callee: id(e.ctor), args: [atom(e.length)] };
       const zeroFill = e.fill.k === 'const' && e.fill.value === 0 && e.ctor !== 'Array';
