@@ -1,9 +1,11 @@
 /**
  * Softmax regression on Seattle weather: full-batch gradient descent with a gradient compiled by
- * tsgrad, then a finite-difference check of that gradient at the trained parameters.
+ * tsgrad, a finite-difference check of that gradient at the trained parameters, then Newton's
+ * method from the same start, its steps solved by conjugate gradients on Hessian-vector products
+ * (tsgrad's hvp: the Hessian is never formed).
  */
 import * as path from 'node:path';
-import { valueAndGrad } from 'tsgrad';
+import { hvp, valueAndGrad } from 'tsgrad';
 import { CLASSES, FEATURES, loadWeather, type Split } from './data.js';
 import { softmaxLoss } from './loss.js';
 
@@ -93,8 +95,76 @@ const relErr = maxAbsDiff / maxAbsGrad;
 console.log(`gradient check (${theta.length} entries, h=${FD_STEP.toExponential()}): max |grad - fd| = ${maxAbsDiff.toExponential(2)}, ` +
   `max |grad| = ${maxAbsGrad.toExponential(2)}, max relative error = ${relErr.toExponential(2)} (tolerance ${FD_TOLERANCE.toExponential()})`);
 
+// ── Newton-CG: the same problem, second order ─────────────────────────────────────────────────
+const hessianTimes = hvp(softmaxLoss);
+const args = [train.X, train.y, train.n, d, c] as const;
+const gdFinal = softmaxLoss(theta, ...args);
+
+// H·v against central differences of the (finite-difference-checked) gradient, at a random direction
+const v = Float64Array.from({ length: theta.length }, (_, t) => Math.sin(7.3 * t + 1));
+const Hv = hessianTimes(theta, ...args, v);
+const shifted = (sign: number) => step(theta.map((x, t) => x + sign * FD_STEP * v[t]), ...args)[1];
+const [gPlus, gMinus] = [shifted(1), shifted(-1)];
+let hvpDiff = 0;
+let hvpMax = 0;
+for (let t = 0; t < theta.length; t++) {
+  hvpDiff = Math.max(hvpDiff, Math.abs(Hv[t] - (gPlus[t] - gMinus[t]) / (2 * FD_STEP)));
+  hvpMax = Math.max(hvpMax, Math.abs(Hv[t]));
+}
+const hvpErr = hvpDiff / hvpMax;
+console.log(`Hessian-vector product check: max relative difference from differences of the gradient ${hvpErr.toExponential(2)}`);
+
+const dotp = (a: Float64Array, b: Float64Array) => a.reduce((s, x, t) => s + x * b[t], 0);
+/** Solves H p = -g approximately by conjugate gradients, one hvp per iteration. */
+function newtonDirection(at: Float64Array, g: Float64Array, maxIter: number): { p: Float64Array; products: number } {
+  const p = new Float64Array(g.length);
+  const r = g.map((x) => -x);
+  const q = Float64Array.from(r);
+  let rr = dotp(r, r);
+  const stop = 1e-10 * rr;
+  let products = 0;
+  for (let it = 0; it < maxIter && rr > stop; it++) {
+    const Hq = hessianTimes(at, ...args, q);
+    products++;
+    const alpha = rr / dotp(q, Hq);
+    for (let t = 0; t < p.length; t++) {
+      p[t] += alpha * q[t];
+      r[t] -= alpha * Hq[t];
+    }
+    const next = dotp(r, r);
+    for (let t = 0; t < q.length; t++) q[t] = r[t] + (next / rr) * q[t];
+    rr = next;
+  }
+  return { p, products };
+}
+
+const newton = new Float64Array(c * d);
+const newtonStart = process.hrtime.bigint();
+const newtonCurve: string[] = [];
+let products = 0;
+let reachedAt = -1;
+for (let iter = 0; iter <= 20; iter++) {
+  const [loss, g] = step(newton, ...args);
+  newtonCurve.push(`${iter}: ${loss.toFixed(4)}`);
+  if (reachedAt < 0 && loss <= gdFinal) reachedAt = iter;
+  if (Math.sqrt(dotp(g, g)) < 1e-9) break;
+  const dir = newtonDirection(newton, g, 2 * theta.length);
+  products += dir.products;
+  // backtracking line search (Armijo)
+  let t = 1;
+  const slope = dotp(g, dir.p);
+  while (softmaxLoss(newton.map((x, k) => x + t * dir.p[k]), ...args) > loss + 1e-4 * t * slope && t > 1e-8) t /= 2;
+  for (let k = 0; k < newton.length; k++) newton[k] += t * dir.p[k];
+}
+const newtonSeconds = Number(process.hrtime.bigint() - newtonStart) / 1e9;
+console.log(`Newton-CG with hvp (${newtonSeconds.toFixed(2)} s, ${products} Hessian-vector products): ${newtonCurve.join('  ')}`);
+console.log(`gradient descent's loss after ${EPOCHS} epochs, ${gdFinal.toFixed(6)}, reached by Newton-CG at iteration ${reachedAt}; ` +
+  `Newton's final loss ${softmaxLoss(newton, ...args).toFixed(6)}`);
+
 const failures: string[] = [];
 if (!(relErr <= FD_TOLERANCE)) failures.push('gradient check failed');
+if (!(hvpErr <= 1e-5)) failures.push('Hessian-vector product check failed');
+if (!(reachedAt >= 0 && reachedAt < EPOCHS)) failures.push('Newton-CG did not reach the loss of gradient descent');
 if (!(testAcc > baseline)) failures.push('test accuracy does not beat the majority baseline');
 if (failures.length > 0) {
   console.error(`FAIL: ${failures.join('; ')}`);
