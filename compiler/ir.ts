@@ -95,9 +95,20 @@ export interface Param {
   readonly selected: boolean;
 }
 
+/**
+ * A parameter that is an object of numbers and arrays (`{ W: Float64Array, b: number }`, nested):
+ * in `params` it is one parameter per leaf, in place; the generated function takes the object and
+ * returns derivatives of the same shape (structs.ts).
+ */
+export interface StructParam {
+  readonly name: string;
+  readonly leaves: readonly { readonly path: readonly string[]; readonly v: Var }[];
+}
+
 export interface IRFunction {
   readonly name: string;
   readonly params: readonly Param[];
+  readonly structs?: readonly StructParam[];
   readonly body: readonly Stmt[];
   /** Holds the return value when `body` finishes. */
   readonly result: Var;

@@ -34,6 +34,7 @@ import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
 import type { CustomRule } from './passes/customRules.js';
+import { gatherParams } from './structs.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -86,6 +87,7 @@ export interface JitRequest {
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules });
+  noStructs(ir, request.decl);
   return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
 }
 
@@ -96,6 +98,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
 export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
+  noStructs(ir, request.decl);
   const plans = findParallelLoops(ir);
   const split = materializeLeaves(ir, plans, analyzeActivity(ir), names);
   const activity = analyzeActivity(split.fn, split.seeds);
@@ -136,6 +139,10 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules });
   const written = writtenParams(ir);
+  if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
+    unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',
+      'pass the array itself, or use jvp/vjp/hvp, which take objects');
+  }
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);
   if (kind === 'vjp') {
@@ -154,8 +161,13 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   }
   const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param');
   if (kind === 'jvp') {
-    const tangentNames = ir.params.map((p, i) => tangent.tangentParams.get(i)?.name ?? names.unique(`${p.v.name}_dot`));
-    const prologue: CStmt[] = [];
+    const index = new Map(ir.params.map((p, i) => [p, i]));
+    const primals = gatherParams(ir, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
+    const tangents = gatherParams(ir, (p) => {
+      const t = tangent.tangentParams.get(index.get(p)!);
+      return t ? { name: t.name, read: true } : { name: names.unique(`${p.v.name}_dot`), read: false };
+    }, (s) => tangent.tangentStructs.get(s)?.name ?? names.unique(`${s.name}_dot`));
+    const prologue: CStmt[] = [...primals.prologue, ...tangents.prologue];
     for (const i of written) {
       const t = tangent.tangentParams.get(i);
       // the tangent array is the caller's: the tangent program writes where f writes
@@ -168,16 +180,21 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
       k: 'array',
       items: [id(tangent.primalResult.name), isParam ? call(member(id('Float64Array'), 'from'), id(resultTangent.name)) : id(resultTangent.name)],
     };
-    const params = request.argnums === 'differentiable'
-      ? [...ir.params.map((p) => p.v.name), ...tangentNames]
-      : [...ir.params.map((p) => p.v.name), ...[...tangent.tangentParams.values()].map((v) => v.name)];
-    return { ir, params, body: [...declareLocals(tangent.fn, body, [result]), ...body, { k: 'return', e: result }], written };
+    // jvp takes a tangent per parameter; jacfwd's jvp only the one it differentiates
+    const tangentSide = request.argnums === 'differentiable' ? tangents.names : [...tangent.tangentParams.values()].map((v) => v.name);
+    const decls = declareLocals(tangent.fn, body, [result]);
+    return { ir, params: [...primals.names, ...tangentSide], body: [...decls, ...body, { k: 'return', e: result }], written };
   }
   // hvp and grad(grad(f)): reverse mode over the tangent-linear program
   const outer = analyzeActivity(tangent.fn);
   const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
   const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape));
   return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
+}
+
+function noStructs(ir: IRFunction, decl: FunctionLike): void {
+  const s = ir.structs?.[0];
+  if (s) unsupported(decl.parameters.find((p) => p.name.getText() === s.name) ?? decl, `jit of a function with an object parameter ('${s.name}') is not supported`, 'pass its arrays and numbers as separate parameters');
 }
 
 /** Parameters (by index) that the function stores into, directly or through an inlined call. */

@@ -10,13 +10,15 @@
  * (`hvp`, `hessian`, `grad(grad(f))`), and jvp prints it as JavaScript (emitIR.ts).
  */
 import { type CExpr, id } from '../code.js';
-import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import type { ActivityInfo } from './analyzeActivity.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import { atom } from './reverseMode.js';
 
 export interface TangentProgram {
+  /** Struct parameters' tangents, gathered as objects of the same shape (structs.ts). */
+  readonly tangentStructs: ReadonlyMap<StructParam, StructParam>;
   /** Parameters: the primal ones, then one tangent per selected parameter (`seed: 'param'`). */
   readonly fn: IRFunction;
   /** The primal result (fn.result is its tangent). */
@@ -75,6 +77,14 @@ class ForwardMode {
         prologue.push({ k: 'assign', target: t, expr: { k: 'atom', a: num(1) }, init: true });
       }
     });
+    const tangentStructs = new Map<StructParam, StructParam>();
+    for (const s of this.fn.structs ?? []) {
+      const leaves = s.leaves.flatMap((l) => {
+        const t = this.fn.params.find((p) => p.v === l.v)?.selected && seed === 'param' ? this.tangents.get(l.v) : undefined;
+        return t ? [{ path: l.path, v: t }] : [];
+      });
+      if (leaves.length > 0) tangentStructs.set(s, { name: this.names.unique(`${s.name}_dot`), leaves });
+    }
     const body = [...prologue, ...this.block(this.fn.body)];
     let result = this.tangents.get(this.fn.result);
     if (!result || !this.activity.active.has(this.fn.result)) {
@@ -85,8 +95,9 @@ class ForwardMode {
         : { k: 'atom', a: num(0) };
       body.push({ k: 'assign', target: result, expr: zero, init: true });
     }
-    const out: IRFunction = { name: this.fn.name, params, body, result, locals: this.locals };
-    return { fn: out, primalResult: this.fn.result, tangentParams };
+    const structs = [...(this.fn.structs ?? []), ...tangentStructs.values()];
+    const out: IRFunction = { name: this.fn.name, params, structs, body, result, locals: this.locals };
+    return { fn: out, primalResult: this.fn.result, tangentParams, tangentStructs };
   }
 
   private length(arr: Var, out: Stmt[]): Atom {

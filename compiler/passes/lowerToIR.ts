@@ -25,6 +25,7 @@ import {
   type Param,
   ref,
   type Stmt,
+  type StructParam,
   type Var,
   type VarKind,
 } from '../ir.js';
@@ -61,9 +62,18 @@ interface LoopFrame {
 interface Frame {
   readonly decl: FunctionLike;
   readonly symbols: Map<TS.Symbol, Var>;
+  /** Parameters that are objects of numbers and arrays: their fields' variables. */
+  readonly structs: Map<TS.Symbol, StructNode>;
   readonly result: Var;
   ret?: Var;
   readonly loops: LoopFrame[];
+}
+
+/** A struct parameter's fields: a variable per leaf, nested objects as maps. */
+type StructNode = Map<string, Var | StructNode>;
+interface StructTree {
+  readonly node: StructNode;
+  readonly shapes: Map<Var, Shape>;
 }
 
 type Flags = Set<Var>;
@@ -134,7 +144,18 @@ class Lowerer {
     const frame = this.newFrame(decl, 'num', fnName);
     if (returnsArray) this.arrayResult = { frame };
     const argnums = this.options.argnums;
-    const params: Param[] = decl.parameters.map((p, i) => {
+    const structs: StructParam[] = [];
+    const params: Param[] = decl.parameters.flatMap((p, i): Param[] => {
+      const tree = this.structTree(p);
+      if (tree) {
+        // an object of numbers and arrays: one parameter per leaf
+        const name = p.name.getText();
+        const leaves = this.leaves(tree, name, []);
+        frame.structs.set(this.symbolOf(p.name), tree.node);
+        structs.push({ name, leaves: leaves.map((l) => ({ path: l.path, v: l.v })) });
+        const wanted = argnums === 'differentiable' || argnums.includes(i);
+        return leaves.map((l) => ({ v: l.v, selected: wanted && isDifferentiable(l.shape) }));
+      }
       const shape = this.paramShape(p);
       const selected = argnums === 'differentiable' ? isDifferentiable(shape) : argnums.includes(i);
       if (selected && !isDifferentiable(shape)) {
@@ -143,7 +164,7 @@ class Lowerer {
       }
       const v = this.newVar(p.name.getText(), shape, p, false);
       frame.symbols.set(this.symbolOf(p.name), v);
-      return { v, selected };
+      return [{ v, selected }];
     });
     this.frame = frame;
     const body = this.lowerFrameBody(decl);
@@ -153,7 +174,7 @@ class Lowerer {
       result = this.arrayResult.array;
       this.locals.splice(this.locals.indexOf(frame.result), 1);
     }
-    return { name: fnName, params, body, result, locals: this.locals };
+    return { name: fnName, params, structs: structs.length > 0 ? structs : undefined, body, result, locals: this.locals };
   }
 
   // ── frames and variables ────────────────────────────────────────────────────────────────────
@@ -161,7 +182,7 @@ class Lowerer {
   private newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string): Frame {
     const result: Var = { ...this.newVar(resultName(fnName), { kind: resultKind }, decl), callResult: true };
     this.locals[this.locals.length - 1] = result;
-    return { decl, symbols: new Map(), result, loops: [] };
+    return { decl, symbols: new Map(), structs: new Map(), result, loops: [] };
   }
 
   private newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {
@@ -212,6 +233,68 @@ class Lowerer {
         'tsgrad compiles number, boolean, number[] and typed-array parameters');
     }
     return shape;
+  }
+
+  /**
+   * A parameter whose type is an object of numbers, numeric arrays and such objects (nested):
+   * a variable per leaf, named by its path (`params_W`).
+   */
+  private structTree(p: TS.ParameterDeclaration): StructTree | undefined {
+    if (!ts.isIdentifier(p.name)) return undefined;
+    const type = this.checker.getTypeAtLocation(p);
+    if (shapeOf(type, this.checker) || !(type.flags & ts.TypeFlags.Object) || this.checker.isArrayLikeType(type)) return undefined;
+    const shapes = new Map<Var, Shape>();
+    const build = (t: TS.Type, path: string[]): StructNode => {
+      const node: StructNode = new Map();
+      const props = this.checker.getPropertiesOfType(t);
+      if (props.length === 0) unsupported(p, `parameter '${p.name.getText()}' has an empty object type`, 'give it numeric fields');
+      for (const prop of props) {
+        const ft = this.checker.getTypeOfSymbolAtLocation(prop, p);
+        const at = [...path, prop.name];
+        const shape = shapeOf(ft, this.checker);
+        if (shape) {
+          const v = this.newVar(at.join('_'), shape, p, false);
+          shapes.set(v, shape);
+          node.set(prop.name, v);
+        } else if (ft.flags & ts.TypeFlags.Object && !this.checker.isArrayLikeType(ft) && this.checker.getSignaturesOfType(ft, ts.SignatureKind.Call).length === 0) {
+          node.set(prop.name, build(ft, at));
+        } else {
+          unsupported(p, `field '${at.slice(1).join('.')}' of parameter '${p.name.getText()}' has type ${this.checker.typeToString(ft)}`,
+            'objects passed to differentiated functions hold numbers, numeric arrays and such objects');
+        }
+      }
+      return node;
+    };
+    return { node: build(type, [p.name.text]), shapes };
+  }
+
+  private leaves(tree: StructTree, _name: string, path: string[], node: StructNode = tree.node): { path: string[]; v: Var; shape: Shape }[] {
+    return [...node].flatMap(([key, x]) => (x instanceof Map ? this.leaves(tree, _name, [...path, key], x) : [{ path: [...path, key], v: x, shape: tree.shapes.get(x)! }]));
+  }
+
+  /** The struct an expression names (`params`, `params.layer`), if any. */
+  private structOf(e: TS.Expression): StructNode | undefined {
+    e = skipParens(e);
+    if (ts.isIdentifier(e)) {
+      const s = this.checker.getSymbolAtLocation(e);
+      return s && this.frame.structs.get(s);
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const parent = this.structOf(e.expression);
+      const field = parent?.get(e.name.text);
+      return field instanceof Map ? field : undefined;
+    }
+    return undefined;
+  }
+
+  /** `params.W`: the variable of a struct's leaf. */
+  private structField(e: TS.PropertyAccessExpression): Var | undefined {
+    const parent = this.structOf(e.expression);
+    if (!parent) return undefined;
+    const field = parent.get(e.name.text);
+    if (!field) unsupported(e, `'${e.getText()}' is not a field`, 'read the fields the parameter type declares');
+    if (field instanceof Map) unsupported(e, `'${e.getText()}' is an object, used as a value`, 'read its numeric fields, or pass it to a function');
+    return field;
   }
 
   private checkFunctionKind(decl: FunctionLike): void {
@@ -542,6 +625,9 @@ class Lowerer {
     const symbol = this.symbolOf(node);
     const own = this.frame.symbols.get(symbol);
     if (own) return ref(own);
+    if (this.frame.structs.has(symbol)) {
+      unsupported(node, `object parameter '${node.text}' used as a value`, `read its fields (${node.text}.field), or pass it to a function`);
+    }
     return this.outer(node, symbol);
   }
 
@@ -591,7 +677,8 @@ class Lowerer {
 
   private arrayVar(e: TS.Expression): Var {
     e = skipParens(e);
-    const a = ts.isIdentifier(e) ? this.identifier(e) : undefined;
+    const field = ts.isPropertyAccessExpression(e) ? this.structField(e) : undefined;
+    const a = ts.isIdentifier(e) ? this.identifier(e) : field ? ref(field) : undefined;
     if (!a || a.k !== 'var' || a.v.kind !== 'array') {
       unsupported(e, `'${e.getText()}' is not an array variable`, 'index arrays held in parameters or local variables');
     }
@@ -726,6 +813,11 @@ class Lowerer {
 
   private property(p: TS.PropertyAccessExpression, out: Stmt[]): Atom {
     const prop = p.name.text;
+    const leaf = this.structField(p);
+    if (leaf) {
+      if (leaf.kind === 'array') unsupported(p, `array field '${p.getText()}' used as a value`, 'index it, read its length, or pass it to a function');
+      return ref(leaf);
+    }
     if (ts.isIdentifier(p.expression) && p.expression.text === 'Math' && isGlobalMath(p.expression, this.checker)) {
       if (prop in mathConstants) return num(mathConstants[prop]);
       unsupported(p, `Math.${prop} is not supported here`, 'call Math functions directly, e.g. Math.exp(x)');
@@ -846,7 +938,14 @@ class Lowerer {
     }
     this.checkFunctionKind(decl);
     const bindings = new Map<TS.Symbol, Var>();
+    const structBindings = new Map<TS.Symbol, StructNode>();
     decl.parameters.forEach((p, i) => {
+      const argument = c.arguments[i];
+      const passed = !given && argument ? this.structOf(argument) : undefined;
+      if (passed) {
+        structBindings.set(this.symbolOf(p.name), passed);
+        return;
+      }
       const shape = this.paramShape(p);
       const arg = c.arguments[i];
       if (!arg && !given) unsupported(c, `missing argument for parameter '${p.name.getText()}'`, 'pass every argument');
@@ -869,7 +968,7 @@ class Lowerer {
     }
     const caller = this.frame;
     const fnName = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : 'fn';
-    this.frame = { ...this.newFrame(decl, resultKind, fnName), symbols: bindings };
+    this.frame = { ...this.newFrame(decl, resultKind, fnName), symbols: bindings, structs: structBindings };
     this.inlining.push(decl);
     const callee = this.frame;
     try {

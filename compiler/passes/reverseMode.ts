@@ -15,6 +15,7 @@ import {
 } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
+import { gatherParams, perParam } from '../structs.js';
 import type { ActivityInfo } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
@@ -86,7 +87,8 @@ class ReverseMode {
     reverse.push(...this.reverseBlock(this.fn.body));
 
     const used = namesIn([...forward, ...reverse]);
-    const body: CStmt[] = [];
+    const signature = gatherParams(this.fn, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
+    const body: CStmt[] = [...signature.prologue];
     if (this.usesTape) {
       body.push({ k: 'let', decls: [{ name: this.tapeName, init: this.tapeExpr }], isConst: true });
       body.push(exprStmt(call(member(id(this.tapeName), 'reset'))));
@@ -96,12 +98,11 @@ class ReverseMode {
     if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
     body.push(comment('reverse sweep'), ...reverse);
 
-    const grads = spec.allParams
-      ? this.fn.params.map((p) => (p.selected ? this.gradientOut(p.v) : id('null')))
-      : this.fn.params.filter((p) => p.selected).map((p) => this.gradientOut(p.v));
+    const each = perParam(this.fn, (p) => this.gradientOut(p.v));
+    const grads = spec.allParams ? each.map((g) => (g.selected ? g.expr : id('null'))) : each.filter((g) => g.selected).map((g) => g.expr);
     const result: CExpr = spec.tuple ? { k: 'array', items: grads } : grads[0];
     body.push({ k: 'return', e: valueName ? { k: 'array', items: [id(valueName), result] } : result });
-    const params = this.fn.params.map((p) => p.v.name);
+    const params = signature.names;
     return { params: spec.cotangent ? [spec.cotangent, ...params] : params, body, usesTape: this.usesTape };
   }
 
