@@ -138,9 +138,13 @@ class ForwardMode {
     return this.isActive(a) ? ref(this.tangentOf(a.v)) : num(0);
   }
 
+  /** Fresh single-use temporaries of the tangent code. */
+  private readonly temps = new Set<Var>();
+
   private temp(expr: Expr, out: Stmt[]): Atom {
     const v: Var = { id: this.nextId++, name: this.names.unique('_d'), kind: 'num' };
     this.locals.push(v);
+    this.temps.add(v);
     out.push({ k: 'assign', target: v, expr, init: true });
     return ref(v);
   }
@@ -224,7 +228,19 @@ class ForwardMode {
       sum = this.plus(sum, term, out);
     });
     if (selfReference) out.push({ k: 'assign', target: v, expr: { k: 'atom', a: y }, init });
-    out.push({ k: 'assign', target: t, expr: { k: 'atom', a: sum }, init });
+    this.assignTangent(t, sum, init, out);
+  }
+
+  /** `t = a`, retargeting the statement that just computed `a` into a fresh temporary. */
+  private assignTangent(t: Var, a: Atom, init: boolean | undefined, out: Stmt[]): void {
+    const last = out[out.length - 1];
+    if (a.k === 'var' && this.temps.has(a.v) && last?.k === 'assign' && last.target === a.v) {
+      out[out.length - 1] = { ...last, target: t, init };
+      this.temps.delete(a.v);
+      this.locals.splice(this.locals.indexOf(a.v), 1);
+      return;
+    }
+    out.push({ k: 'assign', target: t, expr: { k: 'atom', a }, init });
   }
 
   // ── partials (code trees from rules.ts) back to IR ──────────────────────────────────────────
