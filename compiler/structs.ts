@@ -7,7 +7,6 @@
  */
 import { type CExpr, type CStmt, id, member } from './code.js';
 import type { IRFunction, Param, StructParam } from './ir.js';
-import type { NameScope } from './naming.js';
 
 const structOf = (fn: IRFunction, p: Param): StructParam | undefined => fn.structs?.find((s) => s.leaves.some((l) => l.v === p.v));
 
@@ -74,6 +73,3 @@ function nest(leaves: readonly { path: readonly string[]; e: CExpr }[], depth: n
     }),
   };
 }
-
-/** Names for a struct parameter's counterpart object (its tangent, say). */
-export const counterpartObject = (names: NameScope, suffix: string) => (s: StructParam): string => names.unique(`${s.name}${suffix}`);

@@ -12,7 +12,7 @@ import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
-import { compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
+import { type CompileContext, compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
 import type { FunctionLike } from './passes/lowerToIR.js';
 import type { JitCode } from './passes/lowerKernels.js';
 import {
@@ -115,8 +115,7 @@ class FileTransform {
   private compile(call: ResolvedCall): Placed | undefined {
     return this.once(call.decl, call.call, call.declaringStatement, `${call.mode}|${call.argnums.join(',')}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
-      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-      const out = compileGradient({ ...call, generated }, { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules });
+      const out = compileGradient({ ...call, generated }, this.compileContext(emitSite, generated));
       const fn = emitFunction(generated, out.params, out.body);
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
@@ -124,13 +123,17 @@ class FileTransform {
     });
   }
 
+  /** What the pipeline needs to compile a function whose output is placed at `emitSite`. */
+  private compileContext(emitSite: TS.Node, generated: string): CompileContext {
+    const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
+    return { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
+  }
+
   /** One generated derivative of `call.decl` (pipeline.ts compileDerivative), placed like a gradient. */
   private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string): Placed | undefined {
     return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(base);
-      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
-      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums }, ctx);
+      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums }, this.compileContext(emitSite, generated));
       const fn = emitFunction(generated, out.params, out.body);
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
@@ -159,7 +162,6 @@ class FileTransform {
         }
         const d = this.derivative(t, 'jvp', 'differentiable', `${t.name}_jvp`);
         if (!d) return undefined;
-        this.usesRuntime = true;
         const args = [...spreadArgs(primals, nParams, 'primal'), ...spreadArgs(tangents, nParams, 'tangent')];
         return { replacement: f.createCallExpression(d.replacement, undefined, args) };
       }
@@ -213,9 +215,8 @@ class FileTransform {
     const compiled = this.once(call.decl, call.call, call.declaringStatement, kind, (inline, emitSite) => {
       const base = `${call.name === 'anonymous' ? 'f' : call.name}_${suffix}`;
       const generated = this.fileNames.unique(d ? `${base}_${generatedName(call.name, d.mode, d.argnums, d.tuple).slice(call.name.length + 1)}` : base);
-      const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
       const kernelName = (name: string): string => this.fileNames.unique(name);
-      const ctx = { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
+      const ctx = this.compileContext(emitSite, generated);
       const out: JitCode & { tape?: string } = d
         ? compileJitGradient({ ...d, generated, isAsync: call.isAsync, kernelName }, ctx)
         : compileJit({ decl: call.decl, name: call.name, generated, isAsync: call.isAsync, kernelName }, ctx);

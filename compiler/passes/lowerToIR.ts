@@ -150,7 +150,7 @@ class Lowerer {
       if (tree) {
         // an object of numbers and arrays: one parameter per leaf
         const name = p.name.getText();
-        const leaves = this.leaves(tree, name, []);
+        const leaves = this.leaves(tree, []);
         frame.structs.set(this.symbolOf(p.name), tree.node);
         structs.push({ name, leaves: leaves.map((l) => ({ path: l.path, v: l.v })) });
         const wanted = argnums === 'differentiable' || argnums.includes(i);
@@ -243,6 +243,7 @@ class Lowerer {
     if (!ts.isIdentifier(p.name)) return undefined;
     const type = this.checker.getTypeAtLocation(p);
     if (shapeOf(type, this.checker) || !(type.flags & ts.TypeFlags.Object) || this.checker.isArrayLikeType(type)) return undefined;
+    if (this.checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) return undefined;
     const shapes = new Map<Var, Shape>();
     const build = (t: TS.Type, path: string[]): StructNode => {
       const node: StructNode = new Map();
@@ -268,8 +269,9 @@ class Lowerer {
     return { node: build(type, [p.name.text]), shapes };
   }
 
-  private leaves(tree: StructTree, _name: string, path: string[], node: StructNode = tree.node): { path: string[]; v: Var; shape: Shape }[] {
-    return [...node].flatMap(([key, x]) => (x instanceof Map ? this.leaves(tree, _name, [...path, key], x) : [{ path: [...path, key], v: x, shape: tree.shapes.get(x)! }]));
+  /** A struct's leaves, depth first in declaration order, with their paths below the parameter. */
+  private leaves(tree: StructTree, path: string[], node: StructNode = tree.node): { path: string[]; v: Var; shape: Shape }[] {
+    return [...node].flatMap(([key, x]) => (x instanceof Map ? this.leaves(tree, [...path, key], x) : [{ path: [...path, key], v: x, shape: tree.shapes.get(x)! }]));
   }
 
   /** The struct an expression names (`params`, `params.layer`), if any. */
