@@ -66,6 +66,8 @@ const cases: Record<string, Case> = {
   'jvp with too few primals': { file: 'jvp-arity.ts', mentions: /jvp needs one primal per parameter of the function \(2\), and this list has 1/, code: 99002 },
   'a function returning two different arrays': { file: 'two-array-results.ts', mentions: /returns two different arrays \('x' and 'y'\)/, code: 99001 },
   'stopGradient of an array': { file: 'stop-gradient-array.ts', mentions: /stopGradient of Float64Array/, code: 99001 },
+  'jit of a function with an object parameter': { file: 'jit-struct-param.ts', mentions: /jit of a function with an object parameter \('p'\) is not supported/, code: 99001 },
+  'a parallel loop calling a function with a custom derivative': { file: 'parallel-custom-call.ts', mentions: /the parallel loop calls 'softsign', which has a custom derivative/, code: 99001 },
   'hessian with a list of argnums': { file: 'hessian-tuple-argnums.ts', mentions: /hessian differentiates with respect to one argument/, code: 99002 },
   'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };

@@ -877,7 +877,7 @@ class Lowerer {
     const value = this.lowerExpr(arg, out);
     const v: Var = { ...this.newVar('_stop', { kind: 'num' }, c), constant: true };
     this.locals[this.locals.length - 1] = v;
-    out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value } });
+    out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value }, init: true });
     return ref(v);
   }
 
@@ -905,7 +905,7 @@ class Lowerer {
     const args = c.arguments.map((a) => this.lowerExpr(a, out));
     const value: Var = { ...this.newVar(`_${name}`, { kind: 'num' }, c), constant: true };
     this.locals[this.locals.length - 1] = value;
-    out.push({ k: 'assign', target: value, expr: { k: 'call', callee: { name, use: imported ? callee : undefined }, args } });
+    out.push({ k: 'assign', target: value, expr: { k: 'call', callee: { name, use: imported ? callee : undefined }, args }, init: true });
     const given = [...args, ref(value)];
     const partials = rule.partials.map((p) => this.inline(p, c, out, given));
     return this.temp('num', { k: 'custom', value: ref(value), args, partials }, out);
