@@ -147,6 +147,18 @@ for (const optimize of modes) {
       expectClose(Js, directional((h) => m.gather(w, idx, 1.5 + h)), 1e-7, 'jacrev w.r.t. argument 2');
     });
 
+    it('a Float32Array result: value in float32, tangent and Jacobian in float64 (by hand)', () => {
+      const x = Float32Array.from([0.5, -1.25, 2]);
+      const dx = Float32Array.from([1, 0.5, -0.25]);
+      const [y, dy] = m.decay32_jvp(x, 0.3, dx, 0.7);
+      expect(y).to.be.instanceOf(Float32Array);
+      expect(dy).to.be.instanceOf(Float64Array);
+      // the product is stored in float32 (derivative 1, like Math.fround), so the tangent is exact in float64
+      const want = Array.from(x, (xi, i) => (dx[i] - 0.7 * (i + 1) * xi) * Math.exp(-0.3 * (i + 1)));
+      expectClose(dy, want, 1e-14, 'jvp');
+      expectClose(m.decay32_jacrev1(x, 0.3), Array.from(x, (xi, i) => -(i + 1) * xi * Math.exp(-0.3 * (i + 1))), 1e-14, 'jacrev w.r.t. the rate');
+    });
+
     it('hvp matches second differences of f, without forming the Hessian; hessian is its symmetric matrix', () => {
       for (let seed = 1; seed <= 3; seed++) {
         const x = random(seed, 6, -1.5, 1.5);

@@ -77,3 +77,12 @@ export const wiggle_d2 = grad(grad(wiggle));
 export const wiggle_hessian = hessian(wiggle);
 export const normalized_grad = grad(normalized);
 export const normalized_jvp = (x: Float64Array, dx: Float64Array) => jvp(normalized, [x], [dx]);
+
+/** A Float32Array state: the output is stored in float32, its tangent in float64. */
+export function decay32(x: Float32Array, rate: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * Math.exp(-rate * (i + 1));
+  return out;
+}
+export const decay32_jvp = (x: Float32Array, rate: number, dx: Float32Array, dr: number) => jvp(decay32, [x, rate], [dx, dr]);
+export const decay32_jacrev1 = jacrev(decay32, 1);
