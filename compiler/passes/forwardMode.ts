@@ -224,8 +224,10 @@ class ForwardMode {
     args.forEach((a, i) => {
       const p = partials[i];
       if (!p || !this.isActive(a)) return;
-      const term = this.times(this.lowerCode(p, env, out), this.tan(a), out);
-      sum = this.plus(sum, term, out);
+      const partial = this.lowerCode(p, env, out);
+      // `sum - a_dot` rather than `sum + (-a_dot)`
+      if (isConst(partial, -1) && !isConst(sum, 0)) sum = this.temp({ k: 'bin', op: '-', a: sum, b: this.tan(a) }, out);
+      else sum = this.plus(sum, this.times(partial, this.tan(a), out), out);
     });
     if (selfReference) out.push({ k: 'assign', target: v, expr: { k: 'atom', a: y }, init });
     this.assignTangent(t, sum, init, out);
