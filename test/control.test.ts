@@ -1,13 +1,9 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { expectClose, expectGradFD, modes } from './check.js';
-import { casesDir, compile, formatDiagnostics, rng } from './harness.js';
+import { casesDir, compile, formatDiagnostics, randomArray } from './harness.js';
 
 const f64 = (...v: number[]): Float64Array => new Float64Array(v);
-function randomArray(seed: number, n: number, lo: number, hi: number): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
 
 for (const optimize of modes) {
   describe(`control (optimize: ${optimize})`, () => {

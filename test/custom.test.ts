@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { expectClose, expectGradFD, modes } from './check.js';
 import * as fs from 'node:fs';
 import * as ts from 'typescript';
-import { casesDir, compile, formatDiagnostics, repoRoot, rng } from './harness.js';
+import { casesDir, compile, formatDiagnostics, repoRoot, randomArray } from './harness.js';
 
 /** erf by its Taylor series: exact to rounding for |x| ≤ 3. */
 function erfSeries(x: number): number {
@@ -22,10 +22,6 @@ function erfSeries(x: number): number {
 }
 (globalThis as Record<string, unknown>).erfSeries = erfSeries;
 
-const random = (seed: number, n: number, lo: number, hi: number): Float64Array => {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
-};
 
 for (const optimize of modes) {
   describe(`custom derivatives (optimize: ${optimize})`, () => {
@@ -41,8 +37,8 @@ for (const optimize of modes) {
 
     it('grad through a function with no body uses its rule (finite differences of the real function)', () => {
       for (let seed = 1; seed <= 3; seed++) {
-        const w = random(seed, 5, -1, 1);
-        const x = random(seed + 9, 5, -1.5, 1.5);
+        const w = randomArray(seed, 5, -1, 1);
+        const x = randomArray(seed + 9, 5, -1.5, 1.5);
         expectGradFD(m.probit, m.probit_grad, [w, x]);
         const [value] = m.probit_valueAndGrad(w, x);
         expect(value).to.equal(m.probit(w, x));
@@ -50,9 +46,9 @@ for (const optimize of modes) {
     });
 
     it('jvp, hvp and hessian through the rule (the partial is differentiated in turn; by hand)', () => {
-      const w = random(4, 4, -1, 1);
-      const x = random(5, 4, -1.5, 1.5);
-      const dw = random(6, 4, -1, 1);
+      const w = randomArray(4, 4, -1, 1);
+      const x = randomArray(5, 4, -1.5, 1.5);
+      const dw = randomArray(6, 4, -1, 1);
       // f = Σ log Φ(z_i), z = w_i x_i, Φ = (1 + erf)/2: f' = x φ/Φ, f'' = x² (φ'/Φ − φ²/Φ²), φ = erf'/2
       const d1 = new Float64Array(4);
       const d2 = new Float64Array(4);

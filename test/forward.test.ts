@@ -6,13 +6,9 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { expectClose, modes } from './check.js';
-import { casesDir, compile, formatDiagnostics, relError, rng } from './harness.js';
+import { casesDir, compile, formatDiagnostics, relError, randomArray } from './harness.js';
 
 type Vec = Float64Array;
-const random = (seed: number, n: number, lo = -1, hi = 1): Vec => {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
-};
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -67,8 +63,8 @@ for (const optimize of modes) {
 
     it('jvp of a model step (vector output) w.r.t. the state and the forcing', () => {
       for (let seed = 1; seed <= 3; seed++) {
-        const x = random(seed, 8, -3, 3);
-        const dx = random(seed + 10, 8);
+        const x = randomArray(seed, 8, -3, 3);
+        const dx = randomArray(seed + 10, 8);
         const [y, dy] = m.step_jvp(x, 8, 0.05, dx, 0.7);
         expect(Array.from(y)).to.deep.equal(Array.from(m.step(x, 8, 0.05)));
         expect(dy).to.be.instanceOf(Float64Array);
@@ -78,9 +74,9 @@ for (const optimize of modes) {
 
     it('vjp and jvp agree: <ū, J v> = <Jᵀ ū, v> to 1e-12 on random directions', () => {
       for (let seed = 1; seed <= 5; seed++) {
-        const x = random(seed, 8, -3, 3);
-        const [v, vf] = [random(seed + 20, 8), seed - 2.5];
-        const u = random(seed + 30, 8);
+        const x = randomArray(seed, 8, -3, 3);
+        const [v, vf] = [randomArray(seed + 20, 8), seed - 2.5];
+        const u = randomArray(seed + 30, 8);
         const [, Jv] = m.step_jvp(x, 8, 0.05, v, vf);
         const jvpWithDt = m.step_jvp(x, 8, 0.05, new Float64Array(8), 0)[1];
         expect(Array.from(jvpWithDt)).to.deep.equal(new Array(8).fill(0));
@@ -100,7 +96,7 @@ for (const optimize of modes) {
     });
 
     it('jacfwd and jacrev agree and match finite differences column by column', () => {
-      const x = random(7, 6, -2, 2);
+      const x = randomArray(7, 6, -2, 2);
       const J1 = m.step_jacfwd(x, 8, 0.05);
       const J2 = m.step_jacrev(x, 8, 0.05);
       expect(J1.length).to.equal(36);
@@ -114,13 +110,13 @@ for (const optimize of modes) {
     });
 
     it('a function that writes into its input: the caller\'s tangent is untouched, Jacobians re-run on copies', () => {
-      const x = random(3, 5, -1, 1);
-      const dx = random(4, 5);
+      const x = randomArray(3, 5, -1, 1);
+      const dx = randomArray(4, 5);
       const dxBefore = dx.slice();
       const [, dy] = m.inPlace_jvp(x.slice(), 0.6, dx, 0.2);
       expect(Array.from(dx)).to.deep.equal(Array.from(dxBefore));
       expectClose(dy, directional((h) => m.inPlace(axpy(x, h, dx), 0.6 + 0.2 * h)), 1e-7, 'jvp');
-      const u = random(5, 5);
+      const u = randomArray(5, 5);
       const xv = x.slice();
       const [, pullback] = m.inPlace_vjp(xv, 0.6);
       const [ux, ua] = pullback(u);
@@ -135,7 +131,7 @@ for (const optimize of modes) {
     it('integer parameters take any tangent and get a null cotangent; number[] output', () => {
       const w = Float64Array.from([0.5, -0.3, 1.1, 0.2]);
       const idx = Int32Array.from([3, 0, 3]);
-      const dw = random(9, 4);
+      const dw = randomArray(9, 4);
       const [y, dy] = m.gather_jvp(w, idx, 1.5, dw, 0.5);
       expect(Array.isArray(y)).to.equal(true);
       expectClose(dy, directional((h) => m.gather(axpy(w, h, dw), idx, 1.5 + 0.5 * h)), 1e-7, 'jvp');
@@ -161,8 +157,8 @@ for (const optimize of modes) {
 
     it('hvp matches second differences of f, without forming the Hessian; hessian is its symmetric matrix', () => {
       for (let seed = 1; seed <= 3; seed++) {
-        const x = random(seed, 6, -1.5, 1.5);
-        const v = random(seed + 40, 6);
+        const x = randomArray(seed, 6, -1.5, 1.5);
+        const v = randomArray(seed + 40, 6);
         const Hfd = hessianFD((y) => m.energy(y, 2), x);
         const want = Array.from({ length: 6 }, (_, i) => dot(Hfd.subarray(i * 6, i * 6 + 6), v));
         const hv = m.energy_hvp(x, 2, v);
@@ -173,7 +169,7 @@ for (const optimize of modes) {
         for (let i = 0; i < 6; i++) for (let j = 0; j < i; j++) expect(Math.abs(H[i * 6 + j] - H[j * 6 + i])).to.be.below(1e-12);
       }
       // with respect to the number c: f is linear in c
-      expect(m.energy_hvp1(random(1, 6), 2, 1)).to.equal(0);
+      expect(m.energy_hvp1(randomArray(1, 6), 2, 1)).to.equal(0);
     });
 
     it('grad(grad(f)) and hessian of a scalar function match second differences', () => {
@@ -190,7 +186,7 @@ for (const optimize of modes) {
       const s = 2.1;
       const want = x.map((xi) => (2 * xi) / (s * s));
       expectClose(m.normalized_grad(x), want, 1e-14, 'grad');
-      const dx = random(2, 5);
+      const dx = randomArray(2, 5);
       expectClose(m.normalized_jvp(x, dx)[1], dot(want, dx), 1e-14, 'jvp');
       // and differs from the full derivative, which finite differences see
       expect(relError(directional((h) => m.normalized(axpy(x, h, dx))), [dot(want, dx)])).to.be.above(1e-3);

@@ -128,6 +128,12 @@ export function relError(a: number | ArrayLike<number>, b: number | ArrayLike<nu
   return Number.isNaN(worst) ? Infinity : worst;
 }
 
+/** `n` uniform values in [lo, hi), deterministic in `seed`. */
+export function randomArray(seed: number, n: number, lo = -1, hi = 1): Float64Array {
+  const r = rng(seed);
+  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
+}
+
 /** A deterministic pseudo-random generator (mulberry32) for test inputs. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
