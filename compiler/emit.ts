@@ -80,7 +80,9 @@ function emitStatement(s: CStmt): TS.Statement | undefined {
     case 'expr':
       return f.createExpressionStatement(emitExpr(s.e));
     case 'if':
-      return f.createIfStatement(emitExpr(s.cond), block(s.then), s.else.length > 0 ? block(s.else) : undefined);
+      // `else { if … }` prints as `else if …`
+      return f.createIfStatement(emitExpr(s.cond), block(s.then),
+        s.else.length === 1 && s.else[0].k === 'if' ? emitStatement(s.else[0]) : s.else.length > 0 ? block(s.else) : undefined);
     case 'for': {
       const init = s.init && (s.init.k === 'let' ? declarationList(s.init) : (emitStatement(s.init) as TS.ExpressionStatement).expression);
       return f.createForStatement(init, s.cond && emitExpr(s.cond), s.update && emitExpr(s.update), block(s.body));

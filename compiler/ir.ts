@@ -87,6 +87,11 @@ export interface Loop {
   readonly canonical?: { readonly counter: Var; readonly start: Atom; readonly step: number };
   /** The user's `for` statement, when a `// @parallel` comment precedes it (used by jit only). */
   readonly parallel?: TS.ForStatement;
+  /**
+   * The user's loop, when a `// @checkpoint` comment precedes it: reverse mode reverses it with
+   * binomial checkpointing (checkpointLoops.ts); `snapshots` is the number of loop states kept.
+   */
+  readonly checkpoint?: { readonly node: TS.Statement; readonly snapshots?: number };
 }
 
 /** A parameter of the differentiated function, and whether the caller asked for its derivative. */

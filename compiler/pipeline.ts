@@ -8,6 +8,8 @@
  *                    flags, calls inlined
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
+ *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
+ *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   reverseMode      forward sweep + reverse sweep as a code tree
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
@@ -30,6 +32,7 @@ import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
 import { adjointKernels } from './passes/adjointKernels.js';
+import { planCheckpoints, rejectCheckpoints } from './passes/checkpointLoops.js';
 import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
@@ -70,7 +73,7 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
-  const out = reverseMode(ir, activity, saves, request, names, id(tape));
+  const out = reverseMode(ir, activity, saves, request, names, id(tape), { checkpoints: planCheckpoints(ir) });
   return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined };
 }
 
@@ -99,13 +102,14 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
   noStructs(ir, request.decl);
+  rejectCheckpoints(ir, 'under jit yet');
   const plans = findParallelLoops(ir);
   const split = materializeLeaves(ir, plans, analyzeActivity(ir), names);
   const activity = analyzeActivity(split.fn, split.seeds);
   const saves = analyzeSaves(split.fn, activity, ctx.optimize);
   const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
   const tape = tapeName(request.generated);
-  const out = reverseMode(split.fn, activity, saves, request, names, id(tape), hooks);
+  const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks });
   return { params: [backendParam, ...out.params], body: out.body, kernels, tape: out.usesTape ? tape : undefined };
 }
 
@@ -149,7 +153,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     const cotangent = names.unique('ct');
     const all = argnums === 'differentiable';
     const saves = analyzeSaves(ir, activity, ctx.optimize);
-    const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape));
+    const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape), { checkpoints: planCheckpoints(ir) });
     return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
   }
   if (kind === 'gradgrad') {
@@ -188,7 +192,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   // hvp and grad(grad(f)): reverse mode over the tangent-linear program
   const outer = analyzeActivity(tangent.fn);
   const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
-  const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape));
+  const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn) });
   return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
 }
 

@@ -5,6 +5,7 @@
  * call with a diagnostic), so it throws instead of returning a wrong or slow answer.
  */
 export { Tape } from './tape.js';
+export { Checkpoints, defaultSnapshots, Op as CheckpointOp, schedule as checkpointSchedule } from './checkpoint.js';
 export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
 export { bindJit } from './gpu/bind.js';
 export { runKernel, runKernelAsync } from './gpu/kernel.js';

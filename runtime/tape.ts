@@ -1,18 +1,24 @@
+import { Checkpoints } from './checkpoint.js';
+
 /**
  * Stacks that generated reverse-mode code pushes to in the forward sweep and pops from in the
  * reverse sweep. One `Tape` is created per generated function (hoisted beside it) and reused
  * across calls: `reset()` at entry, so steady-state calls allocate nothing.
  *
- * keep in sync with compiler/passes/emitFunction.ts (method names `push`, `pop`, `pushInt`, …).
+ * keep in sync with compiler/passes/reverseMode.ts and checkpointLoops.ts (method names `push`, `pop`, `pushInt`, …).
  */
 
-/** Float64 values (any number: overwritten primal values, loop-carried state). */
+/**
+ * Float64 values (any number: overwritten primal values, loop-carried state), control decisions,
+ * array references, and the saved states of `// @checkpoint` loops (checkpoint.ts).
+ */
 export class Tape {
   private f = new Float64Array(1024);
   private nf = 0;
   private i = new Int32Array(256);
   private ni = 0;
   private r: unknown[] = [];
+  private loops = new Map<number, Checkpoints>();
 
   /** Empty all stacks; called at the start of each generated gradient. */
   reset(): void {
@@ -47,6 +53,20 @@ export class Tape {
 
   popRef<T>(): T {
     return this.r.pop() as T;
+  }
+
+  /** The saved states and schedule of the `// @checkpoint` loop with this id, kept across calls. */
+  checkpoints(loop: number): Checkpoints {
+    let c = this.loops.get(loop);
+    if (!c) this.loops.set(loop, (c = new Checkpoints()));
+    return c;
+  }
+
+  /** Bytes held by the stacks and saved states (capacity, not use): for memory reports. */
+  get bytes(): number {
+    let bytes = this.f.byteLength + this.i.byteLength + 8 * this.r.length;
+    for (const c of this.loops.values()) bytes += 8 * c.size;
+    return bytes;
   }
 
   /** Entries currently held (floats, ints, refs): for tests and memory reports. */

@@ -34,6 +34,7 @@ import { mathConstants, rules, zeroDerivative } from '../rules.js';
 import { ts } from '../tsapi.js';
 import { arrayTypeOfConstructor, describeShape, isDifferentiable, type Shape, shapeOf } from '../types.js';
 import { canonicalFor } from './canonicalLoop.js';
+import { loopMarks, type LoopMarks } from './loopMarkers.js';
 import { isTsgradDeclaration } from './findCallSites.js';
 import type { CustomRule } from './customRules.js';
 
@@ -369,11 +370,11 @@ class Lowerer {
         return this.lowerFor(s as TS.ForStatement, out);
       case K.WhileStatement: {
         const w = s as TS.WhileStatement;
-        return this.lowerLoop(w.expression, w.statement, [], out, false);
+        return this.lowerLoop(w.expression, w.statement, [], out, false, undefined, loopMarks(w));
       }
       case K.DoStatement: {
         const d = s as TS.DoStatement;
-        return this.lowerLoop(d.expression, d.statement, [], out, true);
+        return this.lowerLoop(d.expression, d.statement, [], out, true, undefined, loopMarks(d));
       }
       case K.BreakStatement:
       case K.ContinueStatement:
@@ -444,14 +445,14 @@ class Lowerer {
       const start0 = start.k === 'var' ? this.temp('num', { k: 'atom', a: start }, out) : start;
       out.push({ k: 'assign', target: counter, expr: { k: 'atom', a: start0 }, init: true });
       update.push({ k: 'assign', target: counter, expr: { k: 'bin', op: '+', a: ref(counter), b: num(canonical.step) } });
-      return this.lowerLoop(s.condition, s.statement, update, out, false, { counter, start: start0, step: canonical.step }, parallelMarked(s) ? s : undefined);
+      return this.lowerLoop(s.condition, s.statement, update, out, false, { counter, start: start0, step: canonical.step }, loopMarks(s));
     }
     if (s.initializer) {
       if (ts.isVariableDeclarationList(s.initializer)) this.lowerDeclarations(s.initializer, out);
       else this.lowerExpr(s.initializer, out, false);
     }
     if (s.incrementor) this.lowerExpr(s.incrementor, update, false);
-    return this.lowerLoop(s.condition, s.statement, update, out, false, undefined, parallelMarked(s) ? s : undefined);
+    return this.lowerLoop(s.condition, s.statement, update, out, false, undefined, loopMarks(s));
   }
 
   private lowerLoop(
@@ -460,8 +461,8 @@ class Lowerer {
     update: Stmt[],
     out: Stmt[],
     isDo: boolean,
-    canonical?: Loop['canonical'],
-    parallel?: TS.ForStatement,
+    canonical: Loop['canonical'],
+    marks: LoopMarks,
   ): Flags {
     const id = this.nextLoop++;
     const frame: LoopFrame = {};
@@ -508,7 +509,7 @@ class Lowerer {
     }
     if (frame.brk) out.push({ k: 'assign', target: frame.brk, expr: { k: 'atom', a: bool(false) } });
     if (first) out.push({ k: 'assign', target: first, expr: { k: 'atom', a: bool(true) } });
-    out.push({ k: 'loop', id, pre, cond, body, update: guardedUpdate, canonical, parallel });
+    out.push({ k: 'loop', id, pre, cond, body, update: guardedUpdate, canonical, ...marks });
     flags.delete(frame.brk!);
     flags.delete(frame.cnt!);
     return flags;
@@ -981,13 +982,6 @@ class Lowerer {
     }
     return ref(callee.result);
   }
-}
-
-/** Whether a `// @parallel` comment is on the line before the loop (or on the loop's own line). */
-export function parallelMarked(s: TS.Statement): boolean {
-  const text = s.getSourceFile().text;
-  const comments = ts.getLeadingCommentRanges(text, s.getFullStart()) ?? [];
-  return comments.some((c) => /^\/[/*]\s*@parallel\b/.test(text.slice(c.pos, c.end)));
 }
 
 function skipParens(e: TS.Expression): TS.Expression {

@@ -19,6 +19,7 @@ import { gatherParams, perParam } from '../structs.js';
 import type { ActivityInfo } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
+import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
 export interface GradientSpec {
   readonly mode: 'grad' | 'valueAndGrad';
@@ -40,6 +41,13 @@ export interface GeneratedBody {
   readonly usesTape: boolean;
 }
 
+export interface LoopTreatments {
+  /** jit(grad(f)): kernels around each parallel loop (adjointKernels.ts). */
+  readonly hooks?: LoopHooks;
+  /** `// @checkpoint` loops (checkpointLoops.ts). */
+  readonly checkpoints?: ReadonlyMap<Loop, CheckpointPlan>;
+}
+
 export function reverseMode(
   fn: IRFunction,
   activity: ActivityInfo,
@@ -47,9 +55,9 @@ export function reverseMode(
   spec: GradientSpec,
   names: NameScope,
   tapeExpr: CExpr,
-  hooks?: LoopHooks,
+  loops: LoopTreatments = {},
 ): GeneratedBody {
-  return new ReverseMode(fn, activity, saves, names, tapeExpr, hooks).generate(spec);
+  return new ReverseMode(fn, activity, saves, names, tapeExpr, loops).generate(spec);
 }
 
 class ReverseMode {
@@ -60,6 +68,10 @@ class ReverseMode {
   private scratchG?: string;
   private scratchY?: string;
   private readonly extraLocals: string[] = [];
+  /** Locals with their own initial value (a checkpointed loop's saved states). */
+  private readonly extraDecls: { name: string; init: CExpr }[] = [];
+  private readonly checkpointed = new Map<Loop, CheckpointNames>();
+  private readonly hooks?: LoopHooks;
   /** Loops enclosing the statement being generated. */
   private depth = 0;
 
@@ -69,8 +81,9 @@ class ReverseMode {
     private readonly saves: SaveInfo,
     private readonly names: NameScope,
     private readonly tapeExpr: CExpr,
-    private readonly hooks?: LoopHooks,
+    private readonly loops: LoopTreatments,
   ) {
+    this.hooks = loops.hooks;
     this.tapeName = names.unique('tape');
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
@@ -126,7 +139,7 @@ class ReverseMode {
   /** `let` for every local the sweeps use (declared up front: the reverse sweep needs them all). */
   private declarations(used: ReadonlySet<string>): CStmt[] {
     const primal = this.fn.locals.filter((v) => !v.outer && used.has(v.name)).map((v) => ({ name: v.name, init: initialValue(v) }));
-    primal.push(...this.extraLocals.map((name) => ({ name, init: n(0) })));
+    primal.push(...this.extraLocals.map((name) => ({ name, init: n(0) })), ...this.extraDecls);
     const out: CStmt[] = [];
     if (primal.length > 0) out.push({ k: 'let', decls: primal });
     const scalars: { name: string; init?: CExpr }[] = [];
@@ -216,9 +229,14 @@ class ReverseMode {
   }
 
   private forwardLoop(loop: Loop, out: CStmt[]): void {
-    const counted = this.saves.reversed.has(loop) ? this.count(loop) : undefined;
+    const plan = this.saves.reversed.has(loop) ? this.loops.checkpoints?.get(loop) : undefined;
+    const counted = this.saves.reversed.has(loop) && !plan ? this.count(loop) : undefined;
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(v.name))));
+    if (plan) {
+      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.names));
+      return;
+    }
     if (counted) out.push(assign(id(counted), n(0)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
@@ -268,6 +286,14 @@ class ReverseMode {
 
   private reverseLoop(loop: Loop, out: CStmt[]): void {
     if (!this.saves.reversed.has(loop)) return;
+    const plan = this.loops.checkpoints?.get(loop);
+    if (plan) {
+      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), this.names, {
+        taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o))]),
+        adjoint: () => this.inLoop(() => [...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]),
+      }));
+      return this.afterReverse(loop, out);
+    }
     const count = this.count(loop);
     if (this.saves.tapedCounts.has(loop)) out.push(assign(id(count), this.tape('popInt')));
     this.depth++;
@@ -299,9 +325,34 @@ class ReverseMode {
       });
     }
     if (this.hooks) out.push(...this.hooks.afterReverse(loop, (v) => (this.adjoints.has(v) ? this.adj(v) : undefined)));
+    this.afterReverse(loop, out);
+  }
+
+  /** After a loop's reverse: its first condition's, then the values saved once for the whole loop. */
+  private afterReverse(loop: Loop, out: CStmt[]): void {
     out.push(...this.reverseBlock(loop.pre));
     const snapshots = this.saves.snapshots.get(loop) ?? [];
     for (let i = snapshots.length - 1; i >= 0; i--) out.push(assign(id(snapshots[i].name), this.tape('pop')));
+  }
+
+  private inLoop(generate: () => CStmt[]): CStmt[] {
+    this.depth++;
+    const code = generate();
+    this.depth--;
+    return code;
+  }
+
+  /** The names of a checkpointed loop's step count and saved states, declared with the locals. */
+  private checkpointNames(plan: CheckpointPlan): CheckpointNames {
+    let cn = this.checkpointed.get(plan.loop);
+    if (!cn) {
+      cn = checkpointNames(plan, this.names);
+      this.checkpointed.set(plan.loop, cn);
+      this.extraLocals.push(cn.steps);
+      this.usesTape = true;
+      this.extraDecls.push({ name: cn.checkpoints, init: checkpointsOf(plan, id(this.tapeName)) });
+    }
+    return cn;
   }
 
   /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
