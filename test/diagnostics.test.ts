@@ -69,6 +69,15 @@ const cases: Record<string, Case> = {
   'jit of a function with an object parameter': { file: 'jit-struct-param.ts', mentions: /jit of a function with an object parameter \('p'\) is not supported/, code: 99001 },
   'a parallel loop calling a function with a custom derivative': { file: 'parallel-custom-call.ts', mentions: /the parallel loop calls 'softsign', which has a custom derivative/, code: 99001 },
   'hessian with a list of argnums': { file: 'hessian-tuple-argnums.ts', mentions: /hessian differentiates with respect to one argument/, code: 99002 },
+  // checkpointing: loops `// @checkpoint` cannot apply to
+  'a while loop marked // @checkpoint': { file: 'checkpoint-while.ts', mentions: /trip count of this \/\/ @checkpoint loop is not known at loop entry: it must be a counted loop/, code: 99001 },
+  'a checkpointed loop with a break': { file: 'checkpoint-break.ts', mentions: /not known at loop entry: a break or return inside can end it early/, code: 99001 },
+  'a checkpointed loop that changes its bound': { file: 'checkpoint-bound.ts', mentions: /not known at loop entry: the condition reads 'n', which the loop changes/, code: 99001 },
+  'a checkpointed loop writing into a parameter': { file: 'checkpoint-param-state.ts', mentions: /state of this \/\/ @checkpoint loop cannot be saved: it writes into 'x', a parameter/, code: 99001 },
+  'a checkpointed loop inside another loop': { file: 'checkpoint-nested.ts', mentions: /a \/\/ @checkpoint loop cannot be inside another loop/, code: 99001 },
+  'snapshots=0': { file: 'checkpoint-options.ts', mentions: /'\/\/ @checkpoint snapshots=0' is not understood/, code: 99001 },
+  'a checkpointed loop stepping by 0.5': { file: 'checkpoint-step.ts', mentions: /must step its counter by an integer, not 0\.5/, code: 99001 },
+  'jit(grad(f)) with a checkpointed loop': { file: 'checkpoint-jit.ts', mentions: /\/\/ @checkpoint is not supported under jit yet/, code: 99001 },
   'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };
 
