@@ -4,7 +4,7 @@
  * at build time. Called at run time, a marker means the transformer did not run (or rejected the
  * call with a diagnostic), so it throws instead of returning a wrong or slow answer.
  */
-export { Tape } from './tape.js';
+export { Tape, tapeMemory } from './tape.js';
 export { Checkpoints, defaultSnapshots, Op as CheckpointOp, schedule as checkpointSchedule } from './checkpoint.js';
 export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
 export { bindJit } from './gpu/bind.js';
@@ -54,6 +54,10 @@ export type TangentIn<T> = T extends number ? number : T extends number[] | Floa
 export type TangentOut<T> = T extends number ? number : Float64Array;
 /** A parameter's cotangent: its own type, or null for a parameter that is not differentiable. */
 export type Cotangent<T> = T extends number | number[] | Float64Array | Float32Array ? T : null;
+/** One cotangent per parameter (a tuple, so it destructures: `const [dx, dk] = pullback(ct)`). */
+export type Cotangents<P extends readonly unknown[]> = { -readonly [K in keyof P]: Cotangent<P[K]> };
+/** One tangent per parameter. */
+export type Tangents<P extends readonly unknown[]> = { [K in keyof P]: TangentIn<P[K]> };
 
 /**
  * Forward mode (JAX's `jvp`): `[f(...primals), J·tangents]`, computed by the tangent-linear code
@@ -62,7 +66,7 @@ export type Cotangent<T> = T extends number | number[] | Float64Array | Float32A
 export function jvp<F extends VectorFn>(
   f: F,
   primals: Parameters<F>,
-  tangents: { [K in keyof Parameters<F>]: TangentIn<Parameters<F>[K]> },
+  tangents: Tangents<Parameters<F>>,
 ): [ReturnType<F>, TangentOut<ReturnType<F>>];
 export function jvp(f: VectorFn, _primals: unknown, _tangents: unknown): never {
   throw notTransformed('jvp', f);
@@ -75,7 +79,7 @@ export function jvp(f: VectorFn, _primals: unknown, _tangents: unknown): never {
 export function vjp<F extends VectorFn>(
   f: F,
   ...primals: Parameters<F>
-): [ReturnType<F>, (cotangent: TangentIn<ReturnType<F>>) => { -readonly [K in keyof Parameters<F>]: Cotangent<Parameters<F>[K]> }];
+): [ReturnType<F>, (cotangent: TangentIn<ReturnType<F>>) => Cotangents<Parameters<F>>];
 export function vjp(f: VectorFn, ..._primals: unknown[]): never {
   throw notTransformed('vjp', f);
 }

@@ -20,6 +20,10 @@ export class Tape {
   private r: unknown[] = [];
   private loops = new Map<number, Checkpoints>();
 
+  constructor() {
+    tapes.add(this);
+  }
+
   /** Empty all stacks; called at the start of each generated gradient. */
   reset(): void {
     this.nf = 0;
@@ -78,4 +82,17 @@ export class Tape {
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
   to.set(from);
   return to;
+}
+
+/** Every tape created (one per generated function, module-level, so they live as long as the program). */
+const tapes = new Set<Tape>();
+
+/**
+ * Bytes held by all tapes and saved states (capacities, which never shrink: after a call, what
+ * that call needed at its peak). For memory reports such as examples/lorenz96-4dvar.
+ */
+export function tapeMemory(): number {
+  let bytes = 0;
+  for (const t of tapes) bytes += t.bytes;
+  return bytes;
 }
