@@ -10,7 +10,7 @@
  * Generated code drives it. The forward sweep runs every step once, saving the state before step
  * `shot` when it gets there (`take()`); the reverse sweep asks `next()` what to do until it says 0:
  *
- *   1  RESTORE   copy the state in `state()` back into the loop's variables
+ *   1  RESTORE   copy the state in `state()` back into the loop's variables (arrays: `load`)
  *   2  ADVANCE   run steps from..to-1 forward, plainly
  *   3  SAVE      copy the loop's variables into `state()`
  *   4  REVERSE   run step `from` forward with taping, then its adjoint
@@ -82,6 +82,13 @@ export class Checkpoints {
   /** The saved state the current operation reads or writes. */
   state(): Float64Array {
     return this.states.subarray(this.slot * this.width, (this.slot + 1) * this.width);
+  }
+
+  /** Restore: copies the current state's numbers from `offset` on into `array` (any array of numbers). */
+  load(array: { readonly length: number; [i: number]: number }, offset: number): void {
+    const states = this.states;
+    const from = this.slot * this.width + offset;
+    for (let i = 0; i < array.length; i++) array[i] = states[from + i];
   }
 
   /** Numbers held in saved states. */
@@ -242,9 +249,12 @@ const Range = 0; // reverse a..b-1; x = free snapshots
 const Left = 1; // after the right part: restore a, then reverse a..b-1 with x free
 const Sweep = 2; // no snapshot free: reverse step x, then x-1, … down to a
 
-/** ⌈log₂ T⌉ snapshots when `// @checkpoint` does not say (at least 1). */
+/**
+ * Snapshots when `// @checkpoint` does not say: 2⌈log₂ T⌉, so memory grows with log T while each
+ * step runs forward a handful of times (T = 10,000: 28 states, every step at most 5 times).
+ */
 export function defaultSnapshots(steps: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(steps, 2))));
+  return 2 * Math.ceil(Math.log2(Math.max(steps, 2)));
 }
 
 /** C(s + r, s): the most steps that s free snapshots reverse with r forward runs of each step. */

@@ -107,7 +107,7 @@ describe('checkpoint schedule (runtime/checkpoint.ts)', () => {
       for (let i = 1; i <= k; i++) b = (b * (n - k + i)) / i;
       return b;
     };
-    for (const [steps, snapshots] of [[10000, 14], [10000, 40], [1000, 5]]) {
+    for (const [steps, snapshots] of [[10000, 14], [10000, 28], [10000, 40], [1000, 5]]) {
       let r = 0;
       while (binomial(snapshots + r, snapshots) < steps) r++;
       const { ops } = checkpointSchedule(steps, snapshots);
@@ -117,7 +117,7 @@ describe('checkpoint schedule (runtime/checkpoint.ts)', () => {
       }
       expect(Math.max(...runs), `T=${steps} s=${snapshots} r=${r}`).to.be.at.most(r + 1);
     }
-    expect(defaultSnapshots(10000)).to.equal(14);
+    expect(defaultSnapshots(10000)).to.equal(28);
   });
 });
 

@@ -175,7 +175,7 @@ export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames, n
   const count = loopStatement(loop, test, test ? [] : primalCode(loop.pre), [exprStmt(postfix(cn.steps, '++')), ...primalCode(loop.update)]);
   const snapshots = loop.checkpoint.snapshots;
   return [
-    comment(`loop#${loop.id}: binomial checkpointing, ${snapshots ? `${snapshots} saved states` : 'log2(steps) saved states'}`),
+    comment(`loop#${loop.id}: binomial checkpointing, ${snapshots ? `${snapshots} saved states` : '2·log2(steps) saved states'}`),
     assign(id(cn.steps), n(0)),
     count,
     exprStmt(call(member(ck, 'begin'), id(cn.steps), n(snapshots ?? 0), width(plan))),
@@ -212,7 +212,7 @@ export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, n
     body: plainStep(plan, id(k)),
   };
   const dispatch: CStmt = {
-    k: 'if', cond: is(1), then: [comment('restore a saved state'), state, ...restore(plan, id(s), names)],
+    k: 'if', cond: is(1), then: [comment('restore a saved state'), ...(plan.scalars.length > 0 ? [state] : []), ...restore(plan, id(s), ck)],
     else: [{
       k: 'if', cond: is(2), then: [comment('advance: run steps from..to-1 again'), advance],
       else: [{ k: 'if', cond: is(3), then: [comment('save the state'), state, ...save(plan, id(s))], else: reverseStep }],
@@ -248,23 +248,9 @@ function save(plan: CheckpointPlan, s: CExpr): CStmt[] {
   return out;
 }
 
-function restore(plan: CheckpointPlan, s: CExpr, names: NameScope): CStmt[] {
+function restore(plan: CheckpointPlan, s: CExpr, ck: CExpr): CStmt[] {
   const out: CStmt[] = plan.scalars.map((v, i) => assign(id(v.name), v.kind === 'bool' ? { k: 'bin', op: '===', a: index(s, n(i)), b: n(1) } : index(s, n(i))));
-  plan.arrays.forEach((a, i) => {
-    const from = offset(plan, i);
-    if (a.arrayType !== 'numarr') {
-      out.push(exprStmt(call(member(id(a.name), 'set'), call(member(s, 'subarray'), from, add(from, member(id(a.name), 'length'))))));
-      return;
-    }
-    const j = names.unique('_i');
-    out.push({
-      k: 'for',
-      init: { k: 'let', decls: [{ name: j, init: n(0) }] },
-      cond: { k: 'bin', op: '<', a: id(j), b: member(id(a.name), 'length') },
-      update: postfix(j, '++'),
-      body: [assign(index(id(a.name), id(j)), index(s, add(from, id(j))))],
-    });
-  });
+  plan.arrays.forEach((a, i) => out.push(exprStmt(call(member(ck, 'load'), id(a.name), offset(plan, i)))));
   return out;
 }
 

@@ -80,8 +80,8 @@ function stepMisfit(x: Float64Array, t: number, w: Window, k1: Float64Array, k2:
 /**
  * The 4D-Var cost of an initial state: J(x0) = ½‖x0 − xb‖²/σb² + ½ Σ (H M_t x0 − y_t)²/σo²,
  * the distance to the background plus the misfit to every observation in the window. The time
- * loop is reversed with binomial checkpointing: the adjoint keeps log₂(steps) model states, not
- * every intermediate value of every step.
+ * loop is reversed with binomial checkpointing: the adjoint keeps 2⌈log₂(steps)⌉ model states,
+ * not every intermediate value of every step.
  */
 export function cost(x0: Float64Array, w: Window): number {
   const n = x0.length;
