@@ -79,41 +79,35 @@ const noise = gaussian(7);
   const w: Window = twinWindow(truth0, { steps, dt: 0.001, every: 100, stride: 2, sigmaO: 0.5, sigmaB: 1, seed: 13 });
   const checkpointed = grad(cost, 0);
   const taped = grad(costTaped, 0);
-  /**
-   * The median time of 5 calls, and the memory of the first: the growth of tsgrad's tapes and saved
-   * states (their capacity, which does not shrink: the call's peak). `npm run bench` measures the
-   * peak resident memory of whole processes instead.
-   */
-  const measure = (g: (x: Float64Array, w: Window) => Float64Array): { ms: number; bytes: number; out: Float64Array } => {
+  // memory: how much the first call grows tsgrad's tapes and saved states (capacities, which do
+  // not shrink: the call's peak need)
+  const firstCall = (g: (x: Float64Array, w: Window) => Float64Array): { bytes: number; out: Float64Array } => {
     const held = tapeMemory();
     const out = g(w.background, w);
-    const bytes = tapeMemory() - held;
-    const times: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      g(w.background, w);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    return { ms: times[2], bytes, out };
+    return { bytes: tapeMemory() - held, out };
   };
-  const primalTimes: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    cost(w.background, w);
-    primalTimes.push(performance.now() - t0);
+  const ck = firstCall(checkpointed);
+  const tp = firstCall(taped);
+  // time: two warm-up rounds, then 7 rounds calling the three in turn (medians)
+  const runs = { primal: (x: Float64Array) => cost(x, w), taped: (x: Float64Array) => taped(x, w), checkpointed: (x: Float64Array) => checkpointed(x, w) };
+  const times = { primal: [] as number[], taped: [] as number[], checkpointed: [] as number[] };
+  for (let r = 0; r < 9; r++) {
+    for (const k of ['primal', 'taped', 'checkpointed'] as const) {
+      const t0 = performance.now();
+      runs[k](w.background);
+      if (r >= 2) times[k].push(performance.now() - t0);
+    }
   }
-  primalTimes.sort((a, b) => a - b);
-  const ck = measure(checkpointed);
-  const tp = measure(taped);
+  const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const [primalMs, tapedMs, checkpointedMs] = [median(times.primal), median(times.taped), median(times.checkpointed)];
   const snapshots = defaultSnapshots(steps);
   const plan = checkpointSchedule(steps, snapshots);
   const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`.padStart(9);
-  console.log(`\n3. Adjoint of a ${steps}-step window (dt = ${w.dt}): time (median of 5), tape and saved states held`);
-  console.log(`   primal cost                     ${primalTimes[2].toFixed(1).padStart(7)} ms`);
-  console.log(`   taped adjoint                   ${tp.ms.toFixed(1).padStart(7)} ms   ${kb(tp.bytes)}`);
-  console.log(`   checkpointed adjoint, ${snapshots} states ${ck.ms.toFixed(1).padStart(7)} ms   ${kb(ck.bytes)}`);
-  console.log(`   memory ${(tp.bytes / ck.bytes).toFixed(0)}× smaller, time ${(ck.ms / tp.ms).toFixed(2)}× the taped adjoint; adjoint/primal ${(tp.ms / primalTimes[2]).toFixed(2)} taped, ${(ck.ms / primalTimes[2]).toFixed(2)} checkpointed`);
+  console.log(`\n3. Adjoint of a ${steps}-step window (dt = ${w.dt}): time (median of 7), tape and saved states held`);
+  console.log(`   primal cost                     ${primalMs.toFixed(1).padStart(7)} ms`);
+  console.log(`   taped adjoint                   ${tapedMs.toFixed(1).padStart(7)} ms   ${kb(tp.bytes)}`);
+  console.log(`   checkpointed adjoint, ${snapshots} states ${checkpointedMs.toFixed(1).padStart(7)} ms   ${kb(ck.bytes)}`);
+  console.log(`   memory ${(tp.bytes / ck.bytes).toFixed(0)}× smaller, time ${(checkpointedMs / tapedMs).toFixed(2)}× the taped adjoint; adjoint/primal ${(tapedMs / primalMs).toFixed(2)} taped, ${(checkpointedMs / primalMs).toFixed(2)} checkpointed`);
   console.log(`   recompute: each step runs forward ${((2 * steps + plan.recomputed) / steps).toFixed(2)} times (taped: once), ${plan.recomputed} steps rerun`);
   console.log(`   gradients agree: max relative difference ${maxRelDiff(ck.out, tp.out).toExponential(1)}`);
 }
