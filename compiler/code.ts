@@ -93,6 +93,11 @@ export function accumulate(target: CExpr, value: CExpr): CStmt {
 }
 
 export const postfix = (name: string, op: '++' | '--'): CExpr => ({ k: 'postfix', op, name });
+
+/** `for (let name = from; name < to; name++) body` */
+export function countUp(name: string, from: CExpr, to: CExpr, body: readonly CStmt[]): CStmt {
+  return { k: 'for', init: { k: 'let', decls: [{ name, init: from }] }, cond: bin('<', id(name), to), update: postfix(name, '++'), body };
+}
 export const exprStmt = (e: CExpr): CStmt => ({ k: 'expr', e });
 export const comment = (text: string): CStmt => ({ k: 'comment', text });
 

@@ -17,7 +17,7 @@
  * per-iteration copies of any adjoint array (a scatter `A_b[idx] += …` from every iteration would
  * race; the gather never writes outside its own element).
  */
-import { add, assign, bin, call, type CExpr, type CStmt, id, identifiers, index, member, mul, n, postfix } from '../code.js';
+import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, identifiers, index, member, mul, n } from '../code.js';
 import { type Atom, type Expr, type Loop, type Var, walk } from '../ir.js';
 import { runtimeNamespace, type NameScope } from '../naming.js';
 import { differentiableOperands } from './analyzeActivity.js';
@@ -91,9 +91,7 @@ export function adjointKernels(
         const [r, t, q, sum, blocks] = ['_r', '_i', '_q', '_s', '_blocks'].map((x) => names.unique(x));
         const length = member(id(A.name), 'length');
         const trips = atom(group.counter.trips);
-        const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => ({
-          k: 'for', init: { k: 'let', decls: [{ name, init: n(0) }] }, cond: bin('<', id(name), limit), update: postfix(name, '++'), body,
-        });
+        const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => countUp(name, n(0), limit, body);
         const ceil = (x: CExpr): CExpr => call(member(id('Math'), 'ceil'), x);
         out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name}), the iterations split into blocks` });
         out.push({
@@ -236,13 +234,7 @@ class KernelWriter {
   private loopOver(c: Counter, name: string, body: () => CStmt[]): CStmt {
     this.renames.set(c.v, name);
     const block = c.v === this.group.counter.v ? this.block : undefined;
-    return {
-      k: 'for',
-      init: { k: 'let', decls: [{ name, init: block ? block.first : this.atom(c.start) }] },
-      cond: bin('<', id(name), block ? block.end : this.atom(c.bound)),
-      update: postfix(name, '++'),
-      body: body(),
-    };
+    return countUp(name, block ? block.first : this.atom(c.start), block ? block.end : this.atom(c.bound), body());
   }
 
   /** Position of instance (i, outer counters) in a leaf buffer. */

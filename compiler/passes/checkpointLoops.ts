@@ -19,7 +19,7 @@
  * Applies to an outermost counted `for` loop whose trip count is fixed at loop entry and whose
  * state lives in the function's own variables and arrays; anything else is a diagnostic here.
  */
-import { add, assign, call, type CExpr, comment, type CStmt, exprStmt, id, index, member, mul, n, postfix } from '../code.js';
+import { add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, index, member, mul, n, postfix } from '../code.js';
 import { unsupported } from '../diagnostics.js';
 import { type Atom, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
@@ -66,7 +66,7 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
     unsupported(node, 'the trip count of this // @checkpoint loop is not known at loop entry: a break or return inside can end it early',
       'let the loop run all its steps (keep a flag and skip the work instead of breaking)');
   }
-  const assigned = new Set<Var>();
+  const assigned = new Set<Var>(); // by body and update
   const stored = new Set<Var>();
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign') assigned.add(s.target);
@@ -94,10 +94,7 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
 
   // State: what an iteration reads before writing it (or what was set before the loop and may be
   // read again after it), and the arrays from outside the loop that it writes.
-  const inLoop = new Set<Var>();
-  walk([...loop.pre, ...loop.body, ...loop.update], (s) => {
-    if (s.k === 'assign') inLoop.add(s.target);
-  });
+  const inLoop = new Set<Var>([...assigned, ...(loop.pre as readonly (Stmt & { k: 'assign' })[]).map((s) => s.target)]);
   const outside = new Set<Var>(isParam);
   walk(fn.body, (s, loops) => {
     if (s.k === 'assign' && !loops.includes(loop)) outside.add(s.target);
@@ -154,10 +151,15 @@ export interface StepCode {
 export interface CheckpointNames {
   readonly checkpoints: string;
   readonly steps: string;
+  /** Block-scoped: the step index of a loop over steps, a saved state, the schedule's operation. */
+  readonly step: string;
+  readonly state: string;
+  readonly op: string;
 }
 
 export function checkpointNames(plan: CheckpointPlan, names: NameScope): CheckpointNames {
-  return { checkpoints: names.unique(`_ck${plan.loop.id}`), steps: names.unique(`_T${plan.loop.id}`) };
+  const id = plan.loop.id;
+  return { checkpoints: names.unique(`_ck${id}`), steps: names.unique(`_T${id}`), step: names.unique(`_k${id}`), state: names.unique('_s'), op: names.unique('_op') };
 }
 
 /** `tape.checkpoints(id)`: the loop's saved states, kept across calls like the tape. */
@@ -166,11 +168,10 @@ export function checkpointsOf(plan: CheckpointPlan, tape: CExpr): CExpr {
 }
 
 /** Forward sweep: count the steps, then run them all, saving the state where the schedule says. */
-export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames, names: NameScope): CStmt[] {
+export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames): CStmt[] {
   const { loop } = plan;
   const ck = id(cn.checkpoints);
-  const k = names.unique(`_k${loop.id}`);
-  const s = names.unique('_s');
+  const [k, s] = [cn.step, cn.state];
   const test = testOnly(loop);
   const count = loopStatement(loop, test, test ? [] : primalCode(loop.pre), [exprStmt(postfix(cn.steps, '++')), ...primalCode(loop.update)]);
   const snapshots = loop.checkpoint.snapshots;
@@ -179,38 +180,23 @@ export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames, n
     assign(id(cn.steps), n(0)),
     count,
     exprStmt(call(member(ck, 'begin'), id(cn.steps), n(snapshots ?? 0), width(plan))),
-    {
-      k: 'for',
-      init: { k: 'let', decls: [{ name: k, init: n(0) }] },
-      cond: { k: 'bin', op: '<', a: id(k), b: id(cn.steps) },
-      update: postfix(k, '++'),
-      body: [
-        { k: 'if', cond: { k: 'bin', op: '===', a: id(k), b: member(ck, 'shot') }, then: [constDecl(s, call(member(ck, 'take'))), ...save(plan, id(s))], else: [] },
-        ...plainStep(plan, id(k)),
-      ],
-    },
+    countUp(k, n(0), id(cn.steps), [
+      { k: 'if', cond: { k: 'bin', op: '===', a: id(k), b: member(ck, 'shot') }, then: [constDecl(s, call(member(ck, 'take'))), ...save(plan, id(s))], else: [] },
+      ...plainStep(plan, id(k)),
+    ]),
   ];
 }
 
 /** Reverse sweep: the schedule's operations, until it says done. */
-export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, names: NameScope, step: StepCode): CStmt[] {
-  const { loop } = plan;
+export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, step: StepCode): CStmt[] {
   const ck = id(cn.checkpoints);
-  const op = names.unique('_op');
-  const k = names.unique(`_k${loop.id}`);
-  const s = names.unique('_s');
+  const [k, s, op] = [cn.step, cn.state, cn.op];
   const state = constDecl(s, call(member(ck, 'state')));
   const is = (value: number): CExpr => ({ k: 'bin', op: '===', a: id(op), b: n(value) });
   const next = call(member(ck, 'next'));
   const at = setCounter(plan, member(ck, 'from'));
   const reverseStep: CStmt[] = [comment('reverse step from: run it with taping, then its adjoint'), at, ...step.taped(), at, ...step.adjoint()];
-  const advance: CStmt = {
-    k: 'for',
-    init: { k: 'let', decls: [{ name: k, init: member(ck, 'from') }] },
-    cond: { k: 'bin', op: '<', a: id(k), b: member(ck, 'to') },
-    update: postfix(k, '++'),
-    body: plainStep(plan, id(k)),
-  };
+  const advance = countUp(k, member(ck, 'from'), member(ck, 'to'), plainStep(plan, id(k)));
   const dispatch: CStmt = {
     k: 'if', cond: is(1), then: [comment('restore a saved state'), ...(plan.scalars.length > 0 ? [state] : []), ...restore(plan, id(s), ck)],
     else: [{
@@ -234,7 +220,7 @@ function setCounter(plan: CheckpointPlan, k: CExpr): CStmt {
 
 /** Numbers per saved state: the scalars, then each array's elements. */
 function width(plan: CheckpointPlan): CExpr {
-  return plan.arrays.reduce<CExpr>((w, a) => add(w, member(id(a.name), 'length')), n(plan.scalars.length));
+  return offset(plan, plan.arrays.length);
 }
 
 /** Where array `i` starts in a saved state. */

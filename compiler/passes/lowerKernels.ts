@@ -16,7 +16,7 @@
  *           for (_t = 0; _t < trips; _t++) total = total + _r0[_t];
  *   kernel: function (theta, X, y) { const i = this.thread.x + this.constants.start; let total = 0; …; return total; }
  */
-import { type CExpr, type CStmt, add, assign, bin, call, id, index, member, mul, n, namesIn, postfix } from '../code.js';
+import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, index, member, mul, n, namesIn, postfix } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
@@ -339,7 +339,7 @@ class KernelBody {
           const slot = member(member(id('this'), 'thread'), 'x');
           const quotient = isOne(only.coef) ? slot : call(member(id('Math'), 'floor'), bin('/', slot, polyExpr(only.coef, constant)));
           const once = bin('%', quotient, this.atom(only.bound));
-          out.push({ k: 'for', init: { k: 'let', decls: [{ name, init: once }] }, cond: bin('<', id(name), add(once, n(1))), update: postfix(name, '++'), body: this.block(s.body) });
+          out.push(countUp(name, once, add(once, n(1)), this.block(s.body)));
           return;
         }
         const step = c.step === 1 ? postfix(name, '++') : c.step === -1 ? postfix(name, '--') : undefined;

@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  */
 import {
-  accumulate, add, assign, call, type CExpr, comment, cond, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
+  accumulate, add, assign, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
@@ -125,13 +125,7 @@ class ReverseMode {
     if (!cotangent) return [assign(this.adj(r), n(1))];
     if (r.kind !== 'array') return [assign(this.adj(r), id(cotangent))];
     const k = this.names.unique('_k');
-    return [{
-      k: 'for',
-      init: { k: 'let', decls: [{ name: k, init: n(0) }] },
-      cond: { k: 'bin', op: '<', a: id(k), b: member(id(cotangent), 'length') },
-      update: postfix(k, '++'),
-      body: [accumulate(index(this.adj(r), id(k)), index(id(cotangent), id(k)))],
-    }];
+    return [countUp(k, n(0), member(id(cotangent), 'length'), [accumulate(index(this.adj(r), id(k)), index(id(cotangent), id(k)))])];
   }
 
   // ── declarations and results ────────────────────────────────────────────────────────────────
@@ -234,7 +228,7 @@ class ReverseMode {
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(v.name))));
     if (plan) {
-      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.names));
+      out.push(...checkpointedForward(plan, this.checkpointNames(plan)));
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
@@ -288,7 +282,7 @@ class ReverseMode {
     if (!this.saves.reversed.has(loop)) return;
     const plan = this.loops.checkpoints?.get(loop);
     if (plan) {
-      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), this.names, {
+      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), {
         taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o))]),
         adjoint: () => this.inLoop(() => [...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]),
       }));
@@ -374,13 +368,7 @@ class ReverseMode {
     if (e.k === 'newArray') {
       if (this.isActive(e.fill)) {
         const k = this.names.unique('_i');
-        out.push({
-          k: 'for',
-          init: { k: 'let', decls: [{ name: k, init: n(0) }] },
-          cond: { k: 'bin', op: '<', a: id(k), b: member(this.adj(v), 'length') },
-          update: postfix(k, '++'),
-          body: [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))],
-        });
+        out.push(countUp(k, n(0), member(this.adj(v), 'length'), [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))]));
       }
       if (saved) restore();
       return;

@@ -69,14 +69,14 @@ function f_grad(x0, steps) {
         }
         if (_op === 1) {
             // restore a saved state
-            const _s_2 = _ck1.state();
-            J = _s_2[0];
+            const _s = _ck1.state();
+            J = _s[0];
             _ck1.load(x, 1);
         }
         else if (_op === 2) {
             // advance: run steps from..to-1 again
-            for (let _k1_2 = _ck1.from; _k1_2 < _ck1.to; _k1_2++) {
-                t = _k1_2;
+            for (let _k1 = _ck1.from; _k1 < _ck1.to; _k1++) {
+                t = _k1;
                 i_2 = 0;
                 for (;;) {
                     _t9 = x.length;
@@ -101,9 +101,9 @@ function f_grad(x0, steps) {
         }
         else if (_op === 3) {
             // save the state
-            const _s_2 = _ck1.state();
-            _s_2[0] = J;
-            _s_2.set(x, 1);
+            const _s = _ck1.state();
+            _s[0] = J;
+            _s.set(x, 1);
         }
         else {
             // reverse step from: run it with taping, then its adjoint
