@@ -6,14 +6,9 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { expectClose, modes } from './check.js';
-import { casesDir, compile, formatDiagnostics, relError, randomArray } from './harness.js';
+import { casesDir, compile, dot, formatDiagnostics, relError, randomArray } from './harness.js';
 
 type Vec = Float64Array;
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
 const axpy = (x: Vec, a: number, v: Vec): Vec => x.map((xi, i) => xi + a * v[i]);
 const flat = (y: number | ArrayLike<number>): number[] => (typeof y === 'number' ? [y] : Array.from(y));
 

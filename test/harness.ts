@@ -128,6 +128,13 @@ export function relError(a: number | ArrayLike<number>, b: number | ArrayLike<nu
   return Number.isNaN(worst) ? Infinity : worst;
 }
 
+/** Σ aᵢ bᵢ */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
 /** `n` uniform values in [lo, hi), deterministic in `seed`. */
 export function randomArray(seed: number, n: number, lo = -1, hi = 1): Float64Array {
   const r = rng(seed);

@@ -6,13 +6,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { expectClose } from './check.js';
-import { casesDir, compile, formatDiagnostics, randomArray, relError } from './harness.js';
-
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
+import { casesDir, compile, dot, formatDiagnostics, randomArray, relError } from './harness.js';
 
 describe('Lorenz-96 4D-Var example', () => {
   const out = compile([path.join(casesDir, 'lorenz96.ts')]);

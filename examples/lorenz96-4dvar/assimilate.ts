@@ -6,16 +6,11 @@
  *   3. a 10,000-step window: the adjoint with binomial checkpointing against the fully taped one.
  */
 import { checkpointSchedule, defaultSnapshots, grad, jvp, tapeMemory, valueAndGrad, vjp } from 'tsgrad';
-import { lbfgs } from './lbfgs.js';
+import { dot, lbfgs } from './lbfgs.js';
 import { cost, costTaped, F, forecast, type Window } from './model.js';
 import { gaussian, rms, spinUp, twinWindow } from './experiment.js';
 
 const N = 40;
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
 const maxRelDiff = (a: Float64Array, b: Float64Array): number => {
   let worst = 0;
   const scale = Math.max(...b.map(Math.abs));

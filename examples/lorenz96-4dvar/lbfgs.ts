@@ -20,7 +20,8 @@ export interface LbfgsResult {
   readonly evaluations: number;
 }
 
-const dot = (a: Float64Array, b: Float64Array): number => {
+/** Σ aᵢ bᵢ */
+export const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
