@@ -77,6 +77,13 @@ function stepMisfit(x: Float64Array, t: number, w: Window, k1: Float64Array, k2:
   return misfit;
 }
 
+/** ‖a − b‖² */
+function squaredDistance(a: Float64Array, b: Float64Array): number {
+  let d2 = 0;
+  for (let i = 0; i < a.length; i++) d2 += (a[i] - b[i]) * (a[i] - b[i]);
+  return d2;
+}
+
 /**
  * The 4D-Var cost of an initial state: J(x0) = ½‖x0 − xb‖²/σb² + ½ Σ (H M_t x0 − y_t)²/σo²,
  * the distance to the background plus the misfit to every observation in the window. The time
@@ -85,8 +92,7 @@ function stepMisfit(x: Float64Array, t: number, w: Window, k1: Float64Array, k2:
  */
 export function cost(x0: Float64Array, w: Window): number {
   const n = x0.length;
-  let Jb = 0;
-  for (let i = 0; i < n; i++) Jb += (x0[i] - w.background[i]) * (x0[i] - w.background[i]);
+  const Jb = squaredDistance(x0, w.background);
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = x0[i];
   const k1 = new Float64Array(n);
@@ -103,8 +109,7 @@ export function cost(x0: Float64Array, w: Window): number {
 /** The same cost without `// @checkpoint`: reverse mode tapes every step (for comparison). */
 export function costTaped(x0: Float64Array, w: Window): number {
   const n = x0.length;
-  let Jb = 0;
-  for (let i = 0; i < n; i++) Jb += (x0[i] - w.background[i]) * (x0[i] - w.background[i]);
+  const Jb = squaredDistance(x0, w.background);
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = x0[i];
   const k1 = new Float64Array(n);

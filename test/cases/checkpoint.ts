@@ -12,15 +12,18 @@ function relax(x: Float64Array, k: number): void {
   }
 }
 
+/** One step of the chain functions below: relax x, return the step's misfit. */
+function chainStep(x: Float64Array, k: number, t: number): number {
+  relax(x, k);
+  return x[0] * x[1] + 0.1 * t * x[2];
+}
+
 export function chain(x0: Float64Array, k: number, steps: number): number {
   const x = new Float64Array(x0.length);
   for (let i = 0; i < x.length; i++) x[i] = x0[i];
   let J = 0;
   // @checkpoint snapshots=3
-  for (let t = 0; t < steps; t++) {
-    relax(x, k);
-    J += x[0] * x[1] + 0.1 * t * x[2];
-  }
+  for (let t = 0; t < steps; t++) J += chainStep(x, k, t);
   return J;
 }
 
@@ -28,10 +31,7 @@ export function chainTaped(x0: Float64Array, k: number, steps: number): number {
   const x = new Float64Array(x0.length);
   for (let i = 0; i < x.length; i++) x[i] = x0[i];
   let J = 0;
-  for (let t = 0; t < steps; t++) {
-    relax(x, k);
-    J += x[0] * x[1] + 0.1 * t * x[2];
-  }
+  for (let t = 0; t < steps; t++) J += chainStep(x, k, t);
   return J;
 }
 
@@ -41,10 +41,7 @@ export function chainDefault(x0: Float64Array, k: number, steps: number): number
   for (let i = 0; i < x.length; i++) x[i] = x0[i];
   let J = 0;
   // @checkpoint
-  for (let t = 0; t < steps; t++) {
-    relax(x, k);
-    J += x[0] * x[1] + 0.1 * t * x[2];
-  }
+  for (let t = 0; t < steps; t++) J += chainStep(x, k, t);
   return J;
 }
 
@@ -53,10 +50,7 @@ export function chainOne(x0: Float64Array, k: number, steps: number): number {
   for (let i = 0; i < x.length; i++) x[i] = x0[i];
   let J = 0;
   // @checkpoint snapshots=1
-  for (let t = 0; t < steps; t++) {
-    relax(x, k);
-    J += x[0] * x[1] + 0.1 * t * x[2];
-  }
+  for (let t = 0; t < steps; t++) J += chainStep(x, k, t);
   return J;
 }
 
