@@ -32,9 +32,40 @@ const compilerOptions: ts.CompilerOptions = {
   noEmitOnError: false,
 };
 
-/** Compile `files` (absolute paths) as one program with the transformer. */
-export function compile(files: string[], config: TsgradConfig = {}): Compiled {
-  const program = ts.createProgram(files, compilerOptions);
+/** Source files read from disk (the lib files, tsgrad's typings), kept across compiles. */
+const sourceCache = new Map<string, ts.SourceFile>();
+
+/**
+ * A compiler host that serves `sources` (absolute path → text, files that need not exist on disk)
+ * and caches every other source file, so many small compiles (the fuzzer's batches) do not
+ * re-parse the standard library each time.
+ */
+function hostWith(sources: ReadonlyMap<string, string>): ts.CompilerHost {
+  const host = ts.createCompilerHost(compilerOptions);
+  const { getSourceFile, fileExists, readFile, directoryExists } = host;
+  const dirs = new Set([...sources.keys()].map((f) => path.dirname(f)));
+  host.fileExists = (f) => sources.has(f) || fileExists.call(host, f);
+  host.directoryExists = (d) => dirs.has(d) || (directoryExists?.call(host, d) ?? true);
+  host.readFile = (f) => sources.get(f) ?? readFile.call(host, f);
+  host.getSourceFile = (f, language, onError, fresh) => {
+    const text = sources.get(f);
+    if (text !== undefined) return ts.createSourceFile(f, text, language, true);
+    let cached = sourceCache.get(f);
+    if (!cached) {
+      cached = getSourceFile.call(host, f, language, onError, fresh);
+      if (cached) sourceCache.set(f, cached);
+    }
+    return cached;
+  };
+  return host;
+}
+
+/**
+ * Compile `files` (absolute paths) as one program with the transformer; `sources` gives the text
+ * of files that exist only in memory.
+ */
+export function compile(files: string[], config: TsgradConfig = {}, sources?: ReadonlyMap<string, string>): Compiled {
+  const program = ts.createProgram(files, compilerOptions, sources ? hostWith(sources) : undefined);
   const diagnostics: ts.Diagnostic[] = [...program.getSemanticDiagnostics(), ...program.getSyntacticDiagnostics()];
   const generated = new Map<string, string>();
   const printer = ts.createPrinter();

@@ -1,0 +1,61 @@
+/**
+ * A generated program as TypeScript: the main module (f and one export per transformation) and
+ * its imported helper module.
+ *
+ *   import { grad, … } from 'tsgrad';  import * as lib from './p3_lib.js';
+ *   export function f(p0: number, p1: Float64Array): number { … }
+ *   export const t0 = () => grad(f, [0, 1]);  export const t1 = () => hvp(f, 1);  …
+ */
+import type { ParamType, Program, Transform } from './generate.js';
+import { renderBlock, renderS } from './tree.js';
+
+const typeName: Record<ParamType, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+
+export interface Rendered {
+  readonly main: string;
+  readonly lib: string;
+}
+
+export function exportName(i: number): string {
+  return `t${i}`;
+}
+
+/** Each export is a thunk, so a call the compiler rejected (a throwing stub) fails alone, when called. */
+function transformCall(t: Transform): string {
+  const list = `[${t.argnums.join(', ')}]`;
+  switch (t.kind) {
+    case 'grad':
+    case 'valueAndGrad':
+      return `${t.kind}(f, ${list})`;
+    case 'jvp':
+      return '(p: Parameters<typeof f>, t: any) => jvp(f, p, t)';
+    case 'vjp':
+      return '(p: Parameters<typeof f>) => vjp(f, ...p)';
+    case 'gradgrad':
+      return `grad(grad(f, ${t.argnums[0]}))`;
+    default:
+      return `${t.kind}(f, ${t.argnums[0]})`;
+  }
+}
+
+export function render(p: Program): Rendered {
+  const libModule = `./${p.name}_lib.js`;
+  const lib = p.lib.map((s) => renderS(s, '')).join('\n').replaceAll('$lib.', '');
+  const exported = [...lib.matchAll(/export (?:const|function) (\w+)/g)].map((m) => m[1]);
+  const prefix = p.libImport === 'named' ? '' : 'lib.';
+  const imports = ["import { grad, valueAndGrad, jvp, vjp, jacfwd, jacrev, hvp, hessian } from 'tsgrad';"];
+  if (exported.length > 0) {
+    imports.push(p.libImport === 'named' ? `import { ${exported.join(', ')} } from '${libModule}';` : `import * as lib from '${libModule}';`);
+  }
+  const params = p.params.map((x) => `${x.name}: ${typeName[x.type]}`).join(', ');
+  const main = [
+    ...imports,
+    ...p.top.map((s) => renderS(s, '')),
+    `export function f(${params}): number {`,
+    renderBlock(p.body, '  '),
+    '}',
+    ...p.transforms.map((t, i) => `export const ${exportName(i)} = () => ${transformCall(t)};`),
+    '',
+  ].join('\n').replaceAll('$lib.', prefix);
+  return { main, lib: lib + '\n' };
+}

@@ -1,0 +1,92 @@
+/**
+ * Compiles generated programs in batches (one TypeScript program per batch, every program a module
+ * of its own, in memory) with `optimize` on and off, and checks each one (check.ts). A program's
+ * finding is one of: rejected (a tsgrad diagnostic on code inside the documented subset), internal
+ * (TS99099), unloadable (emitted JavaScript that does not load), or a failed check.
+ */
+import * as path from 'node:path';
+import type * as ts from 'typescript';
+import { compile, repoRoot } from '../harness.js';
+import { checkProgram, type Failure } from './check.js';
+import type { Program, TransformKind } from './generate.js';
+import { render } from './render.js';
+
+export interface Finding {
+  readonly program: Program;
+  readonly optimize: boolean;
+  /** rejected | internal | unloadable | invalid (the generator wrote code TypeScript rejects) | a check's kind. */
+  readonly kind: 'rejected' | 'internal' | 'unloadable' | 'invalid' | Failure['kind'];
+  readonly transform?: TransformKind;
+  readonly detail: string;
+}
+
+export interface BatchStats {
+  programs: number;
+  skipped: number;
+  /** Transformations run and found correct, by kind. */
+  readonly ok: Map<TransformKind, number>;
+  compared: number;
+  kinks: number;
+}
+
+export const virtualDir = path.join(repoRoot, 'test', 'fuzz', 'virtual');
+const fileOf = (name: string): string => path.join(virtualDir, `${name}.ts`);
+const keyOf = (name: string): string => path.relative(repoRoot, fileOf(name)).replace(/\.ts$/, '');
+
+export function newStats(): BatchStats {
+  return { programs: 0, skipped: 0, ok: new Map(), compared: 0, kinks: 0 };
+}
+
+/** The findings of one batch, with its counts added to `stats`. */
+export function runBatch(programs: readonly Program[], optimizeModes: readonly boolean[], stats: BatchStats): Finding[] {
+  const sources = new Map<string, string>();
+  for (const p of programs) {
+    const r = render(p);
+    sources.set(fileOf(p.name), r.main);
+    sources.set(fileOf(`${p.name}_lib`), r.lib);
+  }
+  const findings: Finding[] = [];
+  for (const optimize of optimizeModes) {
+    const out = compile(programs.map((p) => fileOf(p.name)), { optimize }, sources);
+    const byFile = new Map<string, ts.Diagnostic[]>();
+    for (const d of out.diagnostics) {
+      const file = d.file ? path.basename(d.file.fileName, '.ts').replace(/_lib$/, '') : '';
+      byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    }
+    for (const p of programs) {
+      stats.programs++;
+      const diagnostics = byFile.get(p.name) ?? [];
+      const found = (kind: Finding['kind'], detail: string, transform?: TransformKind): void => {
+        findings.push({ program: p, optimize, kind, transform, detail });
+      };
+      const invalid = diagnostics.find((d) => d.source !== 'tsgrad');
+      if (invalid) {
+        found('invalid', message(invalid));
+        continue;
+      }
+      for (const d of diagnostics) found(d.code === 99099 ? 'internal' : 'rejected', message(d));
+      const m = out.modules.get(keyOf(p.name));
+      const loaded = m && typeof m.f === 'function' && p.transforms.every((_, i) => typeof m[`t${i}`] === 'function');
+      if (!loaded) {
+        found('unloadable', String(out.loadError ?? 'module not loaded'));
+        continue;
+      }
+      const result = checkProgram(p, m, p.seed);
+      if (result.skipped) stats.skipped++;
+      stats.compared += result.compared;
+      stats.kinks += result.kinks;
+      for (const { transform, outcome } of result.outcomes) {
+        if (outcome === 'ok') stats.ok.set(transform.kind, (stats.ok.get(transform.kind) ?? 0) + 1);
+        else if (outcome !== 'stub') found(outcome.kind, outcome.detail, outcome.transform);
+      }
+    }
+  }
+  return findings;
+}
+
+function message(d: ts.Diagnostic): string {
+  const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
+  if (!d.file || d.start === undefined) return `TS${d.code}: ${text}`;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  return `${path.basename(d.file.fileName)}:${line + 1}:${character + 1} TS${d.code}: ${text}`;
+}

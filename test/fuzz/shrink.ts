@@ -1,0 +1,54 @@
+/**
+ * Shrinking: from a failing program, keep taking the first smaller program that still shows the
+ * same finding (same kind and transformation; for diagnostics the same message), until none does.
+ * Smaller = one transformation kept, a statement or module-level item deleted, a block unwrapped,
+ * an expression replaced by one of its parts. Each round compiles all candidates as one batch.
+ */
+import type { Program } from './generate.js';
+import { type Finding, newStats, runBatch } from './run.js';
+import { type S, shrinkBlock } from './tree.js';
+
+/** What must stay the same for a smaller program to count as the same bug. */
+export function signature(f: Pick<Finding, 'kind' | 'transform' | 'detail'>): string {
+  const detail = f.kind === 'rejected' || f.kind === 'internal' || f.kind === 'invalid'
+    ? f.detail.replace(/^\S+:\d+:\d+ /, '').replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N')
+    : '';
+  return `${f.kind}|${f.transform ?? ''}|${detail}`;
+}
+
+function candidates(p: Program): Omit<Program, 'name'>[] {
+  const out: Omit<Program, 'name'>[] = [];
+  const withList = (key: 'top' | 'lib' | 'body', list: readonly S[]): Omit<Program, 'name'> => ({ ...p, [key]: list });
+  for (const body of shrinkBlock(p.body)) out.push(withList('body', body));
+  p.top.forEach((_, i) => out.push(withList('top', p.top.filter((__, j) => j !== i))));
+  p.lib.forEach((_, i) => out.push(withList('lib', p.lib.filter((__, j) => j !== i))));
+  for (const list of [p.top, p.lib]) {
+    const key = list === p.top ? 'top' : 'lib';
+    list.forEach((s, i) => {
+      for (const b of s.blocks) for (const smaller of shrinkBlock(b)) out.push(withList(key, list.map((x, j) => (j === i ? { ...x, blocks: [smaller] } : x))));
+    });
+  }
+  return out;
+}
+
+export function shrink(finding: Finding, maxRounds = 40, perRound = 120): Program {
+  const want = signature(finding);
+  let best: Program = finding.transform ? { ...finding.program, transforms: finding.program.transforms.filter((t) => t.kind === finding.transform) } : finding.program;
+  let serial = 0;
+  const reproduces = (list: readonly Program[]): Program | undefined => {
+    const found = runBatch(list, [finding.optimize], newStats());
+    return list.find((p) => found.some((f) => f.program === p && signature(f) === want));
+  };
+  // keep the single transformation only if it still fails alone
+  if (!reproduces([{ ...best, name: `${finding.program.name}_s${serial++}` }])) best = finding.program;
+  for (let round = 0; round < maxRounds; round++) {
+    const all = candidates(best);
+    let next: Program | undefined;
+    for (let start = 0; start < all.length && !next; start += perRound) {
+      next = reproduces(all.slice(start, start + perRound).map((c) => ({ ...c, name: `${finding.program.name}_s${serial++}` })));
+    }
+    if (!next) break;
+    best = next;
+  }
+  return { ...best, name: finding.program.name };
+}

@@ -1,0 +1,83 @@
+/**
+ * The fuzzer's program representation: source text with structure kept, so a failing program can
+ * be shrunk by deleting statements, unwrapping blocks and replacing expressions by their parts.
+ *
+ *   E: text with holes, `parts[0] kids[0] parts[1] kids[1] … parts[n]`   (`(a + b)`: ['(', ' + ', ')'], [a, b])
+ *   S: a statement: a line (`head`), or a head followed by blocks joined by `joins`, then `tail`
+ *      (`if (c)` {…} ` else` {…};  `do` {…} ` while (…);`)
+ */
+
+export interface E {
+  readonly parts: readonly string[];
+  readonly kids: readonly E[];
+  /** 'num' | 'int' | 'bool': what the expression computes, so shrinking keeps types. */
+  readonly type: 'num' | 'int' | 'bool';
+}
+
+export interface S {
+  readonly head: E;
+  readonly blocks: readonly (readonly S[])[];
+  readonly joins?: readonly string[];
+  readonly tail?: E;
+  /** A declaration of these names (shrinking removes its uses with it, or keeps it). */
+  readonly declares?: string;
+}
+
+export const text = (s: string, type: E['type'] = 'num'): E => ({ parts: [s], kids: [], type });
+export const expr = (type: E['type'], parts: readonly string[], ...kids: E[]): E => ({ parts, kids, type });
+export const line = (head: E | string, declares?: string): S => ({ head: typeof head === 'string' ? text(head) : head, blocks: [], declares });
+export const block = (head: E | string, blocks: readonly (readonly S[])[], joins?: readonly string[], tail?: E): S =>
+  ({ head: typeof head === 'string' ? text(head) : head, blocks, joins, tail });
+
+export function renderE(e: E): string {
+  let out = e.parts[0];
+  for (let i = 0; i < e.kids.length; i++) out += renderE(e.kids[i]) + e.parts[i + 1];
+  return out;
+}
+
+export function renderS(s: S, indent: string): string {
+  let out = indent + renderE(s.head);
+  s.blocks.forEach((b, i) => {
+    out += ` {\n${b.map((x) => renderS(x, indent + '  ')).join('\n')}${b.length ? '\n' : ''}${indent}}`;
+    if (s.joins?.[i]) out += s.joins[i];
+  });
+  if (s.tail) out += renderE(s.tail);
+  return out;
+}
+
+export function renderBlock(stmts: readonly S[], indent: string): string {
+  return stmts.map((s) => renderS(s, indent)).join('\n');
+}
+
+/** Every smaller expression: each kid of the same type in place of the whole, each kid shrunk. */
+export function shrinkE(e: E): E[] {
+  const out: E[] = [];
+  for (const k of e.kids) if (k.type === e.type || (e.type === 'num' && k.type === 'int')) out.push(k);
+  if (e.kids.length > 0 && e.type === 'num') out.push(text('0.5'));
+  e.kids.forEach((k, i) => {
+    for (const smaller of shrinkE(k)) out.push({ ...e, kids: e.kids.map((x, j) => (j === i ? smaller : x)) });
+  });
+  return out;
+}
+
+/** Every smaller statement list: one statement deleted, one block unwrapped, one statement shrunk. */
+export function shrinkBlock(stmts: readonly S[]): S[][] {
+  const out: S[][] = [];
+  stmts.forEach((s, i) => {
+    const without = [...stmts.slice(0, i), ...stmts.slice(i + 1)];
+    out.push(without);
+    for (const b of s.blocks) out.push([...stmts.slice(0, i), ...b, ...stmts.slice(i + 1)]);
+    for (const smaller of shrinkS(s)) out.push([...stmts.slice(0, i), smaller, ...stmts.slice(i + 1)]);
+  });
+  return out;
+}
+
+function shrinkS(s: S): S[] {
+  const out: S[] = [];
+  s.blocks.forEach((b, i) => {
+    for (const smaller of shrinkBlock(b)) out.push({ ...s, blocks: s.blocks.map((x, j) => (j === i ? smaller : x)) });
+  });
+  for (const h of shrinkE(s.head)) out.push({ ...s, head: h });
+  if (s.tail) for (const t of shrinkE(s.tail)) out.push({ ...s, tail: t });
+  return out;
+}
