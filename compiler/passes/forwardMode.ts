@@ -12,7 +12,7 @@
 import { type CExpr, id } from '../code.js';
 import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
-import type { ActivityInfo } from './analyzeActivity.js';
+import { type ActivityInfo, differentiableOperands } from './analyzeActivity.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import { atom } from './reverseMode.js';
 
@@ -186,6 +186,12 @@ class ForwardMode {
     const setTangent = (expr: Expr): void => {
       out.push({ k: 'assign', target: t, expr, init });
     };
+    // `v = Math.ceil(c)`, `v = a.length`, `v = K[i]`: an active variable given a value with no derivative
+    if (v.kind !== 'array' && !differentiableOperands(e).some((a) => this.isActive(a))) {
+      out.push(s);
+      setTangent({ k: 'atom', a: num(0) });
+      return;
+    }
     switch (e.k) {
       case 'atom':
         out.push(s);

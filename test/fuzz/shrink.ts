@@ -18,6 +18,7 @@ export function signature(f: Pick<Finding, 'kind' | 'transform' | 'detail'>): st
 
 function candidates(p: Program): Omit<Program, 'name'>[] {
   const out: Omit<Program, 'name'>[] = [];
+  if (p.transforms.length > 1) p.transforms.forEach((t) => out.push({ ...p, transforms: [t] }));
   const withList = (key: 'top' | 'lib' | 'body', list: readonly S[]): Omit<Program, 'name'> => ({ ...p, [key]: list });
   for (const body of shrinkBlock(p.body)) out.push(withList('body', body));
   p.top.forEach((_, i) => out.push(withList('top', p.top.filter((__, j) => j !== i))));

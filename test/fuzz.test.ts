@@ -1,0 +1,31 @@
+/**
+ * The differential fuzzer's fixed-seed slice (test/fuzz/): random programs in the documented
+ * subset, every transformation checked against finite differences, the dot-product test and f
+ * itself, with optimize on and off. A failure names the seed; `npm run fuzz -- --seed S --count 1`
+ * reproduces it and writes it shrunk to fuzz-findings/.
+ */
+import { expect } from 'chai';
+import { programs } from './fuzz/main.js';
+import { newStats, runBatch } from './fuzz/run.js';
+import { signature } from './fuzz/shrink.js';
+
+const FIRST_SEED = 1;
+const COUNT = 240;
+const BATCH = 40;
+
+describe(`fuzz: ${COUNT} random programs (seeds ${FIRST_SEED}…${FIRST_SEED + COUNT - 1}), optimize on and off`, () => {
+  const all = programs(FIRST_SEED, COUNT);
+  for (let start = 0; start < COUNT; start += BATCH) {
+    const slice = all.slice(start, start + BATCH);
+    it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: no wrong value, crash, modified input, rejection or unloadable output`, () => {
+      const stats = newStats();
+      const findings = runBatch(slice, [true, false], stats);
+      const shown = findings.slice(0, 8).map((f) => `seed ${f.program.seed} (optimize ${f.optimize}): ${signature(f)}\n    ${f.detail.split('\n')[0].slice(0, 300)}`);
+      expect(shown.join('\n'), `${findings.length} findings`).to.equal('');
+      // the slice must actually check something: most transformations run and compare values
+      const checked = [...stats.ok.values()].reduce((a, b) => a + b, 0);
+      expect(checked, 'transformations checked').to.be.greaterThan(slice.length * 2 * 4);
+      expect(stats.compared, 'components compared with finite differences').to.be.greaterThan(slice.length * 10);
+    });
+  }
+});
