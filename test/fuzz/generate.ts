@@ -59,6 +59,8 @@ interface Helper {
   readonly ref: string;
   readonly sig: 'nn' | 'n' | 'an' | 'aw';
   readonly arr?: ArrKind;
+  /** Has a custom derivative: callable from the main module only. */
+  readonly custom?: boolean;
 }
 
 interface Scope {
@@ -68,7 +70,11 @@ interface Scope {
   arrays: ArrVar[];
   /** Inside a loop (break/continue allowed), and whether `return` is allowed. */
   loop: boolean;
+  /** `break` allowed (not directly inside a checkpointed loop, whose trip count must be fixed). */
+  canBreak: boolean;
   canReturn: boolean;
+  /** Inside a `// @checkpoint` loop: parameters are not written (README, "Long time loops"). */
+  readOnlyParams: boolean;
 }
 
 const literals = ['0.5', '2', '1.5', '0.25', '3', '0.75', '1', '1.25', '0.3'];
@@ -89,6 +95,8 @@ class Generator {
   private readonly helpers: Helper[] = [];
   private readonly outerNums: NumVar[] = [];
   private readonly outerArrays: ArrVar[] = [];
+  /** Generating f's body (not a helper's): `// @checkpoint` loops go there. */
+  private inF = false;
   /** Generating a helper of the imported module: it can call only that module's helpers. */
   private libOnly = false;
 
@@ -124,6 +132,7 @@ class Generator {
     const lib: S[] = [];
     const top: S[] = [];
     this.constants(lib, top);
+    this.customs(top);
     const helperCount = this.int(4);
     for (let i = 0; i < helperCount; i++) {
       const inLib = this.chance(0.4);
@@ -133,13 +142,14 @@ class Generator {
     const nParams = 1 + this.int(4);
     const types: ParamType[] = ['num', 'num', 'numarr', 'f64', 'f64', 'f32', 'i32', 'size'];
     for (let i = 0; i < nParams; i++) params.push({ name: `p${i}`, type: i === 0 ? this.pick(['num', 'numarr', 'f64'] as const) : this.pick(types) });
-    const scope: Scope = { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canReturn: true };
+    const scope: Scope = { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
     for (const p of params) {
       if (p.type === 'num') scope.nums.push({ name: p.name, mutable: true });
       else if (p.type === 'size') scope.nums.push({ name: p.name, mutable: false });
       else scope.arrays.push({ name: p.name, kind: p.type, writable: p.type !== 'i32' });
     }
     this.budget = 6 + this.int(12);
+    this.inF = true;
     const body = this.stmts(scope, 0);
     body.push(line(expr('num', ['return ', ';'], this.result(scope))));
     return { name: this.name, seed: this.seed, length: this.L, params, top, lib, libImport: this.libImport, body, transforms: this.transforms(params) };
@@ -199,6 +209,24 @@ class Generator {
     }
   }
 
+  /** Functions with a user-given derivative (README, "Custom derivatives"): correct rules, so f's derivative is exact. */
+  private customs(top: S[]): void {
+    const table = [
+      { body: 'Math.log(1 + Math.exp(x))', params: ['x'], partials: ['(x) => 1 / (1 + Math.exp(-x))'] },
+      { body: 'x * x * x', params: ['x'], partials: ['(x) => 3 * x * x'] },
+      { body: 'Math.exp(Math.sin(x))', params: ['x'], partials: ['(x, y) => y * Math.cos(x)'] },
+      { body: 'x * Math.sin(y)', params: ['x', 'y'], partials: ['(x, y) => Math.sin(y)', '(x, y) => x * Math.cos(y)'] },
+    ];
+    const count = this.chance(0.3) ? 1 + this.int(2) : 0;
+    for (let i = 0; i < count; i++) {
+      const c = this.pick(table);
+      const name = this.fresh('c');
+      top.push(line(`function ${name}(${c.params.map((x) => `${x}: number`).join(', ')}): number { return ${c.body}; }`));
+      top.push(line(`customDerivative(${name}, ${c.partials.join(', ')});`));
+      this.helpers.push({ ref: name, sig: c.params.length === 1 ? 'n' : 'nn', custom: true });
+    }
+  }
+
   /** `lib.X` or `X`: decided per program when it is rendered (see render.ts); marked here. */
   private libRef(name: string): string {
     return `$lib.${name}`;
@@ -210,8 +238,8 @@ class Generator {
     const ref = inLib ? this.libRef(name) : name;
     // a helper in the imported module sees only that module's constants and helpers
     const scope: Scope = inLib
-      ? { nums: this.outerNums.filter((x) => x.name.startsWith('$lib.') && x.literal), ints: [], bools: [], arrays: [], loop: false, canReturn: true }
-      : { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canReturn: true };
+      ? { nums: this.outerNums.filter((x) => x.name.startsWith('$lib.') && x.literal), ints: [], bools: [], arrays: [], loop: false, canBreak: false, canReturn: true, readOnlyParams: false }
+      : { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
     this.libOnly = inLib;
     this.budget = 2 + this.int(4);
     const sig = this.pick(['nn', 'n', 'an', 'aw'] as const);
@@ -236,7 +264,7 @@ class Generator {
     scope.nums.push({ name: 's', mutable: true });
     const body: S[] = [];
     const j = this.fresh('j');
-    const inner: Scope = { ...scope, ints: [...scope.ints, j], loop: true, canReturn: false, nums: [...scope.nums], arrays: [...scope.arrays] };
+    const inner: Scope = { ...scope, ints: [...scope.ints, j], loop: true, canBreak: true, canReturn: false, nums: [...scope.nums], arrays: [...scope.arrays] };
     if (sig === 'aw') {
       scope.canReturn = false;
       body.push(block(`for (let ${j} = 0; ${j} < t.length; ${j}++)`, [[line(expr('num', [`t[${j}] = `, ';'], this.num(inner, 2)))]]));
@@ -266,12 +294,12 @@ class Generator {
   }
 
   private child(scope: Scope, changes: Partial<Scope> = {}): Scope {
-    return { nums: [...scope.nums], ints: [...scope.ints], bools: [...scope.bools], arrays: [...scope.arrays], loop: scope.loop, canReturn: scope.canReturn, ...changes };
+    return { ...scope, nums: [...scope.nums], ints: [...scope.ints], bools: [...scope.bools], arrays: [...scope.arrays], ...changes };
   }
 
   private stmt(scope: Scope, depth: number): S[] {
     const mutableNums = scope.nums.filter((v) => v.mutable);
-    const writable = scope.arrays.filter((a) => a.writable && a.kind !== 'i32');
+    const writable = scope.arrays.filter((a) => a.writable && a.kind !== 'i32' && !(scope.readOnlyParams && /^p\d+$/.test(a.name)));
     const nested = depth < 3;
     const roll = this.int(22);
     if (roll < 4) return [this.declareNum(scope)];
@@ -288,7 +316,7 @@ class Generator {
     if (roll < 16 && nested) return this.forLoop(scope, depth);
     if (roll < 17 && nested) return this.whileLoop(scope, depth);
     if (roll < 18 && nested) return this.doWhile(scope, depth);
-    if (roll < 19 && scope.loop) return [block(expr('bool', ['if (', ')'], this.bool(scope)), [[line(this.chance(0.5) ? 'break;' : 'continue;')]])];
+    if (roll < 19 && scope.loop) return [block(expr('bool', ['if (', ')'], this.bool(scope)), [[line(scope.canBreak && this.chance(0.5) ? 'break;' : 'continue;')]])];
     if (roll < 20 && scope.canReturn && depth > 0) {
       return [block(expr('bool', ['if (', ')'], this.bool(scope)), [[line(expr('num', ['return ', ';'], this.result(scope)))]])];
     }
@@ -376,7 +404,7 @@ class Generator {
     scope.arrays.push({ name, kind, writable: true });
     if (this.chance(0.6)) {
       const i = this.fresh('i');
-      const inner = this.child(scope, { ints: [...scope.ints, i], loop: true, canReturn: false });
+      const inner = this.child(scope, { ints: [...scope.ints, i], loop: true, canBreak: true, canReturn: false });
       out.push(block(`for (let ${i} = 0; ${i} < ${name}.length; ${i}++)`, [[line(expr('num', [`${name}[${i}] = `, ';'], this.num(inner, 2)))]]));
     }
     return out;
@@ -401,11 +429,18 @@ class Generator {
       ...(arrays.length > 0 ? [`for (let ${i} = 0; ${i} < ${this.pick(arrays).name}.length; ${i}++)`] : []),
       ...(size ? [`for (let ${i} = 0; ${i} < ${size.name}; ${i}++)`] : []),
     ];
-    const inner = this.child(scope, { ints: [...scope.ints, i], loop: true });
+    const checkpoint = depth === 0 && this.inF && this.chance(0.3);
+    const inner = this.child(scope, checkpoint
+      ? { ints: [...scope.ints, i], loop: true, canBreak: false, canReturn: false, readOnlyParams: true }
+      : { ints: [...scope.ints, i], loop: true, canBreak: true });
     const body = this.stmts(inner, depth + 1);
     // accumulate something so the loop matters
     const acc = scope.nums.filter((v) => v.mutable);
     if (acc.length > 0 && this.chance(0.7)) body.push(line(expr('num', [`${this.pick(acc).name} ${this.pick(['+=', '-=', '*='])} `, ';'], this.num(inner, 2))));
+    if (checkpoint) {
+      const marker = line(this.pick(['// @checkpoint', '// @checkpoint', '// @checkpoint snapshots=1', '// @checkpoint snapshots=2']));
+      return [marker, block(this.pick(heads.filter((h) => !h.includes('>= 0'))), [body])];
+    }
     return [block(this.pick(heads), [body])];
   }
 
@@ -413,7 +448,7 @@ class Generator {
   private whileLoop(scope: Scope, depth: number): S[] {
     const k = this.fresh('k');
     const decl = line(`let ${k} = 0;`, k);
-    const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true });
+    const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true, canBreak: true });
     const body = [line(`${k}++;`), ...this.stmts(inner, depth + 1)];
     const acc = scope.nums.filter((v) => v.mutable);
     if (acc.length > 0) body.push(line(expr('num', [`${this.pick(acc).name} += `, ';'], this.num(inner, 2))));
@@ -423,7 +458,7 @@ class Generator {
   private doWhile(scope: Scope, depth: number): S[] {
     const k = this.fresh('k');
     const decl = line(`let ${k} = 0;`, k);
-    const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true });
+    const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true, canBreak: true });
     const body = [line(`${k}++;`), ...this.stmts(inner, depth + 1)];
     const acc = scope.nums.filter((v) => v.mutable);
     if (acc.length > 0) body.push(line(expr('num', [`${this.pick(acc).name} += `, ';'], this.num(inner, 2))));
@@ -511,6 +546,9 @@ class Generator {
         return expr('num', ['(', ` ? ${this.pick(literals)} : ${this.pick(literals)})`], this.bool(scope, 1));
       case 11:
         return this.call(scope, d) ?? a();
+      case 12:
+        // of a value without derivative: finite differences cannot see a stopped gradient
+        return this.chance(0.3) ? expr('num', ['(', ' * stopGradient(', ')'], a(), this.index(scope)) : expr('num', ['(', ' * ', ')'], a(), a());
       default:
         return expr('num', ['(', ` ${this.pick(['+', '-', '*'])} `, ')'], a(), this.leaf(scope));
     }
@@ -541,7 +579,7 @@ class Generator {
   }
 
   private call(scope: Scope, d: number): E | undefined {
-    const helpers = this.helpers.filter((h) => !this.libOnly || h.ref.startsWith('$lib.'));
+    const helpers = this.helpers.filter((h) => (!this.libOnly || h.ref.startsWith('$lib.')) && !(h.custom && !this.inF && this.chance(0.5)));
     if (helpers.length === 0) return undefined;
     const h = this.pick(helpers);
     const a = (): E => this.num(scope, d);

@@ -40,10 +40,11 @@ function transformCall(t: Transform): string {
 
 export function render(p: Program): Rendered {
   const libModule = `./${p.name}_lib.js`;
-  const lib = p.lib.map((s) => renderS(s, '')).join('\n').replaceAll('$lib.', '');
+  let lib = p.lib.map((s) => renderS(s, '')).join('\n').replaceAll('$lib.', '');
+  if (lib.includes('stopGradient(')) lib = `import { stopGradient } from 'tsgrad';\n${lib}`;
   const exported = [...lib.matchAll(/export (?:const|function) (\w+)/g)].map((m) => m[1]);
   const prefix = p.libImport === 'named' ? '' : 'lib.';
-  const imports = ["import { grad, valueAndGrad, jvp, vjp, jacfwd, jacrev, hvp, hessian } from 'tsgrad';"];
+  const imports = ["import { customDerivative, grad, valueAndGrad, jvp, vjp, jacfwd, jacrev, hvp, hessian, stopGradient } from 'tsgrad';"];
   if (exported.length > 0) {
     imports.push(p.libImport === 'named' ? `import { ${exported.join(', ')} } from '${libModule}';` : `import * as lib from '${libModule}';`);
   }
