@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { expectClose, modes } from './check.js';
-import { casesDir, compile, formatDiagnostics } from './harness.js';
+import { expectClose, expectGradFD, modes } from './check.js';
+import { casesDir, compile, finiteDiff, formatDiagnostics } from './harness.js';
 
 type Vec = ArrayLike<number>;
 
@@ -42,7 +42,7 @@ for (const optimize of modes) {
     const out = compile([path.join(casesDir, 'regressions.ts')], { optimize });
     const m = out.modules.get('test/cases/regressions')!;
 
-    it('compiles without diagnostics', () => {
+    it('compiles without diagnostics (TS99099 "no adjoint for …" on loads from inactive arrays)', () => {
       expect(formatDiagnostics(out.diagnostics)).to.equal('');
       expect(out.loadError).to.equal(undefined);
     });
@@ -76,5 +76,62 @@ for (const optimize of modes) {
       for (const x of [-1.1, 0.6]) expectClose(m.replaceParam_d2(x, 3), secondDiff((y) => m.replaceParam(y, 3), x), 1e-6, `at ${x}`);
     });
 
+    it('grad: an active variable overwritten by an element of a module-level const array', () => {
+      for (const x of [-0.4, 0.6]) {
+        expectGradFD(m.fromConst, m.fromConst_grad, [x]);
+        const [value, g] = m.fromConst_vg(x);
+        expect(value).to.equal(m.fromConst(x));
+        expect(g).to.equal(m.fromConst_grad(x));
+        const [, pullback] = m.fromConst_vjp(x);
+        expectClose(pullback(2.5)[0], 2.5 * m.fromConst_grad(x), 1e-15, 'vjp');
+        expectClose(m.fromConst_d2(x), secondDiff(m.fromConst, x), 1e-6, 'grad(grad(f))');
+      }
+    });
+
+    it('grad: an active variable overwritten by an element of a local array never written', () => {
+      for (const x of [-0.4, 0.6]) expectGradFD(m.fromFreshBuffer, m.fromFreshBuffer_grad, [x]);
+    });
+
+    it('grad: an active variable overwritten by an element of a local array written only with inactive values', () => {
+      for (const x of [-0.4, 0.6]) expectGradFD(m.fromInactiveBuffer, m.fromInactiveBuffer_grad, [x, 1.5]);
+    });
+
+    it('grad and jacrev: an active variable overwritten by an element of an array parameter that is not differentiated', () => {
+      for (const x of [-0.4, 0.6]) {
+        expectGradFD(m.fromParam, m.fromParam_grad, [x, f64(2, -1)]);
+        expectGradFD((y: number) => m.fromParam(y, f64(2, -1)), (y: number) => m.fromParam_jacrev(y, f64(2, -1))[0], [x]);
+      }
+    });
+
+    it('grad: an active variable overwritten by an element of a module-level const array in a loop', () => {
+      for (const x of [-0.4, 0.6, 1.7]) expectGradFD(m.fromConstInLoop, m.fromConstInLoop_grad, [x]);
+    });
+
+    it('grad and hvp: an active variable overwritten by an element of a module-level const array in a checkpointed loop', () => {
+      for (const x of [-0.4, 0.7]) {
+        expectGradFD(m.fromConstCheckpointed, m.fromConstCheckpointed_grad, [x, 7]);
+        expectClose(m.fromConstCheckpointed_hvp(x, 7, 1.5), 1.5 * secondDiff((y) => m.fromConstCheckpointed(y, 7), x), 1e-6, `hvp at ${x}`);
+      }
+    });
+
+    it('jit(grad(f)): an active variable overwritten by an element of a module-level const array after a parallel loop', () => {
+      const x = f64(0.3, -0.8, 1.1, 0.5);
+      expectClose(m.fromConstAfterParallel_grad(x, 4), finiteDiff(m.fromConstAfterParallel, [x, 4], 0), 1e-6, 'grad');
+    });
+
+    it('hvp: an active variable overwritten by an element of an array parameter or of its tangent', () => {
+      for (const [x0, a] of [[0.5, [0.3, 2]], [-1.2, [-0.7, 0.4]]] as const) {
+        const v = [1.5, -2];
+        expectClose(m.fromArrayParam_hvp_a(x0, a, v), hvpFD((y) => m.fromArrayParam(x0, y), a, v), 1e-6, 'hvp w.r.t. a');
+        expectClose(m.fromArrayParam_hessian_a(x0, a), hessianFD((y) => m.fromArrayParam(x0, y), a), 1e-6, 'hessian w.r.t. a');
+        expectClose(m.fromArrayParam_hvp_x0(x0, a, 1.5), 1.5 * secondDiff((y) => m.fromArrayParam(y, a), x0), 1e-6, 'hvp w.r.t. x0');
+      }
+    });
+
+    it('hvp: an active variable overwritten by an element of a module-level const array in a loop', () => {
+      const x = f64(0.4, -0.9, 1.2, 0.3);
+      const v = f64(0.5, 1, -1, 0.2);
+      expectClose(m.tableInLoop_hvp(x, v), hvpFD((y) => m.tableInLoop(Float64Array.from(y)), x, v), 1e-6, 'hvp');
+    });
   });
 }
