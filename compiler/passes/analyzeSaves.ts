@@ -159,7 +159,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (s.k === 'store' && active.has(s.arr)) need(s.index);
     if (s.k !== 'assign' || !active.has(s.target)) return;
     const e = s.expr;
-    if (e.k === 'load') need(e.index);
+    if (e.k === 'load' && active.has(e.arr)) need(e.index);
     const rule = ruleFor(e);
     if (!rule) return;
     const args = ruleArgs(e);

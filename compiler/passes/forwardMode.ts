@@ -60,10 +60,16 @@ class ForwardMode {
     const prologue: Stmt[] = [];
     this.fn.params.forEach((p, i) => {
       if (!p.selected) {
-        // an output array parameter written with active values starts with a zero tangent
-        if (p.v.kind === 'array' && this.activity.active.has(p.v)) {
-          const length = this.length(p.v, prologue);
-          prologue.push({ k: 'assign', target: this.tangentOf(p.v), expr: { k: 'newArray', type: 'f64', ctor: 'Float64Array', length, fill: num(0) }, init: true });
+        // A parameter not differentiated but active (an output array written with active values,
+        // a number reassigned from them: `c *= x`) starts with a zero tangent. Every tangent is
+        // then assigned before it is read, as every primal local is, and the reverse sweep over
+        // this program (hvp) sees that `c_dot = c_dot * x + c * x_dot` overwrites c_dot: it
+        // restores the old zero where x's adjoint reads it.
+        if (this.activity.active.has(p.v)) {
+          const zero: Expr = p.v.kind === 'array'
+            ? { k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(p.v, prologue), fill: num(0) }
+            : { k: 'atom', a: num(0) };
+          prologue.push({ k: 'assign', target: this.tangentOf(p.v), expr: zero, init: true });
         }
         return;
       }

@@ -397,7 +397,9 @@ class ReverseMode {
     if (e.k === 'atom') {
       if (this.isActive(e.a)) out.push(accumulate(this.adj(e.a.v), g));
     } else if (e.k === 'load') {
-      out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
+      // an element of an inactive array (an outer constant, a buffer never written with active
+      // values, a parameter not differentiated) is a constant: nothing flows back into it
+      if (this.activity.active.has(e.arr)) out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
     } else if (rule) {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
