@@ -37,7 +37,7 @@ import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
 import type { CustomRule } from './passes/customRules.js';
-import { gatherParams } from './structs.js';
+import { gatherParams, userParams } from './structs.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -198,10 +198,13 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (s) unsupported(decl.parameters.find((p) => p.name.getText() === s.name) ?? decl, `jit of a function with an object parameter ('${s.name}') is not supported`, 'pass its arrays and numbers as separate parameters');
 }
 
-/** Parameters (by index) that the function stores into, directly or through an inlined call. */
+/**
+ * The user's parameters (by position) that the function stores into, directly or through an
+ * inlined call: an array, or an object with such an array field.
+ */
 function writtenParams(ir: IRFunction): number[] {
   const stored = storedArrays(ir.body);
-  return ir.params.flatMap((p, i) => (stored.has(p.v) ? [i] : []));
+  return userParams(ir).flatMap((leaves, i) => (leaves.some((p) => stored.has(p.v)) ? [i] : []));
 }
 
 /** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */

@@ -12,9 +12,11 @@ type Arg = unknown;
 type Vector = ArrayLike<number>;
 type Fn = (...args: any[]) => any;
 
+/** A copy of an argument's arrays, in their own types; an object (a structured parameter) field by field. */
 function copy(a: Arg): Arg {
   if (Array.isArray(a)) return a.slice();
   if (ArrayBuffer.isView(a)) return (a as Float64Array).slice();
+  if (typeof a === 'object' && a !== null) return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, copy(v)]));
   return a;
 }
 

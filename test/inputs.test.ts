@@ -255,8 +255,12 @@ for (const optimize of modes) {
         const g = twice('grad', [model(), x.slice()], m.normalizeWeights_grad);
         expectClose(g.w, finiteDiff(flatLoss, leaves(), 0), 1e-6, 'grad w');
         expectClose(g.b, finiteDiff(flatLoss, leaves(), 1), 1e-6, 'grad b');
-        const [, pullback] = m.normalizeWeights_vjp(model(), x.slice());
-        twice('pullback', [1], pullback);
+        const primals = [model(), x.slice()];
+        const [value, pullback] = m.normalizeWeights_vjp(...primals);
+        expect(primals, 'vjp: its object argument').to.deep.equal([model(), x]);
+        expect(value).to.equal(m.normalizeWeights(model(), x.slice()));
+        const [cm] = twice('pullback', [1], pullback);
+        expectClose(cm.w, g.w, 1e-12, 'vjp against grad');
         const dw = randomArray(7, 3);
         const dx = randomArray(8, 3);
         const [, dy] = twice('jvp', [model(), x.slice(), { w: dw, b: -0.5 }, dx], m.normalizeWeights_jvp);
