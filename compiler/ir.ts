@@ -171,3 +171,12 @@ export function walk(body: readonly Stmt[], visit: (s: Stmt, loops: readonly Loo
     }
   }
 }
+
+/** The arrays `body` stores into: for a parameter, the function writes into its caller's array (inlined calls included). */
+export function storedArrays(body: readonly Stmt[]): Set<Var> {
+  const stored = new Set<Var>();
+  walk(body, (s) => {
+    if (s.k === 'store') stored.add(s.arr);
+  });
+  return stored;
+}

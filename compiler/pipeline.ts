@@ -21,13 +21,13 @@
  * each parallel loop (leaf-sum kernels before its forward sweep, gathers after its reverse).
  */
 import type * as TS from 'typescript';
-import { assign, call, type CExpr, id, member, type CStmt } from './code.js';
-import { type IRFunction, type Var, walk } from './ir.js';
+import { call, type CExpr, id, member, type CStmt } from './code.js';
+import { type IRFunction, storedArrays } from './ir.js';
 import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
 import { type FunctionLike, lowerToIR } from './passes/lowerToIR.js';
-import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
+import { copyWrittenParams, type GradientSpec, reverseMode } from './passes/reverseMode.js';
 import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
@@ -37,7 +37,7 @@ import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
 import type { CustomRule } from './passes/customRules.js';
-import { gatherParams } from './structs.js';
+import { gatherParams, userParams } from './structs.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -133,7 +133,7 @@ export interface DerivativeRequest {
 }
 
 export interface CompiledDerivative extends CompiledGradient {
-  /** Indices of the array parameters the function writes into (the runtime copies them before re-running it). */
+  /** Indices of the array parameters the function writes into (the runtime copies them before running f itself). */
   readonly written: readonly number[];
 }
 
@@ -171,18 +171,15 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
       const t = tangent.tangentParams.get(index.get(p)!);
       return t ? { name: t.name, read: true } : { name: names.unique(`${p.v.name}_dot`), read: false };
     }, (s) => tangent.tangentStructs.get(s)?.name ?? names.unique(`${s.name}_dot`));
-    const prologue: CStmt[] = [...primals.prologue, ...tangents.prologue];
-    for (const i of written) {
-      const t = tangent.tangentParams.get(i);
-      // the tangent array is the caller's: the tangent program writes where f writes
-      if (t) prologue.push(assign(id(t.name), call(member(id('Float64Array'), 'from'), id(t.name))));
-    }
+    // the primal and tangent arrays the tangent program writes into are copies (f writes into them)
+    const prologue: CStmt[] = [...primals.prologue, ...tangents.prologue, ...copyWrittenParams(tangent.fn)];
     const body = [...prologue, ...primalCode(tangent.fn.body)];
     const resultTangent = tangent.fn.result;
-    const isParam = tangent.fn.params.some((p) => p.v === resultTangent);
+    // the caller's tangent, when f returns an array parameter it does not write: copied on the way out
+    const callersTangent = tangent.fn.params.some((p) => p.v === resultTangent) && !storedArrays(tangent.fn.body).has(resultTangent);
     const result: CExpr = {
       k: 'array',
-      items: [id(tangent.primalResult.name), isParam ? call(member(id('Float64Array'), 'from'), id(resultTangent.name)) : id(resultTangent.name)],
+      items: [id(tangent.primalResult.name), callersTangent ? call(member(id('Float64Array'), 'from'), id(resultTangent.name)) : id(resultTangent.name)],
     };
     // jvp takes a tangent per parameter; jacfwd's jvp only the one it differentiates
     const tangentSide = request.argnums === 'differentiable' ? tangents.names : [...tangent.tangentParams.values()].map((v) => v.name);
@@ -201,13 +198,13 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (s) unsupported(decl.parameters.find((p) => p.name.getText() === s.name) ?? decl, `jit of a function with an object parameter ('${s.name}') is not supported`, 'pass its arrays and numbers as separate parameters');
 }
 
-/** Parameters (by index) that the function stores into, directly or through an inlined call. */
+/**
+ * The user's parameters (by position) that the function stores into, directly or through an
+ * inlined call: an array, or an object with such an array field.
+ */
 function writtenParams(ir: IRFunction): number[] {
-  const stored = new Set<Var>();
-  walk(ir.body, (s) => {
-    if (s.k === 'store') stored.add(s.arr);
-  });
-  return ir.params.flatMap((p, i) => (stored.has(p.v) ? [i] : []));
+  const stored = storedArrays(ir.body);
+  return userParams(ir).flatMap((leaves, i) => (leaves.some((p) => stored.has(p.v)) ? [i] : []));
 }
 
 /** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */

@@ -42,6 +42,21 @@ export function gatherParams(
   return { names, prologue };
 }
 
+/** The user's function's parameters, each as its IR parameters (a struct's leaves, or itself). */
+export function userParams(fn: IRFunction): Param[][] {
+  const groups: Param[][] = [];
+  const done = new Set<StructParam>();
+  for (const p of fn.params) {
+    const s = structOf(fn, p);
+    if (!s) groups.push([p]);
+    else if (!done.has(s)) {
+      done.add(s);
+      groups.push(s.leaves.map((l) => fn.params.find((q) => q.v === l.v)!));
+    }
+  }
+  return groups;
+}
+
 /**
  * One value per parameter of the user's function, struct parameters as nested object literals of
  * their leaves' values (`value(leaf)`); `selected`: some leaf is differentiated.

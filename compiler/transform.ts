@@ -180,7 +180,8 @@ class FileTransform {
         if (!d) return undefined;
         this.usesRuntime = true;
         const index = f.createNumericLiteral(a);
-        const args = t.marker === 'jacrev' ? [t.reference, d.replacement, index, list(d.written ?? [])] : [d.replacement, index, list(d.written ?? [])];
+        // jacrev also runs f itself (for the output's size), on copies of the arrays it writes into
+        const args = t.marker === 'jacrev' ? [t.reference, d.replacement, index, list(d.written ?? [])] : [d.replacement, index];
         return { replacement: runtime(`${t.marker}Of`, ...args) };
       }
       case 'hvp': {

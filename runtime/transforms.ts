@@ -3,18 +3,24 @@
  * and dense Jacobians and Hessians built one unit vector at a time around a generated jvp, vjp or
  * hvp. Layout (README, "Jacobians and Hessians"): row-major Float64Array, J[i * n + j] = ∂yᵢ/∂xⱼ,
  * with m = 1 for a scalar output and n = 1 for a scalar input.
+ *
+ * Generated derivatives copy the arrays they write into on entry (compiler: copyWrittenParams in
+ * passes/reverseMode.ts), so they are called here on the caller's arrays and unit vectors as they
+ * are; only the user's own `f`, which writes where it writes, runs on copies (`written`).
  */
 type Arg = unknown;
 type Vector = ArrayLike<number>;
 type Fn = (...args: any[]) => any;
 
+/** A copy of an argument's arrays, in their own types; an object (a structured parameter) field by field. */
 function copy(a: Arg): Arg {
   if (Array.isArray(a)) return a.slice();
   if (ArrayBuffer.isView(a)) return (a as Float64Array).slice();
+  if (typeof a === 'object' && a !== null) return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, copy(v)]));
   return a;
 }
 
-/** Fresh copies of the array arguments `f` writes into, so that re-running it starts from the same inputs. */
+/** Fresh copies of the array arguments `f` writes into, so that running it leaves the caller's as they were. */
 function fresh(args: readonly Arg[], written: readonly number[]): Arg[] {
   return written.length === 0 ? [...args] : args.map((a, i) => (written.includes(i) ? copy(a) : a));
 }
@@ -28,7 +34,8 @@ function sizeOf(x: Arg, what: string): number {
 /**
  * vjp(f, ...primals): the value, and a pullback that maps a cotangent of the value to the
  * cotangents of every parameter. Each pullback call re-runs the generated forward and reverse
- * sweeps from the primals (copies of those f writes into), so it may be called any number of times.
+ * sweeps from the primals, so it may be called any number of times; the arrays f writes into are
+ * kept as they were at the vjp call.
  */
 export function vjpOf(f: Fn, generated: Fn, written: readonly number[], primals: readonly Arg[]): [unknown, (ct: number | Vector) => unknown] {
   const kept = fresh(primals, written);
@@ -38,13 +45,13 @@ export function vjpOf(f: Fn, generated: Fn, written: readonly number[], primals:
     if (m === undefined ? typeof ct !== 'number' : typeof ct === 'number' || ct.length !== m) {
       throw new TypeError(`tsgrad: the cotangent must have the value's shape (${m === undefined ? 'a number' : `an array of ${m}`})`);
     }
-    return generated(ct, ...fresh(kept, written));
+    return generated(ct, ...kept);
   };
   return [value, pullback];
 }
 
 /** jacfwd(f, a): one jvp per input direction eⱼ, each giving column j. */
-export function jacfwd(jvp: Fn, argnum: number, written: readonly number[]): (...args: Arg[]) => Float64Array {
+export function jacfwd(jvp: Fn, argnum: number): (...args: Arg[]) => Float64Array {
   return (...args) => {
     const n = sizeOf(args[argnum], `argument ${argnum}`);
     const scalar = typeof args[argnum] === 'number';
@@ -53,7 +60,7 @@ export function jacfwd(jvp: Fn, argnum: number, written: readonly number[]): (..
     let m = 0;
     for (let j = 0; j < n; j++) {
       e[j] = 1;
-      const [, dy] = jvp(...fresh(args, written), scalar ? 1 : e) as [unknown, number | Vector];
+      const [, dy] = jvp(...args, scalar ? 1 : e) as [unknown, number | Vector];
       e[j] = 0;
       if (!J) {
         m = typeof dy === 'number' ? 1 : dy.length;
@@ -78,13 +85,13 @@ export function jacrev(f: Fn, vjp: Fn, argnum: number, written: readonly number[
       else for (let j = 0; j < n; j++) J[i * n + j] = g[j];
     };
     if (typeof y === 'number') {
-      row(0, vjp(1, ...fresh(args, written)));
+      row(0, vjp(1, ...args));
       return J;
     }
     const e = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       e[i] = 1;
-      row(i, vjp(e, ...fresh(args, written)));
+      row(i, vjp(e, ...args));
       e[i] = 0;
     }
     return J;
@@ -92,18 +99,18 @@ export function jacrev(f: Fn, vjp: Fn, argnum: number, written: readonly number[
 }
 
 /** hessian(f, a): one Hessian-vector product per direction eⱼ (H is symmetric: row j = column j). */
-export function hessian(hvp: Fn, argnum: number, written: readonly number[]): (...args: Arg[]) => Float64Array {
+export function hessian(hvp: Fn, argnum: number): (...args: Arg[]) => Float64Array {
   return (...args) => {
     const n = sizeOf(args[argnum], `argument ${argnum}`);
     const H = new Float64Array(n * n);
     if (typeof args[argnum] === 'number') {
-      H[0] = hvp(...fresh(args, written), 1) as number;
+      H[0] = hvp(...args, 1) as number;
       return H;
     }
     const e = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       e[j] = 1;
-      const h = hvp(...fresh(args, written), e) as Vector;
+      const h = hvp(...args, e) as Vector;
       e[j] = 0;
       for (let i = 0; i < n; i++) H[j * n + i] = h[i];
     }

@@ -13,7 +13,7 @@
 import {
   accumulate, add, assign, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import type { ActivityInfo } from './analyzeActivity.js';
@@ -101,7 +101,7 @@ class ReverseMode {
 
     const used = namesIn([...forward, ...reverse]);
     const signature = gatherParams(this.fn, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
-    const body: CStmt[] = [...signature.prologue];
+    const body: CStmt[] = [...signature.prologue, ...copyWrittenParams(this.fn)];
     if (this.usesTape) {
       body.push({ k: 'let', decls: [{ name: this.tapeName, init: this.tapeExpr }], isConst: true });
       body.push(exprStmt(call(member(id(this.tapeName), 'reset'))));
@@ -409,6 +409,30 @@ class ReverseMode {
     }
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
   }
+}
+
+/**
+ * Inputs are never written by a derivative: each array parameter that `fn` stores into is replaced,
+ * on entry, by a copy in its declared type (a Float32Array stays a Float32Array, so stores round as
+ * in f; a tangent is a Float64Array, whatever array the caller passed). Arrays only read are not
+ * copied. Used by every generated derivative (reverse mode here, jvp in pipeline.ts).
+ *
+ *   a = Array.from(a);                  // a number[] f writes into
+ *   a_dot = Float64Array.from(a_dot);   // its tangent, where the tangent program writes (hvp's v)
+ */
+export function copyWrittenParams(fn: IRFunction): CStmt[] {
+  const stored = storedArrays(fn.body);
+  const written = fn.params.filter((p) => stored.has(p.v)).map((p) => p.v);
+  if (written.length === 0) return [];
+  return [comment('arrays written below: copies, so the caller\'s stay as they were'), ...written.map((v) => assign(id(v.name), copyOf(v)))];
+}
+
+/** A fresh copy of array `v`; integer arrays (any Int*Array/Uint*Array) by their own `slice`. */
+function copyOf(v: Var): CExpr {
+  if (v.arrayType === 'f64') return call(member(id('Float64Array'), 'from'), id(v.name));
+  if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), id(v.name));
+  if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), id(v.name));
+  return call(member(id(v.name), 'slice'));
 }
 
 /** What a local is declared with: 0, false, or nothing for an array. */
