@@ -133,5 +133,16 @@ for (const optimize of modes) {
       const v = f64(0.5, 1, -1, 0.2);
       expectClose(m.tableInLoop_hvp(x, v), hvpFD((y) => m.tableInLoop(Float64Array.from(y)), x, v), 1e-6, 'hvp');
     });
+
+    it('second order through a custom derivative whose partial reads the result: y carries its own derivative', () => {
+      for (const [x, w0, w1] of [[0.7, 1.3, -0.4], [-1.1, 0.6, 0.9]]) {
+        const w = f64(w0, w1);
+        expectClose(m.throughExpSin_d2(x, w), secondDiff((t) => m.throughExpSin(t, w), x), 1e-5, "grad(grad(f))");
+        const v = f64(0.3, -1.2);
+        expectClose(m.throughExpSin_hvp(x, w, v), hvpFD((y) => m.throughExpSin(x, Float64Array.from(y)), w, v), 1e-6, 'hvp');
+        expectClose(m.throughExpSin_hessian(x, w), hessianFD((y) => m.throughExpSin(x, Float64Array.from(y)), w), 1e-6, 'hessian');
+        expectGradFD(m.throughExpSin, m.throughExpSin_grad, [x, w], [0, 1]);
+      }
+    });
   });
 }

@@ -907,8 +907,16 @@ class Lowerer {
     const value: Var = { ...this.newVar(`_${name}`, { kind: 'num' }, c), constant: true };
     this.locals[this.locals.length - 1] = value;
     out.push({ k: 'assign', target: value, expr: { k: 'call', callee: { name, use: imported ? callee : undefined }, args }, init: true });
-    const given = [...args, ref(value)];
-    const partials = rule.partials.map((p) => this.inline(p, c, out, given));
+    // A partial that reads the result `y` needs y's own derivative for second order (hvp,
+    // hessian, grad(grad(f))): y is first the opaque value with the partials taken at it,
+    //   _y1 = custom(_f; ∂ = p(x, _f)),   y = custom(_f; ∂ = p(x, _y1))
+    // so ∂p/∂x sees y' = p(x, _f). First-order derivatives never read _y1's derivative.
+    let result: Atom = ref(value);
+    if (rule.partials.some((p) => p.parameters.length > args.length)) {
+      const first = rule.partials.map((p) => this.inline(p, c, out, [...args, result]));
+      result = this.temp('num', { k: 'custom', value: ref(value), args, partials: first }, out);
+    }
+    const partials = rule.partials.map((p) => this.inline(p, c, out, [...args, result]));
     return this.temp('num', { k: 'custom', value: ref(value), args, partials }, out);
   }
 

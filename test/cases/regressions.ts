@@ -1,7 +1,7 @@
 // Programs that the random-program fuzzer found miscompiled (test/regressions.test.ts), each
 // beside variants that share its root cause: in loops and branches, and under the other
 // transformations that reach the same code.
-import { grad, hessian, hvp, jacrev, jit, valueAndGrad, vjp } from 'tsgrad';
+import { customDerivative, grad, hessian, hvp, jacrev, jit, valueAndGrad, vjp } from 'tsgrad';
 
 // ── hvp: a reassigned number parameter that is not differentiated ────────────────────────────
 // Its tangent was read (as zero, by the partial w.r.t. the other factor) before its first
@@ -148,3 +148,20 @@ export function fromConstAfterParallel(x: Float64Array, n: number): number {
   return s + w;
 }
 export const fromConstAfterParallel_grad = jit(grad(fromConstAfterParallel), { backend: 'js' });
+
+// ── second order through a custom derivative whose partial reads the result ─────────────────
+// The partial `(x, y) => y * Math.cos(x)` saw y as the opaque call's value, a constant, so the
+// second derivative lost the y'·cos(x) term (hvp 2× off).
+
+export function expSin(x: number): number {
+  return Math.exp(Math.sin(x));
+}
+customDerivative(expSin, (x, y) => y * Math.cos(x));
+
+export function throughExpSin(x: number, w: Float64Array): number {
+  return expSin(x * w[0]) + w[1] * expSin(w[1]);
+}
+export const throughExpSin_d2 = grad(grad(throughExpSin));
+export const throughExpSin_hvp = hvp(throughExpSin, 1);
+export const throughExpSin_hessian = hessian(throughExpSin, 1);
+export const throughExpSin_grad = grad(throughExpSin, [0, 1]);

@@ -548,7 +548,7 @@ class Generator {
         return this.call(scope, d) ?? a();
       case 12:
         // of a value without derivative: finite differences cannot see a stopped gradient
-        return this.chance(0.3) ? expr('num', ['(', ' * stopGradient(', ')'], a(), this.index(scope)) : expr('num', ['(', ' * ', ')'], a(), a());
+        return this.chance(0.3) ? expr('num', ['(', ' * stopGradient(', '))'], a(), this.index(scope)) : expr('num', ['(', ' * ', ')'], a(), a());
       default:
         return expr('num', ['(', ` ${this.pick(['+', '-', '*'])} `, ')'], a(), this.leaf(scope));
     }
