@@ -1,7 +1,13 @@
 /**
- * Emit: code tree (code.ts) → `ts.factory` nodes. The factory's parenthesizer inserts the
- * parentheses precedence needs; `// forward sweep` style comments become synthetic comments on the
- * statement that follows them.
+ * Emit: code tree (code.ts) → `ts.factory` nodes; `// forward sweep` style comments become
+ * synthetic comments on the statement that follows them.
+ *
+ * Parentheses are placed here, from JavaScript's precedence table, not left to the factory's
+ * parenthesizer: that one prints `(-0.5) ** 2` as `-0.5 ** 2` (a SyntaxError) and drops the
+ * parentheses of `a * (b * c)` (a different rounding). The tree's shape is the evaluation order:
+ *   bin('**', neg(x), y)         →  (-x) ** y
+ *   bin('*', a, bin('*', b, c))  →  a * (b * c)
+ *   bin('-', x, n(-1))           →  x - -1
  */
 import type * as TS from 'typescript';
 import type { CExpr, CStmt } from './code.js';
@@ -21,6 +27,48 @@ function operator(op: string): TS.BinaryOperator {
   return kind;
 }
 
+/** Binding power of binary operators (MDN's table); all associate to the left except `**`. */
+const binaryPrecedence: Readonly<Record<string, number>> = {
+  '||': 3, '&&': 4, '===': 8, '!==': 8, '<': 9, '<=': 9, '>': 9, '>=': 9, '+': 11, '-': 11, '*': 12, '/': 12, '%': 12, '**': 13,
+};
+const Prec = { conditional: 2, exponent: 13, prefix: 14, postfix: 15, member: 17 } as const;
+
+/** How tightly an expression binds as printed: an operand binding less tightly than its place needs gets parentheses. */
+function precedence(e: CExpr): number {
+  switch (e.k) {
+    case 'num':
+      return e.value < 0 || Object.is(e.value, -0) ? Prec.prefix : Prec.member; // -1, -Infinity print as prefix minus
+    case 'bin': {
+      const p = binaryPrecedence[e.op];
+      if (p === undefined) throw new Error(`tsgrad internal: no precedence for ${e.op}`);
+      return p;
+    }
+    case 'un':
+    case 'await':
+      return Prec.prefix;
+    case 'cond':
+      return Prec.conditional;
+    case 'postfix':
+      return Prec.postfix;
+    default:
+      return Prec.member; // identifiers, literals, calls, member and element access, new X(…)
+  }
+}
+
+/** `e`, in parentheses when it binds less tightly than `min`. */
+function operand(e: CExpr, min: number): TS.Expression {
+  const node = emitExpr(e);
+  return precedence(e) < min ? ts.factory.createParenthesizedExpression(node) : node;
+}
+
+function emitBinary(e: CExpr & { k: 'bin' }): TS.Expression {
+  const p = precedence(e);
+  // `**` is right-associative and its base cannot be a unary expression: `(-x) ** y`, `(a ** b) ** c`, `a ** b ** c`, `a ** -b`.
+  // The others associate to the left: `a - b - c`, `a - (b - c)`.
+  const [left, right] = e.op === '**' ? [Prec.postfix, Prec.exponent] : [p, p + 1];
+  return ts.factory.createBinaryExpression(operand(e.a, left), operator(e.op), operand(e.b, right));
+}
+
 export function emitExpr(e: CExpr): TS.Expression {
   const f = ts.factory;
   switch (e.k) {
@@ -34,19 +82,21 @@ export function emitExpr(e: CExpr): TS.Expression {
     case 'id':
       return e.original ? ts.setOriginalNode(f.createIdentifier(e.name), e.original) : f.createIdentifier(e.name);
     case 'bin':
-      return f.createBinaryExpression(emitExpr(e.a), operator(e.op), emitExpr(e.b));
+      return emitBinary(e);
     case 'un':
-      return f.createPrefixUnaryExpression(e.op === '-' ? ts.SyntaxKind.MinusToken : ts.SyntaxKind.ExclamationToken, emitExpr(e.a));
+      // `- -x` keeps its space (the printer's), `-(a ** b)` its parentheses
+      return f.createPrefixUnaryExpression(e.op === '-' ? ts.SyntaxKind.MinusToken : ts.SyntaxKind.ExclamationToken, operand(e.a, Prec.prefix));
     case 'cond':
-      return f.createConditionalExpression(emitExpr(e.c), f.createToken(ts.SyntaxKind.QuestionToken), emitExpr(e.a), f.createToken(ts.SyntaxKind.ColonToken), emitExpr(e.b));
+      return f.createConditionalExpression(operand(e.c, Prec.conditional + 1), f.createToken(ts.SyntaxKind.QuestionToken),
+        operand(e.a, Prec.conditional), f.createToken(ts.SyntaxKind.ColonToken), operand(e.b, Prec.conditional));
     case 'call':
-      return f.createCallExpression(emitExpr(e.callee), undefined, e.args.map(emitExpr));
+      return f.createCallExpression(operand(e.callee, Prec.member), undefined, e.args.map(emitExpr));
     case 'new':
-      return f.createNewExpression(emitExpr(e.callee), undefined, e.args.map(emitExpr));
+      return f.createNewExpression(operand(e.callee, Prec.member), undefined, e.args.map(emitExpr));
     case 'member':
-      return f.createPropertyAccessExpression(emitExpr(e.obj), e.prop);
+      return f.createPropertyAccessExpression(operand(e.obj, Prec.member), e.prop);
     case 'index':
-      return f.createElementAccessExpression(emitExpr(e.obj), emitExpr(e.index));
+      return f.createElementAccessExpression(operand(e.obj, Prec.member), emitExpr(e.index));
     case 'array':
       return f.createArrayLiteralExpression(e.items.map(emitExpr));
     case 'postfix':
@@ -54,7 +104,7 @@ export function emitExpr(e: CExpr): TS.Expression {
     case 'object':
       return f.createObjectLiteralExpression(e.props.map((p) => f.createPropertyAssignment(p.name, emitExpr(p.value))), false);
     case 'await':
-      return f.createAwaitExpression(emitExpr(e.e));
+      return f.createAwaitExpression(operand(e.e, Prec.prefix));
   }
 }
 

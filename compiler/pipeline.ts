@@ -6,7 +6,8 @@
  *                    per (function, mode, argnums), however many call sites share it  (transform.ts)
  *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
  *                    flags, calls inlined
- *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints
+ *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
+ *                    useful is a liveness, so dead assignments get no derivative code
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration

@@ -26,9 +26,28 @@ export function arrayTypeOfConstructor(name: string): ArrayType | undefined {
   return typedArrays[name];
 }
 
+/**
+ * A scalar's kind as tsgrad reads it. Literal types are the numbers and booleans they are:
+ * `0.3 | 1.5` (a ternary between literals) is a number, `true`, `false` and `boolean` are
+ * booleans. `any` (an element of `new Array(n).fill(0)`, typed `any[]`) and `never` (an operand
+ * TypeScript narrowed away, `k` after `k === 0.3` and `k === 1.5` both failed) say nothing:
+ * 'unknown', and the kind is that of the value the expression lowers to.
+ */
+export function scalarKind(type: TS.Type): 'num' | 'bool' | 'unknown' | undefined {
+  if (type.flags & ts.TypeFlags.NumberLike) return 'num';
+  if (type.flags & ts.TypeFlags.BooleanLike) return 'bool';
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Never)) return 'unknown';
+  if (type.isUnion()) {
+    const kinds = new Set(type.types.map(scalarKind));
+    const [only] = kinds;
+    return kinds.size === 1 && only !== 'unknown' ? only : undefined;
+  }
+  return undefined;
+}
+
 export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefined {
-  if (type.flags & ts.TypeFlags.NumberLike) return { kind: 'num' };
-  if (type.flags & ts.TypeFlags.BooleanLike) return { kind: 'bool' };
+  const scalar = scalarKind(type);
+  if (scalar === 'num' || scalar === 'bool') return { kind: scalar };
   if (type.isUnion()) {
     const parts = type.types.map((t) => shapeOf(t, checker));
     const first = parts[0];

@@ -12,7 +12,7 @@
 import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import { id, identifiers } from '../code.js';
 import { type Rule, rules } from '../rules.js';
-import type { ActivityInfo } from './analyzeActivity.js';
+import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -156,8 +156,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   };
   walk(fn.body, (s) => {
     at = s;
-    if (s.k === 'store' && active.has(s.arr)) need(s.index);
-    if (s.k !== 'assign' || !active.has(s.target)) return;
+    if (s.k === 'store' && differentiated(activity, s)) need(s.index);
+    if (s.k !== 'assign' || !differentiated(activity, s)) return;
     const e = s.expr;
     if (e.k === 'load' && active.has(e.arr)) need(e.index);
     const rule = ruleFor(e);
@@ -183,8 +183,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     const hasReverse = (body: readonly Stmt[]): boolean => body.map((s) => stmtReverses(s)).some(Boolean);
     const stmtReverses = (s: Stmt): boolean => {
       let r: boolean;
-      if (s.k === 'assign') r = active.has(s.target) || saved.has(s.target);
-      else if (s.k === 'store') r = active.has(s.arr);
+      if (s.k === 'assign') r = differentiated(activity, s) || saved.has(s.target);
+      else if (s.k === 'store') r = differentiated(activity, s);
       else if (s.k === 'if') r = [hasReverse(s.then), hasReverse(s.else)].some(Boolean);
       else r = [hasReverse(s.pre), hasReverse(s.body), hasReverse(s.update)].some(Boolean);
       if (r && (s.k === 'if' || s.k === 'loop')) reversed.add(s);

@@ -5,6 +5,7 @@
  */
 import type * as TS from 'typescript';
 import { ts } from '../tsapi.js';
+import { scalarKind } from '../types.js';
 
 export interface CanonicalFor {
   readonly name: TS.Identifier;
@@ -17,7 +18,7 @@ export function canonicalFor(s: TS.ForStatement, checker: TS.TypeChecker): Canon
   if (!list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Let) || list.declarations.length !== 1) return undefined;
   const decl = list.declarations[0];
   if (!ts.isIdentifier(decl.name) || !decl.initializer) return undefined;
-  if (!(checker.getTypeAtLocation(decl.name).flags & ts.TypeFlags.NumberLike)) return undefined;
+  if (scalarKind(checker.getTypeAtLocation(decl.name)) !== 'num') return undefined;
   const symbol = checker.getSymbolAtLocation(decl.name);
   const step = s.incrementor && stepOf(s.incrementor, symbol, checker);
   if (!symbol || !step) return undefined;

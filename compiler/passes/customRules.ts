@@ -12,6 +12,7 @@
 import type * as TS from 'typescript';
 import { Code, Unsupported } from '../diagnostics.js';
 import { ts } from '../tsapi.js';
+import { scalarKind } from '../types.js';
 import { isTsgradDeclaration } from './findCallSites.js';
 import type { FunctionLike } from './lowerToIR.js';
 
@@ -71,7 +72,7 @@ function readRule(call: TS.CallExpression, checker: TS.TypeChecker): CustomRule 
     throw bad(fArg, `customDerivative needs a declared function, and '${fArg.getText()}' is not one`, 'name a function declaration (a `declare function` from a .d.ts file works)');
   }
   const name = fArg.getText();
-  const numeric = (t: TS.Type): boolean => !!(t.flags & ts.TypeFlags.NumberLike);
+  const numeric = (t: TS.Type): boolean => scalarKind(t) === 'num';
   const signature = checker.getSignatureFromDeclaration(target);
   const params = target.parameters;
   if (!signature || !numeric(checker.getReturnTypeOfSignature(signature)) || params.some((p) => !numeric(checker.getTypeAtLocation(p)) || !!p.dotDotDotToken || !!p.questionToken)) {

@@ -12,7 +12,7 @@
 import { type CExpr, id } from '../code.js';
 import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
-import { type ActivityInfo, differentiableOperands } from './analyzeActivity.js';
+import { type ActivityInfo, differentiableOperands, differentiated } from './analyzeActivity.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import { atom } from './reverseMode.js';
 
@@ -169,7 +169,7 @@ class ForwardMode {
         return this.assign(s, out);
       case 'store':
         out.push(s);
-        if (this.activity.active.has(s.arr)) out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
+        if (differentiated(this.activity, s)) out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
         return;
       case 'if':
         out.push({ ...s, then: this.block(s.then), else: this.block(s.else) });
@@ -182,7 +182,8 @@ class ForwardMode {
 
   private assign(s: Stmt & { k: 'assign' }, out: Stmt[]): void {
     const v = s.target;
-    if (!this.activity.active.has(v)) {
+    if (!differentiated(this.activity, s)) {
+      // inert (overwritten before any use, or never used): no tangent, so no 0 · ∞ either
       out.push(s);
       return;
     }

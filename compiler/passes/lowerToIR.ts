@@ -32,7 +32,7 @@ import {
 import { flagName, NameScope, resultName, tempName } from '../naming.js';
 import { mathConstants, rules, zeroDerivative } from '../rules.js';
 import { ts } from '../tsapi.js';
-import { arrayTypeOfConstructor, describeShape, isDifferentiable, type Shape, shapeOf } from '../types.js';
+import { arrayTypeOfConstructor, describeShape, isDifferentiable, scalarKind, type Shape, shapeOf } from '../types.js';
 import { canonicalFor } from './canonicalLoop.js';
 import { loopMarks, type LoopMarks } from './loopMarkers.js';
 import { isTsgradDeclaration } from './findCallSites.js';
@@ -130,7 +130,7 @@ class Lowerer {
     const returnType = signature && this.checker.getReturnTypeOfSignature(signature);
     const returnShape = returnType && shapeOf(returnType, this.checker);
     const returnsArray = returnShape?.kind === 'array' && isDifferentiable(returnShape);
-    if (!returnType || !(returnType.flags & ts.TypeFlags.NumberLike || (this.options.vectorOutput && returnsArray))) {
+    if (!returnType || !(scalarKind(returnType) === 'num' || (this.options.vectorOutput && returnsArray))) {
       const shown = returnType ? this.checker.typeToString(returnType) : 'unknown';
       if (this.options.vectorOutput) {
         unsupported(decl, `the differentiated function must return a number or a numeric array, but '${fnName}' returns ${shown}`,
@@ -530,7 +530,13 @@ class Lowerer {
         allocation.elements.forEach((value, i) => out.push({ k: 'store', arr: v, index: num(i), value }));
         continue;
       }
-      const shape = shapeOf(this.checker.getTypeAtLocation(d.name), this.checker);
+      const type = this.checker.getTypeAtLocation(d.name);
+      if (scalarKind(type) === 'unknown' && d.initializer) {
+        // `let z = t[0]` with t from `new Array(n).fill(0)` (any), or a value narrowed to never
+        this.declareAs(d, d.name, this.lowerExpr(d.initializer, out), out);
+        continue;
+      }
+      const shape = shapeOf(type, this.checker);
       if (!shape) {
         unsupported(d, `variable '${d.name.text}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(d.name))}`,
           'differentiated code uses numbers, booleans and numeric arrays');
@@ -543,6 +549,18 @@ class Lowerer {
       this.frame.symbols.set(symbol, v);
       if (d.initializer) this.assignTo(v, this.lowerExpr(d.initializer, out), out, true);
     }
+  }
+
+  /** A local whose type says nothing (any, never): a number or boolean like its initial value. */
+  private declareAs(d: TS.VariableDeclaration, name: TS.Identifier, value: Atom, out: Stmt[]): void {
+    const kind = atomKind(value);
+    if (kind === 'array') {
+      unsupported(d, `'${name.text}' would alias another array`,
+        'allocate a new array (new Float64Array(n)) and copy, or index the original array directly');
+    }
+    const v = this.newVar(name.text, { kind }, d);
+    this.frame.symbols.set(this.symbolOf(name), v);
+    this.assignTo(v, value, out, true);
   }
 
   /** `new Float64Array(n)`, `new Array(n).fill(c)`, `[a, b, c]`: a fresh array. */
@@ -568,7 +586,7 @@ class Lowerer {
     const type = ctor === 'Array' ? 'numarr' : arrayTypeOfConstructor(ctor);
     if (!type) return undefined;
     const args = e.arguments ?? [];
-    if (args.length !== 1 || !(this.checker.getTypeAtLocation(args[0]).flags & ts.TypeFlags.NumberLike)) {
+    if (args.length !== 1 || !isNumeric(this.checker.getTypeAtLocation(args[0]))) {
       unsupported(e, `${ctor} must be created with a length`, `use new ${ctor}(n), then fill it in a loop`);
     }
     return { type, expr: { k: 'newArray', type, ctor, length: this.lowerExpr(args[0], out), fill }, elements: [] };
@@ -772,7 +790,7 @@ class Lowerer {
         'tsgrad compiles + - * / % ** and comparisons; bitwise operators have no derivative');
     }
     for (const side of [b.left, b.right]) {
-      if (!(this.checker.getTypeAtLocation(side).flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Any))) {
+      if (!scalarKind(this.checker.getTypeAtLocation(side))) {
         unsupported(side, `operand of type ${this.checker.typeToString(this.checker.getTypeAtLocation(side))}`, 'arithmetic in differentiated code is on numbers');
       }
     }
@@ -783,14 +801,19 @@ class Lowerer {
 
   /** `a && b` / `a || b` on booleans, short-circuiting when `b` has effects or work. */
   private logical(b: TS.BinaryExpression, isAnd: boolean, out: Stmt[]): Atom {
-    for (const side of [b.left, b.right]) {
-      if (!(this.checker.getTypeAtLocation(side).flags & ts.TypeFlags.BooleanLike)) {
+    const boolean = (side: TS.Expression, value: Atom): Atom => {
+      if (atomKind(value) !== 'bool') {
         unsupported(side, `'${isAnd ? '&&' : '||'}' on a non-boolean`, 'use && and || on comparisons; use a ternary to choose between numbers');
       }
+      return value;
+    };
+    for (const side of [b.left, b.right]) {
+      const kind = scalarKind(this.checker.getTypeAtLocation(side));
+      if (kind !== 'bool' && kind !== 'unknown') boolean(side, num(0));
     }
-    const left = this.lowerExpr(b.left, out);
+    const left = boolean(b.left, this.lowerExpr(b.left, out));
     const rightOut: Stmt[] = [];
-    const right = this.lowerExpr(b.right, rightOut);
+    const right = boolean(b.right, this.lowerExpr(b.right, rightOut));
     if (rightOut.length === 0) return this.temp('bool', { k: 'bin', op: isAnd ? '&&' : '||', a: left, b: right }, out);
     const r = this.newVar(tempName(this.nextTemp++), { kind: 'bool' });
     out.push({ k: 'assign', target: r, expr: { k: 'atom', a: left } });
@@ -805,7 +828,11 @@ class Lowerer {
     const whenFalse: Stmt[] = [];
     const a = this.lowerExpr(c.whenTrue, whenTrue);
     const b = this.lowerExpr(c.whenFalse, whenFalse);
-    const kind: VarKind = this.checker.getTypeAtLocation(c).flags & ts.TypeFlags.BooleanLike ? 'bool' : 'num';
+    // the arms' kinds, not the checker's: `c ? 0.3 : 1.5` has type 0.3 | 1.5, an arm narrowed away has type never
+    const kind = atomKind(a);
+    if (kind !== atomKind(b) || kind === 'array') {
+      unsupported(c, 'a ternary must choose between two numbers or two booleans', 'compute each case into a variable of one type');
+    }
     if (whenTrue.length === 0 && whenFalse.length === 0) return this.temp(kind, { k: 'select', c: cond, a, b }, out);
     const r = this.newVar(tempName(this.nextTemp++), { kind });
     whenTrue.push({ k: 'assign', target: r, expr: { k: 'atom', a } });
@@ -871,11 +898,11 @@ class Lowerer {
   private stopGradient(c: TS.CallExpression, out: Stmt[]): Atom {
     const [arg] = c.arguments;
     if (c.arguments.length !== 1 || ts.isSpreadElement(arg)) unsupported(c, 'stopGradient takes one argument', 'write stopGradient(x)');
-    if (!(this.checker.getTypeAtLocation(arg).flags & ts.TypeFlags.NumberLike)) {
+    const value = isNumeric(this.checker.getTypeAtLocation(arg)) ? this.lowerExpr(arg, out) : undefined;
+    if (!value || atomKind(value) !== 'num') {
       unsupported(arg, `stopGradient of ${this.checker.typeToString(this.checker.getTypeAtLocation(arg))}`,
         'stopGradient takes a number; apply it to the values read from an array, stopGradient(a[i])');
     }
-    const value = this.lowerExpr(arg, out);
     const v: Var = { ...this.newVar('_stop', { kind: 'num' }, c), constant: true };
     this.locals[this.locals.length - 1] = v;
     out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value }, init: true });
@@ -973,8 +1000,8 @@ class Lowerer {
     });
     const signature = this.checker.getSignatureFromDeclaration(decl);
     const returns = signature && this.checker.getReturnTypeOfSignature(signature);
-    const resultKind: VarKind = returns && returns.flags & ts.TypeFlags.BooleanLike ? 'bool' : 'num';
-    if (returns && !(returns.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
+    const resultKind: VarKind = returns && scalarKind(returns) === 'bool' ? 'bool' : 'num';
+    if (returns && !scalarKind(returns) && !(returns.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
       unsupported(c, `'${c.expression.getText()}' returns ${this.checker.typeToString(returns)}`, 'called functions may return number, boolean or nothing; write array results into an array parameter');
     }
     const caller = this.frame;
@@ -990,6 +1017,17 @@ class Lowerer {
     }
     return ref(callee.result);
   }
+}
+
+/** Whether a value of this kind of atom is a number, a boolean or an array. */
+function atomKind(a: Atom): VarKind {
+  return a.k === 'var' ? a.v.kind : typeof a.value === 'boolean' ? 'bool' : 'num';
+}
+
+/** A number as far as the checker can tell (a number type, or any/never: see scalarKind). */
+function isNumeric(type: TS.Type): boolean {
+  const kind = scalarKind(type);
+  return kind === 'num' || kind === 'unknown';
 }
 
 function skipParens(e: TS.Expression): TS.Expression {

@@ -16,7 +16,7 @@ import {
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
-import type { ActivityInfo } from './analyzeActivity.js';
+import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
@@ -260,7 +260,7 @@ class ReverseMode {
       case 'assign':
         return this.reverseAssign(s, out);
       case 'store':
-        if (!this.activity.active.has(s.arr)) return;
+        if (!differentiated(this.activity, s)) return;
         if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), index(this.adj(s.arr), atom(s.index))));
         out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
         return;
@@ -361,7 +361,8 @@ class ReverseMode {
     const restore = (): void => {
       out.push(v.kind === 'array' ? assign(this.adj(v), this.tape('popRef')) : assign(id(v.name), this.tape('pop')));
     };
-    if (!this.activity.active.has(v)) {
+    if (!differentiated(this.activity, s)) {
+      // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN
       if (saved) restore();
       return;
     }
