@@ -19,7 +19,11 @@ describe(`fuzz: ${COUNT} random programs (seeds ${FIRST_SEED}…${FIRST_SEED + C
     const slice = all.slice(start, start + BATCH);
     it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: no wrong value, crash, modified input, rejection or unloadable output`, () => {
       const stats = newStats();
-      const findings = runBatch(slice, [true, false], stats);
+      const all = runBatch(slice, [true, false], stats);
+      // programs TypeScript itself rejects are the generator's imperfection, not tsgrad's: few, and not checked
+      const invalid = all.filter((f) => f.kind === 'invalid');
+      expect(invalid.length, `invalid programs: ${invalid.map((f) => f.detail).join('; ')}`).to.be.at.most(slice.length * 2 * 0.05);
+      const findings = all.filter((f) => f.kind !== 'invalid');
       const shown = findings.slice(0, 8).map((f) => `seed ${f.program.seed} (optimize ${f.optimize}): ${signature(f)}\n    ${f.detail.split('\n')[0].slice(0, 300)}`);
       expect(shown.join('\n'), `${findings.length} findings`).to.equal('');
       // the slice must actually check something: most transformations run and compare values

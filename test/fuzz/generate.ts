@@ -78,8 +78,10 @@ interface Scope {
 }
 
 const literals = ['0.5', '2', '1.5', '0.25', '3', '0.75', '1', '1.25', '0.3'];
+// Math.fround is left out: its derivative is 1 by definition, which finite differences of its
+// float32 steps cannot confirm (test/cases/math.ts checks it by hand).
 const unaryMath = ['exp', 'log', 'log1p', 'log2', 'log10', 'expm1', 'sqrt', 'cbrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh',
-  'asinh', 'acosh', 'atanh', 'abs', 'floor', 'ceil', 'round', 'sign', 'trunc', 'fround'];
+  'asinh', 'acosh', 'atanh', 'abs', 'floor', 'ceil', 'round', 'sign', 'trunc'];
 const binaryMath = ['pow', 'atan2', 'min', 'max', 'hypot'];
 const arrType: Record<ArrKind, string> = { numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
 
@@ -492,7 +494,8 @@ class Generator {
     const op = this.pick(['<', '<=', '>', '>=', '!==', '===']);
     // `x * 1 === 0.5`: a literal-typed left side would make TypeScript reject the comparison
     if (op === '===' || op === '!==') return expr('bool', ['(', ` * 1 ${op} ${this.pick(literals)})`], this.num(scope, 1));
-    return expr('bool', ['(', ` ${op} `, ')'], this.num(scope, 1), this.num(scope, 1));
+    // `(a) < b`: TypeScript would read `a < (b) > (c)` as a call with type arguments
+    return expr('bool', ['((', `) ${op} `, ')'], this.num(scope, 1), this.num(scope, 1));
   }
 
   /** The function's result: a combination of several values in scope. */
@@ -530,9 +533,12 @@ class Generator {
           ? expr('num', ['(', ' / (1.25 + Math.cos(', ')))'], a(), a())
           : expr('num', ['(', ' / ', ')'], a(), text(this.pick(literals)));
       case 4:
+        // Bases are kept positive, as every domain below is kept: a value that is NaN or ∞ on the
+        // way to a finite result still makes its derivative NaN (0 · ∞, as in JAX; README, Known limits).
+        if (this.chance(0.2)) return text(`(${this.pick(['(-0.5)', '(-1.25)', '2'])} ** ${this.pick(['2', '3'])})`);
         return this.chance(0.4)
-          ? expr('num', ['(', ` ** ${this.pick(['2', '3', '0.5', '-1'])})`], this.chance(0.3) ? text(this.pick(['(-0.5)', '(-1.25)', '2'])) : expr('num', ['(0.5 + ', ' * ', ')'], a(), a()))
-          : expr('num', ['((0.5 + ', ' * ', ') ** ', ')'], a(), a(), a());
+          ? expr('num', ['((0.5 + (', ' * ', `) ** 2) ** ${this.pick(['2', '3', '0.5', '-1'])})`], a(), a())
+          : expr('num', ['((0.5 + (', ' * ', ') ** 2) ** ', ')'], a(), a(), a());
       case 5:
         return expr('num', ['(', ' % ', ')'], a(), text(this.pick(['1.5', '0.7', '2'])));
       case 6:
@@ -558,19 +564,19 @@ class Generator {
     const a = (): E => this.num(scope, d);
     if (this.chance(0.25)) {
       const fn = this.pick(binaryMath);
-      if (fn === 'pow') return expr('num', ['Math.pow(0.5 + ', ' * ', ', ', ')'], a(), a(), a());
+      if (fn === 'pow') return expr('num', ['Math.pow(0.5 + (', ' * ', ') ** 2, ', ')'], a(), a(), a());
       return expr('num', [`Math.${fn}(`, ', ', ')'], a(), a());
     }
     const fn = this.pick(unaryMath);
     switch (fn) {
       case 'log': case 'log2': case 'log10': case 'sqrt':
-        return expr('num', [`Math.${fn}(0.1 + `, ' * ', ')'], a(), a());
+        return expr('num', [`Math.${fn}(0.1 + (`, ' * ', ') ** 2)'], a(), a());
       case 'log1p':
-        return expr('num', [`Math.${fn}(`, ' * ', ')'], a(), a());
+        return expr('num', [`Math.${fn}((`, ' * ', ') ** 2)'], a(), a());
       case 'asin': case 'acos': case 'atanh':
         return expr('num', [`Math.${fn}(0.9 * Math.tanh(`, '))'], a());
       case 'acosh':
-        return expr('num', [`Math.${fn}(1.5 + `, ' * ', ')'], a(), a());
+        return expr('num', [`Math.${fn}(1.5 + (`, ' * ', ') ** 2)'], a(), a());
       case 'exp': case 'expm1': case 'sinh': case 'cosh': case 'tan':
         return expr('num', [`Math.${fn}(Math.sin(`, '))'], a());
       default:

@@ -64,7 +64,8 @@ export function runBatch(programs: readonly Program[], optimizeModes: readonly b
         found('invalid', message(invalid));
         continue;
       }
-      for (const d of diagnostics) found(d.code === 99099 ? 'internal' : 'rejected', message(d));
+      // one diagnostic per construct, however many transformations reached it
+      for (const text of new Set(diagnostics.map(message))) found(text.includes('TS99099') ? 'internal' : 'rejected', text);
       const m = out.modules.get(keyOf(p.name));
       const loaded = m && typeof m.f === 'function' && p.transforms.every((_, i) => typeof m[`t${i}`] === 'function');
       if (!loaded) {
