@@ -203,5 +203,16 @@ for (const optimize of modes) {
       }
       expectGradFD(m.deadStore, m.deadStore_grad, [-0.5], 0);
     });
+
+    it('an operation on a value that carries no derivative yet gets a zero tangent, not ∞ · 0 = NaN', () => {
+      for (const x of [0.7, 1.5, -2]) {
+        const [y, dy] = m.sqrtBeforeVaried_jvp(x, 1);
+        expect(y).to.equal(m.sqrtBeforeVaried(x));
+        expectClose(dy, 2 * x, 1e-12, `jvp at ${x}`);
+        expectClose(m.sqrtBeforeVaried_hvp(x, 0.5), 1, 1e-12, `hvp at ${x}`);
+        expectGradFD(m.sqrtBeforeVaried, m.sqrtBeforeVaried_grad, [x], 0);
+      }
+    });
+
   });
 }

@@ -12,7 +12,8 @@
 import { type CExpr, id } from '../code.js';
 import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
-import { type ActivityInfo, differentiableOperands, differentiated } from './analyzeActivity.js';
+import { type ActivityInfo, differentiated } from './analyzeActivity.js';
+import { constantAssignments } from './analyzeVaried.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import { atom } from './reverseMode.js';
 
@@ -39,6 +40,8 @@ class ForwardMode {
   private readonly tangents = new Map<Var, Var>();
   private readonly locals: Var[];
   private nextId: number;
+  /** Assignments whose operands carry no derivative where they run. */
+  private readonly constant: ReadonlySet<Stmt>;
 
   constructor(
     private readonly fn: IRFunction,
@@ -46,6 +49,7 @@ class ForwardMode {
     private readonly names: NameScope,
   ) {
     this.locals = [...fn.locals];
+    this.constant = constantAssignments(fn);
     let max = 0;
     walk(fn.body, (s) => {
       if (s.k === 'assign') max = Math.max(max, s.target.id);
@@ -193,8 +197,9 @@ class ForwardMode {
     const setTangent = (expr: Expr): void => {
       out.push({ k: 'assign', target: t, expr, init });
     };
-    // `v = Math.ceil(c)`, `v = a.length`, `v = K[i]`: an active variable given a value with no derivative
-    if (v.kind !== 'array' && !differentiableOperands(e).some((a) => this.isActive(a))) {
+    // `v = Math.ceil(c)`, `v = K[i]`, `h = Math.sqrt(a)` before a is varied: an active variable
+    // given a value with no derivative where it runs (analyzeVaried.ts) gets a zero tangent
+    if (v.kind !== 'array' && this.constant.has(s)) {
       out.push(s);
       setTangent({ k: 'atom', a: num(0) });
       return;

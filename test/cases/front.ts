@@ -151,3 +151,20 @@ export function deadStore(x: number): number {
 }
 export const deadStore_grad = grad(deadStore);
 export const deadStore_hvp = hvp(deadStore);
+
+// ── NaN from an operation on a value that carries no derivative yet ───────────────────────────
+
+/**
+ * `a` is varied (a = x) but holds 0 where `h = Math.sqrt(a)` runs: its tangent was
+ * 0.5 / sqrt(0) · a_dot = ∞ · 0 = NaN (jvp, hvp and hessian read it).
+ */
+export function sqrtBeforeVaried(x: number): number {
+  let a = 0;
+  const h = Math.sqrt(a);
+  a = x;
+  return h + a * a;
+}
+export const sqrtBeforeVaried_jvp = (x: number, dx: number) => jvp(sqrtBeforeVaried, [x], [dx]);
+export const sqrtBeforeVaried_hvp = hvp(sqrtBeforeVaried);
+export const sqrtBeforeVaried_grad = grad(sqrtBeforeVaried);
+
