@@ -397,7 +397,8 @@ class ReverseMode {
     if (e.k === 'atom') {
       if (this.isActive(e.a)) out.push(accumulate(this.adj(e.a.v), g));
     } else if (e.k === 'load') {
-      out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
+      // an active variable may be assigned from an array without adjoint (an Int32Array): nothing flows back
+      if (this.activity.active.has(e.arr)) out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
     } else if (rule) {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
