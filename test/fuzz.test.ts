@@ -1,10 +1,12 @@
 /**
  * The differential fuzzer's fixed-seed slice (test/fuzz/): random programs in the documented
  * subset, every transformation checked against finite differences, the dot-product test and f
- * itself, with optimize on and off. A failure names the seed; `npm run fuzz -- --seed S --count 1`
- * reproduces it and writes it shrunk to fuzz-findings/.
+ * itself, with optimize on and off; and a slice of the jit fuzzer (about 20 s: kernels compile
+ * slowly). A failure names the seed; `npm run fuzz -- [--jit] --seed S --count 1` reproduces it and
+ * writes it shrunk to fuzz-findings/.
  */
 import { expect } from 'chai';
+import { jitPrograms, newJitStats, runJitBatch } from './fuzz/jitRun.js';
 import { programs } from './fuzz/main.js';
 import { newStats, runBatch } from './fuzz/run.js';
 import { signature } from './fuzz/shrink.js';
@@ -30,6 +32,27 @@ describe(`fuzz: ${COUNT} random programs (seeds ${FIRST_SEED}…${FIRST_SEED + C
       const checked = [...stats.ok.values()].reduce((a, b) => a + b, 0);
       expect(checked, 'transformations checked').to.be.greaterThan(slice.length * 2 * 4);
       expect(stats.compared, 'components compared with finite differences').to.be.greaterThan(slice.length * 10);
+    });
+  }
+});
+
+const JIT_FIRST_SEED = 1;
+const JIT_COUNT = 40;
+const JIT_BATCH = 20;
+
+describe(`fuzz --jit: ${JIT_COUNT} random parallel-loop programs (seeds ${JIT_FIRST_SEED}…${JIT_FIRST_SEED + JIT_COUNT - 1}) on cpu and webasm against js, optimize on and off`, () => {
+  const all = jitPrograms(JIT_FIRST_SEED, JIT_COUNT);
+  for (let start = 0; start < JIT_COUNT; start += JIT_BATCH) {
+    const slice = all.slice(start, start + JIT_BATCH);
+    it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: kernels within float32 tolerances, js gradient against finite differences, no rejection or crash`, () => {
+      const stats = newJitStats();
+      const findings = runJitBatch(slice, [true, false], stats);
+      const shown = findings.slice(0, 8).map((f) => `seed ${f.program.seed} (optimize ${f.optimize}): ${signature(f)}\n    ${f.detail.split('\n')[0].slice(0, 300)}`);
+      expect(shown.join('\n'), `${findings.length} findings`).to.equal('');
+      // every program runs jit(f) and one gradient on cpu, webasm and js, both optimize modes
+      const checked = [...stats.ok.values()].reduce((a, b) => a + b, 0);
+      expect(checked, 'checks passed').to.equal(slice.length * 2 * 6);
+      expect(stats.compared, 'js gradient components compared with finite differences').to.be.greaterThan(slice.length * 10);
     });
   }
 });

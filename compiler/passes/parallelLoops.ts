@@ -130,7 +130,14 @@ function analyzeParallel(loop: Loop): ParallelLoop {
         'write inner loops as `for (let j = a; j < b; j++)`; kernels run loops with bounds known in advance');
     }
   }
-  const isUniform = (a: Atom): boolean => a.k === 'const' || (a.v.kind === 'num' && !assigned.has(a.v) && a.v !== counter);
+  // a private copy of a uniform (an inlined helper's parameter: `d_1 = d`) is uniform too
+  const copies = new Map<Var, Atom>();
+  for (const [v, stmts] of assigned) {
+    const [s] = stmts;
+    if (stmts.length === 1 && s.k === 'assign' && declaresFresh(s) && s.expr.k === 'atom') copies.set(v, s.expr.a);
+  }
+  const isUniform = (a: Atom, depth = 0): boolean => a.k === 'const' || (a.v.kind === 'num' && a.v !== counter &&
+    (!assigned.has(a.v) || (depth < 64 && copies.has(a.v) && isUniform(copies.get(a.v)!, depth + 1))));
   for (const inner of innerLoops) {
     const t = inner.pre[0] as Stmt & { k: 'assign'; expr: Expr & { k: 'bin' } };
     const b = t.expr.a.k === 'var' && t.expr.a.v === inner.canonical!.counter ? t.expr.b : t.expr.a;

@@ -31,15 +31,15 @@ export interface CheckResult {
   readonly kinks: number;
 }
 
-const isNotTransformed = (err: unknown): boolean => err instanceof Error && err.message.includes('was called at run time');
+export const isNotTransformed = (err: unknown): boolean => err instanceof Error && err.message.includes('was called at run time');
 
 export function copyArg(a: Arg): Arg {
   return typeof a === 'number' ? a : Array.isArray(a) ? [...a] : a.slice();
 }
-const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
-const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
+export const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
+export const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
   a.every((x, i) => (typeof x === 'number' ? Object.is(x, b[i]) : Array.from(x).every((v, j) => Object.is(v, (b[i] as ArrayLike<number>)[j]))));
-const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : Array.from(y as ArrayLike<number>));
+export const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : Array.from(y as ArrayLike<number>));
 const size = (a: Arg): number => (typeof a === 'number' ? 1 : a.length);
 
 /** The program's arguments at a random point: arrays of its length, indices in range. */
@@ -69,7 +69,8 @@ function directions(args: readonly Arg[], p: Program, seed: number): Arg[] {
   });
 }
 
-class Checker {
+/** Central differences of f in float64 at one point, and comparisons counted against them. */
+export class Checker {
   compared = 0;
   kinks = 0;
   private readonly wide: Arg[];
@@ -78,7 +79,7 @@ class Checker {
   readonly exact: number;
   private readonly gradCache = new Map<string, number | undefined>();
 
-  constructor(private readonly f: Fn, private readonly p: Program, private readonly args: readonly Arg[]) {
+  constructor(private readonly f: Fn, private readonly p: Pick<Program, 'params'>, private readonly args: readonly Arg[]) {
     // float32 arguments are widened so the differences are taken in float64
     this.wide = args.map((a) => (a instanceof Float32Array ? Float64Array.from(a) : copyArg(a)));
     this.f0 = this.F(this.wide);
@@ -147,7 +148,7 @@ class Checker {
   }
 }
 
-const FIRST = 1e-5;
+export const FIRST = 1e-5;
 const SECOND = 2e-4;
 
 /** Run every transformation of `p` from its compiled module `m`. */

@@ -1,10 +1,11 @@
 /**
- * `npm run fuzz -- --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both]`
+ * `npm run fuzz -- [--jit] --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both]`
  *
  * Generates N random programs from seed S, compiles them through the transformer in batches, checks
  * every transformation against independent references (check.ts), prints the counts, and writes
  * each distinct finding, shrunk to a small program, to DIR (default fuzz-findings/). Exits 1 when
- * anything was found.
+ * anything was found. `--jit` fuzzes `jit` instead (jitGenerate.ts, jitCheck.ts): `// @parallel` loops
+ * under jit(f), jit(grad(f)) and jit(valueAndGrad(f)) on cpu and webasm against the js backend.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,8 @@ import { generate, type Program, transformKinds } from './generate.js';
 import { render } from './render.js';
 import { type Finding, newStats, runBatch } from './run.js';
 import { shrink, signature } from './shrink.js';
+import { renderJit } from './jitGenerate.js';
+import { type JitFinding, jitPrograms, newJitStats, runJitBatch, shrinkJit } from './jitRun.js';
 
 interface Options {
   seed: number;
@@ -20,10 +23,11 @@ interface Options {
   out: string;
   shrink: number;
   optimize: boolean[];
+  jit: boolean;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false] };
+  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false], jit: false };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -32,8 +36,9 @@ function parse(argv: readonly string[]): Options {
       case '--batch': o.batch = Number(value); i++; break;
       case '--out': o.out = value; i++; break;
       case '--shrink': o.shrink = Number(value); i++; break;
+      case '--jit': o.jit = true; break;
       case '--optimize': o.optimize = value === 'on' ? [true] : value === 'off' ? [false] : [true, false]; i++; break;
-      default: throw new Error(`fuzz: unknown option ${argv[i]} (--seed S --count N --batch B --out DIR --shrink K --optimize on|off|both)`);
+      default: throw new Error(`fuzz: unknown option ${argv[i]} (--jit --seed S --count N --batch B --out DIR --shrink K --optimize on|off|both)`);
     }
   }
   return o;
@@ -46,6 +51,7 @@ export function programs(seed: number, count: number): Program[] {
 
 function main(): void {
   const o = parse(process.argv.slice(2));
+  if (o.jit) return mainJit(o);
   const stats = newStats();
   const findings: Finding[] = [];
   const started = Date.now();
@@ -81,6 +87,42 @@ function main(): void {
   }
   console.log(`  ${n} shrunk programs written to ${o.out}/`);
   if (invalid < findings.length) process.exitCode = 1;
+}
+
+/** Seeds with `--jit`: the same reporting, over jit programs. */
+function mainJit(o: Options): void {
+  const stats = newJitStats();
+  const findings: JitFinding[] = [];
+  const started = Date.now();
+  const all = jitPrograms(o.seed, o.count);
+  for (let i = 0; i < all.length; i += o.batch) {
+    findings.push(...runJitBatch(all.slice(i, i + o.batch), o.optimize, stats));
+    process.stderr.write(`\r${Math.min(i + o.batch, all.length)}/${all.length} programs, ${findings.length} findings`);
+  }
+  process.stderr.write('\n');
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`fuzz --jit: seeds ${o.seed}…${o.seed + o.count - 1}, ${stats.programs} compiles (optimize ${o.optimize.map((x) => (x ? 'on' : 'off')).join('+')}), ${seconds.toFixed(1)} s`);
+  console.log(`  skipped (f not finite or too large at the test point): ${stats.skipped}`);
+  console.log(`  checked and correct, per transformation@backend: ${[...stats.ok].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(`  js gradient components compared with finite differences: ${stats.compared} (${stats.kinks} skipped as kinks)`);
+  const classes = new Map<string, JitFinding[]>();
+  for (const f of findings) classes.set(signature(f), [...(classes.get(signature(f)) ?? []), f]);
+  console.log(`  findings: ${findings.length} in ${classes.size} classes`);
+  if (classes.size === 0) return;
+  fs.mkdirSync(o.out, { recursive: true });
+  let n = 0;
+  for (const [sig, list] of classes) {
+    console.log(`  ${list.length} × ${sig}  (e.g. seed ${list[0].program.seed}, optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
+    for (const f of list.slice(0, o.shrink)) {
+      const small = shrinkJit(f);
+      const file = path.join(o.out, `jit-${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`);
+      const header = `// fuzz --jit finding: ${sig}\n// seed ${f.program.seed}, optimize ${f.optimize}, n ${small.n}, d ${small.d}, c ${small.c}\n// ${f.detail.split('\n').slice(0, 3).join('\n// ')}\n`;
+      fs.writeFileSync(file, header + renderJit(small));
+      n++;
+    }
+  }
+  console.log(`  ${n} shrunk programs written to ${o.out}/`);
+  process.exitCode = 1;
 }
 
 if (require.main === module) main();

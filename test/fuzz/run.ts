@@ -37,39 +37,67 @@ export function newStats(): BatchStats {
   return { programs: 0, skipped: 0, ok: new Map(), compared: 0, kinks: 0 };
 }
 
+/** One module to compile: its main source and an optional helper module `<name>_lib.ts`. */
+export interface Unit {
+  readonly name: string;
+  readonly main: string;
+  readonly lib?: string;
+}
+
+/** What compiling one unit gave: its diagnostics (by file), and its loaded exports if any. */
+export interface UnitOutput {
+  readonly diagnostics: readonly ts.Diagnostic[];
+  readonly module?: Record<string, any>;
+  readonly loadError?: unknown;
+}
+
+/** Compile units as one in-memory TypeScript program (each a module of its own) and load them. */
+export function compileUnits(units: readonly Unit[], optimize: boolean): Map<string, UnitOutput> {
+  const sources = new Map<string, string>();
+  for (const u of units) {
+    sources.set(fileOf(u.name), u.main);
+    if (u.lib !== undefined) sources.set(fileOf(`${u.name}_lib`), u.lib);
+  }
+  const out = compile(units.map((u) => fileOf(u.name)), { optimize }, sources);
+  const byFile = new Map<string, ts.Diagnostic[]>();
+  for (const d of out.diagnostics) {
+    const file = d.file ? path.basename(d.file.fileName, '.ts').replace(/_lib$/, '') : '';
+    byFile.set(file, [...(byFile.get(file) ?? []), d]);
+  }
+  return new Map(units.map((u) => [u.name, { diagnostics: byFile.get(u.name) ?? [], module: out.modules.get(keyOf(u.name)), loadError: out.loadError }]));
+}
+
+/**
+ * A unit's diagnostics as findings: a non-tsgrad one means the generator wrote invalid TypeScript
+ * (returns 'invalid': nothing else to check); TS99099 is an internal error, any other a rejection.
+ */
+export function diagnosticFindings(diagnostics: readonly ts.Diagnostic[], found: (kind: 'rejected' | 'internal' | 'invalid', detail: string) => void): 'invalid' | undefined {
+  const invalid = diagnostics.find((d) => d.source !== 'tsgrad');
+  if (invalid) {
+    found('invalid', message(invalid));
+    return 'invalid';
+  }
+  // one diagnostic per construct, however many transformations reached it
+  for (const text of new Set(diagnostics.map(message))) found(text.includes('TS99099') ? 'internal' : 'rejected', text);
+  return undefined;
+}
+
 /** The findings of one batch, with its counts added to `stats`. */
 export function runBatch(programs: readonly Program[], optimizeModes: readonly boolean[], stats: BatchStats): Finding[] {
-  const sources = new Map<string, string>();
-  for (const p of programs) {
-    const r = render(p);
-    sources.set(fileOf(p.name), r.main);
-    sources.set(fileOf(`${p.name}_lib`), r.lib);
-  }
+  const units = programs.map((p): Unit => ({ name: p.name, ...render(p) }));
   const findings: Finding[] = [];
   for (const optimize of optimizeModes) {
-    const out = compile(programs.map((p) => fileOf(p.name)), { optimize }, sources);
-    const byFile = new Map<string, ts.Diagnostic[]>();
-    for (const d of out.diagnostics) {
-      const file = d.file ? path.basename(d.file.fileName, '.ts').replace(/_lib$/, '') : '';
-      byFile.set(file, [...(byFile.get(file) ?? []), d]);
-    }
+    const out = compileUnits(units, optimize);
     for (const p of programs) {
       stats.programs++;
-      const diagnostics = byFile.get(p.name) ?? [];
+      const { diagnostics, module: m, loadError } = out.get(p.name)!;
       const found = (kind: Finding['kind'], detail: string, transform?: TransformKind): void => {
         findings.push({ program: p, optimize, kind, transform, detail });
       };
-      const invalid = diagnostics.find((d) => d.source !== 'tsgrad');
-      if (invalid) {
-        found('invalid', message(invalid));
-        continue;
-      }
-      // one diagnostic per construct, however many transformations reached it
-      for (const text of new Set(diagnostics.map(message))) found(text.includes('TS99099') ? 'internal' : 'rejected', text);
-      const m = out.modules.get(keyOf(p.name));
+      if (diagnosticFindings(diagnostics, found)) continue;
       const loaded = m && typeof m.f === 'function' && p.transforms.every((_, i) => typeof m[`t${i}`] === 'function');
       if (!loaded) {
-        found('unloadable', String(out.loadError ?? 'module not loaded'));
+        found('unloadable', String(loadError ?? 'module not loaded'));
         continue;
       }
       const result = checkProgram(p, m, p.seed);

@@ -9,7 +9,7 @@ import { type Finding, newStats, runBatch } from './run.js';
 import { type S, shrinkBlock } from './tree.js';
 
 /** What must stay the same for a smaller program to count as the same bug. */
-export function signature(f: Pick<Finding, 'kind' | 'transform' | 'detail'>): string {
+export function signature(f: { readonly kind: string; readonly transform?: string; readonly detail: string }): string {
   const detail = f.kind === 'rejected' || f.kind === 'internal' || f.kind === 'invalid'
     ? f.detail.replace(/^\S+:\d+:\d+ /, '').replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N')
     : '';
@@ -34,22 +34,36 @@ function candidates(p: Program): Omit<Program, 'name'>[] {
 
 export function shrink(finding: Finding, maxRounds = 40, perRound = 120): Program {
   const want = signature(finding);
-  let best: Program = finding.transform ? { ...finding.program, transforms: finding.program.transforms.filter((t) => t.kind === finding.transform) } : finding.program;
-  let serial = 0;
   const reproduces = (list: readonly Program[]): Program | undefined => {
     const found = runBatch(list, [finding.optimize], newStats());
     return list.find((p) => found.some((f) => f.program === p && signature(f) === want));
   };
-  // keep the single transformation only if it still fails alone
-  if (!reproduces([{ ...best, name: `${finding.program.name}_s${serial++}` }])) best = finding.program;
+  const alone = finding.transform ? { ...finding.program, transforms: finding.program.transforms.filter((t) => t.kind === finding.transform) } : finding.program;
+  return shrinkGreedy(finding.program, alone, candidates, reproduces, maxRounds, perRound);
+}
+
+/**
+ * The greedy loop shared by the fuzzers: start from `preferred` if it still reproduces (else from
+ * `original`), then keep taking the first candidate that reproduces, trying `perRound` candidates per
+ * compiled batch, for at most `maxRounds` rounds. Candidates are named `<name>_s<k>`.
+ */
+export function shrinkGreedy<P extends { readonly name: string }>(
+  original: P,
+  preferred: P,
+  candidatesOf: (p: P) => Omit<P, 'name'>[],
+  reproduces: (list: readonly P[]) => P | undefined,
+  maxRounds = 40,
+  perRound = 120,
+): P {
+  let serial = 0;
+  const named = (c: Omit<P, 'name'>): P => ({ ...c, name: `${original.name}_s${serial++}` }) as P;
+  let best = preferred === original || reproduces([named(preferred)]) ? preferred : original;
   for (let round = 0; round < maxRounds; round++) {
-    const all = candidates(best);
-    let next: Program | undefined;
-    for (let start = 0; start < all.length && !next; start += perRound) {
-      next = reproduces(all.slice(start, start + perRound).map((c) => ({ ...c, name: `${finding.program.name}_s${serial++}` })));
-    }
+    const all = candidatesOf(best);
+    let next: P | undefined;
+    for (let start = 0; start < all.length && !next; start += perRound) next = reproduces(all.slice(start, start + perRound).map(named));
     if (!next) break;
     best = next;
   }
-  return { ...best, name: finding.program.name };
+  return { ...best, name: original.name };
 }

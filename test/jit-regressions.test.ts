@@ -1,0 +1,84 @@
+/**
+ * Regressions found by the jit fuzzer (npm run fuzz -- --jit), each checked against the js backend
+ * (float64) and central finite differences.
+ */
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { compile, finiteDiff, formatDiagnostics, repoRoot, rng } from './harness.js';
+import { virtualDir } from './fuzz/run.js';
+
+const file = path.join(virtualDir, 'jit_regressions.ts');
+const source = `
+import { grad, jit } from 'tsgrad';
+
+/** A helper whose inner loop is bounded by its own parameter: inlined, the bound is a private copy of d. */
+function rowDot(u: Float64Array, X: Float32Array, i: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) s += u[j] * X[i * d + j];
+  return s;
+}
+export function helperLoop(u: Float64Array, X: Float32Array, n: number, d: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) total += Math.tanh(rowDot(u, X, i, d));
+  return total;
+}
+export const helperLoopOn = (backend: 'cpu' | 'webasm' | 'js') => jit(helperLoop, { backend });
+export const helperLoopGradOn = (backend: 'cpu' | 'webasm' | 'js') => jit(grad(helperLoop), { backend });
+
+/** A local first read from an Int32Array (no adjoint), then assigned an active value. */
+export function labelThenActive(w: Float64Array, y: Int32Array, n: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    let t = y[i];
+    if (w[0] > 0) t = w[1] * t;
+    total += t * w[0];
+  }
+  return total;
+}
+export const labelThenActiveGrad = grad(labelThenActive);
+export const labelThenActiveGradOn = (backend: 'cpu' | 'webasm' | 'js') => jit(grad(labelThenActive), { backend });
+`;
+const out = compile([file], {}, new Map([[file, source]]));
+const m = () => out.modules.get(path.relative(repoRoot, file).replace(/\.ts$/, ''))!;
+const rand = rng(23);
+const uniform = (length: number): Float64Array => Float64Array.from({ length }, () => -1 + 2 * rand());
+function scaledError(got: number | ArrayLike<number>, want: number | ArrayLike<number>): number {
+  const g = typeof got === 'number' ? [got] : Array.from(got);
+  const w = typeof want === 'number' ? [want] : Array.from(want);
+  expect(g.length).to.equal(w.length);
+  const scale = Math.max(1, ...w.map(Math.abs));
+  return Math.max(...g.map((x, i) => Math.abs(x - w[i]))) / scale;
+}
+
+describe('jit regressions (fuzz --jit)', () => {
+  it('compiles without diagnostics', () => {
+    expect(formatDiagnostics(out.diagnostics)).to.equal('');
+  });
+
+  const n = 300;
+  const d = 5;
+  const u = uniform(d);
+  const X = Float32Array.from(uniform(n * d));
+  it('a helper with an inner loop bounded by its parameter, called in a parallel loop (was: rejected, bounds "change from one iteration to the next")', () => {
+    const want = m().helperLoop(u, X, n, d);
+    expect(m().helperLoopOn('js')(u, X, n, d)).to.equal(want);
+    const fd = finiteDiff(m().helperLoop, [u, X, n, d], 0);
+    expect(scaledError(m().helperLoopGradOn('js')(u, X, n, d), fd)).to.be.below(1e-7);
+    for (const b of ['cpu', 'webasm'] as const) {
+      expect(scaledError(m().helperLoopOn(b)(u, X, n, d), want)).to.be.below(1e-4);
+      expect(scaledError(m().helperLoopGradOn(b)(u, X, n, d), fd)).to.be.below(1e-4);
+    }
+  });
+
+  it('the gradient of a local read from an Int32Array, then assigned an active value (was: internal error "no adjoint for y")', () => {
+    const y = Int32Array.from({ length: n }, () => Math.floor(rand() * 3));
+    for (const w of [Float64Array.of(0.5, -0.7), Float64Array.of(-0.5, 0.3)]) {
+      const fd = finiteDiff(m().labelThenActive, [w, y, n], 0);
+      expect(scaledError(m().labelThenActiveGrad(w, y, n), fd)).to.be.below(1e-7);
+      expect(scaledError(m().labelThenActiveGradOn('js')(w, y, n), fd)).to.be.below(1e-7);
+      for (const b of ['cpu', 'webasm'] as const) expect(scaledError(m().labelThenActiveGradOn(b)(w, y, n), fd)).to.be.below(1e-4);
+    }
+  });
+});
