@@ -151,16 +151,22 @@ export class Checker {
 export const FIRST = 1e-5;
 const SECOND = 2e-4;
 
+/** A checker at `args`, or why the program is skipped there (f throws, is not finite, or is huge). */
+export function checkerAt(f: Fn, p: Pick<Program, 'params'>, args: readonly Arg[]): Checker | string {
+  let c: Checker;
+  try {
+    c = new Checker(f, p as Program, args);
+  } catch (err) {
+    return `f throws: ${String(err)}`;
+  }
+  return Number.isFinite(c.value) && Math.abs(c.value) <= 1e6 ? c : `f = ${c.value}`;
+}
+
 /** Run every transformation of `p` from its compiled module `m`. */
 export function checkProgram(p: Program, m: Record<string, any>, seed: number): CheckResult {
   const args = makeArgs(p, seed);
-  let c: Checker;
-  try {
-    c = new Checker(m.f, p, args);
-  } catch (err) {
-    return { skipped: `f throws: ${String(err)}`, outcomes: [], compared: 0, kinks: 0 };
-  }
-  if (!Number.isFinite(c.value) || Math.abs(c.value) > 1e6) return { skipped: `f = ${c.value}`, outcomes: [], compared: 0, kinks: 0 };
+  const c = checkerAt(m.f, p, args);
+  if (typeof c === 'string') return { skipped: c, outcomes: [], compared: 0, kinks: 0 };
   const dirs = directions(args, p, seed + 1);
   const shared: { jvp?: number } = {};
   const outcomes = p.transforms.map((t, i) => {

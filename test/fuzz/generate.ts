@@ -8,7 +8,7 @@
  * and every `Math` function. Every array has the program's length `L`, and every index is in range
  * by construction, so a program never reads `undefined`.
  */
-import { rng } from '../harness.js';
+import { Draw } from './draw.js';
 import { block, type E, expr, line, type S, text } from './tree.js';
 
 export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size';
@@ -89,10 +89,8 @@ export function generate(seed: number, name: string): Program {
   return new Generator(seed, name).program();
 }
 
-class Generator {
-  private readonly r: () => number;
+class Generator extends Draw {
   private readonly L: number;
-  private next = 0;
   private budget = 0;
   private readonly helpers: Helper[] = [];
   private readonly outerNums: NumVar[] = [];
@@ -103,7 +101,7 @@ class Generator {
   private libOnly = false;
 
   constructor(private readonly seed: number, private readonly name: string) {
-    this.r = rng(seed * 7919 + 17);
+    super(seed * 7919 + 17);
     this.L = 3 + this.int(3);
     this.libImport = this.chance(0.5) ? 'named' : 'namespace';
   }
@@ -116,19 +114,6 @@ class Generator {
    * constants, and constants read only inside another module's helpers, are issue 13's.)
    */
   private readonly visibleInMain = (x: { name: string }): boolean => !x.name.startsWith('$lib.') || this.libImport === 'named';
-
-  private int(n: number): number {
-    return Math.floor(this.r() * n);
-  }
-  private chance(p: number): boolean {
-    return this.r() < p;
-  }
-  private pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-  private fresh(base: string): string {
-    return `${base}${this.next++}`;
-  }
 
   program(): Program {
     const lib: S[] = [];
@@ -448,23 +433,24 @@ class Generator {
 
   /** `while` with a data-dependent exit; the counter moves first, so `continue` cannot skip it. */
   private whileLoop(scope: Scope, depth: number): S[] {
-    const k = this.fresh('k');
-    const decl = line(`let ${k} = 0;`, k);
-    const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true, canBreak: true });
-    const body = [line(`${k}++;`), ...this.stmts(inner, depth + 1)];
-    const acc = scope.nums.filter((v) => v.mutable);
-    if (acc.length > 0) body.push(line(expr('num', [`${this.pick(acc).name} += `, ';'], this.num(inner, 2))));
+    const { k, decl, body } = this.countedBody(scope, depth);
     return [decl, block(expr('bool', [`while (${k} < ${this.L} && `, ')'], this.bool(scope)), [body])];
   }
 
   private doWhile(scope: Scope, depth: number): S[] {
+    const { k, decl, body } = this.countedBody(scope, depth);
+    return [decl, block('do', [body], undefined, expr('bool', [` while (${k} < ${this.L} && `, ');'], this.bool(scope)))];
+  }
+
+  /** A counter `k` declared before the loop, and a body that first moves it, then accumulates. */
+  private countedBody(scope: Scope, depth: number): { k: string; decl: S; body: S[] } {
     const k = this.fresh('k');
     const decl = line(`let ${k} = 0;`, k);
     const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true, canBreak: true });
     const body = [line(`${k}++;`), ...this.stmts(inner, depth + 1)];
     const acc = scope.nums.filter((v) => v.mutable);
     if (acc.length > 0) body.push(line(expr('num', [`${this.pick(acc).name} += `, ';'], this.num(inner, 2))));
-    return [decl, block('do', [body], undefined, expr('bool', [` while (${k} < ${this.L} && `, ');'], this.bool(scope)))];
+    return { k, decl, body };
   }
 
   // ── expressions ─────────────────────────────────────────────────────────────────────────────

@@ -22,6 +22,7 @@
  */
 import { rng } from '../harness.js';
 import type { ParamSpec, ParamType } from './generate.js';
+import { Draw } from './draw.js';
 import { block, type E, expr, line, renderS, type S, text } from './tree.js';
 
 export type JitTransformKind = 'jit' | 'jitGrad' | 'jitValueAndGrad';
@@ -74,9 +75,7 @@ const unary = ['Math.tanh(#)', 'Math.sin(#)', 'Math.cos(#)', 'Math.atan(#)', 'Ma
   'Math.asinh(#)', 'Math.cosh(Math.tanh(#))', 'Math.atan2(#, 1.5)', 'Math.cbrt(1.5 + Math.abs(#))', '(Math.abs(#) + 0.5) ** 0.5', 'Math.sign(#) * 0.25'];
 const literals = ['0.5', '2', '1.5', '0.25', '0.75', '1.25', '0.3'];
 
-class JitGenerator {
-  private readonly r: () => number;
-  private next = 0;
+class JitGenerator extends Draw {
   private readonly helpers: Helper[] = [];
   private readonly types: Record<'theta' | 'X' | 'v', ParamType>;
   private readonly n: number;
@@ -89,24 +88,11 @@ class JitGenerator {
   private readonly results: string[] = [];
 
   constructor(private readonly seed: number, private readonly name: string) {
-    this.r = rng(seed * 104729 + 3);
+    super(seed * 104729 + 3);
     this.n = 40 + this.int(160);
     this.d = 2 + this.int(4);
     this.c = 1 + this.int(3);
     this.types = { theta: this.pick(['f64', 'f64', 'f32', 'numarr'] as const), X: this.pick(['f32', 'f64'] as const), v: this.pick(['f64', 'f32'] as const) };
-  }
-
-  private int(n: number): number {
-    return Math.floor(this.r() * n);
-  }
-  private chance(p: number): boolean {
-    return this.r() < p;
-  }
-  private pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-  private fresh(base: string): string {
-    return `${base}${this.next++}`;
   }
 
   program(): JitProgram {
