@@ -345,8 +345,11 @@ class Generator extends Draw {
       case 0:
         return line(this.pick([`${v.name}++;`, `${v.name}--;`, `++${v.name};`, `--${v.name};`]));
       case 1:
-      case 2:
-        return line(expr('num', [`${v.name} ${this.pick(['+=', '-=', '*=', '/=', '**=', '%='])} `, ';'], this.compoundOperand(scope)));
+      case 2: {
+        const op = this.pick(['+=', '-=', '*=', '/=', '**=', '%=']);
+        // an integer power: `x **= 0.25` of a negative x is a NaN on the way (README, Known limits)
+        return line(expr('num', [`${v.name} ${op} `, ';'], op === '**=' ? text(this.pick(['2', '3'])) : this.compoundOperand(scope)));
+      }
       default:
         return line(expr('num', [`${v.name} = `, ';'], this.num(scope, 3)));
     }
