@@ -159,6 +159,31 @@ export function relError(a: number | ArrayLike<number>, b: number | ArrayLike<nu
   return Number.isNaN(worst) ? Infinity : worst;
 }
 
+/**
+ * max |got - want| / max(1, max |want|), elementwise over numbers and (nested) arrays; Infinity on
+ * a length mismatch or a NaN where the reference has none.
+ */
+export function scaledError(got: unknown, want: unknown): number {
+  const g = flatten(got);
+  const w = flatten(want);
+  if (g.length !== w.length) return Infinity;
+  const scale = Math.max(1, ...w.map(Math.abs));
+  let worst = 0;
+  for (let i = 0; i < g.length; i++) {
+    if (Object.is(g[i], w[i])) continue;
+    const e = Math.abs(g[i] - w[i]);
+    worst = Math.max(worst, Number.isNaN(e) ? Infinity : e / scale);
+  }
+  return worst;
+}
+
+/** A number, an array, or an array of arrays, as one list of numbers. */
+export function flatten(x: unknown): number[] {
+  if (typeof x === 'number') return [x];
+  if (Array.isArray(x) && x.some((e) => typeof e !== 'number')) return x.flatMap(flatten);
+  return Array.from(x as ArrayLike<number>);
+}
+
 /** Σ aᵢ bᵢ */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { compile, finiteDiff, formatDiagnostics, repoRoot, rng } from './harness.js';
+import { compile, finiteDiff, formatDiagnostics, repoRoot, rng, scaledError } from './harness.js';
 import { virtualDir } from './fuzz/run.js';
 
 const file = path.join(virtualDir, 'jit_regressions.ts');
@@ -44,13 +44,6 @@ const out = compile([file], {}, new Map([[file, source]]));
 const m = () => out.modules.get(path.relative(repoRoot, file).replace(/\.ts$/, ''))!;
 const rand = rng(23);
 const uniform = (length: number): Float64Array => Float64Array.from({ length }, () => -1 + 2 * rand());
-function scaledError(got: number | ArrayLike<number>, want: number | ArrayLike<number>): number {
-  const g = typeof got === 'number' ? [got] : Array.from(got);
-  const w = typeof want === 'number' ? [want] : Array.from(want);
-  expect(g.length).to.equal(w.length);
-  const scale = Math.max(1, ...w.map(Math.abs));
-  return Math.max(...g.map((x, i) => Math.abs(x - w[i]))) / scale;
-}
 
 describe('jit regressions (fuzz --jit)', () => {
   it('compiles without diagnostics', () => {

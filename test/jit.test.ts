@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { chooseBackend } from '../runtime/gpu/backend.js';
-import { compile, formatDiagnostics, repoRoot, rng } from './harness.js';
+import { compile, formatDiagnostics, repoRoot, rng, scaledError } from './harness.js';
 
 const out = compile([path.join(repoRoot, 'test', 'jit-cases', 'kernels.ts')]);
 const m = () => out.modules.get('test/jit-cases/kernels')!;
@@ -18,14 +18,6 @@ const backends = ['cpu', 'webasm'] as const;
 const rand = rng(7);
 const uniform = (length: number, lo = -1, hi = 1): Float32Array => Float32Array.from({ length }, () => lo + (hi - lo) * rand());
 
-/** max |got - want| / max(1, max |want|), elementwise over arrays. */
-function scaledError(got: number | ArrayLike<number>, want: number | ArrayLike<number>): number {
-  const g = typeof got === 'number' ? [got] : Array.from(got);
-  const w = typeof want === 'number' ? [want] : Array.from(want);
-  expect(g.length).to.equal(w.length);
-  const scale = Math.max(1, ...w.map(Math.abs));
-  return Math.max(...g.map((x, i) => Math.abs(x - w[i]))) / scale;
-}
 
 describe('jit: parallel loops as gpu.js kernels', () => {
   it('compiles without diagnostics', () => {

@@ -36,8 +36,8 @@ export const isNotTransformed = (err: unknown): boolean => err instanceof Error 
 export function copyArg(a: Arg): Arg {
   return typeof a === 'number' ? a : Array.isArray(a) ? [...a] : a.slice();
 }
-export const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
-export const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
+const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
+const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
   a.every((x, i) => (typeof x === 'number' ? Object.is(x, b[i]) : Array.from(x).every((v, j) => Object.is(v, (b[i] as ArrayLike<number>)[j]))));
 export const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : Array.from(y as ArrayLike<number>));
 const size = (a: Arg): number => (typeof a === 'number' ? 1 : a.length);
@@ -186,7 +186,7 @@ export function checkProgram(p: Program, m: Record<string, any>, seed: number): 
 type Problem = { kind: Failure['kind']; detail: string } | undefined;
 
 /** Calls `run` twice on fresh copies of `inputs`: the inputs must stay as they were and the results agree. */
-function callTwice(run: (inputs: Arg[]) => unknown, inputs: readonly Arg[]): { result: unknown; problem: Problem } {
+export function callTwice(run: (inputs: Arg[]) => unknown, inputs: readonly Arg[]): { result: unknown; problem: Problem } {
   const first = copyAll(inputs);
   const result = run(first);
   if (!sameArgs(first, inputs)) return { result, problem: { kind: 'mutated', detail: `arguments changed: ${JSON.stringify(inputs.map(flat))} → ${JSON.stringify(first.map(flat))}` } };

@@ -15,7 +15,8 @@
  *        accurate than V8's), and for every gradient (gathers sum float32 products over n samples);
  * sums here have at most n·c ≤ 600 terms, below the 1500-term sums that need 1e-5 in the tests.
  */
-import { type Arg, type Checker, checkerAt, copyAll, FIRST, flat, isNotTransformed, sameArgs } from './check.js';
+import { flatten, scaledError } from '../harness.js';
+import { type Arg, callTwice, type Checker, checkerAt, FIRST, flat, isNotTransformed } from './check.js';
 import { type JitProgram, type JitTransform, makeJitArgs, renderJit } from './jitGenerate.js';
 
 export const kernelBackends = ['cpu', 'webasm'] as const;
@@ -42,35 +43,6 @@ export function valueTolerance(p: JitProgram): number {
 }
 const GRAD_TOL = 1e-4;
 
-/** max |got - want| / max(1, max |want|), elementwise; Infinity on a length mismatch or NaN. */
-export function scaledError(got: unknown, want: unknown): number {
-  const g = deep(got);
-  const w = deep(want);
-  if (g.length !== w.length) return Infinity;
-  const scale = Math.max(1, ...w.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < g.length; i++) {
-    if (Object.is(g[i], w[i])) continue;
-    const e = Math.abs(g[i] - w[i]);
-    worst = Math.max(worst, Number.isNaN(e) ? Infinity : e / scale);
-  }
-  return worst;
-}
-function deep(x: unknown): number[] {
-  if (typeof x === 'number') return [x];
-  if (Array.isArray(x) && x.some((e) => typeof e !== 'number')) return x.flatMap(deep);
-  return Array.from(x as ArrayLike<number>);
-}
-
-/** Calls fn on a copy of args twice: returns the result, or a failure if args changed or results differ. */
-function callTwice(fn: Fn, args: readonly Arg[]): { result: unknown; problem?: Omit<JitFailure, 'transform'> } {
-  const first = copyAll(args);
-  const result = fn(...first);
-  if (!sameArgs(first, args)) return { result, problem: { kind: 'mutated', detail: 'the call changed its arguments' } };
-  const again = fn(...copyAll(args));
-  if (scaledError(again, result) !== 0) return { result, problem: { kind: 'unstable', detail: `two calls differ: ${JSON.stringify(deep(result).slice(0, 8))} then ${JSON.stringify(deep(again).slice(0, 8))}` } };
-  return { result };
-}
 
 /** The gradient part of a js/kernel result: the list of derivatives, one per argnum. */
 function gradientsOf(t: JitTransform, result: unknown): unknown[] {
@@ -92,7 +64,7 @@ export function checkJitProgram(p: JitProgram, m: Record<string, any>, seed: num
       try {
         const fn = (m[`t${i}`] as (b: string) => Fn & { backend?: { name: string } })(b);
         if (fn.backend?.name !== b) throw new Error(`asked for backend ${b}, runs on ${fn.backend?.name}`);
-        const { result, problem } = callTwice(fn, args);
+        const { result, problem } = callTwice((a) => fn(...a), args);
         const detail = problem ? undefined : check(result, fn);
         outcomes.push({ transform: label(b), outcome: problem ? { ...problem, transform: label(b) } : detail ? { kind: 'wrong', transform: label(b), detail } : 'ok' });
         return problem || detail ? undefined : result;
@@ -118,7 +90,7 @@ export function checkJitProgram(p: JitProgram, m: Record<string, any>, seed: num
         const ref = gradientsOf(t, want);
         for (let k = 0; k < t.argnums.length; k++) {
           const e = scaledError(got[k], ref[k]);
-          if (e > GRAD_TOL) return `d/d ${p.params[t.argnums[k]].name}: error ${e.toExponential(2)} > ${GRAD_TOL}: ${JSON.stringify(deep(got[k]).slice(0, 6))} vs js ${JSON.stringify(deep(ref[k]).slice(0, 6))}`;
+          if (e > GRAD_TOL) return `d/d ${p.params[t.argnums[k]].name}: error ${e.toExponential(2)} > ${GRAD_TOL}: ${JSON.stringify(flatten(got[k]).slice(0, 6))} vs js ${JSON.stringify(flatten(ref[k]).slice(0, 6))}`;
         }
         return undefined;
       });

@@ -13,7 +13,7 @@ import { generate, type Program, transformKinds } from './generate.js';
 import { render } from './render.js';
 import { type Finding, newStats, runBatch } from './run.js';
 import { shrink, signature } from './shrink.js';
-import { renderJit } from './jitGenerate.js';
+import { type JitProgram, renderJit } from './jitGenerate.js';
 import { type JitFinding, jitPrograms, newJitStats, runJitBatch, shrinkJit } from './jitRun.js';
 
 interface Options {
@@ -49,24 +49,49 @@ export function programs(seed: number, count: number): Program[] {
   return Array.from({ length: count }, (_, i) => generate(seed + i, `p${seed + i}`));
 }
 
-function main(): void {
-  const o = parse(process.argv.slice(2));
-  if (o.jit) return mainJit(o);
-  const stats = newStats();
-  const findings: Finding[] = [];
+interface Stats {
+  readonly programs: number;
+  readonly skipped: number;
+  readonly ok: ReadonlyMap<string, number>;
+  readonly compared: number;
+  readonly kinks: number;
+}
+
+interface Fuzzed {
+  readonly program: { readonly seed: number };
+  readonly optimize: boolean;
+  readonly kind: string;
+  readonly transform?: string;
+  readonly detail: string;
+}
+
+/** What differs between the two fuzzers; `drive` runs either, reports and writes findings the same way. */
+interface Fuzzer<P, F extends Fuzzed> {
+  readonly title: string;
+  readonly programs: readonly P[];
+  readonly stats: Stats;
+  run(batch: P[]): F[];
+  /** The counts of checks passed, in the order to print them. */
+  okCounts(): [string, number][];
+  /** A finding shrunk, as a file name and its text. */
+  written(f: F, sig: string): { name: string; text: string };
+}
+
+function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): void {
+  const findings: F[] = [];
   const started = Date.now();
-  const all = programs(o.seed, o.count);
-  for (let i = 0; i < all.length; i += o.batch) {
-    findings.push(...runBatch(all.slice(i, i + o.batch), o.optimize, stats));
-    process.stderr.write(`\r${Math.min(i + o.batch, all.length)}/${all.length} programs, ${findings.length} findings`);
+  for (let i = 0; i < fz.programs.length; i += o.batch) {
+    findings.push(...fz.run(fz.programs.slice(i, i + o.batch)));
+    process.stderr.write(`\r${Math.min(i + o.batch, fz.programs.length)}/${fz.programs.length} programs, ${findings.length} findings`);
   }
   process.stderr.write('\n');
+  const { stats } = fz;
   const seconds = (Date.now() - started) / 1000;
-  console.log(`fuzz: seeds ${o.seed}…${o.seed + o.count - 1}, ${stats.programs} compiles (optimize ${o.optimize.map((x) => (x ? 'on' : 'off')).join('+')}), ${seconds.toFixed(1)} s`);
+  console.log(`${fz.title}: seeds ${o.seed}…${o.seed + o.count - 1}, ${stats.programs} compiles (optimize ${o.optimize.map((x) => (x ? 'on' : 'off')).join('+')}), ${seconds.toFixed(1)} s`);
   console.log(`  skipped (f not finite or too large at the test point): ${stats.skipped}`);
-  console.log(`  checked and correct, per transformation: ${transformKinds.map((k) => `${k} ${stats.ok.get(k) ?? 0}`).join(', ')}`);
-  console.log(`  components compared with a reference: ${stats.compared} (${stats.kinks} skipped as kinks)`);
-  const classes = new Map<string, Finding[]>();
+  console.log(`  checked and correct: ${fz.okCounts().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(`  components compared with finite differences: ${stats.compared} (${stats.kinks} skipped as kinks)`);
+  const classes = new Map<string, F[]>();
   for (const f of findings) classes.set(signature(f), [...(classes.get(signature(f)) ?? []), f]);
   const invalid = findings.filter((f) => f.kind === 'invalid').length;
   console.log(`  findings: ${findings.length - invalid} in ${[...classes.keys()].filter((k) => !k.startsWith('invalid')).length} classes` +
@@ -77,11 +102,8 @@ function main(): void {
   for (const [sig, list] of classes) {
     console.log(`  ${list.length} × ${sig}  (e.g. seed ${list[0].program.seed}, optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
     for (const f of list.slice(0, sig.startsWith('invalid') ? 0 : o.shrink)) {
-      const small = shrink(f);
-      const r = render(small);
-      const file = path.join(o.out, `${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`);
-      const header = `// fuzz finding: ${sig}\n// seed ${f.program.seed}, optimize ${f.optimize}\n// ${f.detail.split('\n').slice(0, 3).join('\n// ')}\n`;
-      fs.writeFileSync(file, `${header}${r.main}\n// ── ${small.name}_lib.ts ──\n${r.lib.split('\n').map((l) => `// ${l}`).join('\n')}\n`);
+      const { name, text } = fz.written(f, sig);
+      fs.writeFileSync(path.join(o.out, `${name}-${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`), text);
       n++;
     }
   }
@@ -89,40 +111,39 @@ function main(): void {
   if (invalid < findings.length) process.exitCode = 1;
 }
 
-/** Seeds with `--jit`: the same reporting, over jit programs. */
-function mainJit(o: Options): void {
-  const stats = newJitStats();
-  const findings: JitFinding[] = [];
-  const started = Date.now();
-  const all = jitPrograms(o.seed, o.count);
-  for (let i = 0; i < all.length; i += o.batch) {
-    findings.push(...runJitBatch(all.slice(i, i + o.batch), o.optimize, stats));
-    process.stderr.write(`\r${Math.min(i + o.batch, all.length)}/${all.length} programs, ${findings.length} findings`);
+const header = (what: string, sig: string, f: Fuzzed, more = ''): string =>
+  `// ${what}: ${sig}\n// seed ${f.program.seed}, optimize ${f.optimize}${more}\n// ${f.detail.split('\n').slice(0, 3).join('\n// ')}\n`;
+
+function main(): void {
+  const o = parse(process.argv.slice(2));
+  if (o.jit) {
+    const stats = newJitStats();
+    drive<JitProgram, JitFinding>(o, {
+      title: 'fuzz --jit',
+      programs: jitPrograms(o.seed, o.count),
+      stats,
+      run: (batch) => runJitBatch(batch, o.optimize, stats),
+      okCounts: () => [...stats.ok].sort(),
+      written: (f, sig) => {
+        const small = shrinkJit(f);
+        return { name: 'jit', text: header('fuzz --jit finding', sig, f, `, n ${small.n}, d ${small.d}, c ${small.c}`) + renderJit(small) };
+      },
+    });
+    return;
   }
-  process.stderr.write('\n');
-  const seconds = (Date.now() - started) / 1000;
-  console.log(`fuzz --jit: seeds ${o.seed}…${o.seed + o.count - 1}, ${stats.programs} compiles (optimize ${o.optimize.map((x) => (x ? 'on' : 'off')).join('+')}), ${seconds.toFixed(1)} s`);
-  console.log(`  skipped (f not finite or too large at the test point): ${stats.skipped}`);
-  console.log(`  checked and correct, per transformation@backend: ${[...stats.ok].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  console.log(`  js gradient components compared with finite differences: ${stats.compared} (${stats.kinks} skipped as kinks)`);
-  const classes = new Map<string, JitFinding[]>();
-  for (const f of findings) classes.set(signature(f), [...(classes.get(signature(f)) ?? []), f]);
-  console.log(`  findings: ${findings.length} in ${classes.size} classes`);
-  if (classes.size === 0) return;
-  fs.mkdirSync(o.out, { recursive: true });
-  let n = 0;
-  for (const [sig, list] of classes) {
-    console.log(`  ${list.length} × ${sig}  (e.g. seed ${list[0].program.seed}, optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
-    for (const f of list.slice(0, o.shrink)) {
-      const small = shrinkJit(f);
-      const file = path.join(o.out, `jit-${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`);
-      const header = `// fuzz --jit finding: ${sig}\n// seed ${f.program.seed}, optimize ${f.optimize}, n ${small.n}, d ${small.d}, c ${small.c}\n// ${f.detail.split('\n').slice(0, 3).join('\n// ')}\n`;
-      fs.writeFileSync(file, header + renderJit(small));
-      n++;
-    }
-  }
-  console.log(`  ${n} shrunk programs written to ${o.out}/`);
-  process.exitCode = 1;
+  const stats = newStats();
+  drive<Program, Finding>(o, {
+    title: 'fuzz',
+    programs: programs(o.seed, o.count),
+    stats,
+    run: (batch) => runBatch(batch, o.optimize, stats),
+    okCounts: () => transformKinds.map((k) => [k, stats.ok.get(k) ?? 0]),
+    written: (f, sig) => {
+      const small = shrink(f);
+      const r = render(small);
+      return { name: 'fuzz', text: `${header('fuzz finding', sig, f)}${r.main}\n// ── ${small.name}_lib.ts ──\n${r.lib.split('\n').map((l) => `// ${l}`).join('\n')}\n` };
+    },
+  });
 }
 
 if (require.main === module) main();
