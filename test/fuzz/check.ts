@@ -9,9 +9,13 @@
  *     call giving the same result.
  */
 import { rng } from '../harness.js';
-import { differentiable, type Program, type Transform } from './generate.js';
+import { differentiable, type ObjShape, type Program, type Transform } from './generate.js';
 
-export type Arg = number | number[] | Float64Array | Float32Array | Int32Array;
+export type Arg = number | number[] | Float64Array | Float32Array | Int32Array | ObjArg;
+/** An object parameter's value: fields in a fixed (sorted) order for every flat view. */
+export interface ObjArg {
+  [field: string]: Arg;
+}
 type Fn = (...args: any[]) => any;
 
 export interface Failure {
@@ -33,21 +37,58 @@ export interface CheckResult {
 
 export const isNotTransformed = (err: unknown): boolean => err instanceof Error && err.message.includes('was called at run time');
 
+const isObj = (a: unknown): a is ObjArg => typeof a === 'object' && a !== null && !Array.isArray(a) && !ArrayBuffer.isView(a);
+const fieldsOf = (o: ObjArg): string[] => Object.keys(o).sort();
+/** The same value with each leaf (number or array) mapped; objects rebuilt field by field. */
+function mapLeaves(a: Arg, leaf: (x: Exclude<Arg, ObjArg>) => Arg): Arg {
+  return isObj(a) ? Object.fromEntries(fieldsOf(a).map((k) => [k, mapLeaves(a[k], leaf)])) : leaf(a);
+}
+
 export function copyArg(a: Arg): Arg {
-  return typeof a === 'number' ? a : Array.isArray(a) ? [...a] : a.slice();
+  return mapLeaves(a, (x) => (typeof x === 'number' ? x : Array.isArray(x) ? [...x] : x.slice()));
 }
 const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
+/** A number, an array or an object's leaves (fields in sorted order) as one list of numbers. */
+export const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : isObj(y) ? fieldsOf(y).flatMap((k) => flat(y[k])) : Array.from(y as ArrayLike<number>));
 const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
-  a.every((x, i) => (typeof x === 'number' ? Object.is(x, b[i]) : Array.from(x).every((v, j) => Object.is(v, (b[i] as ArrayLike<number>)[j]))));
-export const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : Array.from(y as ArrayLike<number>));
-const size = (a: Arg): number => (typeof a === 'number' ? 1 : a.length);
+  a.every((x, i) => {
+    const u = flat(x);
+    const v = flat(b[i]);
+    return u.length === v.length && u.every((e, j) => Object.is(e, v[j]));
+  });
+const size = (a: Arg): number => flat(a).length;
+
+/** a + h at flat component j (a is a fresh copy: arrays change in place). */
+function addAt(a: Arg, j: number, h: number): Arg {
+  if (typeof a === 'number') return a + h;
+  if (!isObj(a)) {
+    a[j] += h;
+    return a;
+  }
+  let k = j;
+  for (const f of fieldsOf(a)) {
+    const n = size(a[f]);
+    if (k < n) {
+      a[f] = addAt(a[f], k, h);
+      break;
+    }
+    k -= n;
+  }
+  return a;
+}
 
 /** The program's arguments at a random point: arrays of its length, indices in range. */
 export function makeArgs(p: Program, seed: number): Arg[] {
   const r = rng(seed);
   const u = (): number => Math.round((-1.2 + 2.4 * r()) * 1e6) / 1e6;
+  const leaf = (type: 'num' | 'numarr' | 'f64'): Arg => (type === 'num' ? u() : type === 'numarr' ? Array.from({ length: p.length }, u) : Float64Array.from({ length: p.length }, u));
+  const object = (shape: ObjShape): ObjArg => Object.fromEntries(Object.keys(shape).sort().map((k) => {
+    const t = shape[k];
+    return [k, typeof t === 'string' ? leaf(t) : object(t)];
+  }));
   return p.params.map((x): Arg => {
     switch (x.type) {
+      case 'obj': return object(x.shape!);
       case 'num': return u();
       case 'size': return p.length;
       case 'numarr': return Array.from({ length: p.length }, u);
@@ -65,78 +106,94 @@ function directions(args: readonly Arg[], p: Program, seed: number): Arg[] {
   return args.map((a, i) => {
     const type = p.params[i].type;
     if (type === 'size') return 0; // a number to tsgrad, but a size: no tangent
-    return !differentiable(type) ? copyArg(a) : typeof a === 'number' ? u() : Float64Array.from({ length: a.length }, u);
+    return !differentiable(type) ? copyArg(a) : mapLeaves(a, (x) => (typeof x === 'number' ? u() : Float64Array.from({ length: x.length }, u)));
   });
 }
 
-/** Central differences of f in float64 at one point, and comparisons counted against them. */
+/**
+ * Central differences of f in float64 at one point, and comparisons counted against them. f may
+ * return a number or an array: every difference is a list, one entry per output.
+ */
 export class Checker {
   compared = 0;
   kinks = 0;
   private readonly wide: Arg[];
-  private readonly f0: number;
+  /** f at the (widened) point, flattened. */
+  readonly values: number[];
   /** f at the arguments as given (float32 arrays as float32): what a derivative's value must equal. */
-  readonly exact: number;
-  private readonly gradCache = new Map<string, number | undefined>();
+  readonly exactAll: number[];
+  private readonly cache = new Map<string, number[] | undefined>();
 
   constructor(private readonly f: Fn, private readonly p: Pick<Program, 'params'>, private readonly args: readonly Arg[]) {
     // float32 arguments are widened so the differences are taken in float64
-    this.wide = args.map((a) => (a instanceof Float32Array ? Float64Array.from(a) : copyArg(a)));
-    this.f0 = this.F(this.wide);
-    this.exact = this.F(args);
+    this.wide = args.map((a) => mapLeaves(a, (x) => (x instanceof Float32Array ? Float64Array.from(x) : copyArg(x))));
+    this.values = this.F(this.wide);
+    this.exactAll = this.F(args);
   }
 
+  /** A scalar f's value. */
   get value(): number {
-    return this.f0;
+    return this.values[0];
+  }
+  get exact(): number {
+    return this.exactAll[0];
   }
 
-  F(args: readonly Arg[]): number {
-    return this.f(...copyAll(args));
+  F(args: readonly Arg[]): number[] {
+    return flat(this.f(...copyAll(args)));
   }
 
-  /** args + Σ hₖ·dirₖ over the given (parameter, component or direction) steps. */
+  /** args + Σ hₖ·dirₖ over the given (parameter, flat component or direction) steps. */
   private moved(steps: readonly { arg: number; comp?: number; dir?: Arg; h: number }[]): Arg[] {
     const out = copyAll(this.wide);
     for (const s of steps) {
-      const a = out[s.arg];
-      if (typeof a === 'number') out[s.arg] = a + s.h * (s.dir !== undefined ? (s.dir as number) : 1);
-      else if (s.dir !== undefined) for (let i = 0; i < a.length; i++) a[i] += s.h * (s.dir as ArrayLike<number>)[i];
-      else a[s.comp!] += s.h;
+      if (s.dir === undefined) out[s.arg] = addAt(out[s.arg], s.comp ?? 0, s.h);
+      else flat(s.dir).forEach((d, j) => (out[s.arg] = addAt(out[s.arg], j, s.h * d)));
     }
     return out;
   }
 
-  /** A central difference at two step sizes; undefined where they disagree (a kink or noise). */
-  private stable(d: (h: number) => number, h: number, tol: number): number | undefined {
+  /** A central difference at two step sizes; undefined where they disagree anywhere (a kink or noise). */
+  private stable(d: (h: number) => number[], h: number, tol: number): number[] | undefined {
     const a = d(h);
     const b = d(h / 4);
-    if (!Number.isFinite(a) || !Number.isFinite(b) || Math.abs(a - b) > tol * Math.max(1, Math.abs(b))) {
+    if (a.some((x, i) => !Number.isFinite(x) || !Number.isFinite(b[i]) || Math.abs(x - b[i]) > tol * Math.max(1, Math.abs(b[i])))) {
       this.kinks++;
       return undefined;
     }
     return b;
   }
 
-  /** ∂f/∂(arg, comp). */
-  partial(arg: number, comp: number): number | undefined {
+  private difference(plus: Arg[], minus: Arg[], h: number): number[] {
+    const a = this.F(plus);
+    const b = this.F(minus);
+    return a.map((x, i) => (x - b[i]) / (2 * h));
+  }
+
+  /** ∂f/∂(arg, comp), one entry per output. */
+  partials(arg: number, comp: number): number[] | undefined {
     const key = `${arg}:${comp}`;
-    if (!this.gradCache.has(key)) {
-      const d = (h: number): number => (this.F(this.moved([{ arg, comp, h }])) - this.F(this.moved([{ arg, comp, h: -h }]))) / (2 * h);
-      this.gradCache.set(key, this.stable(d, 4e-5, FIRST));
+    if (!this.cache.has(key)) {
+      this.cache.set(key, this.stable((h) => this.difference(this.moved([{ arg, comp, h }]), this.moved([{ arg, comp, h: -h }]), h), 4e-5, FIRST));
     }
-    return this.gradCache.get(key);
+    return this.cache.get(key);
   }
 
-  /** The derivative of f along the direction `dirs` (one per parameter). */
-  directional(dirs: readonly Arg[]): number | undefined {
+  /** ∂f/∂(arg, comp) of a scalar f. */
+  partial(arg: number, comp: number): number | undefined {
+    return this.partials(arg, comp)?.[0];
+  }
+
+  /** The derivative of f along the direction `dirs` (one per parameter), one entry per output. */
+  directional(dirs: readonly Arg[]): number[] | undefined {
     const steps = (h: number) => dirs.flatMap((dir, arg) => (differentiable(this.p.params[arg].type) ? [{ arg, dir, h }] : []));
-    return this.stable((h) => (this.F(this.moved(steps(h))) - this.F(this.moved(steps(-h)))) / (2 * h), 4e-5, FIRST);
+    return this.stable((h) => this.difference(this.moved(steps(h)), this.moved(steps(-h)), h), 4e-5, FIRST);
   }
 
-  /** ∂²f/∂(arg, j)∂(arg along dir) — one component of H·v — or along another unit vector. */
+  /** ∂²f/∂(arg, j)∂(arg along dir) — one component of H·v — or along another unit vector, for a scalar f. */
   second(arg: number, j: number, other: { comp?: number; dir?: Arg }): number | undefined {
-    const at = (h: number, sj: number, so: number): number => this.F(this.moved([{ arg, comp: j, h: sj * h }, { arg, ...other, h: so * h }]));
-    return this.stable((h) => (at(h, 1, 1) - at(h, 1, -1) - at(h, -1, 1) + at(h, -1, -1)) / (4 * h * h), 2e-3, SECOND);
+    const at = (h: number, sj: number, so: number): number => this.F(this.moved([{ arg, comp: j, h: sj * h }, { arg, ...other, h: so * h }]))[0];
+    return this.stable((h) => [(at(h, 1, 1) - at(h, 1, -1) - at(h, -1, 1) + at(h, -1, -1)) / (4 * h * h)], 2e-3, SECOND)?.[0];
   }
 
   /** Compare `got` with `want` (undefined: no reliable reference); returns a message on mismatch. */
@@ -159,7 +216,7 @@ export function checkerAt(f: Fn, p: Pick<Program, 'params'>, args: readonly Arg[
   } catch (err) {
     return `f throws: ${String(err)}`;
   }
-  return Number.isFinite(c.value) && Math.abs(c.value) <= 1e6 ? c : `f = ${c.value}`;
+  return c.values.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e6) ? c : `f = ${c.values.join(', ')}`;
 }
 
 /** Run every transformation of `p` from its compiled module `m`. */
@@ -168,7 +225,7 @@ export function checkProgram(p: Program, m: Record<string, any>, seed: number): 
   const c = checkerAt(m.f, p, args);
   if (typeof c === 'string') return { skipped: c, outcomes: [], compared: 0, kinks: 0 };
   const dirs = directions(args, p, seed + 1);
-  const shared: { jvp?: number } = {};
+  const shared: { jvp?: number[] } = {};
   const outcomes = p.transforms.map((t, i) => {
     let outcome: 'ok' | 'stub' | Failure;
     try {
@@ -204,16 +261,36 @@ function deepFlat(x: unknown): unknown {
   return String(x);
 }
 
-function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dirs: Arg[], shared: { jvp?: number }): Problem {
+function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dirs: Arg[], shared: { jvp?: number[] }): Problem {
   const wrong = (detail: string | undefined): Problem => (detail ? { kind: 'wrong', detail } : undefined);
-  /** Compare a derivative with respect to parameter `arg` with the partials of f. */
-  const gradientOf = (g: unknown, arg: number, scale = 1): string | undefined => {
+  /** The value a derivative function returned next to it: f's own, bit for bit. */
+  const sameValue = (value: unknown): Problem => {
+    const got = flat(value);
+    return got.length === c.exactAll.length && got.every((x, i) => Object.is(x, c.exactAll[i])) ? undefined : wrong(`value ${got.join(', ')}, f gives ${c.exactAll.join(', ')}`);
+  };
+  /** Compare ctᵀ·∂f/∂(parameter `arg`) (ct = [1] for a scalar f) with the partials of f. */
+  const gradientOf = (g: unknown, arg: number, ct: readonly number[] = [1]): string | undefined => {
     const got = flat(g);
     if (got.length !== size(args[arg])) return `d/d p${arg}: length ${got.length}, want ${size(args[arg])}`;
     for (let j = 0; j < got.length; j++) {
-      const want = c.partial(arg, j);
-      const bad = c.compare(got[j], want === undefined ? undefined : scale * want, FIRST, `d/d p${arg}[${j}]`);
+      const partials = c.partials(arg, j);
+      const want = partials?.reduce((sum, d, i) => sum + ct[i] * d, 0);
+      const bad = c.compare(got[j], want, FIRST, `d/d p${arg}[${j}]`);
       if (bad) return bad;
+    }
+    return undefined;
+  };
+  /** J[i·n + j] = ∂fᵢ/∂(arg, j). */
+  const jacobianOf = (J: number[], arg: number): string | undefined => {
+    const n = size(args[arg]);
+    const m = c.exactAll.length;
+    if (J.length !== m * n) return `jacobian has ${J.length} entries, want ${m}×${n}`;
+    for (let j = 0; j < n; j++) {
+      const partials = c.partials(arg, j);
+      for (let i = 0; i < m; i++) {
+        const bad = c.compare(J[i * n + j], partials?.[i], FIRST, `J[${i}, ${j}] for p${arg}`);
+        if (bad) return bad;
+      }
     }
     return undefined;
   };
@@ -225,7 +302,8 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
       let grads = result as unknown[];
       if (t.kind === 'valueAndGrad') {
         const [value, g] = result as [number, unknown[]];
-        if (!Object.is(value, c.exact)) return wrong(`value ${value}, f gives ${c.exact}`);
+        const bad = sameValue(value);
+        if (bad) return bad;
         grads = g;
       }
       for (let k = 0; k < t.argnums.length; k++) {
@@ -237,20 +315,30 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
     case 'jvp': {
       const { result, problem } = callTwice((a) => fn(a.slice(0, args.length), a.slice(args.length)), [...args, ...dirs]);
       if (problem) return problem;
-      const [value, tangent] = result as [number, number];
-      if (!Object.is(value, c.exact)) return wrong(`value ${value}, f gives ${c.exact}`);
-      shared.jvp = tangent;
-      return wrong(c.compare(tangent, c.directional(dirs), FIRST, 'tangent'));
+      const [value, tangent] = result as [unknown, unknown];
+      const bad = sameValue(value);
+      if (bad) return bad;
+      const got = flat(tangent);
+      if (got.length !== c.exactAll.length) return wrong(`tangent has ${got.length} entries, the value ${c.exactAll.length}`);
+      shared.jvp = got;
+      const want = c.directional(dirs);
+      for (let i = 0; i < got.length; i++) {
+        const mismatch = c.compare(got[i], want?.[i], FIRST, `tangent[${i}]`);
+        if (mismatch) return wrong(mismatch);
+      }
+      return undefined;
     }
     case 'vjp': {
-      const ct = 0.75;
+      // a number for a scalar f, an array as long as the value otherwise
+      const ct = p.output === 'num' ? [0.75] : c.exactAll.map((_, i) => 0.75 - 0.5 * i);
       const { result, problem } = callTwice((a) => {
         const [value, pullback] = fn(a);
-        return [value, pullback(ct)];
+        return [value, pullback(p.output === 'num' ? ct[0] : Float64Array.from(ct))];
       }, args);
       if (problem) return problem;
-      const [value, cts] = result as [number, unknown[]];
-      if (!Object.is(value, c.exact)) return wrong(`value ${value}, f gives ${c.exact}`);
+      const [value, cts] = result as [unknown, unknown[]];
+      const bad = sameValue(value);
+      if (bad) return bad;
       let dot = 0;
       let slack = 0;
       for (let k = 0; k < args.length; k++) {
@@ -271,7 +359,7 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
       }
       // dot-product test against jvp: <ct, J·dir> = <Jᵀ·ct, dir>
       if (shared.jvp !== undefined) {
-        const want = ct * shared.jvp;
+        const want = shared.jvp.reduce((sum, d, i) => sum + ct[i] * d, 0);
         if (Math.abs(dot - want) > slack + 1e-12 * Math.max(1, Math.abs(want))) return wrong(`dot-product test: <vjp, dir> = ${dot}, ct·jvp = ${want}`);
       }
       return undefined;
@@ -280,7 +368,7 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
     case 'jacrev': {
       const { result, problem } = callTwice((a) => fn(...a), args);
       if (problem) return problem;
-      return wrong(gradientOf(result, t.argnums[0]));
+      return wrong(jacobianOf(flat(result), t.argnums[0]));
     }
     case 'hvp': {
       const k = t.argnums[0];

@@ -11,10 +11,15 @@
 import { Draw } from './draw.js';
 import { block, type E, expr, line, type S, text } from './tree.js';
 
-export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size';
+export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj';
+/** An object parameter's fields (README, "Structured parameters"): numbers, arrays, nested objects. */
+export interface ObjShape {
+  readonly [field: string]: 'num' | 'numarr' | 'f64' | ObjShape;
+}
 export interface ParamSpec {
   readonly name: string;
   readonly type: ParamType;
+  readonly shape?: ObjShape;
 }
 
 export type TransformKind = 'grad' | 'valueAndGrad' | 'jvp' | 'vjp' | 'jacfwd' | 'jacrev' | 'hvp' | 'hessian' | 'gradgrad';
@@ -38,9 +43,13 @@ export interface Program {
   readonly libImport: 'named' | 'namespace';
   readonly body: readonly S[];
   readonly transforms: readonly Transform[];
+  /** f returns a number, or an array (then only jvp, vjp, jacfwd and jacrev are checked). */
+  readonly output: 'num' | 'f64' | 'numarr';
 }
 
-export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32';
+export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32' || t === 'obj';
+
+const objShapes: readonly ObjShape[] = [{ w: 'f64', s: 'num' }, { a: 'numarr', b: { c: 'num', d: 'f64' } }, { m: 'f64' }];
 
 type ArrKind = 'numarr' | 'f64' | 'f32' | 'i32';
 interface ArrVar {
@@ -127,34 +136,70 @@ class Generator extends Draw {
     }
     const params: ParamSpec[] = [];
     const nParams = 1 + this.int(4);
-    const types: ParamType[] = ['num', 'num', 'numarr', 'f64', 'f64', 'f32', 'i32', 'size'];
-    for (let i = 0; i < nParams; i++) params.push({ name: `p${i}`, type: i === 0 ? this.pick(['num', 'numarr', 'f64'] as const) : this.pick(types) });
+    const types: ParamType[] = ['num', 'num', 'numarr', 'f64', 'f64', 'f32', 'i32', 'size', 'obj'];
+    for (let i = 0; i < nParams; i++) {
+      const type = i === 0 ? this.pick(['num', 'numarr', 'f64'] as const) : this.pick(types);
+      params.push(type === 'obj' ? { name: `p${i}`, type, shape: this.pick(objShapes) } : { name: `p${i}`, type });
+    }
+    const output = this.chance(0.2) ? this.pick(['f64', 'numarr'] as const) : 'num';
     const scope: Scope = { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
     for (const p of params) {
       if (p.type === 'num') scope.nums.push({ name: p.name, mutable: true });
       else if (p.type === 'size') scope.nums.push({ name: p.name, mutable: false });
+      else if (p.type === 'obj') this.fields(p.name, p.shape!, scope);
       else scope.arrays.push({ name: p.name, kind: p.type, writable: p.type !== 'i32' });
     }
+    // an array result: no early `return` of a number
+    scope.canReturn = output === 'num';
     this.budget = 6 + this.int(12);
     this.inF = true;
     const body = this.stmts(scope, 0);
-    body.push(line(expr('num', ['return ', ';'], this.result(scope))));
-    return { name: this.name, seed: this.seed, length: this.L, params, top, lib, libImport: this.libImport, body, transforms: this.transforms(params) };
+    if (output === 'num') body.push(line(expr('num', ['return ', ';'], this.result(scope))));
+    else body.push(...this.arrayResult(scope, output));
+    return { name: this.name, seed: this.seed, length: this.L, params, top, lib, libImport: this.libImport, body, transforms: this.transforms(params, output), output };
   }
 
-  private transforms(params: readonly ParamSpec[]): Transform[] {
+  /** An object parameter's fields in scope: arrays written in place, numbers read (fields are never assigned). */
+  private fields(path: string, shape: ObjShape, scope: Scope): void {
+    for (const [field, type] of Object.entries(shape)) {
+      const name = `${path}.${field}`;
+      if (type === 'num') scope.nums.push({ name, mutable: false });
+      else if (typeof type === 'string') scope.arrays.push({ name, kind: type, writable: true });
+      else this.fields(name, type, scope);
+    }
+  }
+
+  /** `const out = new Float64Array(3); out[0] = …; return out;` or `const out = [a, b, c]; return out;` (an array result is returned by name) */
+  private arrayResult(scope: Scope, output: 'f64' | 'numarr'): S[] {
+    const items = [this.result(scope), this.result(scope), this.result(scope)];
+    if (output === 'numarr') return [line(expr('num', ['const out = [', ', ', ', ', '];'], ...items), 'out'), line('return out;')];
+    return [line('const out = new Float64Array(3);', 'out'), ...items.map((e, k) => line(expr('num', [`out[${k}] = `, ';'], e))), line('return out;')];
+  }
+
+  private transforms(params: readonly ParamSpec[], output: Program['output']): Transform[] {
     const diff = params.flatMap((p, i) => (differentiable(p.type) ? [i] : []));
     const one = (): number => this.pick(diff);
+    // jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object
+    const plain = diff.filter((i) => params[i].type !== 'obj');
+    const onePlain = (): number[] => (plain.length > 0 ? [this.pick(plain)] : []);
+    if (output !== 'num') {
+      return [
+        { kind: 'jvp', argnums: diff },
+        { kind: 'vjp', argnums: diff },
+        { kind: 'jacfwd', argnums: onePlain() },
+        { kind: 'jacrev', argnums: onePlain() },
+      ].filter((t) => t.argnums.length > 0) as Transform[];
+    }
     const out: Transform[] = [
       { kind: 'grad', argnums: diff },
       { kind: 'valueAndGrad', argnums: this.chance(0.5) ? diff : [one()] },
       { kind: 'jvp', argnums: diff },
       { kind: 'vjp', argnums: diff },
-      { kind: 'jacfwd', argnums: [one()] },
-      { kind: 'jacrev', argnums: [one()] },
+      { kind: 'jacfwd', argnums: onePlain() },
+      { kind: 'jacrev', argnums: onePlain() },
       { kind: 'hvp', argnums: [one()] },
-      { kind: 'hessian', argnums: [one()] },
-    ];
+      { kind: 'hessian', argnums: onePlain() },
+    ].filter((t) => t.argnums.length > 0) as Transform[];
     const scalars = diff.filter((i) => params[i].type === 'num');
     if (scalars.length > 0) out.push({ kind: 'gradgrad', argnums: [this.pick(scalars)] });
     return out;
@@ -286,7 +331,7 @@ class Generator extends Draw {
 
   private stmt(scope: Scope, depth: number): S[] {
     const mutableNums = scope.nums.filter((v) => v.mutable);
-    const writable = scope.arrays.filter((a) => a.writable && a.kind !== 'i32' && !(scope.readOnlyParams && /^p\d+$/.test(a.name)));
+    const writable = scope.arrays.filter((a) => a.writable && a.kind !== 'i32' && !(scope.readOnlyParams && /^p\d+(\.|$)/.test(a.name)));
     const nested = depth < 3;
     const roll = this.int(22);
     if (roll < 4) return [this.declareNum(scope)];
@@ -480,11 +525,11 @@ class Generator extends Draw {
     if (roll === 1 && d >= 0) return expr('bool', ['(', ' && ', ')'], this.bool(scope, d), this.bool(scope, d));
     if (roll === 2 && d >= 0) return expr('bool', ['(', ' || ', ')'], this.bool(scope, d), this.bool(scope, d));
     if (roll === 3 && d >= 0) return expr('bool', ['!(', ')'], this.bool(scope, d));
-    const op = this.pick(['<', '<=', '>', '>=', '!==', '===']);
+    const op = this.pick(['>', '>=', '>', '>=', '!==', '===']);
     // `x * 1 === 0.5`: a literal-typed left side would make TypeScript reject the comparison
     if (op === '===' || op === '!==') return expr('bool', ['(', ` * 1 ${op} ${this.pick(literals)})`], this.num(scope, 1));
-    // `(a) < b`: TypeScript would read `a < (b) > (c)` as a call with type arguments
-    return expr('bool', ['((', `) ${op} `, ')'], this.num(scope, 1), this.num(scope, 1));
+    // only > and >= (a < b is written b > a): TypeScript reads `a < (b) > (c)` as a call with type arguments
+    return expr('bool', ['(', ` ${op} `, ')'], this.num(scope, 1), this.num(scope, 1));
   }
 
   /** The function's result: a combination of several values in scope. */

@@ -6,10 +6,17 @@
  *   export function f(p0: number, p1: Float64Array): number { … }
  *   export const t0 = () => grad(f, [0, 1]);  export const t1 = () => hvp(f, 1);  …
  */
-import type { ParamType, Program, Transform } from './generate.js';
+import type { ObjShape, ParamSpec, ParamType, Program, Transform } from './generate.js';
 import { renderBlock, renderS } from './tree.js';
 
-const typeName: Record<ParamType, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+const typeName: Record<Exclude<ParamType, 'obj'>, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+
+/** `{ w: Float64Array; s: number }`, nested. */
+function objType(shape: ObjShape): string {
+  return `{ ${Object.entries(shape).map(([k, t]) => `${k}: ${typeof t === 'string' ? typeName[t] : objType(t)}`).join('; ')} }`;
+}
+
+const paramType = (x: ParamSpec): string => (x.type === 'obj' ? objType(x.shape!) : typeName[x.type]);
 
 export interface Rendered {
   readonly main: string;
@@ -48,11 +55,11 @@ export function render(p: Program): Rendered {
   if (exported.length > 0) {
     imports.push(p.libImport === 'named' ? `import { ${exported.join(', ')} } from '${libModule}';` : `import * as lib from '${libModule}';`);
   }
-  const params = p.params.map((x) => `${x.name}: ${typeName[x.type]}`).join(', ');
+  const params = p.params.map((x) => `${x.name}: ${paramType(x)}`).join(', ');
   const main = [
     ...imports,
     ...p.top.map((s) => renderS(s, '')),
-    `export function f(${params}): number {`,
+    `export function f(${params}): ${p.output === 'num' ? 'number' : typeName[p.output]} {`,
     renderBlock(p.body, '  '),
     '}',
     ...p.transforms.map((t, i) => `export const ${exportName(i)} = () => ${transformCall(t)};`),
