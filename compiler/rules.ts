@@ -68,9 +68,15 @@ export const rules: Readonly<Record<string, Rule>> = {
   abs: unary((a) => math('sign', a)),
   min: { arity: 2, partials: ([a, b]) => [tie('<', a, b), tie('<', b, a)] },
   max: { arity: 2, partials: ([a, b]) => [tie('>', a, b), tie('>', b, a)] },
+  // 0 at the origin; the arm not taken divides by 1 there, so that its own derivative (second
+  // order differentiates both arms of the select) is finite and not 0 · ∞
   hypot: {
     arity: 2,
-    partials: ([a, b], y) => [cond(bin('===', y, n(0)), n(0), div(a, y)), cond(bin('===', y, n(0)), n(0), div(b, y))],
+    partials: ([a, b], y) => {
+      const origin = bin('===', y, n(0));
+      const safe = cond(origin, one, y);
+      return [cond(origin, n(0), div(a, safe)), cond(origin, n(0), div(b, safe))];
+    },
   },
   pow: { arity: 2, partials: (args, y) => rules['**'].partials(args, y) },
   // `c ? a : b` with both arms evaluated: the condition has no derivative

@@ -144,5 +144,14 @@ for (const optimize of modes) {
         expectGradFD(m.throughExpSin, m.throughExpSin_grad, [x, w], [0, 1]);
       }
     });
+
+    it('second order of Math.hypot at the origin: the arm not taken divides by 1, not 0', () => {
+      for (const x of [0.7, -1.3]) {
+        expectClose(m.hypotAtOrigin_d2(x), 2, 1e-12, 'grad(grad(f))');
+        expectClose(m.hypotAtOrigin_hvp(x, 0.5), 1, 1e-12, 'hvp');
+        expectGradFD(m.hypotAtOrigin, m.hypotAtOrigin_grad, [x], 0);
+        expectClose(m.hypotAtOrigin_d2(x), secondDiff(m.hypotAtOrigin, x), 1e-5, 'second differences');
+      }
+    });
   });
 }

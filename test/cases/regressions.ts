@@ -165,3 +165,16 @@ export const throughExpSin_d2 = grad(grad(throughExpSin));
 export const throughExpSin_hvp = hvp(throughExpSin, 1);
 export const throughExpSin_hessian = hessian(throughExpSin, 1);
 export const throughExpSin_grad = grad(throughExpSin, [0, 1]);
+
+// ── second order of Math.hypot at the origin ────────────────────────────────────────────────
+// The partial `y === 0 ? 0 : a / y` is 0 at the origin, but reverse over forward also differentiates
+// the arm not taken, a / 0, and multiplies its zero adjoint by ∞: NaN (fuzz seed 340: hessian NaN
+// where f does not depend on x at all). The safe form divides by `y === 0 ? 1 : y`.
+
+export function hypotAtOrigin(x: number): number {
+  const z = 0 * x;
+  return Math.hypot(z, z) + x * x;
+}
+export const hypotAtOrigin_d2 = grad(grad(hypotAtOrigin));
+export const hypotAtOrigin_hvp = hvp(hypotAtOrigin);
+export const hypotAtOrigin_grad = grad(hypotAtOrigin);
