@@ -233,5 +233,19 @@ for (const optimize of modes) {
         expectClose(hv, gp.map((p, i) => (p - gm[i]) / (2 * h)), 1e-5, `steps=${steps}`);
       }
     });
+
+    it('what the loop only reads and code after it changes is saved with each state (an array written, a number reassigned)', () => {
+      for (const steps of [1, 5, 12]) {
+        const x0 = randomArray(steps, 2);
+        const w = randomArray(steps + 1, 3);
+        const args = [x0, w, 0.4, steps];
+        const got = m.readThenChanged_grad(...args);
+        const taped = m.readThenChangedTaped_grad(...args);
+        got.forEach((g: number | Float64Array, k: number) => {
+          expect(relError(g, taped[k]), `argument ${k}, steps=${steps}`).to.be.below(1e-14);
+          expectClose(g, finiteDiff(m.readThenChanged, args, k), 1e-6, `argument ${k}, steps=${steps}`);
+        });
+      }
+    });
   });
 }

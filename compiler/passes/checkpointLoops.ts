@@ -101,8 +101,26 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   });
   const exposed = new Set<Var>();
   readsBeforeWrites([...loop.body, ...loop.update], new Set([c.counter]), exposed);
+  // What the loop only reads but code after it changes: the recomputed steps of the reverse sweep
+  // run after that code, so these are saved with each state too (taped loops read the tape instead).
+  const changedAfter = new Set<Var>();
+  const read = new Set<Var>();
+  let passed = false;
+  walk(fn.body, (s, loops) => {
+    if (s === loop) passed = true;
+    if (loops.includes(loop)) {
+      const atoms = s.k === 'assign' ? exprOperands(s.expr) : s.k === 'store' ? [s.index, s.value] : [s.cond];
+      for (const a of atoms) if (a.k === 'var') read.add(a.v);
+    } else if (passed && s !== loop) {
+      if (s.k === 'assign') changedAfter.add(s.target);
+      if (s.k === 'store') changedAfter.add(s.arr);
+    }
+  });
+  const readOnlyChanged = [...read].filter((v) => changedAfter.has(v) && !inLoop.has(v) && !stored.has(v) && v !== c.counter);
   const scalars = [...inLoop].filter((v) => v.kind !== 'array' && v !== c.counter && (exposed.has(v) || outside.has(v)));
+  scalars.push(...readOnlyChanged.filter((v) => v.kind !== 'array'));
   const arrays = [...stored].filter((a) => !inLoop.has(a));
+  arrays.push(...readOnlyChanged.filter((v) => v.kind === 'array'));
   return { loop: loop as CheckpointPlan['loop'], scalars, arrays };
 }
 

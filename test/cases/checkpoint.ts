@@ -166,3 +166,29 @@ export const mixed_grad = grad(mixed, [0, 1]);
 export const mixedTaped_grad = grad(mixedTaped, [0, 1]);
 export const run_vjp = (x0: Float64Array, k: number, steps: number) => vjp(run, x0, k, steps);
 export const runTaped_vjp = (x0: Float64Array, k: number, steps: number) => vjp(runTaped, x0, k, steps);
+
+/**
+ * The loop only reads `w` and `c`, and code after it writes `w` and reassigns `c`: the reverse
+ * sweep re-ran steps with the later values (fuzz seed 400900: a gradient where the true one is 0).
+ */
+export function readThenChanged(x0: Float64Array, w: Float64Array, c: number, steps: number): number {
+  let s = x0[0];
+  // @checkpoint snapshots=2
+  for (let t = 0; t < steps; t++) {
+    s = Math.sin(s * w[t % w.length] + c);
+  }
+  for (let i = 0; i < w.length; i++) w[i] = 2 * w[i] + 1;
+  c = c * 3;
+  return s + w[0] * c;
+}
+export function readThenChangedTaped(x0: Float64Array, w: Float64Array, c: number, steps: number): number {
+  let s = x0[0];
+  for (let t = 0; t < steps; t++) {
+    s = Math.sin(s * w[t % w.length] + c);
+  }
+  for (let i = 0; i < w.length; i++) w[i] = 2 * w[i] + 1;
+  c = c * 3;
+  return s + w[0] * c;
+}
+export const readThenChanged_grad = grad(readThenChanged, [0, 1, 2]);
+export const readThenChangedTaped_grad = grad(readThenChangedTaped, [0, 1, 2]);
