@@ -98,9 +98,12 @@ function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): void {
     ` (and ${invalid} programs the generator wrote that TypeScript itself rejects: not tsgrad's findings, not checked)`);
   if (classes.size === 0) return;
   fs.mkdirSync(o.out, { recursive: true });
+  // every class first (shrinking takes a while), then the shrunk programs
+  for (const [sig, list] of classes) {
+    console.log(`  ${list.length} × ${sig}  (seeds ${[...new Set(list.map((f) => f.program.seed))].slice(0, 6).join(', ')}; e.g. optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
+  }
   let n = 0;
   for (const [sig, list] of classes) {
-    console.log(`  ${list.length} × ${sig}  (e.g. seed ${list[0].program.seed}, optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
     for (const f of list.slice(0, sig.startsWith('invalid') ? 0 : o.shrink)) {
       const { name, text } = fz.written(f, sig);
       fs.writeFileSync(path.join(o.out, `${name}-${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`), text);
