@@ -51,9 +51,15 @@ export const rules: Readonly<Record<string, Rule>> = {
   asin: unary((a) => div(one, math('sqrt', sub(one, sq(a))))),
   acos: unary((a) => neg(div(one, math('sqrt', sub(one, sq(a)))))),
   atan: unary((a) => div(one, add(one, sq(a)))),
+  // at the origin, where atan2 has no derivative, 0 (as hypot's), and finite in every order: the
+  // denominator is 1 there, not 0 (0 · ∞ would make the whole derivative NaN)
   atan2: {
     arity: 2,
-    partials: ([a, b]) => [div(b, add(sq(a), sq(b))), neg(div(a, add(sq(a), sq(b))))],
+    partials: ([a, b]) => {
+      const r2 = add(sq(a), sq(b));
+      const safe = cond(bin('===', r2, n(0)), one, r2);
+      return [div(b, safe), neg(div(a, safe))];
+    },
   },
   // hyperbolic
   sinh: unary((a) => math('cosh', a)),

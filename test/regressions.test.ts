@@ -153,5 +153,13 @@ for (const optimize of modes) {
         expectClose(m.hypotAtOrigin_d2(x), secondDiff(m.hypotAtOrigin, x), 1e-5, 'second differences');
       }
     });
+
+    it('Math.atan2 at the origin: partials 0, not 0 / 0 = NaN, in first and second order', () => {
+      for (const x of [0.7, -1.3]) {
+        expectClose(m.atan2AtOrigin_grad(x), 2 * x, 1e-12, 'grad (by hand)');
+        expectClose(m.atan2AtOrigin_d2(x), 2, 1e-12, 'grad(grad(f)) (by hand)');
+        expectGradFD(m.atan2AtOrigin, m.atan2AtOrigin_grad, [x], 0);
+      }
+    });
   });
 }

@@ -178,3 +178,13 @@ export function hypotAtOrigin(x: number): number {
 export const hypotAtOrigin_d2 = grad(grad(hypotAtOrigin));
 export const hypotAtOrigin_hvp = hvp(hypotAtOrigin);
 export const hypotAtOrigin_grad = grad(hypotAtOrigin);
+
+// ── Math.atan2 at the origin ────────────────────────────────────────────────────────────────
+// Its partials b / (a² + b²) and -a / (a² + b²) were 0 / 0 = NaN there, and NaN times the zero
+// tangent of (0, x - x) made the whole jvp NaN (fuzz seed 404359). Now 0 there, as hypot's.
+
+export function atan2AtOrigin(x: number): number {
+  return Math.atan2(0, x - x) + x * x;
+}
+export const atan2AtOrigin_grad = grad(atan2AtOrigin);
+export const atan2AtOrigin_d2 = grad(grad(atan2AtOrigin));
