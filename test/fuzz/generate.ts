@@ -572,9 +572,11 @@ class Generator extends Draw {
         if (this.chance(0.2)) return text(`(${this.pick(['(-0.5)', '(-1.25)', '2'])} ** ${this.pick(['2', '3'])})`);
         return this.chance(0.4)
           ? expr('num', ['((0.5 + (', ' * ', `) ** 2) ** ${this.pick(['2', '3', '0.5', '-1'])})`], a(), a())
-          : expr('num', ['((0.5 + (', ' * ', ') ** 2) ** ', ')'], a(), a(), a());
+          // a bounded exponent: a huge power leaves f flat at float64 precision, where differences read 0
+          : expr('num', ['((0.5 + (', ' * ', ') ** 2) ** (2 * Math.tanh(', ')))'], a(), a(), a());
       case 5:
-        return expr('num', ['(', ' % ', ')'], a(), text(this.pick(['1.5', '0.7', '2'])));
+        // of a bounded value: x % 0.7 of a huge x changes in steps larger than the differences' h
+        return expr('num', ['((3 * Math.tanh(', ')) % ', ')'], a(), text(this.pick(['1.5', '0.7', '2'])));
       case 6:
         return expr('num', ['(-', ')'], a());
       case 7:
@@ -598,7 +600,7 @@ class Generator extends Draw {
     const a = (): E => this.num(scope, d);
     if (this.chance(0.25)) {
       const fn = this.pick(binaryMath);
-      if (fn === 'pow') return expr('num', ['Math.pow(0.5 + (', ' * ', ') ** 2, ', ')'], a(), a(), a());
+      if (fn === 'pow') return expr('num', ['Math.pow(0.5 + (', ' * ', ') ** 2, 2 * Math.tanh(', '))'], a(), a(), a());
       return expr('num', [`Math.${fn}(`, ', ', ')'], a(), a());
     }
     const fn = this.pick(unaryMath);
