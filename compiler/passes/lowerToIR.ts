@@ -23,7 +23,7 @@ import type { IRFunction, Param, StructParam } from '../ir.js';
 import { describeShape, isDifferentiable, scalarKind, shapeOf } from '../types.js';
 import { type FunctionLike, type LowerOptions } from './lower/base.js';
 import { initOperatorTables } from './lower/expressions.js';
-import { StmtLowerer } from './lower/statements.js';
+import { LoopLowerer } from './lower/loops.js';
 
 export type { FunctionLike, LowerOptions };
 
@@ -32,7 +32,7 @@ export function lowerToIR(decl: FunctionLike, name: string, options: LowerOption
   return new Lowerer(options).lowerRoot(decl, name);
 }
 
-class Lowerer extends StmtLowerer {
+class Lowerer extends LoopLowerer {
   lowerRoot(decl: FunctionLike, fnName: string): IRFunction {
     this.checkFunctionKind(decl);
     const signature = this.checker.getSignatureFromDeclaration(decl);
@@ -52,7 +52,7 @@ class Lowerer extends StmtLowerer {
     }
     // argnums were checked against the parameters at the call (findCallSites)
     const frame = this.newFrame(decl, 'num', fnName);
-    if (returnsArray) this.arrayResult = { frame };
+    if (returnsArray) frame.arrayResult = {};
     const argnums = this.options.argnums;
     const structs: StructParam[] = [];
     const params: Param[] = decl.parameters.flatMap((p, i): Param[] => {
@@ -66,6 +66,10 @@ class Lowerer extends StmtLowerer {
         const wanted = argnums === 'differentiable' || argnums.includes(i);
         return leaves.map((l) => ({ v: l.v, selected: wanted && isDifferentiable(l.shape) }));
       }
+      if (p.initializer || p.questionToken) {
+        unsupported(p, `the differentiated function's own parameter '${p.name.getText()}' is optional or has a default`,
+          'make it required (functions it calls may have optional and default parameters)');
+      }
       const shape = this.paramShape(p);
       const selected = argnums === 'differentiable' ? isDifferentiable(shape) : argnums.includes(i);
       if (selected && !isDifferentiable(shape)) {
@@ -77,11 +81,14 @@ class Lowerer extends StmtLowerer {
       return [{ v, selected }];
     });
     this.frame = frame;
+    this.active.push(frame);
     const body = this.lowerFrameBody(decl);
     let result = frame.result;
-    if (this.arrayResult) {
-      if (!this.arrayResult.array) unsupported(decl, `'${fnName}' never returns an array`, 'end the function with return <array variable>');
-      result = this.arrayResult.array;
+    if (frame.arrayResult) {
+      const array = frame.arrayResult.array;
+      if (!array) unsupported(decl, `'${fnName}' never returns an array`, 'end the function with return <array>');
+      if (array.outer) unsupported(decl, `'${fnName}' returns the module constant '${array.name}'`, 'return a copy of it');
+      result = array;
       this.locals.splice(this.locals.indexOf(frame.result), 1);
     }
     return { name: fnName, params, structs: structs.length > 0 ? structs : undefined, body, result, locals: this.locals };

@@ -26,18 +26,36 @@ export interface LowerOptions {
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
 }
 
+/** A loop or a switch being lowered: its break and continue flags, and its label. */
 export interface LoopFrame {
   brk?: Var;
   cnt?: Var;
+  readonly label?: string;
+  /** A switch: `break` leaves it, `continue` goes to the loop around it. */
+  readonly isSwitch?: boolean;
 }
+
+/**
+ * A function known at build time: a declaration with a body (a closure with the frame it was
+ * declared in, whose names it reads), or a function of Math.
+ */
+export type FnValue = { readonly decl: FunctionLike; readonly parent?: Frame } | { readonly math: string; readonly node: TS.Node };
 
 /** One function being lowered: the root, or a callee being inlined. */
 export interface Frame {
   readonly decl: FunctionLike;
+  /** The frame of the function this one was declared in (a closure's), where its free names live. */
+  readonly parent?: Frame;
   readonly symbols: Map<TS.Symbol, Var>;
   /** Parameters that are objects of numbers and arrays: their fields' variables. */
   readonly structs: Map<TS.Symbol, StructNode>;
+  /** Local functions and function-valued parameters: what they are at build time. */
+  readonly functions: Map<TS.Symbol, FnValue>;
+  /** Optional parameters this call leaves out. */
+  readonly absent: Set<TS.Symbol>;
   readonly result: Var;
+  /** The function returns an array: the one array variable it returns, once seen. */
+  arrayResult?: { array?: Var };
   ret?: Var;
   readonly loops: LoopFrame[];
 }
@@ -59,8 +77,10 @@ export abstract class LowerBase {
   protected readonly outers = new Map<TS.Symbol, Var>();
   protected readonly inlining: FunctionLike[] = [];
   protected frame!: Frame;
-  /** The root function returns an array: the one array variable it returns. */
-  protected arrayResult?: { readonly frame: Frame; array?: Var };
+  /** Arrays made by `subarray`: views of another array in JavaScript, copies here, so never written. */
+  protected readonly views = new Set<Var>();
+  /** The frames being lowered, innermost last: where closures find the frame they were declared in. */
+  protected readonly active: Frame[] = [];
   protected nextVar = 0;
   protected nextTemp = 0;
   protected nextLoop = 0;
@@ -73,10 +93,31 @@ export abstract class LowerBase {
 
   // ── frames and variables ────────────────────────────────────────────────────────────────────
 
-  protected newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string): Frame {
+  protected newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string, parent?: Frame): Frame {
     const result: Var = { ...this.newVar(resultName(fnName), { kind: resultKind }, decl), callResult: true };
     this.locals[this.locals.length - 1] = result;
-    return { decl, symbols: new Map(), structs: new Map(), result, loops: [] };
+    return { decl, parent, symbols: new Map(), structs: new Map(), functions: new Map(), absent: new Set(), result, loops: [] };
+  }
+
+  /** What the innermost frame that knows a name says about it (a closure reads its parents' names). */
+  protected lookup<T>(get: (f: Frame) => T | undefined): T | undefined {
+    for (let f: Frame | undefined = this.frame; f; f = f.parent) {
+      const found = get(f);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The frame a local function was declared in (the innermost one being lowered), whose variables
+   * its body reads; undefined for a module-level function.
+   */
+  protected declaringFrame(fn: TS.Node, use: TS.Node): Frame | undefined {
+    let p = fn.parent;
+    while (p && !ts.isSourceFile(p) && !ts.isFunctionLike(p)) p = p.parent;
+    if (!p || ts.isSourceFile(p)) return undefined;
+    for (let i = this.active.length - 1; i >= 0; i--) if (this.active[i].decl === p) return this.active[i];
+    return unsupported(use, `'${use.getText()}' is a local function of another function`, 'call local functions inside the function that declares them');
   }
 
   protected newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {
@@ -120,7 +161,6 @@ export abstract class LowerBase {
   protected paramShape(p: TS.ParameterDeclaration): Shape {
     if (!ts.isIdentifier(p.name)) unsupported(p, 'destructured parameters are not supported', 'take the value as a plain parameter');
     if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
-    if (p.initializer || p.questionToken) unsupported(p, 'optional and default parameters are not supported', 'make the parameter required');
     const shape = shapeOf(this.checker.getTypeAtLocation(p), this.checker);
     if (!shape) {
       unsupported(p, `parameter '${p.name.text}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
@@ -173,7 +213,7 @@ export abstract class LowerBase {
     e = skipParens(e);
     if (ts.isIdentifier(e)) {
       const s = this.checker.getSymbolAtLocation(e);
-      return s && this.frame.structs.get(s);
+      return s && this.lookup((f) => f.structs.get(s));
     }
     if (ts.isPropertyAccessExpression(e)) {
       const parent = this.structOf(e.expression);

@@ -1,20 +1,26 @@
 /**
  * Calls: Math.*, stopGradient, functions with a custom derivative, and user functions, which are
- * inlined with fresh variables for their parameters.
+ * inlined with fresh variables for their parameters. A function is known at build time wherever it
+ * is called: a declaration, a closure (inlined where it is called, reading the variables of the
+ * frame it was declared in), or a function passed as an argument (bound in the callee's frame).
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
 import { rules, zeroDerivative } from '../../rules.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind } from '../../types.js';
+import { scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
-import { atomKind, type FunctionLike, isGlobalMath, isNumeric, skipParens, type StructNode } from './base.js';
+import { atomKind, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, skipParens, type StructNode } from './base.js';
 import { ExprLowerer } from './expressions.js';
 
 export abstract class CallLowerer extends ExprLowerer {
   protected abstract lowerFrameBody(decl: FunctionLike): Stmt[];
+  /** A method call on an array (arrays.ts). */
+  protected abstract methodCall(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom;
+  /** Binds a destructuring pattern to a value (patterns.ts). */
+  protected abstract bindPattern(pattern: TS.BindingPattern, value: Bound, out: Stmt[]): void;
 
   protected call(c: TS.CallExpression, out: Stmt[]): Atom {
     const callee = skipParens(c.expression);
@@ -24,34 +30,71 @@ export abstract class CallLowerer extends ExprLowerer {
     const namespace = ts.isPropertyAccessExpression(callee) && this.checker.getSymbolAtLocation(callee.expression);
     const isNamespaceCall = !!namespace && !!(namespace.flags & ts.SymbolFlags.Alias) &&
       !!(this.checker.getAliasedSymbol(namespace).flags & ts.SymbolFlags.ValueModule);
-    if (ts.isPropertyAccessExpression(callee) && !isNamespaceCall) {
-      const what = callee.name.text === 'fill' ? "'.fill' outside an array declaration" : `method call '${callee.getText()}'`;
-      unsupported(c, `${what} is not supported`, "allocate arrays as 'const a = new Float64Array(n)' and use loops; only Math.* methods can be called");
-    }
+    if (ts.isPropertyAccessExpression(callee) && !isNamespaceCall) return this.methodCall(c, callee, out);
     const resolved = this.checker.getResolvedSignature(c)?.declaration;
     if (resolved && ts.isFunctionDeclaration(resolved) && resolved.name?.text === 'stopGradient' && isTsgradDeclaration(resolved)) {
       return this.stopGradient(c, out);
     }
     const custom = resolved && this.options.customRules?.get(resolved);
     if (custom) return this.customCall(c, custom, out);
-    if (ts.isIdentifier(callee)) {
-      const called = this.checker.getSymbolAtLocation(callee);
-      const target = called && called.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(called) : called;
-      const v = target?.valueDeclaration;
-      if (v && ts.isVariableDeclaration(v) && !(v.parent.flags & ts.NodeFlags.Const)) {
-        unsupported(callee, `call through mutable variable '${callee.text}'`,
-          `declare '${callee.text}' with const or as a function, so the derivative differentiates the function that runs`);
+    const fn = this.fnValue(callee);
+    const args = c.arguments.map((a) => this.bindArg(a, out));
+    return this.invoke(fn, args, c, out);
+  }
+
+  /** What a callee or a function-valued argument is at build time. */
+  protected fnValue(e: TS.Expression): FnValue {
+    e = skipParens(e);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { decl: e, parent: this.frame };
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math' && isGlobalMath(e.expression, this.checker)) {
+      return { math: e.name.text, node: e };
+    }
+    const symbol = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? this.checker.getSymbolAtLocation(e) : undefined;
+    const local = symbol && this.lookup((f) => f.functions.get(symbol));
+    if (local) return local;
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    const decl = target?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && !(decl.parent.flags & ts.NodeFlags.Const)) {
+      unsupported(e, `call through mutable variable '${e.getText()}'`,
+        `declare '${e.getText()}' with const or as a function, so the derivative differentiates the function that runs`);
+    }
+    const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipParens(decl.initializer) : decl;
+    if (fn && (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) {
+      if (!fn.body) {
+        unsupported(e, `'${e.getText()}' has no body in the program, so tsgrad cannot differentiate through it`,
+          'call a function whose source is part of the program (declared functions from .d.ts files have no body)');
       }
+      return { decl: fn, parent: this.declaringFrame(fn, e) };
     }
-    const decl = this.checker.getResolvedSignature(c)?.declaration;
-    if (!decl || !(ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl) || ts.isArrowFunction(decl))) {
-      return unsupported(c, `call to '${callee.getText()}' cannot be differentiated`, 'tsgrad differentiates calls to Math.* and to functions declared with a body in the program');
+    if (decl && ts.isParameter(decl)) {
+      unsupported(e, `'${e.getText()}' is a function parameter of the differentiated function, so which function it is is known only at run time`,
+        'call the function by name, or pass it to a helper that tsgrad inlines');
     }
-    if (!decl.body) {
-      unsupported(c, `'${callee.getText()}' has no body in the program, so tsgrad cannot differentiate through it`,
-        'call a function whose source is part of the program (declared functions from .d.ts files have no body)');
+    return unsupported(e, `'${e.getText()}' is a function chosen at run time (from an array, an object or a condition), which tsgrad cannot differentiate through`,
+      'call the function by name, or choose between calls with if/else or switch');
+  }
+
+  /** An argument as the callee receives it: a value, an object's fields, or a function. */
+  protected bindArg(e: TS.Expression, out: Stmt[]): Bound {
+    if (ts.isSpreadElement(e)) unsupported(e, 'spread arguments to functions are not supported', 'pass the arguments one by one');
+    const struct = this.structOf(e);
+    if (struct) return { k: 'struct', s: struct };
+    const type = this.checker.getTypeAtLocation(e);
+    if (this.checker.getSignaturesOfType(this.checker.getNonNullableType(type), ts.SignatureKind.Call).length > 0) return { k: 'fn', f: this.fnValue(e) };
+    if (!scalarKind(type) && (shapeOf(type, this.checker)?.kind === 'array' || this.checker.isArrayLikeType(type))) return { k: 'atom', a: ref(this.lowerArray(e, out)) };
+    return { k: 'atom', a: this.lowerExpr(e, out) };
+  }
+
+  /** Calls a function known at build time with arguments already evaluated. */
+  protected invoke(fn: FnValue, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[]): Atom {
+    if ('math' in fn) {
+      const x = args[0];
+      if (!x || x.k !== 'atom' || atomKind(x.a) !== 'num' || !((rules[fn.math]?.arity === 1 && fn.math !== 'neg') || zeroDerivative.has(fn.math))) {
+        unsupported(fn.node, `Math.${fn.math} passed as a function`, `pass Math functions of one number (Math.exp), or write an arrow: (v) => Math.${fn.math}(v, …)`);
+      }
+      return this.temp('num', { k: 'math', fn: fn.math, args: [x.a] }, out);
     }
-    return this.inline(decl, c, out);
+    return this.inline(fn.decl, fn.parent, args, site, out);
   }
 
   /** `stopGradient(x)`: x's value in a variable that never carries a derivative. */
@@ -100,10 +143,10 @@ export abstract class CallLowerer extends ExprLowerer {
     // so ∂p/∂x sees y' = p(x, _f). First-order derivatives never read _y1's derivative.
     let result: Atom = ref(value);
     if (rule.partials.some((p) => p.parameters.length > args.length)) {
-      const first = rule.partials.map((p) => this.inline(p, c, out, [...args, result]));
+      const first = rule.partials.map((p) => this.inline(p, undefined, atoms([...args, result]), c, out));
       result = this.temp('num', { k: 'custom', value: ref(value), args, partials: first }, out);
     }
-    const partials = rule.partials.map((p) => this.inline(p, c, out, [...args, result]));
+    const partials = rule.partials.map((p) => this.inline(p, undefined, atoms([...args, result]), c, out));
     return this.temp('num', { k: 'custom', value: ref(value), args, partials }, out);
   }
 
@@ -127,54 +170,79 @@ export abstract class CallLowerer extends ExprLowerer {
   }
 
   /**
-   * Inline a call: arguments bound to fresh variables (arrays by reference), body lowered in place.
-   * `given`: the arguments already lowered (a custom rule's partials), instead of the call's.
+   * Inline a call: arguments bound to fresh variables (arrays, objects and functions by reference),
+   * default values of parameters left out evaluated in the callee's frame, body lowered in place.
+   * `parent`: the frame a closure was declared in.
    */
-  protected inline(decl: FunctionLike, c: TS.CallExpression, out: Stmt[], given?: readonly Atom[]): Atom {
+  protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[]): Atom {
+    const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
     if (this.inlining.includes(decl) || decl === this.frame.decl) {
-      unsupported(c, `recursive call to '${c.expression.getText()}'`, 'tsgrad inlines calls and cannot differentiate recursion; write it as a loop');
+      unsupported(site, `recursive call to '${name}'`, 'tsgrad inlines calls and cannot differentiate recursion yet; write it as a loop');
     }
     this.checkFunctionKind(decl);
-    const bindings = new Map<TS.Symbol, Var>();
-    const structBindings = new Map<TS.Symbol, StructNode>();
-    decl.parameters.forEach((p, i) => {
-      const argument = c.arguments[i];
-      const passed = !given && argument ? this.structOf(argument) : undefined;
-      if (passed) {
-        structBindings.set(this.symbolOf(p.name), passed);
-        return;
-      }
-      const shape = this.paramShape(p);
-      const arg = c.arguments[i];
-      if (!arg && !given) unsupported(c, `missing argument for parameter '${p.name.getText()}'`, 'pass every argument');
-      if (shape.kind === 'array') {
-        if (given) unsupported(p, 'a partial derivative takes numbers', 'declare its parameters as number');
-        bindings.set(this.symbolOf(p.name), this.arrayVar(arg));
-      } else {
-        const value = given ? given[i] : this.lowerExpr(arg, out);
-        const v = this.newVar(p.name.getText(), shape, p);
-        // a parameter is declared afresh by each call
-        out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value }, init: true });
-        bindings.set(this.symbolOf(p.name), v);
-      }
-    });
     const signature = this.checker.getSignatureFromDeclaration(decl);
     const returns = signature && this.checker.getReturnTypeOfSignature(signature);
     const resultKind: VarKind = returns && scalarKind(returns) === 'bool' ? 'bool' : 'num';
-    if (returns && !scalarKind(returns) && !(returns.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
-      unsupported(c, `'${c.expression.getText()}' returns ${this.checker.typeToString(returns)}`, 'called functions may return number, boolean or nothing; write array results into an array parameter');
+    const returnsArray = !!returns && shapeOf(returns, this.checker)?.kind === 'array';
+    if (returns && !returnsArray && !scalarKind(returns) && !(returns.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
+      unsupported(site, `'${name}' returns ${this.checker.typeToString(returns)}`, 'called functions may return a number, a boolean, a numeric array or nothing');
     }
     const caller = this.frame;
-    const fnName = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : 'fn';
-    this.frame = { ...this.newFrame(decl, resultKind, fnName), symbols: bindings, structs: structBindings };
+    const callee = this.newFrame(decl, resultKind, name, parent);
+    if (returnsArray) callee.arrayResult = {};
+    this.frame = callee;
     this.inlining.push(decl);
-    const callee = this.frame;
+    this.active.push(callee);
     try {
+      decl.parameters.forEach((p, i) => this.bindParam(p, args[i], site, out));
       out.push(...this.lowerFrameBody(decl));
     } finally {
+      this.active.pop();
       this.inlining.pop();
       this.frame = caller;
     }
+    if (callee.arrayResult) {
+      const array = callee.arrayResult.array;
+      if (!array) unsupported(site, `'${name}' never returns an array`, 'end it with return <array>');
+      this.locals.splice(this.locals.indexOf(callee.result), 1);
+      return ref(array);
+    }
     return ref(callee.result);
   }
+
+  /** A parameter of the frame being entered, bound to its argument or its default value. */
+  protected bindParam(p: TS.ParameterDeclaration, arg: Bound | undefined, site: TS.Node, out: Stmt[]): void {
+    if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
+    if (!arg && p.initializer) arg = this.bindArg(p.initializer, out);
+    if (!arg) {
+      if (p.questionToken && ts.isIdentifier(p.name)) {
+        this.frame.absent.add(this.symbolOf(p.name));
+        return;
+      }
+      unsupported(site, `missing argument for parameter '${p.name.getText()}'`, 'pass every argument, or give the parameter a default');
+    }
+    if (ts.isIdentifier(p.name)) this.bindName(p.name, arg, p, out);
+    else this.bindPattern(p.name, arg, out);
+  }
+
+  /** A name bound to a value: numbers and booleans copied into a fresh variable, the rest by reference. */
+  protected bindName(name: TS.Identifier, value: Bound, node: TS.Node, out: Stmt[]): void {
+    const symbol = this.symbolOf(name);
+    if (value.k === 'struct') {
+      this.frame.structs.set(symbol, value.s);
+    } else if (value.k === 'fn') {
+      this.frame.functions.set(symbol, value.f);
+    } else if (value.a.k === 'var' && value.a.v.kind === 'array') {
+      this.frame.symbols.set(symbol, value.a.v);
+    } else {
+      const v = this.newVar(name.text, { kind: atomKind(value.a) }, node);
+      out.push({ k: 'assign', target: v, expr: { k: 'atom', a: value.a }, init: true });
+      this.frame.symbols.set(symbol, v);
+    }
+  }
 }
+
+/** A value as a callee receives it: an atom (an array by reference), an object's fields, or a function. */
+export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };
+
+const atoms = (xs: readonly Atom[]): Bound[] => xs.map((a) => ({ k: 'atom', a }));

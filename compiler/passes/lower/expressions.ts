@@ -34,6 +34,12 @@ const boolOps: ReadonlySet<BinOp> = new Set(['<', '<=', '>', '>=', '===', '!==',
 
 export abstract class ExprLowerer extends LowerBase {
   protected abstract call(c: TS.CallExpression, out: Stmt[]): Atom;
+  /** The array an array-valued expression names or builds (arrays.ts). */
+  protected abstract lowerArray(e: TS.Expression, out: Stmt[]): Var;
+  /** `xs.find(p)`, `xs.at(i)`: a value that may be missing, and whether it is there (arrays.ts). */
+  protected abstract maybeValue(e: TS.Expression, out: Stmt[]): { value: Atom; present: Atom } | undefined;
+  /** `[a, b] = [b, a]`: a destructuring assignment (patterns.ts). */
+  protected abstract destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void;
 
 
   /** Lowers `e`, appending its statements to `out`; returns the atom holding its value. */
@@ -66,7 +72,7 @@ export abstract class ExprLowerer extends LowerBase {
         return this.conditional(e as TS.ConditionalExpression, out);
       case K.ElementAccessExpression: {
         const a = e as TS.ElementAccessExpression;
-        const arr = this.arrayVar(a.expression);
+        const arr = this.lowerArray(a.expression, out);
         const index = this.lowerExpr(a.argumentExpression, out);
         return this.temp('num', { k: 'load', arr, index }, out);
       }
@@ -81,15 +87,25 @@ export abstract class ExprLowerer extends LowerBase {
   }
 
   protected identifier(node: TS.Identifier): Atom {
-    if (node.text === 'NaN' || node.text === 'Infinity') {
+    if (node.text === 'NaN' || node.text === 'Infinity' || node.text === 'undefined') {
       const s = this.checker.getSymbolAtLocation(node);
+      if (node.text === 'undefined' && (!s || !s.valueDeclaration)) {
+        unsupported(node, "'undefined' as a value", 'give optional parameters defaults (k = 1) or read them as k ?? value');
+      }
       if (!s || !s.valueDeclaration || s.valueDeclaration.getSourceFile().isDeclarationFile) return num(Number(node.text));
     }
     const symbol = this.symbolOf(node);
-    const own = this.frame.symbols.get(symbol);
+    const own = this.lookup((f) => f.symbols.get(symbol));
     if (own) return ref(own);
-    if (this.frame.structs.has(symbol)) {
-      unsupported(node, `object parameter '${node.text}' used as a value`, `read its fields (${node.text}.field), or pass it to a function`);
+    if (this.lookup((f) => f.structs.get(symbol))) {
+      unsupported(node, `object '${node.text}' used as a value`, `read its fields (${node.text}.field), or pass it to a function`);
+    }
+    if (this.lookup((f) => (f.absent.has(symbol) ? true : undefined))) {
+      unsupported(node, `optional parameter '${node.text}' is read, but this call leaves it out`,
+        `give it a default (${node.text} = value), or read it as ${node.text} ?? value`);
+    }
+    if (this.lookup((f) => f.functions.get(symbol))) {
+      unsupported(node, `function '${node.text}' used as a value`, 'call it, or pass it to an array method or to a function that calls it');
     }
     return this.outer(node, symbol);
   }
@@ -195,6 +211,7 @@ export abstract class ExprLowerer extends LowerBase {
     if (ts.isElementAccessExpression(target)) {
       const arr = this.arrayVar(target.expression);
       if (arr.outer) unsupported(target, `writing into outer array '${arr.name}'`, 'pass the array as a parameter');
+      if (this.views.has(arr)) unsupported(target, `writing into '${target.expression.getText()}', a subarray: in JavaScript a view that writes through to its array`, 'use slice() for a copy, or write into the original array with an offset');
       const index = this.lowerExpr(target.argumentExpression, out);
       return {
         read: (o) => this.temp('num', { k: 'load', arr, index }, o),
@@ -210,7 +227,7 @@ export abstract class ExprLowerer extends LowerBase {
   protected binary(b: TS.BinaryExpression, out: Stmt[]): Atom {
     const K = ts.SyntaxKind;
     const op = b.operatorToken.kind;
-    if (op === K.EqualsToken) {
+    if (op === K.EqualsToken && !ts.isArrayLiteralExpression(b.left) && !ts.isObjectLiteralExpression(b.left)) {
       const place = this.place(b.left, out);
       return place.write(this.lowerExpr(b.right, out), out);
     }
@@ -222,6 +239,11 @@ export abstract class ExprLowerer extends LowerBase {
       return place.write(this.temp('num', { k: 'bin', op: compound, a: old, b: value }, out), out);
     }
     if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) return this.logical(b, op === K.AmpersandAmpersandToken, out);
+    if (op === K.QuestionQuestionToken) return this.nullish(b, out);
+    if (op === K.EqualsToken && (ts.isArrayLiteralExpression(b.left) || ts.isObjectLiteralExpression(b.left))) {
+      this.destructuringAssignment(b, out);
+      return bool(true);
+    }
     if (op === K.CommaToken) {
       this.lowerExpr(b.left, out, false);
       return this.lowerExpr(b.right, out);
@@ -242,6 +264,32 @@ export abstract class ExprLowerer extends LowerBase {
   }
 
   /** `a && b` / `a || b` on booleans, short-circuiting when `b` has effects or work. */
+  /**
+   * `k ?? d`: the value of an optional parameter or `d` when the call leaves it out, both known at
+   * build time; a value whose type cannot be null or undefined is itself.
+   */
+  protected nullish(b: TS.BinaryExpression, out: Stmt[]): Atom {
+    const left = skipParens(b.left);
+    if (ts.isIdentifier(left)) {
+      const symbol = this.checker.getSymbolAtLocation(left);
+      if (symbol && this.lookup((f) => (f.absent.has(symbol) ? true : undefined))) return this.lowerExpr(b.right, out);
+      if (symbol && this.lookup((f) => f.symbols.get(symbol))) return this.lowerExpr(left, out);
+    }
+    const type = this.checker.getTypeAtLocation(left);
+    if (this.checker.getNonNullableType(type) === type) return this.lowerExpr(left, out);
+    const maybe = this.maybeValue(left, out);
+    if (maybe) {
+      const whenMissing: Stmt[] = [];
+      const fallback = this.lowerExpr(b.right, whenMissing);
+      const r = this.newVar(tempName(this.nextTemp++), { kind: 'num' });
+      whenMissing.push({ k: 'assign', target: r, expr: { k: 'atom', a: fallback } });
+      out.push({ k: 'if', cond: maybe.present, then: [{ k: 'assign', target: r, expr: { k: 'atom', a: maybe.value } }], else: whenMissing });
+      return ref(r);
+    }
+    return unsupported(b, `'??' on '${left.getText()}', which may be undefined at run time`,
+      "use '??' on optional parameters, or test the value against a bound first");
+  }
+
   protected logical(b: TS.BinaryExpression, isAnd: boolean, out: Stmt[]): Atom {
     const boolean = (side: TS.Expression, value: Atom): Atom => {
       if (atomKind(value) !== 'bool') {

@@ -1,21 +1,19 @@
 /**
- * Statements: declarations, assignments, if/else, loops. `break`, `continue` and nested `return`
- * set flag variables; the statements after a jump are guarded by the flags, and loop conditions
- * test them.
+ * Statements: lists, if/else, switch, jumps, return. `break`, `continue` and nested `return` set
+ * flag variables; the statements after a jump are guarded by the flags, and loop conditions test
+ * them (loops.ts).
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
-import { type ArrayType, type Atom, bool, type Expr, type Loop, num, ref, type Stmt } from '../../ir.js';
-import { tempName } from '../../naming.js';
+import { type Atom, bool, num, ref, type Stmt } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { arrayTypeOfConstructor, scalarKind, shapeOf } from '../../types.js';
-import { canonicalFor } from '../canonicalLoop.js';
-import { loopMarks, type LoopMarks } from '../loopMarkers.js';
-import { atomKind, type Flags, type FunctionLike, isNumeric, type LoopFrame, none, skipParens } from './base.js';
-import { CallLowerer } from './calls.js';
+import { type Flags, type FunctionLike, type LoopFrame, none } from './base.js';
+import { PatternLowerer } from './patterns.js';
 
-export abstract class StmtLowerer extends CallLowerer {
-  // ── statements ──────────────────────────────────────────────────────────────────────────────
+export abstract class StmtLowerer extends PatternLowerer {
+  protected abstract lowerFor(s: TS.ForStatement, out: Stmt[], label?: string): Flags;
+  protected abstract lowerForOf(s: TS.ForOfStatement, out: Stmt[], label?: string): Flags;
+  protected abstract lowerWhile(s: TS.WhileStatement | TS.DoStatement, out: Stmt[], label?: string): Flags;
 
   protected lowerFrameBody(decl: FunctionLike): Stmt[] {
     const out: Stmt[] = [];
@@ -58,9 +56,22 @@ export abstract class StmtLowerer extends CallLowerer {
     return this.temp('bool', { k: 'un', op: '!', a: any! }, out);
   }
 
-  protected lowerStatement(s: TS.Statement, out: Stmt[]): Flags {
+  protected lowerStatement(s: TS.Statement, out: Stmt[], label?: string): Flags {
     const K = ts.SyntaxKind;
     switch (s.kind) {
+      case K.LabeledStatement: {
+        const l = s as TS.LabeledStatement;
+        if (!ts.isIterationStatement(l.statement, false) && !ts.isSwitchStatement(l.statement)) {
+          unsupported(l, 'a label on a statement that is not a loop', 'label loops only (outer: for (…))');
+        }
+        return this.lowerStatement(l.statement, out, l.label.text);
+      }
+      case K.FunctionDeclaration:
+        return none(); // a local function: inlined where it is called
+      case K.SwitchStatement:
+        return this.lowerSwitch(s as TS.SwitchStatement, out, label);
+      case K.ForOfStatement:
+        return this.lowerForOf(s as TS.ForOfStatement, out, label);
       case K.VariableStatement:
         this.lowerDeclarations((s as TS.VariableStatement).declarationList, out);
         return none();
@@ -74,15 +85,10 @@ export abstract class StmtLowerer extends CallLowerer {
       case K.IfStatement:
         return this.lowerIf(s as TS.IfStatement, out);
       case K.ForStatement:
-        return this.lowerFor(s as TS.ForStatement, out);
-      case K.WhileStatement: {
-        const w = s as TS.WhileStatement;
-        return this.lowerLoop(w.expression, w.statement, [], out, false, undefined, loopMarks(w));
-      }
-      case K.DoStatement: {
-        const d = s as TS.DoStatement;
-        return this.lowerLoop(d.expression, d.statement, [], out, true, undefined, loopMarks(d));
-      }
+        return this.lowerFor(s as TS.ForStatement, out, label);
+      case K.WhileStatement:
+      case K.DoStatement:
+        return this.lowerWhile(s as TS.WhileStatement | TS.DoStatement, out, label);
       case K.BreakStatement:
       case K.ContinueStatement:
         return this.lowerJump(s as TS.BreakOrContinueStatement, out);
@@ -98,19 +104,15 @@ export abstract class StmtLowerer extends CallLowerer {
 
   protected assignResult(s: TS.ReturnStatement, out: Stmt[]): void {
     if (!s.expression) return;
-    if (this.arrayResult?.frame === this.frame) {
-      const e = skipParens(s.expression);
-      const a = ts.isIdentifier(e) ? this.identifier(e) : undefined;
-      if (!a || a.k !== 'var' || a.v.kind !== 'array' || a.v.outer) {
-        unsupported(s.expression, 'an array result must be returned as a variable',
-          'fill a local array (const out = new Float64Array(n)) or an array parameter, and return it by name');
+    const arrayResult = this.frame.arrayResult;
+    if (arrayResult) {
+      const array = this.lowerArray(s.expression, out);
+      const known = arrayResult.array;
+      if (known && known !== array) {
+        unsupported(s.expression, `'${this.frame.decl.name?.getText() ?? 'the function'}' returns two different arrays ('${known.name}' and '${array.name}'), so its result is known only at run time`,
+          'return one array from every return statement: fill one result array in each branch and return it at the end');
       }
-      const known = this.arrayResult.array;
-      if (known && known !== a.v) {
-        unsupported(s.expression, `'${this.frame.decl.name?.getText() ?? 'the function'}' returns two different arrays ('${known.name}' and '${a.v.name}')`,
-          'return one array variable from every return statement');
-      }
-      this.arrayResult.array = a.v;
+      arrayResult.array = array;
       return;
     }
     const value = this.lowerExpr(s.expression, out);
@@ -118,13 +120,64 @@ export abstract class StmtLowerer extends CallLowerer {
   }
 
   protected lowerJump(s: TS.BreakOrContinueStatement, out: Stmt[]): Flags {
-    if (s.label) unsupported(s, 'labeled break/continue is not supported', 'restructure with a flag variable or an early return');
-    const loop = this.frame.loops[this.frame.loops.length - 1];
-    if (!loop) unsupported(s, `'${s.getText()}' outside a loop is not supported`, 'switch statements are not supported; use if/else');
     const isBreak = s.kind === ts.SyntaxKind.BreakStatement;
-    const f = isBreak ? (loop.brk ??= this.flag('brk')) : (loop.cnt ??= this.flag('cnt'));
+    const label = s.label?.text;
+    const loops = this.frame.loops;
+    let target: LoopFrame | undefined;
+    for (let i = loops.length - 1; i >= 0 && !target; i--) {
+      const l = loops[i];
+      if (label ? l.label === label : isBreak || !l.isSwitch) target = l;
+    }
+    if (!target) unsupported(s, `'${s.getText()}' outside a loop${label ? ' with that label' : ''}`, 'break and continue loops and switches of the same function');
+    if (!isBreak && target.isSwitch) unsupported(s, `'continue ${label}' names a switch`, 'continue a loop');
+    const f = isBreak ? (target.brk ??= this.flag('brk')) : (target.cnt ??= this.flag('cnt'));
     out.push({ k: 'assign', target: f, expr: { k: 'atom', a: bool(true) } });
     return new Set([f]);
+  }
+
+  /**
+   * `switch`: the case values are tested in order (up to the first match, as JavaScript does), then
+   * each clause runs from the matched one on (fall-through) until a break:
+   *   start = d === A ? 0 : d === B ? 1 : <default's index>;  m = false
+   *   m = m || start === 0; if (m && !brk) { clause 0 }   m = m || start === 1; if (m && !brk) { clause 1 } …
+   */
+  protected lowerSwitch(s: TS.SwitchStatement, out: Stmt[], label?: string): Flags {
+    const d = this.lowerExpr(s.expression, out);
+    const clauses = s.caseBlock.clauses;
+    const start = this.newVar('_case', { kind: 'num' }, s);
+    const defaultIndex = clauses.findIndex((c) => ts.isDefaultClause(c));
+    out.push({ k: 'assign', target: start, expr: { k: 'atom', a: num(-1) }, init: true });
+    let chain = out;
+    clauses.forEach((c, k) => {
+      if (!ts.isCaseClause(c)) return;
+      const value = this.lowerExpr(c.expression, chain);
+      const hit = this.temp('bool', { k: 'bin', op: '===', a: d, b: value }, chain);
+      const next: Stmt[] = [];
+      chain.push({ k: 'if', cond: hit, then: [{ k: 'assign', target: start, expr: { k: 'atom', a: num(k) } }], else: next });
+      chain = next;
+    });
+    if (defaultIndex >= 0) chain.push({ k: 'assign', target: start, expr: { k: 'atom', a: num(defaultIndex) } });
+    const frame: LoopFrame = { isSwitch: true, label };
+    const matched = this.newVar('_matched', { kind: 'bool' }, s);
+    const code: Stmt[] = [{ k: 'assign', target: matched, expr: { k: 'atom', a: bool(false) }, init: true }];
+    const escaping = none();
+    this.frame.loops.push(frame);
+    try {
+      clauses.forEach((c, k) => {
+        const here = this.temp('bool', { k: 'bin', op: '===', a: ref(start), b: num(k) }, code);
+        code.push({ k: 'assign', target: matched, expr: { k: 'bin', op: '||', a: ref(matched), b: here } });
+        const run = escaping.size > 0 ? this.temp('bool', { k: 'bin', op: '&&', a: ref(matched), b: this.noneSet(escaping, code) }, code) : ref(matched);
+        const body: Stmt[] = [];
+        this.lowerList(c.statements, body).forEach((f) => escaping.add(f));
+        code.push({ k: 'if', cond: run, then: body, else: [] });
+      });
+    } finally {
+      this.frame.loops.pop();
+    }
+    if (frame.brk) out.push({ k: 'assign', target: frame.brk, expr: { k: 'atom', a: bool(false) } });
+    out.push(...code);
+    escaping.delete(frame.brk!);
+    return escaping;
   }
 
   protected lowerIf(s: TS.IfStatement, out: Stmt[]): Flags {
@@ -142,163 +195,6 @@ export abstract class StmtLowerer extends CallLowerer {
     return this.lowerList(ts.isBlock(s) ? s.statements : [s], out);
   }
 
-  protected lowerFor(s: TS.ForStatement, out: Stmt[]): Flags {
-    const canonical = canonicalFor(s, this.checker);
-    const update: Stmt[] = [];
-    if (canonical) {
-      const start = this.lowerExpr(canonical.init, out);
-      const counter = this.newVar(canonical.name.text, { kind: 'num' }, canonical.name);
-      this.frame.symbols.set(this.symbolOf(canonical.name), counter);
-      const start0 = start.k === 'var' ? this.temp('num', { k: 'atom', a: start }, out) : start;
-      out.push({ k: 'assign', target: counter, expr: { k: 'atom', a: start0 }, init: true });
-      update.push({ k: 'assign', target: counter, expr: { k: 'bin', op: '+', a: ref(counter), b: num(canonical.step) } });
-      return this.lowerLoop(s.condition, s.statement, update, out, false, { counter, start: start0, step: canonical.step }, loopMarks(s));
-    }
-    if (s.initializer) {
-      if (ts.isVariableDeclarationList(s.initializer)) this.lowerDeclarations(s.initializer, out);
-      else this.lowerExpr(s.initializer, out, false);
-    }
-    if (s.incrementor) this.lowerExpr(s.incrementor, update, false);
-    return this.lowerLoop(s.condition, s.statement, update, out, false, undefined, loopMarks(s));
-  }
-
-  protected lowerLoop(
-    condition: TS.Expression | undefined,
-    bodyNode: TS.Statement,
-    update: Stmt[],
-    out: Stmt[],
-    isDo: boolean,
-    canonical: Loop['canonical'],
-    marks: LoopMarks,
-  ): Flags {
-    const id = this.nextLoop++;
-    const frame: LoopFrame = {};
-    this.frame.loops.push(frame);
-    const body: Stmt[] = [];
-    const flags = this.lowerBranch(bodyNode, body);
-    this.frame.loops.pop();
-    if (frame.cnt) body.unshift({ k: 'assign', target: frame.cnt, expr: { k: 'atom', a: bool(false) } });
-
-    // Exit flags: this loop's break, and any return inside it.
-    const exits: Flags = new Set([...flags].filter((f) => f === frame.brk || f === this.frame.ret));
-    const first = isDo ? this.flag('first') : undefined;
-    if (first) body.unshift({ k: 'assign', target: first, expr: { k: 'atom', a: bool(false) } });
-    const pre: Stmt[] = [];
-    const testCond = (into: Stmt[]): Atom => (condition ? this.lowerExpr(condition, into) : bool(true));
-    let cond: Atom;
-    if (exits.size === 0 && !first) {
-      cond = testCond(pre);
-    } else {
-      const c = this.newVar(tempName(this.nextTemp++), { kind: 'bool' });
-      const guarded: Stmt[] = [];
-      if (first) {
-        // do…while: the first test passes without evaluating the condition
-        const later: Stmt[] = [];
-        later.push({ k: 'assign', target: c, expr: { k: 'atom', a: testCond(later) } });
-        guarded.push({ k: 'assign', target: c, expr: { k: 'atom', a: bool(true) } });
-        guarded.push({ k: 'if', cond: ref(first), then: [], else: later });
-      } else {
-        guarded.push({ k: 'assign', target: c, expr: { k: 'atom', a: testCond(guarded) } });
-      }
-      if (exits.size > 0) {
-        pre.push({ k: 'assign', target: c, expr: { k: 'atom', a: bool(false) } });
-        pre.push({ k: 'if', cond: this.noneSet(exits, pre), then: guarded, else: [] });
-      } else {
-        pre.push(...guarded);
-      }
-      cond = ref(c);
-    }
-    let guardedUpdate = update;
-    if (exits.size > 0 && update.length > 0) {
-      const g: Stmt[] = [];
-      const ok = this.noneSet(exits, g);
-      guardedUpdate = [...g, { k: 'if', cond: ok, then: update, else: [] }];
-    }
-    if (frame.brk) out.push({ k: 'assign', target: frame.brk, expr: { k: 'atom', a: bool(false) } });
-    if (first) out.push({ k: 'assign', target: first, expr: { k: 'atom', a: bool(true) } });
-    out.push({ k: 'loop', id, pre, cond, body, update: guardedUpdate, canonical, ...marks });
-    flags.delete(frame.brk!);
-    flags.delete(frame.cnt!);
-    return flags;
-  }
-
-  protected lowerDeclarations(list: TS.VariableDeclarationList, out: Stmt[]): void {
-    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
-      unsupported(list, "'var' declarations are not supported", "use 'let' or 'const'");
-    }
-    for (const d of list.declarations) {
-      if (!ts.isIdentifier(d.name)) unsupported(d.name, 'destructuring is not supported', 'declare one variable at a time');
-      const symbol = this.symbolOf(d.name);
-      const allocation = d.initializer && this.allocation(d.initializer, out);
-      if (allocation) {
-        const v = this.newVar(d.name.text, { kind: 'array', arrayType: allocation.type }, d);
-        this.frame.symbols.set(symbol, v);
-        out.push({ k: 'assign', target: v, expr: allocation.expr, init: true });
-        allocation.elements.forEach((value, i) => out.push({ k: 'store', arr: v, index: num(i), value }));
-        continue;
-      }
-      const type = this.checker.getTypeAtLocation(d.name);
-      if (scalarKind(type) === 'unknown' && d.initializer) {
-        // `let z = t[0]` with t from `new Array(n).fill(0)` (any), or a value narrowed to never
-        this.declareAs(d, d.name, this.lowerExpr(d.initializer, out), out);
-        continue;
-      }
-      const shape = shapeOf(type, this.checker);
-      if (!shape) {
-        unsupported(d, `variable '${d.name.text}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(d.name))}`,
-          'differentiated code uses numbers, booleans and numeric arrays');
-      }
-      if (shape.kind === 'array') {
-        unsupported(d, `'${d.name.text}' would alias another array`,
-          'allocate a new array (new Float64Array(n)) and copy, or index the original array directly');
-      }
-      const v = this.newVar(d.name.text, shape, d);
-      this.frame.symbols.set(symbol, v);
-      if (d.initializer) this.assignTo(v, this.lowerExpr(d.initializer, out), out, true);
-    }
-  }
-
-  /** A local whose type says nothing (any, never): a number or boolean like its initial value. */
-  protected declareAs(d: TS.VariableDeclaration, name: TS.Identifier, value: Atom, out: Stmt[]): void {
-    const kind = atomKind(value);
-    if (kind === 'array') {
-      unsupported(d, `'${name.text}' would alias another array`,
-        'allocate a new array (new Float64Array(n)) and copy, or index the original array directly');
-    }
-    const v = this.newVar(name.text, { kind }, d);
-    this.frame.symbols.set(this.symbolOf(name), v);
-    this.assignTo(v, value, out, true);
-  }
-
-  /** `new Float64Array(n)`, `new Array(n).fill(c)`, `[a, b, c]`: a fresh array. */
-  protected allocation(e: TS.Expression, out: Stmt[]): { type: ArrayType; expr: Expr; elements: Atom[] } | undefined {
-    e = skipParens(e);
-    if (ts.isArrayLiteralExpression(e)) {
-      const elements = e.elements.map((x) => {
-        if (ts.isSpreadElement(x)) unsupported(x, 'spread in array literals is not supported', 'write the elements out');
-        return this.lowerExpr(x, out);
-      });
-      return { type: 'numarr', expr: { k: 'newArray', type: 'numarr', ctor: 'Array', length: num(elements.length), fill: num(0) }, elements };
-    }
-    let fill: Atom = num(0);
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'fill') {
-      if (e.arguments.length !== 1) unsupported(e, '.fill with a range is not supported', 'use .fill(value)');
-      const inner = skipParens(e.expression.expression);
-      if (!ts.isNewExpression(inner) && !ts.isCallExpression(inner)) return undefined;
-      fill = this.lowerExpr(e.arguments[0], out);
-      e = inner;
-    }
-    if (!(ts.isNewExpression(e) || ts.isCallExpression(e)) || !ts.isIdentifier(e.expression)) return undefined;
-    const ctor = e.expression.text;
-    const type = ctor === 'Array' ? 'numarr' : arrayTypeOfConstructor(ctor);
-    if (!type) return undefined;
-    const args = e.arguments ?? [];
-    if (args.length !== 1 || !isNumeric(this.checker.getTypeAtLocation(args[0]))) {
-      unsupported(e, `${ctor} must be created with a length`, `use new ${ctor}(n), then fill it in a loop`);
-    }
-    return { type, expr: { k: 'newArray', type, ctor, length: this.lowerExpr(args[0], out), fill }, elements: [] };
-  }
-
 }
 
 function statementName(s: TS.Statement): string {
@@ -313,8 +209,6 @@ function statementName(s: TS.Statement): string {
 
 function statementHint(s: TS.Statement): string {
   const K = ts.SyntaxKind;
-  if (s.kind === K.SwitchStatement) return 'use if/else';
-  if (s.kind === K.ForOfStatement || s.kind === K.ForInStatement) return 'use an indexed for loop: for (let i = 0; i < a.length; i++)';
-  if (s.kind === K.FunctionDeclaration) return 'declare helper functions at module level';
+  if (s.kind === K.ForInStatement) return 'use for…of, or an indexed for loop: for (let i = 0; i < a.length; i++)';
   return 'tsgrad compiles let/const, assignments, if/else, for, while, do…while, break, continue and return';
 }

@@ -1,0 +1,171 @@
+/**
+ * Declarations and destructuring. A name is bound to what its value is at build time: numbers and
+ * booleans get a variable of their own, arrays and objects are other names for the same array or
+ * object's fields (`const r = xs`, `const { W, b } = layer`), local functions are inlined where
+ * they are called. Destructuring reads elements and fields into fresh variables:
+ *
+ *   const [a, b = 1] = xs    →   a = xs[0]; b = 1 < xs.length ? xs[1] : 1
+ *   [a, b] = [b, a]          →   _t0 = b; _t1 = a; a = _t0; b = _t1
+ */
+import type * as TS from 'typescript';
+import { unsupported } from '../../diagnostics.js';
+import { type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
+import { ts } from '../../tsapi.js';
+import { scalarKind, shapeOf } from '../../types.js';
+import { ArrayLowerer } from './arrays.js';
+import { atomKind, skipParens } from './base.js';
+import type { Bound } from './calls.js';
+
+export abstract class PatternLowerer extends ArrayLowerer {
+  protected lowerDeclarations(list: TS.VariableDeclarationList, out: Stmt[]): void {
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+      unsupported(list, "'var' declarations are not supported", "use 'let' or 'const'");
+    }
+    for (const d of list.declarations) {
+      const init = d.initializer && skipParens(d.initializer);
+      if (!ts.isIdentifier(d.name)) {
+        if (!init) unsupported(d, 'a destructuring declaration without a value', 'give it a value');
+        if (ts.isArrayBindingPattern(d.name) && ts.isArrayLiteralExpression(init) && !init.elements.some(ts.isSpreadElement)) {
+          this.bindElements(d.name, init.elements.map((x) => this.bindArg(x, out)), out);
+        } else {
+          this.bindPattern(d.name, this.bindArg(init, out), out);
+        }
+        continue;
+      }
+      // a local function: inlined where it is called (calls.ts finds it through its declaration)
+      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
+      const symbol = this.symbolOf(d.name);
+      const type = this.checker.getTypeAtLocation(d.name);
+      if (init && this.checker.getSignaturesOfType(this.checker.getNonNullableType(type), ts.SignatureKind.Call).length > 0) {
+        if (!(list.flags & ts.NodeFlags.Const)) unsupported(d, `function variable '${d.name.text}' declared with let`, 'declare it with const');
+        this.frame.functions.set(symbol, this.fnValue(init));
+        continue;
+      }
+      const struct = init && this.structOf(init);
+      if (struct) {
+        this.frame.structs.set(symbol, struct);
+        continue;
+      }
+      if (init && scalarKind(type) === 'unknown') {
+        // `let z = t[0]` with t from `new Array(n).fill(0)` (any), or a value narrowed to never
+        this.declareAs(d, d.name, this.lowerExpr(init, out), out);
+        continue;
+      }
+      if (this.isArray(d.name) && !scalarKind(type)) {
+        if (!init) unsupported(d, `array variable '${d.name.text}' declared without a value`, 'declare it with its array: const a = new Float64Array(n)');
+        this.frame.symbols.set(symbol, this.lowerArray(init, out, d.name.text));
+        continue;
+      }
+      const shape = shapeOf(type, this.checker);
+      if (!shape || shape.kind === 'array') {
+        unsupported(d, `variable '${d.name.text}' has type ${this.checker.typeToString(type)}`,
+          'differentiated code uses numbers, booleans, numeric arrays, objects of those, and functions');
+      }
+      const v = this.newVar(d.name.text, shape, d);
+      this.frame.symbols.set(symbol, v);
+      if (init) this.assignTo(v, this.lowerExpr(init, out), out, true);
+    }
+  }
+
+  /** A local whose type says nothing (any, never): a number or boolean like its initial value. */
+  protected declareAs(d: TS.VariableDeclaration, name: TS.Identifier, value: Atom, out: Stmt[]): void {
+    if (value.k === 'var' && value.v.kind === 'array') {
+      this.frame.symbols.set(this.symbolOf(name), value.v);
+      return;
+    }
+    const v = this.newVar(name.text, { kind: atomKind(value) }, d);
+    this.frame.symbols.set(this.symbolOf(name), v);
+    this.assignTo(v, value, out, true);
+  }
+
+  /** `[a, b] = …` or `{ W, b } = …` bound to a value: an array's elements, an object's fields. */
+  protected bindPattern(pattern: TS.BindingPattern, value: Bound, out: Stmt[]): void {
+    if (ts.isObjectBindingPattern(pattern)) {
+      if (value.k !== 'struct') {
+        unsupported(pattern, 'destructuring an object that is not an object parameter or one of its fields', 'read the fields one by one');
+      }
+      for (const el of pattern.elements) {
+        if (el.dotDotDotToken) unsupported(el, 'rest elements in object destructuring', 'name the fields you use');
+        const key = el.propertyName ? el.propertyName.getText() : el.name.getText();
+        const field = value.s.get(key);
+        if (!field) unsupported(el, `'${key}' is not a field of the object`, 'destructure the fields its type declares');
+        this.bindElement(el.name, field instanceof Map ? { k: 'struct', s: field } : { k: 'atom', a: ref(field) }, el, out);
+      }
+      return;
+    }
+    if (value.k !== 'atom' || value.a.k !== 'var' || value.a.v.kind !== 'array') {
+      return unsupported(pattern, 'array destructuring of something that is not an array', 'destructure arrays and tuples');
+    }
+    const arr = value.a.v;
+    pattern.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken) {
+        this.bindElement(el.name, { k: 'atom', a: ref(this.restOf(arr, i, el, out)) }, el, out);
+        return;
+      }
+      this.bindElement(el.name, { k: 'atom', a: this.element(arr, i, el.initializer, out) }, el, out);
+    });
+  }
+
+  /** `const [a, b] = [x, y]`: each name bound to its value, no array made. */
+  protected bindElements(pattern: TS.ArrayBindingPattern, values: readonly Bound[], out: Stmt[]): void {
+    pattern.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken) unsupported(el, 'a rest element bound to an array literal', 'name the elements');
+      const value = values[i] ?? (el.initializer ? this.bindArg(el.initializer, out) : undefined);
+      if (!value) unsupported(el, 'an element past the end of the array literal', 'give it a default, or a value');
+      this.bindElement(el.name, value, el, out);
+    });
+  }
+
+  private bindElement(name: TS.BindingName, value: Bound, node: TS.Node, out: Stmt[]): void {
+    if (ts.isIdentifier(name)) this.bindName(name, value, node, out);
+    else this.bindPattern(name, value, out);
+  }
+
+  /** `arr[i]`, or `init` where the array is shorter. */
+  private element(arr: Var, i: number, init: TS.Expression | undefined, out: Stmt[]): Atom {
+    if (!init) return this.temp('num', { k: 'load', arr, index: num(i) }, out);
+    const n = this.temp('num', { k: 'length', arr }, out);
+    const inside = this.temp('bool', { k: 'bin', op: '<', a: num(i), b: n }, out);
+    const r = this.newVar('_el', { kind: 'num' });
+    const outside: Stmt[] = [];
+    outside.push({ k: 'assign', target: r, expr: { k: 'atom', a: this.lowerExpr(init, outside) } });
+    out.push({ k: 'if', cond: inside, then: [{ k: 'assign', target: r, expr: { k: 'load', arr, index: num(i) } }], else: outside });
+    return ref(r);
+  }
+
+  /** `...rest`: a copy of the elements from `from` on. */
+  private restOf(arr: Var, from: number, node: TS.Node, out: Stmt[]): Var {
+    const n = this.temp('num', { k: 'length', arr }, out);
+    const length = this.temp('num', { k: 'math', fn: 'max', args: [this.temp('num', { k: 'bin', op: '-', a: n, b: num(from) }, out), num(0)] }, out);
+    const rest = this.freshArray(arr.arrayType === 'numarr' || !arr.arrayType ? 'numarr' : arr.arrayType, length, out, 'rest', node);
+    this.countedLoop(num(0), length, out, (i, body) => {
+      const k = this.temp('num', { k: 'bin', op: '+', a: i, b: num(from) }, body);
+      body.push({ k: 'store', arr: rest, index: i, value: this.temp('num', { k: 'load', arr, index: k }, body) });
+    });
+    return rest;
+  }
+
+  /** `[a, b] = [b, a]`, `[x, y] = xs`: every value read before any target is written. */
+  protected destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void {
+    const left = skipParens(b.left);
+    if (!ts.isArrayLiteralExpression(left)) unsupported(left, 'destructuring assignment to an object pattern', 'assign the fields one by one');
+    const right = skipParens(b.right);
+    let values: Atom[];
+    if (ts.isArrayLiteralExpression(right) && !right.elements.some(ts.isSpreadElement)) {
+      values = right.elements.map((x) => this.lowerExpr(x, out));
+    } else {
+      const arr = this.lowerArray(right, out);
+      values = left.elements.map((_, i) => this.temp('num', { k: 'load', arr, index: num(i) }, out));
+    }
+    // a variable read on the right may be a target on the left: read it first
+    const held = values.map((a) => (a.k === 'var' && a.v.kind !== 'array' ? this.temp(a.v.kind, { k: 'atom', a }, out) : a));
+    left.elements.forEach((target, i) => {
+      if (ts.isOmittedExpression(target)) return;
+      if (ts.isSpreadElement(target) || ts.isBinaryExpression(target)) unsupported(target, 'rest or default in a destructuring assignment', 'assign the elements one by one');
+      if (held[i] === undefined) unsupported(target, 'more targets than values', 'give each target a value');
+      this.place(target, out).write(held[i], out);
+    });
+  }
+}
