@@ -1,0 +1,235 @@
+/**
+ * The lowering's foundation (lowerToIR.ts lists the steps): options, frames (the root function or
+ * an inlined callee), variables and temporaries, flags, and the object parameters' fields.
+ */
+import type * as TS from 'typescript';
+import type { CustomRule } from '../customRules.js';
+import { unsupported } from '../../diagnostics.js';
+import { type Atom, type Expr, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
+import { flagName, NameScope, resultName, tempName } from '../../naming.js';
+import { ts } from '../../tsapi.js';
+import { scalarKind, type Shape, shapeOf } from '../../types.js';
+
+export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
+
+export interface LowerOptions {
+  readonly checker: TS.TypeChecker;
+  /** Names already used where the derivative is emitted (all identifiers of that file). */
+  readonly names: NameScope;
+  /** Node where the generated code will live: outer names must resolve to the same symbol there. */
+  readonly emitSite: TS.Node;
+  /** Indices of the parameters to differentiate, or every differentiable one (jvp, vjp). */
+  readonly argnums: readonly number[] | 'differentiable';
+  /** The function may return a numeric array (jvp, vjp, Jacobians); else it must return a number. */
+  readonly vectorOutput?: boolean;
+  /** User-given derivatives (customRules.ts), by the declaration of the function they are for. */
+  readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
+}
+
+export interface LoopFrame {
+  brk?: Var;
+  cnt?: Var;
+}
+
+/** One function being lowered: the root, or a callee being inlined. */
+export interface Frame {
+  readonly decl: FunctionLike;
+  readonly symbols: Map<TS.Symbol, Var>;
+  /** Parameters that are objects of numbers and arrays: their fields' variables. */
+  readonly structs: Map<TS.Symbol, StructNode>;
+  readonly result: Var;
+  ret?: Var;
+  readonly loops: LoopFrame[];
+}
+
+/** A struct parameter's fields: a variable per leaf, nested objects as maps. */
+export type StructNode = Map<string, Var | StructNode>;
+export interface StructTree {
+  readonly node: StructNode;
+  readonly shapes: Map<Var, Shape>;
+}
+
+export type Flags = Set<Var>;
+export const none = (): Flags => new Set();
+
+export abstract class LowerBase {
+  protected readonly checker: TS.TypeChecker;
+  protected readonly names: NameScope;
+  protected readonly locals: Var[] = [];
+  protected readonly outers = new Map<TS.Symbol, Var>();
+  protected readonly inlining: FunctionLike[] = [];
+  protected frame!: Frame;
+  /** The root function returns an array: the one array variable it returns. */
+  protected arrayResult?: { readonly frame: Frame; array?: Var };
+  protected nextVar = 0;
+  protected nextTemp = 0;
+  protected nextLoop = 0;
+
+  constructor(protected readonly options: LowerOptions) {
+    this.checker = options.checker;
+    this.names = options.names;
+  }
+
+
+  // ── frames and variables ────────────────────────────────────────────────────────────────────
+
+  protected newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string): Frame {
+    const result: Var = { ...this.newVar(resultName(fnName), { kind: resultKind }, decl), callResult: true };
+    this.locals[this.locals.length - 1] = result;
+    return { decl, symbols: new Map(), structs: new Map(), result, loops: [] };
+  }
+
+  protected newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {
+    const v: Var = { id: this.nextVar++, name: this.names.unique(base), kind: shape.kind, arrayType: shape.arrayType, node };
+    if (local) this.locals.push(v);
+    return v;
+  }
+
+  /** Fresh single-use temporaries, which `assignTo` may retarget. */
+  protected readonly temps = new Set<Var>();
+
+  protected temp(kind: VarKind, expr: Expr, out: Stmt[]): Atom {
+    const v = this.newVar(tempName(this.nextTemp++), { kind });
+    this.temps.add(v);
+    out.push({ k: 'assign', target: v, expr });
+    return ref(v);
+  }
+
+  /** `v = a`, retargeting the statement that just computed `a` into a fresh temporary. */
+  protected assignTo(v: Var, a: Atom, out: Stmt[], init = false): void {
+    const last = out[out.length - 1];
+    if (a.k === 'var' && last?.k === 'assign' && last.target === a.v && a.v.name.startsWith('_t') && this.temps.has(a.v)) {
+      out[out.length - 1] = { k: 'assign', target: v, expr: last.expr, init: init || undefined };
+      this.locals.splice(this.locals.indexOf(a.v), 1);
+      this.temps.delete(a.v);
+      return;
+    }
+    out.push({ k: 'assign', target: v, expr: { k: 'atom', a }, init: init || undefined });
+  }
+
+  protected flag(kind: 'brk' | 'cnt' | 'ret' | 'first'): Var {
+    return this.newVar(flagName(kind, this.nextLoop), { kind: 'bool' });
+  }
+
+  protected symbolOf(node: TS.Node): TS.Symbol {
+    const s = this.checker.getSymbolAtLocation(node);
+    if (!s) unsupported(node, `cannot resolve '${node.getText()}'`, 'tsgrad needs every name to type-check');
+    return s;
+  }
+
+  protected paramShape(p: TS.ParameterDeclaration): Shape {
+    if (!ts.isIdentifier(p.name)) unsupported(p, 'destructured parameters are not supported', 'take the value as a plain parameter');
+    if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
+    if (p.initializer || p.questionToken) unsupported(p, 'optional and default parameters are not supported', 'make the parameter required');
+    const shape = shapeOf(this.checker.getTypeAtLocation(p), this.checker);
+    if (!shape) {
+      unsupported(p, `parameter '${p.name.text}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
+        'tsgrad compiles number, boolean, number[] and typed-array parameters');
+    }
+    return shape;
+  }
+
+  /**
+   * A parameter whose type is an object of numbers, numeric arrays and such objects (nested):
+   * a variable per leaf, named by its path (`params_W`).
+   */
+  protected structTree(p: TS.ParameterDeclaration): StructTree | undefined {
+    if (!ts.isIdentifier(p.name)) return undefined;
+    const type = this.checker.getTypeAtLocation(p);
+    if (shapeOf(type, this.checker) || !(type.flags & ts.TypeFlags.Object) || this.checker.isArrayLikeType(type)) return undefined;
+    if (this.checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) return undefined;
+    const shapes = new Map<Var, Shape>();
+    const build = (t: TS.Type, path: string[]): StructNode => {
+      const node: StructNode = new Map();
+      const props = this.checker.getPropertiesOfType(t);
+      if (props.length === 0) unsupported(p, `parameter '${p.name.getText()}' has an empty object type`, 'give it numeric fields');
+      for (const prop of props) {
+        const ft = this.checker.getTypeOfSymbolAtLocation(prop, p);
+        const at = [...path, prop.name];
+        const shape = shapeOf(ft, this.checker);
+        if (shape) {
+          const v = this.newVar(at.join('_'), shape, p, false);
+          shapes.set(v, shape);
+          node.set(prop.name, v);
+        } else if (ft.flags & ts.TypeFlags.Object && !this.checker.isArrayLikeType(ft) && this.checker.getSignaturesOfType(ft, ts.SignatureKind.Call).length === 0) {
+          node.set(prop.name, build(ft, at));
+        } else {
+          unsupported(p, `field '${at.slice(1).join('.')}' of parameter '${p.name.getText()}' has type ${this.checker.typeToString(ft)}`,
+            'objects passed to differentiated functions hold numbers, numeric arrays and such objects');
+        }
+      }
+      return node;
+    };
+    return { node: build(type, [p.name.text]), shapes };
+  }
+
+  /** A struct's leaves, depth first in declaration order, with their paths below the parameter. */
+  protected leaves(tree: StructTree, path: string[], node: StructNode = tree.node): { path: string[]; v: Var; shape: Shape }[] {
+    return [...node].flatMap(([key, x]) => (x instanceof Map ? this.leaves(tree, [...path, key], x) : [{ path: [...path, key], v: x, shape: tree.shapes.get(x)! }]));
+  }
+
+  /** The struct an expression names (`params`, `params.layer`), if any. */
+  protected structOf(e: TS.Expression): StructNode | undefined {
+    e = skipParens(e);
+    if (ts.isIdentifier(e)) {
+      const s = this.checker.getSymbolAtLocation(e);
+      return s && this.frame.structs.get(s);
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const parent = this.structOf(e.expression);
+      const field = parent?.get(e.name.text);
+      return field instanceof Map ? field : undefined;
+    }
+    return undefined;
+  }
+
+  /** `params.W`: the variable of a struct's leaf. */
+  protected structField(e: TS.PropertyAccessExpression): Var | undefined {
+    const parent = this.structOf(e.expression);
+    if (!parent) return undefined;
+    const field = parent.get(e.name.text);
+    if (!field) unsupported(e, `'${e.getText()}' is not a field`, 'read the fields the parameter type declares');
+    if (field instanceof Map) unsupported(e, `'${e.getText()}' is an object, used as a value`, 'read its numeric fields, or pass it to a function');
+    return field;
+  }
+
+  protected checkFunctionKind(decl: FunctionLike): void {
+    if (decl.asteriskToken) unsupported(decl, 'generator functions cannot be differentiated', 'return a number from a plain function');
+    if (decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+      unsupported(decl, 'async functions cannot be differentiated', 'differentiate a synchronous function and await around it');
+    }
+    if (!decl.body) unsupported(decl, 'the function has no body', 'tsgrad needs the source of every function it differentiates');
+  }
+
+}
+
+/** Whether a value of this kind of atom is a number, a boolean or an array. */
+export function atomKind(a: Atom): VarKind {
+  return a.k === 'var' ? a.v.kind : typeof a.value === 'boolean' ? 'bool' : 'num';
+}
+
+/** A number as far as the checker can tell (a number type, or any/never: see scalarKind). */
+export function isNumeric(type: TS.Type): boolean {
+  const kind = scalarKind(type);
+  return kind === 'num' || kind === 'unknown';
+}
+
+export function skipParens(e: TS.Expression): TS.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+export function numericLiteral(e: TS.Expression): number | undefined {
+  e = skipParens(e);
+  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
+    const v = numericLiteral(e.operand);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+export function isGlobalMath(node: TS.Identifier, checker: TS.TypeChecker): boolean {
+  const decl = checker.getSymbolAtLocation(node)?.valueDeclaration;
+  return !decl || decl.getSourceFile().isDeclarationFile;
+}

@@ -1,0 +1,314 @@
+/**
+ * Expressions → atoms in A-normal form: literals, names (locals, parameters, outer constants),
+ * operators, `&&`/`||` and ternaries as branches, element loads, properties.
+ */
+import type * as TS from 'typescript';
+import { unsupported } from '../../diagnostics.js';
+import { type Atom, type BinOp, bool, num, ref, type Stmt, type Var } from '../../ir.js';
+import { tempName } from '../../naming.js';
+import { mathConstants } from '../../rules.js';
+import { ts } from '../../tsapi.js';
+import { scalarKind, shapeOf } from '../../types.js';
+import { atomKind, isGlobalMath, LowerBase, numericLiteral, skipParens } from './base.js';
+
+const binaryOps: Partial<Record<number, BinOp>> = {};
+const compoundOps: Partial<Record<number, BinOp>> = {};
+
+export function initOperatorTables(): void {
+  if (binaryOps[ts.SyntaxKind.PlusToken]) return;
+  const K = ts.SyntaxKind;
+  Object.assign(binaryOps, {
+    [K.PlusToken]: '+', [K.MinusToken]: '-', [K.AsteriskToken]: '*', [K.SlashToken]: '/',
+    [K.PercentToken]: '%', [K.AsteriskAsteriskToken]: '**', [K.LessThanToken]: '<',
+    [K.LessThanEqualsToken]: '<=', [K.GreaterThanToken]: '>', [K.GreaterThanEqualsToken]: '>=',
+    [K.EqualsEqualsEqualsToken]: '===', [K.ExclamationEqualsEqualsToken]: '!==',
+    [K.EqualsEqualsToken]: '===', [K.ExclamationEqualsToken]: '!==',
+  });
+  Object.assign(compoundOps, {
+    [K.PlusEqualsToken]: '+', [K.MinusEqualsToken]: '-', [K.AsteriskEqualsToken]: '*',
+    [K.SlashEqualsToken]: '/', [K.PercentEqualsToken]: '%', [K.AsteriskAsteriskEqualsToken]: '**',
+  });
+}
+
+const boolOps: ReadonlySet<BinOp> = new Set(['<', '<=', '>', '>=', '===', '!==', '&&', '||']);
+
+export abstract class ExprLowerer extends LowerBase {
+  protected abstract call(c: TS.CallExpression, out: Stmt[]): Atom;
+
+
+  /** Lowers `e`, appending its statements to `out`; returns the atom holding its value. */
+  protected lowerExpr(e: TS.Expression, out: Stmt[], used = true): Atom {
+    const K = ts.SyntaxKind;
+    switch (e.kind) {
+      case K.NumericLiteral:
+        return num(Number((e as TS.NumericLiteral).text.replace(/_/g, '')));
+      case K.TrueKeyword:
+        return bool(true);
+      case K.FalseKeyword:
+        return bool(false);
+      case K.Identifier:
+        return this.identifier(e as TS.Identifier);
+      case K.ParenthesizedExpression:
+      case K.AsExpression:
+      case K.NonNullExpression:
+      case K.TypeAssertionExpression:
+      case K.SatisfiesExpression:
+        return this.lowerExpr((e as TS.ParenthesizedExpression).expression, out, used);
+      case K.PrefixUnaryExpression:
+        return this.prefix(e as TS.PrefixUnaryExpression, out);
+      case K.PostfixUnaryExpression: {
+        const p = e as TS.PostfixUnaryExpression;
+        return this.increment(p.operand, p.operator === K.PlusPlusToken ? 1 : -1, out, used ? 'old' : 'none');
+      }
+      case K.BinaryExpression:
+        return this.binary(e as TS.BinaryExpression, out);
+      case K.ConditionalExpression:
+        return this.conditional(e as TS.ConditionalExpression, out);
+      case K.ElementAccessExpression: {
+        const a = e as TS.ElementAccessExpression;
+        const arr = this.arrayVar(a.expression);
+        const index = this.lowerExpr(a.argumentExpression, out);
+        return this.temp('num', { k: 'load', arr, index }, out);
+      }
+      case K.PropertyAccessExpression:
+        return this.property(e as TS.PropertyAccessExpression, out);
+      case K.CallExpression:
+        return this.call(e as TS.CallExpression, out);
+      default:
+        return unsupported(e, `${expressionName(e)} is not supported in differentiated code`,
+          'tsgrad compiles arithmetic, Math.*, comparisons, array indexing and calls to functions with a body');
+    }
+  }
+
+  protected identifier(node: TS.Identifier): Atom {
+    if (node.text === 'NaN' || node.text === 'Infinity') {
+      const s = this.checker.getSymbolAtLocation(node);
+      if (!s || !s.valueDeclaration || s.valueDeclaration.getSourceFile().isDeclarationFile) return num(Number(node.text));
+    }
+    const symbol = this.symbolOf(node);
+    const own = this.frame.symbols.get(symbol);
+    if (own) return ref(own);
+    if (this.frame.structs.has(symbol)) {
+      unsupported(node, `object parameter '${node.text}' used as a value`, `read its fields (${node.text}.field), or pass it to a function`);
+    }
+    return this.outer(node, symbol);
+  }
+
+  /** A name declared outside the function being lowered. */
+  protected outer(node: TS.Identifier, symbol: TS.Symbol): Atom {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    const decl = target.valueDeclaration;
+    const name = node.text;
+    if (decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent)) {
+      if (!(decl.parent.flags & ts.NodeFlags.Const)) {
+        unsupported(node, `closure over mutable outer variable '${name}'`,
+          `pass '${name}' as a parameter, or declare it const if it never changes`);
+      }
+      const literal = decl.initializer && numericLiteral(decl.initializer);
+      if (literal !== undefined) return num(literal);
+      const visible = this.checker.resolveName(name, this.options.emitSite, ts.SymbolFlags.Value, false);
+      if (visible !== symbol && visible !== target) {
+        unsupported(node, `'${name}' is declared outside the differentiated function and is not visible where its derivative is generated`,
+          `pass '${name}' as a parameter`);
+      }
+      // An import is renamed by the module transform (`helpers_js_1.TABLE`); the generated
+      // reference follows it only when it can point at a use in the file being emitted.
+      const imported = !!(visible && visible.flags & ts.SymbolFlags.Alias);
+      const sameFile = node.getSourceFile() === this.options.emitSite.getSourceFile();
+      if (imported && !sameFile) {
+        unsupported(node, `'${name}' is imported where the derivative is generated and only used inside another module's function`,
+          `pass '${name}' as a parameter`);
+      }
+      const cached = this.outers.get(target);
+      if (cached) return ref(cached);
+      const shape = shapeOf(this.checker.getTypeAtLocation(decl), this.checker);
+      if (!shape) unsupported(node, `outer constant '${name}' is not a number or numeric array`, `pass '${name}' as a parameter`);
+      const v: Var = { id: this.nextVar++, name, kind: shape.kind, arrayType: shape.arrayType, outer: true, node: decl, use: imported ? node : undefined };
+      this.names.reserve(name);
+      this.outers.set(target, v);
+      return ref(v);
+    }
+    if (decl && ts.isParameter(decl)) {
+      unsupported(node, `closure over parameter '${name}' of an enclosing function`, `pass '${name}' as a parameter, or copy it into a const`);
+    }
+    if (decl && (ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl) || ts.isArrowFunction(decl))) {
+      unsupported(node, `function '${name}' used as a value`, 'differentiated code can call functions but not pass them around');
+    }
+    return unsupported(node, `'${name}' cannot be used in differentiated code`,
+      'use numbers, Math.*, arrays and functions defined in the program; pass other values as parameters');
+  }
+
+  protected arrayVar(e: TS.Expression): Var {
+    e = skipParens(e);
+    const field = ts.isPropertyAccessExpression(e) ? this.structField(e) : undefined;
+    const a = ts.isIdentifier(e) ? this.identifier(e) : field ? ref(field) : undefined;
+    if (!a || a.k !== 'var' || a.v.kind !== 'array') {
+      unsupported(e, `'${e.getText()}' is not an array variable`, 'index arrays held in parameters or local variables');
+    }
+    return a.v;
+  }
+
+  protected prefix(p: TS.PrefixUnaryExpression, out: Stmt[]): Atom {
+    const K = ts.SyntaxKind;
+    switch (p.operator) {
+      case K.PlusPlusToken:
+      case K.MinusMinusToken:
+        return this.increment(p.operand, p.operator === K.PlusPlusToken ? 1 : -1, out, 'new');
+      case K.PlusToken:
+        return this.lowerExpr(p.operand, out);
+      case K.MinusToken: {
+        const a = this.lowerExpr(p.operand, out);
+        return a.k === 'const' ? num(-a.value) : this.temp('num', { k: 'un', op: '-', a }, out);
+      }
+      case K.ExclamationToken:
+        return this.temp('bool', { k: 'un', op: '!', a: this.lowerExpr(p.operand, out) }, out);
+      default:
+        return unsupported(p, `operator '${ts.tokenToString(p.operator)}' is not supported`, 'bitwise operators have no derivative; use Math.floor/trunc for integers');
+    }
+  }
+
+  /** `x++`, `--a[i]`: returns the old or new value as asked. */
+  protected increment(target: TS.Expression, delta: number, out: Stmt[], want: 'old' | 'new' | 'none'): Atom {
+    const place = this.place(target, out);
+    const old = place.read(out);
+    const kept = want === 'old' && old.k === 'var' ? this.temp('num', { k: 'atom', a: old }, out) : old;
+    const next = place.write(this.temp('num', { k: 'bin', op: '+', a: kept, b: num(delta) }, out), out);
+    return want === 'old' ? kept : next;
+  }
+
+  /** An assignable location: a local variable or an array element (index evaluated once). */
+  protected place(target: TS.Expression, out: Stmt[]): { read(out: Stmt[]): Atom; write(v: Atom, out: Stmt[]): Atom } {
+    target = skipParens(target);
+    if (ts.isIdentifier(target)) {
+      const a = this.identifier(target);
+      const v = a.k === 'var' ? a.v : undefined;
+      if (!v || v.outer) unsupported(target, `assignment to outer variable '${target.text}'`, 'differentiated functions may only assign their own locals and parameters');
+      if (v.kind === 'array') unsupported(target, `reassigning array variable '${target.text}'`, 'write into the elements, or use a new variable');
+      return {
+        read: () => ref(v),
+        write: (value, o) => {
+          this.assignTo(v, value, o);
+          return ref(v);
+        },
+      };
+    }
+    if (ts.isElementAccessExpression(target)) {
+      const arr = this.arrayVar(target.expression);
+      if (arr.outer) unsupported(target, `writing into outer array '${arr.name}'`, 'pass the array as a parameter');
+      const index = this.lowerExpr(target.argumentExpression, out);
+      return {
+        read: (o) => this.temp('num', { k: 'load', arr, index }, o),
+        write: (value, o) => {
+          o.push({ k: 'store', arr, index, value });
+          return value;
+        },
+      };
+    }
+    return unsupported(target, `assignment to '${target.getText()}'`, 'assign to local variables or array elements');
+  }
+
+  protected binary(b: TS.BinaryExpression, out: Stmt[]): Atom {
+    const K = ts.SyntaxKind;
+    const op = b.operatorToken.kind;
+    if (op === K.EqualsToken) {
+      const place = this.place(b.left, out);
+      return place.write(this.lowerExpr(b.right, out), out);
+    }
+    const compound = compoundOps[op];
+    if (compound) {
+      const place = this.place(b.left, out);
+      const old = place.read(out);
+      const value = this.lowerExpr(b.right, out);
+      return place.write(this.temp('num', { k: 'bin', op: compound, a: old, b: value }, out), out);
+    }
+    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) return this.logical(b, op === K.AmpersandAmpersandToken, out);
+    if (op === K.CommaToken) {
+      this.lowerExpr(b.left, out, false);
+      return this.lowerExpr(b.right, out);
+    }
+    const bop = binaryOps[op];
+    if (!bop) {
+      return unsupported(b.operatorToken, `operator '${b.operatorToken.getText()}' is not supported`,
+        'tsgrad compiles + - * / % ** and comparisons; bitwise operators have no derivative');
+    }
+    for (const side of [b.left, b.right]) {
+      if (!scalarKind(this.checker.getTypeAtLocation(side))) {
+        unsupported(side, `operand of type ${this.checker.typeToString(this.checker.getTypeAtLocation(side))}`, 'arithmetic in differentiated code is on numbers');
+      }
+    }
+    const a = this.lowerExpr(b.left, out);
+    const c = this.lowerExpr(b.right, out);
+    return this.temp(boolOps.has(bop) ? 'bool' : 'num', { k: 'bin', op: bop, a, b: c }, out);
+  }
+
+  /** `a && b` / `a || b` on booleans, short-circuiting when `b` has effects or work. */
+  protected logical(b: TS.BinaryExpression, isAnd: boolean, out: Stmt[]): Atom {
+    const boolean = (side: TS.Expression, value: Atom): Atom => {
+      if (atomKind(value) !== 'bool') {
+        unsupported(side, `'${isAnd ? '&&' : '||'}' on a non-boolean`, 'use && and || on comparisons; use a ternary to choose between numbers');
+      }
+      return value;
+    };
+    for (const side of [b.left, b.right]) {
+      const kind = scalarKind(this.checker.getTypeAtLocation(side));
+      if (kind !== 'bool' && kind !== 'unknown') boolean(side, num(0));
+    }
+    const left = boolean(b.left, this.lowerExpr(b.left, out));
+    const rightOut: Stmt[] = [];
+    const right = boolean(b.right, this.lowerExpr(b.right, rightOut));
+    if (rightOut.length === 0) return this.temp('bool', { k: 'bin', op: isAnd ? '&&' : '||', a: left, b: right }, out);
+    const r = this.newVar(tempName(this.nextTemp++), { kind: 'bool' });
+    out.push({ k: 'assign', target: r, expr: { k: 'atom', a: left } });
+    rightOut.push({ k: 'assign', target: r, expr: { k: 'atom', a: right } });
+    out.push(isAnd ? { k: 'if', cond: ref(r), then: rightOut, else: [] } : { k: 'if', cond: ref(r), then: [], else: rightOut });
+    return ref(r);
+  }
+
+  protected conditional(c: TS.ConditionalExpression, out: Stmt[]): Atom {
+    const cond = this.lowerExpr(c.condition, out);
+    const whenTrue: Stmt[] = [];
+    const whenFalse: Stmt[] = [];
+    const a = this.lowerExpr(c.whenTrue, whenTrue);
+    const b = this.lowerExpr(c.whenFalse, whenFalse);
+    // the arms' kinds, not the checker's: `c ? 0.3 : 1.5` has type 0.3 | 1.5, an arm narrowed away has type never
+    const kind = atomKind(a);
+    if (kind !== atomKind(b) || kind === 'array') {
+      unsupported(c, 'a ternary must choose between two numbers or two booleans', 'compute each case into a variable of one type');
+    }
+    if (whenTrue.length === 0 && whenFalse.length === 0) return this.temp(kind, { k: 'select', c: cond, a, b }, out);
+    const r = this.newVar(tempName(this.nextTemp++), { kind });
+    whenTrue.push({ k: 'assign', target: r, expr: { k: 'atom', a } });
+    whenFalse.push({ k: 'assign', target: r, expr: { k: 'atom', a: b } });
+    out.push({ k: 'if', cond, then: whenTrue, else: whenFalse });
+    return ref(r);
+  }
+
+  protected property(p: TS.PropertyAccessExpression, out: Stmt[]): Atom {
+    const prop = p.name.text;
+    const leaf = this.structField(p);
+    if (leaf) {
+      if (leaf.kind === 'array') unsupported(p, `array field '${p.getText()}' used as a value`, 'index it, read its length, or pass it to a function');
+      return ref(leaf);
+    }
+    if (ts.isIdentifier(p.expression) && p.expression.text === 'Math' && isGlobalMath(p.expression, this.checker)) {
+      if (prop in mathConstants) return num(mathConstants[prop]);
+      unsupported(p, `Math.${prop} is not supported here`, 'call Math functions directly, e.g. Math.exp(x)');
+    }
+    if (prop === 'length') return this.temp('num', { k: 'length', arr: this.arrayVar(p.expression) }, out);
+    return unsupported(p, `property access '${p.getText()}' is not supported`, 'differentiated code reads numbers, arrays and array.length');
+  }
+
+}
+
+function expressionName(e: TS.Expression): string {
+  const K = ts.SyntaxKind;
+  const names: Partial<Record<number, string>> = {
+    [K.ArrowFunction]: 'a closure', [K.FunctionExpression]: 'a closure', [K.StringLiteral]: 'a string',
+    [K.TemplateExpression]: 'a template string', [K.ObjectLiteralExpression]: 'an object literal',
+    [K.NewExpression]: "'new' outside an array declaration", [K.AwaitExpression]: 'await', [K.YieldExpression]: 'yield',
+    [K.ArrayLiteralExpression]: 'an array literal outside a declaration', [K.TypeOfExpression]: 'typeof',
+    [K.DeleteExpression]: 'delete', [K.NoSubstitutionTemplateLiteral]: 'a string', [K.NullKeyword]: 'null',
+    [K.TaggedTemplateExpression]: 'a tagged template', [K.BigIntLiteral]: 'a bigint',
+  };
+  return names[e.kind] ?? `'${ts.SyntaxKind[e.kind]}'`;
+}
