@@ -214,6 +214,33 @@ export const corpus: readonly Entry[] = [
     name: 'particle (nested grad)', file: 'particle', fn: 'particle', output: 'scalar', wrt: [0],
     args: (s) => [0.1 * s - 0.15],
   },
+  // test/cases/idiomatic/idioms.ts: one everyday construct each
+  { name: 'idiom: guard that throws', file: 'idioms', fn: 'guardedLog', output: 'scalar', wrt: [0], jac: 0, hvp: 0, args: (s) => [gen(s).num(0.5, 3)] },
+  { name: 'idiom: console.warn left in', file: 'idioms', fn: 'withLogging', output: 'scalar', wrt: [0], args: (s) => [gen(s).vec(4)] },
+  { name: 'idiom: x!, as, satisfies', file: 'idioms', fn: 'casts', output: 'scalar', wrt: [0], args: (s) => [gen(s).vec(4)] },
+  { name: 'idiom: optional parameter omitted, ??', file: 'idioms', fn: 'scaled', output: 'scalar', wrt: [0], args: (s) => [gen(s).vec(4)] },
+  { name: 'idiom: optional parameter given, ??', file: 'idioms', fn: 'scaled', output: 'scalar', wrt: [0, 1], args: (s) => [gen(s).vec(4), gen(s + 1).num(0.5, 2)] },
+  { name: 'idiom: comma in a for header', file: 'idioms', fn: 'foldedProduct', output: 'scalar', wrt: [0], jac: 0, args: (s) => [gen(s).vec(5)] },
+  { name: 'idiom: k++ inside an index', file: 'idioms', fn: 'packedTriangle', output: 'scalar', wrt: [0, 1], hvp: 1, args: (s) => [gen(s).vec(3), gen(s + 1).vec(3)] },
+  { name: 'idiom: running minimum from Infinity', file: 'idioms', fn: 'nearestSquaredDistance', output: 'scalar', wrt: [0, 1], args: (s) => [gen(s).vec(2), gen(s + 1).vec(6, -2, 2)] },
+  { name: 'idiom: swap through a temporary', file: 'idioms', fn: 'twoTermRecurrence', output: 'scalar', wrt: [0, 1, 2], jac: 2, args: (s) => [gen(s).num(), gen(s + 1).num(), gen(s + 2).num()] },
+  { name: 'idiom: labeled break', file: 'idioms', fn: 'firstLarge', output: 'scalar', wrt: [0], args: (s) => [gen(s).vec(8), 2] },
+  { name: 'idiom: while (true) Newton iteration', file: 'idioms', fn: 'newtonSqrt', output: 'scalar', wrt: [0], jac: 0, args: (s) => [gen(s).num(0.5, 4)] },
+  { name: 'idiom: Math.max of 3, .at(-1)', file: 'idioms', fn: 'spread3', output: 'scalar', wrt: [0], args: (s) => [gen(s).vec(4)] },
+  {
+    name: 'idiom: string union compared with if', file: 'idioms', fn: 'penalty', output: 'scalar', wrt: [0], seeds: [1, 2, 3, 4, 5, 6],
+    args: (s) => [gen(s).num(-2, 2), (['l1', 'l2', 'huber'] as const)[s % 3]],
+  },
+  { name: 'idiom: shadowing in a block', file: 'idioms', fn: 'shadowing', output: 'scalar', wrt: [0], jac: 0, args: (s) => [gen(s).num()] },
+  { name: 'idiom: loop counter as exponent', file: 'idioms', fn: 'powerSeries', output: 'scalar', wrt: [0, 1], jac: 0, hvp: 1, args: (s) => [gen(s).vec(4), gen(s + 1).num()] },
+  { name: 'idiom: (t * n) | 0 as an index', file: 'idioms', fn: 'linearInterpolation', output: 'scalar', wrt: [0, 1], args: (s) => [gen(s).vec(5), gen(s + 1).num(0.05, 0.95)] },
+  { name: 'idiom: unary plus, a = b = …, let without value', file: 'idioms', fn: 'unaryAndChained', output: 'scalar', wrt: [0, 1], seeds: [1, 2, 3, 4], args: (s) => [gen(s).num(), gen(s + 1).num()] },
+  { name: 'idiom: assignment in a loop condition', file: 'idioms', fn: 'assignInCondition', output: 'scalar', wrt: [0], jac: 0, args: (s) => [gen(s).num(0.2, 1.2)] },
+  { name: 'idiom: module-level quadrature tables', file: 'idioms', fn: 'gaussLegendre', output: 'scalar', wrt: [0, 1, 2], jac: 2, args: (s) => [gen(s).num(-1, 0), gen(s + 1).num(0.5, 1.5), gen(s + 2).num(0.5, 2)] },
+  { name: 'idiom: negative bases, **=, % of negatives', file: 'idioms', fn: 'signedPowers', output: 'scalar', wrt: [0, 1], jac: 0, seeds: [1, 2, 3, 4], args: (s) => [gen(s).num(-2, -0.2), gen(s + 1).num(-2, 2)] },
+  { name: 'idiom: reverse loop with a boolean flag', file: 'idioms', fn: 'lastAbove', output: 'scalar', wrt: [0, 1], args: (s) => [gen(s).vec(6), gen(s + 1).num(0, 0.5)] },
+  { name: 'idiom: parameter array overwritten in place', file: 'idioms', fn: 'normalizeInPlace', output: 'scalar', wrt: [0], hvp: 0, args: (s) => [gen(s).vec(4)] },
+  { name: 'idiom: Number.EPSILON, Math.SQRT2', file: 'idioms', fn: 'smoothAbs', output: 'scalar', wrt: [0], jac: 0, args: (s) => [gen(s).num()] },
 ];
 
 /** The corpus's functions rewritten into the subset that compiled before issue 13 (subset.ts). */
