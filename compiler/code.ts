@@ -6,6 +6,8 @@
 export type CExpr =
   | { readonly k: 'num'; readonly value: number }
   | { readonly k: 'bool'; readonly value: boolean }
+  /** A string constant: the value of a string-literal-union parameter compared in `===` or `switch`. */
+  | { readonly k: 'str'; readonly value: string }
   /** `original`: the user's identifier this one stands for (keeps import renaming working). */
   | { readonly k: 'id'; readonly name: string; readonly original?: import('typescript').Node }
   | { readonly k: 'bin'; readonly op: string; readonly a: CExpr; readonly b: CExpr }

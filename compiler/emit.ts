@@ -79,6 +79,8 @@ export function emitExpr(e: CExpr): TS.Expression {
       return f.createNumericLiteral(e.value);
     case 'bool':
       return e.value ? f.createTrue() : f.createFalse();
+    case 'str':
+      return f.createStringLiteral(e.value);
     case 'id':
       return e.original ? ts.setOriginalNode(f.createIdentifier(e.name), e.original) : f.createIdentifier(e.name);
     case 'bin':

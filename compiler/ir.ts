@@ -32,7 +32,7 @@ export interface Var {
   readonly constant?: boolean;
 }
 
-export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean };
+export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean | string };
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||';
 export type UnOp = '-' | '!';

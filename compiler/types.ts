@@ -35,7 +35,8 @@ export function arrayTypeOfConstructor(name: string): ArrayType | undefined {
  */
 export function scalarKind(type: TS.Type): 'num' | 'bool' | 'unknown' | undefined {
   if (type.flags & ts.TypeFlags.NumberLike) return 'num';
-  if (type.flags & ts.TypeFlags.BooleanLike) return 'bool';
+  // booleans, strings and enums of strings: values compared, never differentiated
+  if (type.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.StringLike)) return 'bool';
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Never)) return 'unknown';
   if (type.isUnion()) {
     const kinds = new Set(type.types.map(scalarKind));

@@ -217,6 +217,43 @@ function step(y: Float64Array, h: number): Float64Array {
     body: 'return a.map((v, i) => v * x + b[i] * b[i]);',
   },
   {
+    name: 'string-literal unions and enums: constants compared in switch and if',
+    top: `type Activation = 'tanh' | 'relu' | 'softplus';
+enum Norm {
+  L1,
+  L2,
+}
+const enum Mode {
+  Sum = 'sum',
+  Mean = 'mean',
+}
+function act(kind: Activation, v: number): number {
+  switch (kind) {
+    case 'tanh':
+      return Math.tanh(v);
+    case 'relu':
+      return v > 0 ? v : 0;
+    default:
+      return Math.log(1 + Math.exp(v));
+  }
+}
+function norm(xs: ArrayLike<number> & Iterable<number>, n: Norm, mode: Mode): number {
+  let s = 0;
+  for (const v of xs) s += n === Norm.L1 ? Math.abs(v) : v * v;
+  return mode === Mode.Mean ? s / xs.length : s;
+}`,
+    body: `const kinds: Activation[] = ['tanh', 'relu', 'softplus'];
+  let s = norm(a, Norm.L2, Mode.Mean) * x + norm(b, Norm.L1, Mode.Sum);
+  s += act('tanh', x) + act('relu', a[0] * x) + act('softplus', b[1]);
+  return s + kinds.length;`,
+  },
+  {
+    name: 'Number.EPSILON, Number.isFinite and isNaN guards',
+    body: `const d = Math.sqrt(x * x + Number.EPSILON);
+  const r = Number.isFinite(1 / d) && !Number.isNaN(d) ? a[0] / d : 0;
+  return r * x + (isFinite(b[0]) ? b[0] * d : 0);`,
+  },
+  {
     name: 'x!, as and satisfies',
     body: `const y = (x as number) * a.at(0)!;
   return (y satisfies number) + a[1]! * x;`,

@@ -460,6 +460,7 @@ export function loopStatement(loop: Loop, test: (Stmt & { k: 'assign' }) | undef
 
 export function atom(a: Atom): CExpr {
   if (a.k === 'var') return a.v.use ? { k: 'id', name: a.v.name, original: a.v.use } : id(a.v.name);
+  if (typeof a.value === 'string') return { k: 'str', value: a.value };
   return typeof a.value === 'boolean' ? { k: 'bool', value: a.value } : n(a.value);
 }
 

@@ -15,7 +15,6 @@ export interface Pending {
 }
 
 export const pending: readonly Pending[] = [
-  { name: 'logsumexp', reason: 'mixtures.ts: spread arguments are not supported' },
   { name: 'gmm', reason: "mixtures.ts: parameter 'means' has type number[][]" },
   { name: 'kmeans', reason: "mixtures.ts: parameter 'centroids' has type number[][]" },
   { name: 'softmax classifier', reason: "mixtures.ts: parameter 'W' has type number[][]" },
@@ -29,9 +28,7 @@ export const pending: readonly Pending[] = [
   { name: 'spring network (class)', reason: "geometry.ts: field 'edges' of parameter 'net' has type [number, number][]" },
   { name: 'det (LU)', reason: "linalg.ts: parameter 'A' has type number[][]" },
   { name: 'det (minors, recursive)', reason: "linalg.ts: parameter 'A' has type number[][]" },
-  { name: 'llsq', reason: "linalg.ts: 'ts' would alias another array" },
   { name: 'polynomial fit (recursive Horner)', reason: "linalg.ts: method call 'xs.reduce' is not supported" },
-  { name: 'rosenbrock', reason: "linalg.ts: method call 'x.slice(0, -1).reduce' is not supported" },
   { name: 'kalman filter', reason: 'linalg.ts: destructured parameters are not supported' },
   { name: 'pendulum (RK4)', reason: "dynamics.ts: the differentiated function must return a number or a numeric array, but 'simulatePendulum' returns Vec2" },
   { name: 'lorenz96 (RK4)', reason: 'dynamics.ts: optional and default parameters are not supported' },
@@ -41,13 +38,9 @@ export const pending: readonly Pending[] = [
   { name: 'idiom: console.warn left in', reason: "idioms.ts: method call 'console.warn' is not supported" },
   { name: 'idiom: optional parameter omitted, ??', reason: 'idioms.ts: optional and default parameters are not supported' },
   { name: 'idiom: optional parameter given, ??', reason: 'idioms.ts: optional and default parameters are not supported' },
-  { name: 'idiom: labeled break', reason: 'idioms.ts: a labeled statement is not supported in differentiated code' },
-  { name: 'idiom: Math.max of 3, .at(-1)', reason: "idioms.ts: method call 'xs.at' is not supported" },
-  { name: 'idiom: string union compared with if', reason: 'idioms.ts: parameter \'kind\' has type "l1" | "l2" | "huber"' },
   { name: 'idiom: (t * n) | 0 as an index', reason: "idioms.ts: operator '|' is not supported" },
   { name: 'idiom: unary plus, a = b = …, let without value', reason: "idioms.ts: variable 'z' has type any" },
   { name: 'idiom: module-level quadrature tables', reason: "idioms.ts: 'GAUSS_NODES' is declared outside the differentiated function and is not visible where its derivative is generated" },
-  { name: 'idiom: Number.EPSILON, Math.SQRT2', reason: "idioms.ts: property access 'Number.EPSILON' is not supported" },
 ];
 
 export function pendingFor(name: string, t: Transform): Pending | undefined {

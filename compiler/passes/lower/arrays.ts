@@ -13,8 +13,8 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type ArrayType, type Atom, bool, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { arrayTypeOfConstructor, scalarKind, shapeOf } from '../../types.js';
-import { type FnValue, type FunctionLike, isNumeric, skipParens } from './base.js';
+import { arrayTypeOfConstructor, scalarKind } from '../../types.js';
+import { type FnValue, type FunctionLike, isArrayType, isNumeric, skipParens } from './base.js';
 import { type Bound, CallLowerer } from './calls.js';
 
 /** What the loop over an array's elements hands its body: the element, the index, the array. */
@@ -46,8 +46,7 @@ export abstract class ArrayLowerer extends CallLowerer {
   }
 
   protected isArray(e: TS.Expression): boolean {
-    const type = this.checker.getTypeAtLocation(e);
-    return shapeOf(type, this.checker)?.kind === 'array' || (this.checker.isArrayLikeType(type) && !(type.flags & ts.TypeFlags.StringLike));
+    return isArrayType(this.checker.getTypeAtLocation(e), this.checker);
   }
 
   /** An array's element representation, from its TypeScript type. */

@@ -273,3 +273,14 @@ export function isGlobalMath(node: TS.Identifier, checker: TS.TypeChecker): bool
   const decl = checker.getSymbolAtLocation(node)?.valueDeclaration;
   return !decl || decl.getSourceFile().isDeclarationFile;
 }
+
+/**
+ * An array as tsgrad reads it: number[], a typed array, a tuple of numbers, or any type indexed by
+ * numbers to numbers with a length (`ArrayLike<number>`, `readonly number[]`).
+ */
+export function isArrayType(type: TS.Type, checker: TS.TypeChecker): boolean {
+  if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)) return false;
+  if (shapeOf(type, checker)?.kind === 'array' || checker.isArrayLikeType(type)) return true;
+  const element = checker.getIndexTypeOfType(type, ts.IndexKind.Number);
+  return !!element && scalarKind(element) === 'num' && !!type.getProperty('length');
+}

@@ -12,7 +12,7 @@ import { ts } from '../../tsapi.js';
 import { scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
-import { atomKind, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, skipParens, type StructNode } from './base.js';
+import { atomKind, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, skipParens, type StructNode } from './base.js';
 import { ExprLowerer } from './expressions.js';
 
 export abstract class CallLowerer extends ExprLowerer {
@@ -27,6 +27,8 @@ export abstract class CallLowerer extends ExprLowerer {
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && isGlobalMath(callee.expression, this.checker)) {
       return this.mathCall(c, callee.name.text, out);
     }
+    const test = numberTest(callee, this.checker);
+    if (test) return this.numberTest(c, test, out);
     const namespace = ts.isPropertyAccessExpression(callee) && this.checker.getSymbolAtLocation(callee.expression);
     const isNamespaceCall = !!namespace && !!(namespace.flags & ts.SymbolFlags.Alias) &&
       !!(this.checker.getAliasedSymbol(namespace).flags & ts.SymbolFlags.ValueModule);
@@ -81,7 +83,7 @@ export abstract class CallLowerer extends ExprLowerer {
     if (struct) return { k: 'struct', s: struct };
     const type = this.checker.getTypeAtLocation(e);
     if (this.checker.getSignaturesOfType(this.checker.getNonNullableType(type), ts.SignatureKind.Call).length > 0) return { k: 'fn', f: this.fnValue(e) };
-    if (!scalarKind(type) && (shapeOf(type, this.checker)?.kind === 'array' || this.checker.isArrayLikeType(type))) return { k: 'atom', a: ref(this.lowerArray(e, out)) };
+    if (!scalarKind(type) && isArrayType(type, this.checker)) return { k: 'atom', a: ref(this.lowerArray(e, out)) };
     return { k: 'atom', a: this.lowerExpr(e, out) };
   }
 
@@ -95,6 +97,15 @@ export abstract class CallLowerer extends ExprLowerer {
       return this.temp('num', { k: 'math', fn: fn.math, args: [x.a] }, out);
     }
     return this.inline(fn.decl, fn.parent, args, site, out);
+  }
+
+  /** `Number.isFinite(x)` as `x - x === 0`, `Number.isNaN(x)` as `x !== x`: tests, with no derivative. */
+  protected numberTest(c: TS.CallExpression, test: 'isFinite' | 'isNaN', out: Stmt[]): Atom {
+    if (c.arguments.length !== 1 || !isNumeric(this.checker.getTypeAtLocation(c.arguments[0]))) unsupported(c, `${test} of something other than a number`, `pass a number to ${test}`);
+    const x = this.lowerExpr(c.arguments[0], out);
+    if (test === 'isNaN') return this.temp('bool', { k: 'bin', op: '!==', a: x, b: x }, out);
+    const d = this.temp('num', { k: 'bin', op: '-', a: x, b: x }, out);
+    return this.temp('bool', { k: 'bin', op: '===', a: d, b: { k: 'const', value: 0 } }, out);
   }
 
   /** `stopGradient(x)`: x's value in a variable that never carries a derivative. */
@@ -246,3 +257,11 @@ export abstract class CallLowerer extends ExprLowerer {
 export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };
 
 const atoms = (xs: readonly Atom[]): Bound[] => xs.map((a) => ({ k: 'atom', a }));
+
+/** `Number.isFinite`, `Number.isNaN`, or the global `isFinite`/`isNaN`, as the callee of a call. */
+function numberTest(callee: TS.Expression, checker: TS.TypeChecker): 'isFinite' | 'isNaN' | undefined {
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Number' && isGlobalMath(callee.expression, checker) ? callee.name : undefined;
+  if (!name || (name.text !== 'isFinite' && name.text !== 'isNaN')) return undefined;
+  const decl = checker.getSymbolAtLocation(name)?.valueDeclaration;
+  return !decl || decl.getSourceFile().isDeclarationFile ? name.text : undefined;
+}

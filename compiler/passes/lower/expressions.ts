@@ -14,6 +14,11 @@ import { atomKind, isGlobalMath, LowerBase, numericLiteral, skipParens } from '.
 const binaryOps: Partial<Record<number, BinOp>> = {};
 const compoundOps: Partial<Record<number, BinOp>> = {};
 
+const numberConstants: Record<string, number> = {
+  EPSILON: Number.EPSILON, MAX_VALUE: Number.MAX_VALUE, MIN_VALUE: Number.MIN_VALUE, MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+  MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER, POSITIVE_INFINITY: Infinity, NEGATIVE_INFINITY: -Infinity, NaN: NaN,
+};
+
 export function initOperatorTables(): void {
   if (binaryOps[ts.SyntaxKind.PlusToken]) return;
   const K = ts.SyntaxKind;
@@ -48,6 +53,9 @@ export abstract class ExprLowerer extends LowerBase {
     switch (e.kind) {
       case K.NumericLiteral:
         return num(Number((e as TS.NumericLiteral).text.replace(/_/g, '')));
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral:
+        return { k: 'const', value: (e as TS.StringLiteral).text };
       case K.TrueKeyword:
         return bool(true);
       case K.FalseKeyword:
@@ -341,6 +349,12 @@ export abstract class ExprLowerer extends LowerBase {
     if (ts.isIdentifier(p.expression) && p.expression.text === 'Math' && isGlobalMath(p.expression, this.checker)) {
       if (prop in mathConstants) return num(mathConstants[prop]);
       unsupported(p, `Math.${prop} is not supported here`, 'call Math functions directly, e.g. Math.exp(x)');
+    }
+    const member = this.checker.getSymbolAtLocation(p)?.valueDeclaration;
+    const constant = member && ts.isEnumMember(member) ? this.checker.getConstantValue(member) : undefined;
+    if (constant !== undefined) return { k: 'const', value: constant }; // an enum member
+    if (ts.isIdentifier(p.expression) && p.expression.text === 'Number' && prop in numberConstants && isGlobalMath(p.expression, this.checker)) {
+      return num(numberConstants[prop]);
     }
     if (prop === 'length') return this.temp('num', { k: 'length', arr: this.arrayVar(p.expression) }, out);
     return unsupported(p, `property access '${p.getText()}' is not supported`, 'differentiated code reads numbers, arrays and array.length');
