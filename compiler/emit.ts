@@ -166,14 +166,18 @@ export function emitStatements(stmts: readonly CStmt[]): TS.Statement[] {
   return out;
 }
 
-export function emitFunction(name: string, params: readonly string[], body: readonly CStmt[], isAsync = false): TS.FunctionDeclaration {
+export function emitFunction(name: string, params: readonly string[], body: readonly CStmt[], isAsync = false, defaults?: ReadonlyMap<string, number | boolean | string>): TS.FunctionDeclaration {
   const f = ts.factory;
+  const initial = (p: string): TS.Expression | undefined => {
+    const d = defaults?.get(p);
+    return d === undefined ? undefined : emitExpr(typeof d === 'string' ? { k: 'str', value: d } : typeof d === 'boolean' ? { k: 'bool', value: d } : { k: 'num', value: d });
+  };
   return f.createFunctionDeclaration(
     isAsync ? [f.createModifier(ts.SyntaxKind.AsyncKeyword)] : undefined,
     undefined,
     name,
     undefined,
-    params.map((p) => f.createParameterDeclaration(undefined, undefined, p)),
+    params.map((p) => f.createParameterDeclaration(undefined, undefined, p, undefined, undefined, initial(p))),
     undefined,
     f.createBlock(emitStatements(body), true),
   );

@@ -119,6 +119,8 @@ export interface IRFunction {
   readonly result: Var;
   /** Every variable the body assigns, params excluded, in creation order. */
   readonly locals: readonly Var[];
+  /** Literal default values of parameters (`dt = 0.01`), given to the generated function too. */
+  readonly defaults?: ReadonlyMap<Var, number | boolean | string>;
 }
 
 export const num = (value: number): Atom => ({ k: 'const', value });

@@ -70,7 +70,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, defaults: true });
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -131,6 +131,8 @@ export interface DerivativeRequest {
   readonly generated: string;
   readonly kind: DerivativeKind;
   readonly argnums: readonly number[] | 'differentiable';
+  /** The generated function may take the function's literal parameter defaults (nothing follows the parameters in its calls). */
+  readonly defaults: boolean;
 }
 
 export interface CompiledDerivative extends CompiledGradient {
@@ -142,7 +144,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, defaults: request.defaults });
   const written = writtenParams(ir);
   if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',

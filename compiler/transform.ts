@@ -8,6 +8,7 @@
  * `import * as __tsgrad from "tsgrad"` for the tapes. A call that cannot be compiled gets an error
  * diagnostic and stays as it was, so the output throws instead of computing a wrong derivative.
  */
+import type { IRFunction } from './ir.js';
 import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
@@ -116,7 +117,7 @@ class FileTransform {
     return this.once(call.decl, call.call, call.declaringStatement, `${call.mode}|${call.argnums.join(',')}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
       const out = compileGradient({ ...call, generated }, this.compileContext(emitSite, generated));
-      const fn = emitFunction(generated, out.params, out.body);
+      const fn = emitFunction(generated, out.params, out.body, false, paramDefaults(out.ir));
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
@@ -130,11 +131,11 @@ class FileTransform {
   }
 
   /** One generated derivative of `call.decl` (pipeline.ts compileDerivative), placed like a gradient. */
-  private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string): Placed | undefined {
-    return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}`, (inline, emitSite) => {
+  private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string, defaults = true): Placed | undefined {
+    return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}|${defaults}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(base);
-      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums }, this.compileContext(emitSite, generated));
-      const fn = emitFunction(generated, out.params, out.body);
+      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums, defaults }, this.compileContext(emitSite, generated));
+      const fn = emitFunction(generated, out.params, out.body, false, paramDefaults(out.ir));
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement), written: out.written };
@@ -162,7 +163,13 @@ class FileTransform {
         }
         const d = this.derivative(t, 'jvp', 'differentiable', `${t.name}_jvp`);
         if (!d) return undefined;
-        const args = [...spreadArgs(primals, nParams, 'primal'), ...spreadArgs(tangents, nParams, 'tangent')];
+        // a list given as a variable is padded to one entry per parameter: left-out primals take
+        // their defaults, left-out tangents are 0
+        const pad = (fill?: number) => (e: TS.Expression): TS.Expression => {
+          this.usesRuntime = true;
+          return runtime('padded', e, f.createNumericLiteral(nParams), ...(fill === undefined ? [] : [f.createNumericLiteral(fill)]));
+        };
+        const args = [...spreadArgs(primals, nParams, 'primal', pad()), ...spreadArgs(tangents, nParams, 'tangent', pad(0))];
         return { replacement: f.createCallExpression(d.replacement, undefined, args) };
       }
       case 'vjp': {
@@ -181,11 +188,12 @@ class FileTransform {
         this.usesRuntime = true;
         const index = f.createNumericLiteral(a);
         // jacrev also runs f itself (for the output's size), on copies of the arrays it writes into
-        const args = t.marker === 'jacrev' ? [t.reference, d.replacement, index, list(d.written ?? [])] : [d.replacement, index];
+        const args = t.marker === 'jacrev' ? [t.reference, d.replacement, index, list(d.written ?? [])] : [d.replacement, index, f.createNumericLiteral(nParams)];
         return { replacement: runtime(`${t.marker}Of`, ...args) };
       }
       case 'hvp': {
-        const d = this.derivative(t, 'hvp', [a], `${t.name}_hvp${suffix}`);
+        // hvp(f)(...args, v): a left-out optional argument would take v's place
+        const d = this.derivative(t, 'hvp', [a], `${t.name}_hvp${suffix}`, false);
         return d;
       }
     }
@@ -341,10 +349,10 @@ class FileTransform {
  * The elements of jvp's `[x, n]` argument, checked against the function's parameter count, or
  * `...expr` for any other array expression.
  */
-function spreadArgs(e: TS.Expression, count: number, what: string): TS.Expression[] {
+function spreadArgs(e: TS.Expression, count: number, what: string, pad: (e: TS.Expression) => TS.Expression): TS.Expression[] {
   let inner = e;
   while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
-  if (!ts.isArrayLiteralExpression(inner)) return [ts.factory.createSpreadElement(e)];
+  if (!ts.isArrayLiteralExpression(inner)) return [ts.factory.createSpreadElement(pad(e))];
   if (inner.elements.some(ts.isSpreadElement) || inner.elements.length !== count) {
     throw new Unsupported(e, `jvp needs one ${what} per parameter of the function (${count}), and this list has ${inner.elements.length}`,
       `write one ${what} per parameter, in order; non-differentiable parameters take any ${what} (e.g. 0)`, Code.BadCall);
@@ -360,4 +368,9 @@ function identifiersIn(file: TS.SourceFile): Set<string> {
   };
   visit(file);
   return names;
+}
+
+/** The generated function's parameter defaults: the differentiated function's, by parameter name. */
+function paramDefaults(ir: IRFunction): ReadonlyMap<string, number | boolean | string> | undefined {
+  return ir.defaults && new Map([...ir.defaults].map(([v, value]) => [v.name, value]));
 }

@@ -51,8 +51,9 @@ export function vjpOf(f: Fn, generated: Fn, written: readonly number[], primals:
 }
 
 /** jacfwd(f, a): one jvp per input direction eⱼ, each giving column j. */
-export function jacfwd(jvp: Fn, argnum: number): (...args: Arg[]) => Float64Array {
-  return (...args) => {
+export function jacfwd(jvp: Fn, argnum: number, arity = 0): (...args: Arg[]) => Float64Array {
+  return (...given) => {
+    const args = padded(given, arity);
     const n = sizeOf(args[argnum], `argument ${argnum}`);
     const scalar = typeof args[argnum] === 'number';
     const e = new Float64Array(n);
@@ -99,8 +100,9 @@ export function jacrev(f: Fn, vjp: Fn, argnum: number, written: readonly number[
 }
 
 /** hessian(f, a): one Hessian-vector product per direction eⱼ (H is symmetric: row j = column j). */
-export function hessian(hvp: Fn, argnum: number): (...args: Arg[]) => Float64Array {
-  return (...args) => {
+export function hessian(hvp: Fn, argnum: number, arity = 0): (...args: Arg[]) => Float64Array {
+  return (...given) => {
+    const args = padded(given, arity);
     const n = sizeOf(args[argnum], `argument ${argnum}`);
     const H = new Float64Array(n * n);
     if (typeof args[argnum] === 'number') {
@@ -116,4 +118,14 @@ export function hessian(hvp: Fn, argnum: number): (...args: Arg[]) => Float64Arr
     }
     return H;
   };
+}
+
+/**
+ * The arguments, padded with undefined up to the function's parameter count: a left-out optional
+ * parameter takes its default, and the directions that follow the parameters stay in place.
+ */
+export function padded(args: readonly Arg[], arity: number, fill?: number): Arg[] {
+  const out = [...args];
+  while (out.length < arity) out.push(fill as Arg);
+  return out;
 }

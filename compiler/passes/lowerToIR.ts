@@ -18,10 +18,12 @@
  *   statements.ts   declarations, if/else, loops, jumps as flags
  *   lowerToIR.ts    the root function: its parameters, its result
  */
+import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';
-import type { IRFunction, Param, StructParam } from '../ir.js';
+import type { IRFunction, Param, StructParam, Var } from '../ir.js';
+import { ts } from '../tsapi.js';
 import { describeShape, isDifferentiable, scalarKind, shapeOf } from '../types.js';
-import { type FunctionLike, type LowerOptions } from './lower/base.js';
+import { type FunctionLike, type LowerOptions, numericLiteral, skipParens } from './lower/base.js';
 import { initOperatorTables } from './lower/expressions.js';
 import { LoopLowerer } from './lower/loops.js';
 
@@ -55,6 +57,7 @@ class Lowerer extends LoopLowerer {
     if (returnsArray) frame.arrayResult = {};
     const argnums = this.options.argnums;
     const structs: StructParam[] = [];
+    const defaults = new Map<Var, number | boolean | string>();
     const params: Param[] = decl.parameters.flatMap((p, i): Param[] => {
       const tree = this.structTree(p);
       if (tree) {
@@ -66,10 +69,7 @@ class Lowerer extends LoopLowerer {
         const wanted = argnums === 'differentiable' || argnums.includes(i);
         return leaves.map((l) => ({ v: l.v, selected: wanted && isDifferentiable(l.shape) }));
       }
-      if (p.initializer || p.questionToken) {
-        unsupported(p, `the differentiated function's own parameter '${p.name.getText()}' is optional or has a default`,
-          'make it required (functions it calls may have optional and default parameters)');
-      }
+      const fallback = this.defaultValue(p);
       const shape = this.paramShape(p);
       const selected = argnums === 'differentiable' ? isDifferentiable(shape) : argnums.includes(i);
       if (selected && !isDifferentiable(shape)) {
@@ -78,6 +78,7 @@ class Lowerer extends LoopLowerer {
       }
       const v = this.newVar(p.name.getText(), shape, p, false);
       frame.symbols.set(this.symbolOf(p.name), v);
+      if (fallback !== undefined) defaults.set(v, fallback);
       return [{ v, selected }];
     });
     this.frame = frame;
@@ -91,6 +92,23 @@ class Lowerer extends LoopLowerer {
       result = array;
       this.locals.splice(this.locals.indexOf(frame.result), 1);
     }
-    return { name: fnName, params, structs: structs.length > 0 ? structs : undefined, body, result, locals: this.locals };
+    return { name: fnName, params, structs: structs.length > 0 ? structs : undefined, body, result, locals: this.locals, defaults: defaults.size > 0 ? defaults : undefined };
+  }
+
+  /** A parameter's default value (`dt = 0.01`, `kind = 'tanh'`): a literal, where the transformation allows one. */
+  private defaultValue(p: TS.ParameterDeclaration): number | boolean | string | undefined {
+    if (!p.initializer && !p.questionToken) return undefined;
+    const name = p.name.getText();
+    if (!this.options.defaults) {
+      unsupported(p, `parameter '${name}' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's, where a left-out one would take their place`,
+        `make '${name}' required (a wrapper can fill it in); grad, valueAndGrad, jvp, vjp, jacfwd, jacrev and hessian take defaults`);
+    }
+    const init = p.initializer && skipParens(p.initializer);
+    const value = !init ? undefined : ts.isStringLiteral(init) ? init.text : init.kind === ts.SyntaxKind.TrueKeyword ? true : init.kind === ts.SyntaxKind.FalseKeyword ? false : numericLiteral(init);
+    if (value === undefined) {
+      unsupported(p, p.initializer ? `the default of '${name}' is not a literal` : `optional parameter '${name}' has no default`,
+        `give it a literal default (${name} = 1) instead of reading it with ??, or compute the value inside the function from a required parameter`);
+    }
+    return value;
   }
 }

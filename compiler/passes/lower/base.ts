@@ -24,6 +24,12 @@ export interface LowerOptions {
   readonly vectorOutput?: boolean;
   /** User-given derivatives (customRules.ts), by the declaration of the function they are for. */
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
+  /**
+   * The generated function takes the parameters first, so a default of the function's own
+   * parameter can be its default (grad, valueAndGrad, vjp, jacrev, grad(grad f)); the others
+   * put their own arguments after the parameters, where a left-out one would shift them.
+   */
+  readonly defaults?: boolean;
 }
 
 /** A loop or a switch being lowered: its break and continue flags, and its label. */
