@@ -169,7 +169,10 @@ class FileTransform {
           this.usesRuntime = true;
           return runtime('padded', e, f.createNumericLiteral(nParams), ...(fill === undefined ? [] : [f.createNumericLiteral(fill)]));
         };
-        const args = [...spreadArgs(primals, nParams, 'primal', pad()), ...spreadArgs(tangents, nParams, 'tangent', pad(0))];
+        // parameters from the first optional one on may be left out of a literal list too
+        const first = t.decl.parameters.findIndex((p) => p.initializer || p.questionToken);
+        const required = first < 0 ? nParams : first;
+        const args = [...spreadArgs(primals, nParams, required, 'primal', pad()), ...spreadArgs(tangents, nParams, required, 'tangent', pad(0))];
         return { replacement: f.createCallExpression(d.replacement, undefined, args) };
       }
       case 'vjp': {
@@ -349,10 +352,15 @@ class FileTransform {
  * The elements of jvp's `[x, n]` argument, checked against the function's parameter count, or
  * `...expr` for any other array expression.
  */
-function spreadArgs(e: TS.Expression, count: number, what: string, pad: (e: TS.Expression) => TS.Expression): TS.Expression[] {
+function spreadArgs(e: TS.Expression, count: number, required: number, what: string, pad: (e: TS.Expression) => TS.Expression): TS.Expression[] {
   let inner = e;
   while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
   if (!ts.isArrayLiteralExpression(inner)) return [ts.factory.createSpreadElement(pad(e))];
+  const given = inner.elements.length;
+  if (!inner.elements.some(ts.isSpreadElement) && given >= required && given < count) {
+    const fill = what === 'tangent' ? ts.factory.createNumericLiteral(0) : ts.factory.createIdentifier('undefined');
+    return [...inner.elements, ...Array.from({ length: count - given }, () => fill)];
+  }
   if (inner.elements.some(ts.isSpreadElement) || inner.elements.length !== count) {
     throw new Unsupported(e, `jvp needs one ${what} per parameter of the function (${count}), and this list has ${inner.elements.length}`,
       `write one ${what} per parameter, in order; non-differentiable parameters take any ${what} (e.g. 0)`, Code.BadCall);

@@ -43,6 +43,10 @@ const cases: Record<string, Case> = {
   'argnums out of range': { file: 'argnums-out-of-range.ts', mentions: /argnums 2 is out of range/, code: 99002 },
   'argnums repeating an index': { file: 'argnums-repeated.ts', mentions: /argnums repeats an index/, code: 99002 },
   'closure over a parameter of an enclosing function': { file: 'closure-param.ts', mentions: /closure over parameter 'k'/, code: 99001 },
+  'an array variable given an existing array': { file: 'array-reassign-existing.ts', mentions: /'x' given an existing array: two variables naming one array/, code: 99001 },
+  'writing through a second name of an array': { file: 'array-shared-write.ts', mentions: /writing into 'u', which names the same array as another variable/, code: 99001 },
+  'reassigning an array parameter': { file: 'array-reassign-param.ts', mentions: /reassigning 'a', an array parameter or const/, code: 99001 },
+  'a checkpointed loop giving its state a new array each step': { file: 'checkpoint-array-reassign.ts', mentions: /'x' is given a new array each step/, code: 99001 },
   'push onto an array': { file: 'array-push.ts', mentions: /'push': arrays that grow are not supported yet/, code: 99001 },
   'unsupported construct inside an imported helper': { file: 'uses-bad-helper.ts', errorIn: 'bad-helper.ts', mentions: /for…in/, code: 99001 },
   // jit: `// @parallel` loops whose iterations cannot be shown independent, and bad jit calls

@@ -212,6 +212,31 @@ function step(y: Float64Array, h: number): Float64Array {
   return s1[0] * y2[1] + y2.reduce((t, v) => t + v, 0);`,
   },
   {
+    name: 'a let array given a new array each step (x = step(x)), and read through another let',
+    top: `function step(y: readonly number[], h: number): number[] {
+  return y.map((v, i) => v + h * Math.sin(v * (i + 1)) * y[(i + 1) % y.length]);
+}`,
+    body: `let state = [...a];
+  let other: ArrayLike<number> = b;
+  for (let t = 0; t < 4; t++) {
+    state = step(state, 0.1 * x);
+    if (t % 2 === 1) state = state.map((v) => v * other[0]);
+  }
+  other = state.slice(1);
+  return state.reduce((s, v) => s + v * v, 0) + other[0] * x;`,
+  },
+  {
+    name: 'a vector output from a time loop of array steps',
+    output: 'numarr',
+    top: 'const axpy = (s: number, p: number[], q: number[]): number[] => p.map((v, i) => q[i] + s * v);',
+    body: `let y = Array.from(a);
+  for (let t = 0; t < 3; t++) {
+    const k = y.map((v) => Math.cos(v) * x);
+    y = axpy(0.2, k, y);
+  }
+  return y;`,
+  },
+  {
     name: 'a vector output built by map',
     output: 'numarr',
     body: 'return a.map((v, i) => v * x + b[i] * b[i]);',

@@ -71,6 +71,10 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign') assigned.add(s.target);
     if (s.k === 'store') stored.add(s.arr);
+    if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node) {
+      unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${s.target.name}' is given a new array each step`,
+        `keep the state in one array and copy each step's result into it (for (let i = 0; i < n; i++) ${s.target.name}[i] = next[i])`);
+    }
   });
   for (const s of loop.pre as readonly (Stmt & { k: 'assign' })[]) {
     for (const a of exprOperands(s.expr)) {

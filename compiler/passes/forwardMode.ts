@@ -207,6 +207,12 @@ class ForwardMode {
     switch (e.k) {
       case 'atom':
         out.push(s);
+        if (v.kind === 'array') {
+          // x = y: x's tangent is y's (the same array), or zeros where y carries none
+          const source = e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
+          setTangent(source ? { k: 'atom', a: ref(this.tangentOf(source)) } : { k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(v, out), fill: num(0) });
+          return;
+        }
         if (!(e.a.k === 'var' && e.a.v === v)) setTangent({ k: 'atom', a: this.tan(e.a) });
         return;
       case 'load':

@@ -200,7 +200,11 @@ class ReverseMode {
           out.push(exprStmt(v.kind === 'array' ? this.tape('pushRef', this.adj(v)) : this.tape('push', id(v.name))));
         }
         out.push(assign(id(v.name), primal(s.expr)));
-        if (v.kind === 'array' && this.activity.active.has(v)) out.push(assign(this.adj(v), zeros(member(id(v.name), 'length'))));
+        if (v.kind === 'array' && this.activity.active.has(v)) {
+          // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory
+          const source = s.expr.k === 'atom' && s.expr.a.k === 'var' && this.activity.active.has(s.expr.a.v) ? s.expr.a.v : undefined;
+          out.push(assign(this.adj(v), source ? this.adj(source) : zeros(member(id(v.name), 'length'))));
+        }
         return;
       }
       case 'store':
@@ -363,6 +367,11 @@ class ReverseMode {
     };
     if (!differentiated(this.activity, s)) {
       // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN
+      if (saved) restore();
+      return;
+    }
+    if (v.kind === 'array' && e.k === 'atom') {
+      // an array variable given another array: their adjoints are one array, nothing to move
       if (saved) restore();
       return;
     }

@@ -31,8 +31,6 @@ export const pending: readonly Pending[] = [
   { name: 'polynomial fit (recursive Horner)', reason: "linalg.ts: method call 'xs.reduce' is not supported" },
   { name: 'kalman filter', reason: 'linalg.ts: destructured parameters are not supported' },
   { name: 'pendulum (RK4)', reason: "dynamics.ts: the differentiated function must return a number or a numeric array, but 'simulatePendulum' returns Vec2" },
-  { name: 'lorenz96 (RK4)', reason: 'dynamics.ts: optional and default parameters are not supported' },
-  { name: 'heat equation', reason: 'dynamics.ts: optional and default parameters are not supported' },
   { name: 'particle (nested grad)', reason: "particle.ts: parameter 'x' has type Vec2" },
   { name: 'idiom: guard that throws', reason: "idioms.ts: method call 'Number.isFinite' is not supported" },
   { name: 'idiom: console.warn left in', reason: "idioms.ts: method call 'console.warn' is not supported" },

@@ -432,6 +432,7 @@ export abstract class ArrayLowerer extends CallLowerer {
       }
       case 'fill': {
         if (arr.outer) unsupported(c, `filling outer array '${arr.name}'`, 'pass the array as a parameter');
+        if (this.shared.has(arr) || this.views.has(arr)) unsupported(c, `filling '${callee.expression.getText()}', which shares its array with another variable`, 'copy it first and fill the copy');
         const value = this.lowerExpr(c.arguments[0], out);
         const n = this.temp('num', { k: 'length', arr }, out);
         const start = c.arguments[1] ? this.clampIndex(this.lowerExpr(c.arguments[1], out), n, out) : num(0);

@@ -85,6 +85,10 @@ export abstract class LowerBase {
   protected frame!: Frame;
   /** Arrays made by `subarray`: views of another array in JavaScript, copies here, so never written. */
   protected readonly views = new Set<Var>();
+  /** `let` arrays, which may be given new arrays (`x = step(x)`). */
+  protected readonly reassignable = new Set<Var>();
+  /** Variables that name one array together (`let u = u0`): read, never written through. */
+  protected readonly shared = new Set<Var>();
   /** The frames being lowered, innermost last: where closures find the frame they were declared in. */
   protected readonly active: Frame[] = [];
   protected nextVar = 0;

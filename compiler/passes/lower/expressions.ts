@@ -43,6 +43,8 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract lowerArray(e: TS.Expression, out: Stmt[]): Var;
   /** `xs.find(p)`, `xs.at(i)`: a value that may be missing, and whether it is there (arrays.ts). */
   protected abstract maybeValue(e: TS.Expression, out: Stmt[]): { value: Atom; present: Atom } | undefined;
+  /** `x = step(x)`: an array variable given a new array (patterns.ts). */
+  protected abstract reassignArray(target: TS.Identifier, v: Var, value: TS.Expression, out: Stmt[]): void;
   /** `[a, b] = [b, a]`: a destructuring assignment (patterns.ts). */
   protected abstract destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void;
 
@@ -219,6 +221,9 @@ export abstract class ExprLowerer extends LowerBase {
     if (ts.isElementAccessExpression(target)) {
       const arr = this.arrayVar(target.expression);
       if (arr.outer) unsupported(target, `writing into outer array '${arr.name}'`, 'pass the array as a parameter');
+      if (this.shared.has(arr)) {
+        unsupported(target, `writing into '${target.expression.getText()}', which names the same array as another variable`, 'copy it first (let u = [...u0]) and write into the copy');
+      }
       if (this.views.has(arr)) unsupported(target, `writing into '${target.expression.getText()}', a subarray: in JavaScript a view that writes through to its array`, 'use slice() for a copy, or write into the original array with an offset');
       const index = this.lowerExpr(target.argumentExpression, out);
       return {
@@ -235,6 +240,12 @@ export abstract class ExprLowerer extends LowerBase {
   protected binary(b: TS.BinaryExpression, out: Stmt[]): Atom {
     const K = ts.SyntaxKind;
     const op = b.operatorToken.kind;
+    const left = skipParens(b.left);
+    const named = op === K.EqualsToken && ts.isIdentifier(left) ? this.identifier(left) : undefined;
+    if (named && named.k === 'var' && named.v.kind === 'array' && !named.v.outer) {
+      this.reassignArray(left as TS.Identifier, named.v, b.right, out);
+      return named;
+    }
     if (op === K.EqualsToken && !ts.isArrayLiteralExpression(b.left) && !ts.isObjectLiteralExpression(b.left)) {
       const place = this.place(b.left, out);
       return place.write(this.lowerExpr(b.right, out), out);

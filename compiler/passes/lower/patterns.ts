@@ -53,7 +53,19 @@ export abstract class PatternLowerer extends ArrayLowerer {
       }
       if (this.isArray(d.name) && !scalarKind(type)) {
         if (!init) unsupported(d, `array variable '${d.name.text}' declared without a value`, 'declare it with its array: const a = new Float64Array(n)');
-        this.frame.symbols.set(symbol, this.lowerArray(init, out, d.name.text));
+        const before = this.nextVar;
+        let v = this.lowerArray(init, out, d.name.text);
+        const fresh = v.id >= before && !v.outer;
+        const isLet = !!(list.flags & ts.NodeFlags.Let);
+        if (!fresh && (isLet || this.reassignable.has(v))) {
+          // `let u = u0`: a variable of its own (which may later name another array), the same array
+          const own = this.newVar(d.name.text, { kind: 'array', arrayType: v.arrayType }, d);
+          out.push({ k: 'assign', target: own, expr: { k: 'atom', a: ref(v) }, init: true });
+          this.shared.add(own).add(v);
+          v = own;
+        }
+        if (isLet) this.reassignable.add(v);
+        this.frame.symbols.set(symbol, v);
         continue;
       }
       const shape = shapeOf(type, this.checker);
@@ -145,6 +157,20 @@ export abstract class PatternLowerer extends ArrayLowerer {
       body.push({ k: 'store', arr: rest, index: i, value: this.temp('num', { k: 'load', arr, index: k }, body) });
     });
     return rest;
+  }
+
+  /** `x = step(x)`: a `let` array variable given a new array; its old array is left as it was. */
+  protected reassignArray(target: TS.Identifier, v: Var, value: TS.Expression, out: Stmt[]): void {
+    if (!this.reassignable.has(v)) {
+      unsupported(target, `reassigning '${target.text}', an array parameter or const`, `declare a local with let (let ${target.text}2 = [...${target.text}]) and reassign that`);
+    }
+    const before = this.nextVar;
+    const array = this.lowerArray(value, out, target.text);
+    if (array.id < before || array.outer || this.views.has(array)) {
+      unsupported(value, `'${target.text}' given an existing array: two variables naming one array, which tsgrad would treat as two`,
+        `give it a new array (${target.text} = step(${target.text}), ${target.text} = [...y], ${target.text} = y.slice())`);
+    }
+    out.push({ k: 'assign', target: v, expr: { k: 'atom', a: ref(array) } });
   }
 
   /** `[a, b] = [b, a]`, `[x, y] = xs`: every value read before any target is written. */

@@ -20,6 +20,8 @@ export abstract class StmtLowerer extends PatternLowerer {
     const body = decl.body!;
     if (ts.isBlock(body)) {
       this.lowerList(body.statements, out);
+    } else if (this.frame.arrayResult) {
+      this.frame.arrayResult.array = this.lowerArray(body, out);
     } else {
       const value = this.lowerExpr(body, out);
       out.push({ k: 'assign', target: this.frame.result, expr: { k: 'atom', a: value } });
