@@ -27,7 +27,7 @@ import { type IRFunction, storedArrays } from './ir.js';
 import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
-import { type FunctionLike, lowerToIR } from './passes/lowerToIR.js';
+import { type FunctionLike, type LowerOptions, lowerToIR } from './passes/lowerToIR.js';
 import { copyWrittenParams, type GradientSpec, reverseMode } from './passes/reverseMode.js';
 import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
@@ -58,6 +58,8 @@ export interface CompileContext {
   readonly optimize: boolean;
   /** User-given derivatives found in the program (passes/customRules.ts). */
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
+  /** See LowerOptions.copyTable. */
+  readonly copyTable?: LowerOptions['copyTable'];
 }
 
 export interface CompiledGradient {
@@ -70,7 +72,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, defaults: true });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, defaults: true });
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -90,7 +92,7 @@ export interface JitRequest {
 /** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable });
   noStructs(ir, request.decl);
   return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
 }
@@ -101,7 +103,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
  */
 export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable });
   noStructs(ir, request.decl);
   rejectCheckpoints(ir, 'under jit yet');
   const plans = findParallelLoops(ir);
@@ -144,7 +146,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, defaults: request.defaults });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, defaults: request.defaults });
   const written = writtenParams(ir);
   if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',

@@ -127,7 +127,25 @@ class FileTransform {
   /** What the pipeline needs to compile a function whose output is placed at `emitSite`. */
   private compileContext(emitSite: TS.Node, generated: string): CompileContext {
     const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
-    return { checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules };
+    return {
+      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules,
+      copyTable: (decl, values, type) => this.copyTable(decl, values, type),
+    };
+  }
+
+  private readonly tables = new Map<TS.Node, string>();
+
+  /** A module-level copy of a table of numbers from a module the derivative cannot name; once per file. */
+  private copyTable(decl: TS.VariableDeclaration, values: readonly number[], type: 'numarr' | 'f64' | 'f32'): string {
+    const known = this.tables.get(decl);
+    if (known) return known;
+    const f = ts.factory;
+    const name = this.fileNames.unique(ts.isIdentifier(decl.name) ? decl.name.text : 'table');
+    this.tables.set(decl, name);
+    const items = f.createArrayLiteralExpression(values.map((v) => emitExpr({ k: 'num', value: v })));
+    const init = type === 'numarr' ? items : f.createNewExpression(f.createIdentifier(type === 'f64' ? 'Float64Array' : 'Float32Array'), undefined, [items]);
+    this.top.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const)));
+    return name;
   }
 
   /** One generated derivative of `call.decl` (pipeline.ts compileDerivative), placed like a gradient. */

@@ -17,6 +17,8 @@ interface Idiom {
   readonly body: string;
   /** Module-level helpers and constants. */
   readonly top?: string;
+  /** A second module, whose exports the function's module imports by name. */
+  readonly lib?: string;
   readonly params?: readonly ParamSpec[];
   readonly output?: Program['output'];
 }
@@ -237,6 +239,18 @@ function step(y: Float64Array, h: number): Float64Array {
   return y;`,
   },
   {
+    name: 'tables of numbers private to another module, read by its helper',
+    lib: `const WEIGHTS = [0.2, 0.5, 0.3];
+const NODES = new Float64Array([-0.7745966692414834, 0, 0.7745966692414834]);
+export const SCALE = [2, 3];
+export function quad(g: (t: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < NODES.length; i++) s += WEIGHTS[i] * g(NODES[i]);
+  return s;
+}`,
+    body: 'return quad((t) => Math.sin(x * t) * a[0]) + SCALE[1] * quad((t) => t * t * b[2]);',
+  },
+  {
     name: 'a vector output built by map',
     output: 'numarr',
     body: 'return a.map((v, i) => v * x + b[i] * b[i]);',
@@ -306,7 +320,7 @@ function program(idiom: Idiom, i: number): Program {
     ];
   return {
     name: `idiom${i}`, seed: 1000 + i, length: 5, params,
-    top: idiom.top ? [line(idiom.top)] : [], lib: [], libImport: 'named',
+    top: idiom.top ? [line(idiom.top)] : [], lib: idiom.lib ? [line(idiom.lib)] : [], libImport: 'named',
     body: [line(idiom.body)], transforms, output,
   };
 }

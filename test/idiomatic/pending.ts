@@ -38,7 +38,6 @@ export const pending: readonly Pending[] = [
   { name: 'idiom: optional parameter given, ??', reason: 'idioms.ts: optional and default parameters are not supported' },
   { name: 'idiom: (t * n) | 0 as an index', reason: "idioms.ts: operator '|' is not supported" },
   { name: 'idiom: unary plus, a = b = …, let without value', reason: "idioms.ts: variable 'z' has type any" },
-  { name: 'idiom: module-level quadrature tables', reason: "idioms.ts: 'GAUSS_NODES' is declared outside the differentiated function and is not visible where its derivative is generated" },
 ];
 
 export function pendingFor(name: string, t: Transform): Pending | undefined {

@@ -30,6 +30,11 @@ export interface LowerOptions {
    * put their own arguments after the parameters, where a left-out one would shift them.
    */
   readonly defaults?: boolean;
+  /**
+   * Declares, beside the derivative, a copy of a module-level table of numbers that it cannot name
+   * (not exported, or imported only by another module); returns the copy's name.
+   */
+  readonly copyTable?: (decl: TS.VariableDeclaration, values: readonly number[], type: 'numarr' | 'f64' | 'f32') => string;
 }
 
 /** A loop or a switch being lowered: its break and continue flags, and its label. */

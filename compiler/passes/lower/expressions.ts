@@ -133,14 +133,25 @@ export abstract class ExprLowerer extends LowerBase {
       const literal = decl.initializer && numericLiteral(decl.initializer);
       if (literal !== undefined) return num(literal);
       const visible = this.checker.resolveName(name, this.options.emitSite, ts.SymbolFlags.Value, false);
+      const imported = !!(visible && visible.flags & ts.SymbolFlags.Alias);
+      const sameFile = node.getSourceFile() === this.options.emitSite.getSourceFile();
+      const table = decl.initializer && numericTable(decl.initializer);
+      if (table && this.options.copyTable && ((visible !== symbol && visible !== target) || (imported && !sameFile))) {
+        // a table of numbers from a module the derivative cannot name: a copy beside the derivative
+        const cached = this.outers.get(target);
+        if (cached) return ref(cached);
+        const copy = this.options.copyTable(decl, table.values, table.type);
+        this.names.reserve(copy);
+        const v: Var = { id: this.nextVar++, name: copy, kind: 'array', arrayType: table.type, outer: true, node: decl };
+        this.outers.set(target, v);
+        return ref(v);
+      }
       if (visible !== symbol && visible !== target) {
         unsupported(node, `'${name}' is declared outside the differentiated function and is not visible where its derivative is generated`,
           `pass '${name}' as a parameter`);
       }
       // An import is renamed by the module transform (`helpers_js_1.TABLE`); the generated
       // reference follows it only when it can point at a use in the file being emitted.
-      const imported = !!(visible && visible.flags & ts.SymbolFlags.Alias);
-      const sameFile = node.getSourceFile() === this.options.emitSite.getSourceFile();
       if (imported && !sameFile) {
         unsupported(node, `'${name}' is imported where the derivative is generated and only used inside another module's function`,
           `pass '${name}' as a parameter`);
@@ -384,4 +395,21 @@ function expressionName(e: TS.Expression): string {
     [K.TaggedTemplateExpression]: 'a tagged template', [K.BigIntLiteral]: 'a bigint',
   };
   return names[e.kind] ?? `'${ts.SyntaxKind[e.kind]}'`;
+}
+
+/** `[0.5, -1, 2]`, `new Float64Array([…])`, `Float64Array.from([…])`: a literal table of numbers. */
+function numericTable(e: TS.Expression): { values: number[]; type: 'numarr' | 'f64' | 'f32' } | undefined {
+  e = skipParens(e);
+  let type: 'numarr' | 'f64' | 'f32' = 'numarr';
+  if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.length === 1) {
+    const callee = ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'from' ? e.expression.expression : e.expression;
+    const ctor = ts.isIdentifier(callee) ? callee.text : '';
+    if (ctor !== 'Float64Array' && ctor !== 'Float32Array') return undefined;
+    if (ts.isCallExpression(e) && !ts.isPropertyAccessExpression(e.expression)) return undefined;
+    type = ctor === 'Float64Array' ? 'f64' : 'f32';
+    e = skipParens(e.arguments[0]);
+  }
+  if (!ts.isArrayLiteralExpression(e)) return undefined;
+  const values = e.elements.map((x) => (ts.isSpreadElement(x) ? undefined : numericLiteral(x)));
+  return values.every((v) => v !== undefined) ? { values: values as number[], type } : undefined;
 }
