@@ -30,6 +30,8 @@ export interface Var {
   readonly callResult?: boolean;
   /** `stopGradient(x)`: the value never carries a derivative. */
   readonly constant?: boolean;
+  /** A local number[] that push() appends to: its adjoint and tangent are plain arrays that grow with it. */
+  readonly growable?: boolean;
 }
 
 export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean | string };

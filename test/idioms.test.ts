@@ -251,6 +251,25 @@ export function quad(g: (t: number) => number): number {
     body: 'return quad((t) => Math.sin(x * t) * a[0]) + SCALE[1] * quad((t) => t * t * b[2]);',
   },
   {
+    name: 'push onto local arrays (one value, several, a spread), then read and reduced',
+    body: `const kept: number[] = [];
+  for (const v of a) if (v > -0.5) kept.push(v * x);
+  const more: number[] = [];
+  more.push(x, x * x, ...b);
+  const n = kept.push(Math.sin(x));
+  return kept.reduce((s, v) => s + v * v, 0) + more[1] * more[4] + n * x;`,
+  },
+  {
+    name: 'a vector output built with push',
+    output: 'numarr',
+    body: `const out: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (i % 2 === 0) out.push(a[i] * x + b[i]);
+  }
+  out.push(x * x);
+  return out;`,
+  },
+  {
     name: 'a vector output built by map',
     output: 'numarr',
     body: 'return a.map((v, i) => v * x + b[i] * b[i]);',

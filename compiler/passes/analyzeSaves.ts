@@ -129,7 +129,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (ok) {
       const { stmt, loops } = list![0];
       const e = stmt.expr;
-      ok = e.k !== 'newArray' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr)));
+      // the length of an array that push() grows changes after the statement: not recomputable
+      ok = e.k !== 'newArray' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr))) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops));
     }
     rematMemo.set(v, ok);

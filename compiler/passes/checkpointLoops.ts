@@ -71,6 +71,9 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign') assigned.add(s.target);
     if (s.k === 'store') stored.add(s.arr);
+    if (s.k === 'store' && s.arr.growable) {
+      unsupported(node, `the state of this // @checkpoint loop cannot be saved: it pushes onto '${s.arr.name}'`, 'allocate the array with its final length before the loop and store by index');
+    }
     if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node) {
       unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${s.target.name}' is given a new array each step`,
         `keep the state in one array and copy each step's result into it (for (let i = 0; i < n; i++) ${s.target.name}[i] = next[i])`);

@@ -124,7 +124,8 @@ class ForwardMode {
       id: this.nextId++,
       name: this.names.unique(`${primal.name}_dot`),
       kind: primal.kind,
-      arrayType: primal.kind === 'array' ? 'f64' : undefined,
+      arrayType: primal.kind === 'array' ? (primal.growable ? 'numarr' : 'f64') : undefined,
+      growable: primal.growable,
     };
     if (local) this.locals.push(v);
     return v;
@@ -173,7 +174,10 @@ class ForwardMode {
         return this.assign(s, out);
       case 'store':
         out.push(s);
-        if (differentiated(this.activity, s)) out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
+        // a growing array's tangent gets every element, 0 where the value carries none
+        if (differentiated(this.activity, s) || (s.arr.growable && this.activity.active.has(s.arr))) {
+          out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
+        }
         return;
       case 'if':
         out.push({ ...s, then: this.block(s.then), else: this.block(s.else) });
@@ -221,7 +225,9 @@ class ForwardMode {
         return;
       case 'newArray':
         out.push(s);
-        setTangent({ k: 'newArray', type: 'f64', ctor: 'Float64Array', length: e.length, fill: this.tan(e.fill) });
+        setTangent(v.growable
+          ? { k: 'newArray', type: 'numarr', ctor: 'Array', length: e.length, fill: this.tan(e.fill) }
+          : { k: 'newArray', type: 'f64', ctor: 'Float64Array', length: e.length, fill: this.tan(e.fill) });
         return;
       case 'select':
         out.push(s);

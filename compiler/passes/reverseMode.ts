@@ -203,12 +203,15 @@ class ReverseMode {
         if (v.kind === 'array' && this.activity.active.has(v)) {
           // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory
           const source = s.expr.k === 'atom' && s.expr.a.k === 'var' && this.activity.active.has(s.expr.a.v) ? s.expr.a.v : undefined;
-          out.push(assign(this.adj(v), source ? this.adj(source) : zeros(member(id(v.name), 'length'))));
+          const length = member(id(v.name), 'length');
+          out.push(assign(this.adj(v), source ? this.adj(source) : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length)));
         }
         return;
       }
       case 'store':
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
+        // an element appended to a growing array: its adjoint grows with it
+        if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
         return;
       case 'if': {
         // the branch bit goes last, after the branch's own pushes, so the reverse pops it first

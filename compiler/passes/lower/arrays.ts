@@ -268,8 +268,22 @@ export abstract class ArrayLowerer extends CallLowerer {
         const found = this.search(c, 'findIndex', arr, { test: x }, out).value;
         return method === 'indexOf' ? found : this.temp('bool', { k: 'bin', op: '>=', a: found, b: num(0) }, out);
       }
-      case 'push':
-        return unsupported(c, "'push': arrays that grow are not supported yet", 'allocate the array with its final length (new Array(n)) and store by index, or build it with map/Array.from');
+      case 'push': {
+        if (arr.arrayType !== 'numarr' || arr.outer || !this.locals.includes(arr) || this.shared.has(arr) || this.views.has(arr)) {
+          unsupported(c, `push onto '${callee.expression.getText()}': only a local number[] of this function can grow`,
+            'build the array in a local (const out: number[] = []) and push there');
+        }
+        (arr as { growable?: boolean }).growable = true;
+        for (const a of c.arguments) {
+          const append = (v: Atom, into: Stmt[]): void => {
+            const k = this.temp('num', { k: 'length', arr }, into);
+            into.push({ k: 'store', arr, index: k, value: v });
+          };
+          if (ts.isSpreadElement(a)) this.eachElement(this.lowerArray(a.expression, out), out, (v, _, body) => append(v, body));
+          else append(this.lowerExpr(a, out), out);
+        }
+        return this.temp('num', { k: 'length', arr }, out);
+      }
       default:
         return unsupported(c, `array method '${method}' is not supported`,
           'supported: map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, at, fill, slice, subarray, concat');
