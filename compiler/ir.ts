@@ -11,7 +11,7 @@
 import type * as TS from 'typescript';
 
 /** Element representation of an array variable. `int` arrays (Int32Array, …) are never active. */
-export type ArrayType = 'f64' | 'f32' | 'numarr' | 'int';
+export type ArrayType = 'f64' | 'f32' | 'numarr' | 'int' | 'rows';
 export type VarKind = 'num' | 'bool' | 'array';
 
 export interface Var {
@@ -20,6 +20,8 @@ export interface Var {
   readonly name: string;
   readonly kind: VarKind;
   readonly arrayType?: ArrayType;
+  /** `rows` (number[][], Float64Array[]): the type of each row. Rows are read, never written. */
+  readonly row?: Exclude<ArrayType, 'rows'>;
   /** Declared outside the function (an enclosing `const`): referenced by name, never assigned. */
   readonly outer?: boolean;
   /** The user's declaration, for diagnostics. */

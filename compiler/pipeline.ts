@@ -152,6 +152,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',
       'pass the array itself, or use jvp/vjp/hvp, which take objects');
   }
+  if (argnums !== 'differentiable' || kind === 'hvp') noRows(ir, request.decl, kind === 'hvp' ? 'hvp and hessian' : 'jacfwd and jacrev');
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);
   if (kind === 'vjp') {
@@ -201,6 +202,17 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
 function noStructs(ir: IRFunction, decl: FunctionLike): void {
   const s = ir.structs?.[0];
   if (s) unsupported(decl.parameters.find((p) => p.name.getText() === s.name) ?? decl, `jit of a function with an object parameter ('${s.name}') is not supported`, 'pass its arrays and numbers as separate parameters');
+  const rows = ir.params.find((p) => p.v.arrayType === 'rows');
+  if (rows) unsupported(rows.v.node ?? decl, `jit of a function with an array of arrays ('${rows.v.name}') is not supported`, 'pass one flat array with computed indices (A[i * n + j])');
+}
+
+/** jacfwd, jacrev, hessian and hvp flatten the argument they differentiate: a number or a flat array. */
+function noRows(ir: IRFunction, decl: FunctionLike, what: string): void {
+  const rows = ir.params.find((p) => p.selected && p.v.arrayType === 'rows');
+  if (rows) {
+    unsupported(rows.v.node ?? decl, `${what} with respect to an array of arrays ('${rows.v.name}') is not supported yet`,
+      'use grad, valueAndGrad, jvp or vjp, which take and return arrays of arrays, or pass a flat array');
+  }
 }
 
 /**

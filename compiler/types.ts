@@ -6,6 +6,8 @@ import { ts } from './tsapi.js';
 export interface Shape {
   readonly kind: VarKind;
   readonly arrayType?: ArrayType;
+  /** An array of arrays (`number[][]`, `Float64Array[]`): the rows' type. */
+  readonly row?: Exclude<ArrayType, 'rows'>;
 }
 
 const typedArrays: Readonly<Record<string, ArrayType>> = {
@@ -57,19 +59,28 @@ export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefin
   }
   const symbolName = type.getSymbol()?.getName();
   if (symbolName && typedArrays[symbolName]) return { kind: 'array', arrayType: typedArrays[symbolName] };
+  if (checker.isTupleType(type)) {
+    // [number, number, number]: an array of numbers of a fixed length
+    const elements = checker.getTypeArguments(type as TS.TypeReference);
+    if (elements.length > 0 && elements.every((t) => t.flags & ts.TypeFlags.NumberLike)) return { kind: 'array', arrayType: 'numarr' };
+    return undefined;
+  }
   if (checker.isArrayType(type)) {
     const [element] = checker.getTypeArguments(type as TS.TypeReference);
     if (element && element.flags & ts.TypeFlags.NumberLike) return { kind: 'array', arrayType: 'numarr' };
+    const row = element && shapeOf(element, checker);
+    if (row?.kind === 'array' && row.arrayType !== 'rows') return { kind: 'array', arrayType: 'rows', row: row.arrayType };
   }
   return undefined;
 }
 
 /** Parameter types whose derivative tsgrad computes (and returns with the same type). */
 export function isDifferentiable(shape: Shape): boolean {
-  return shape.kind === 'num' || (shape.kind === 'array' && shape.arrayType !== 'int');
+  return shape.kind === 'num' || (shape.kind === 'array' && shape.arrayType !== 'int' && shape.row !== 'int');
 }
 
 export function describeShape(shape: Shape): string {
   if (shape.kind !== 'array') return shape.kind === 'num' ? 'number' : 'boolean';
+  if (shape.arrayType === 'rows') return `${describeShape({ kind: 'array', arrayType: shape.row })}[]`;
   return { f64: 'Float64Array', f32: 'Float32Array', numarr: 'number[]', int: 'integer typed array' }[shape.arrayType!];
 }

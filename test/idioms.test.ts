@@ -270,6 +270,33 @@ export function quad(g: (t: number) => number): number {
   return out;`,
   },
   {
+    name: 'tuples, and helpers returning one of several arrays',
+    top: `type Vec3 = [number, number, number];
+const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+function rotate(rot: Vec3, p: Vec3): Vec3 {
+  const t2 = rot[0] * rot[0] + rot[1] * rot[1] + rot[2] * rot[2];
+  if (t2 > 0.5) {
+    const c = Math.cos(Math.sqrt(t2));
+    return [c * p[0], c * p[1], p[2]];
+  }
+  const k = cross(rot, p);
+  return [p[0] + k[0], p[1] + k[1], p[2] + k[2]];
+}`,
+    body: `const r: Vec3 = [a[0] * x, a[1], a[2]];
+  const q = rotate(r, [b[0], b[1], x]);
+  const [u, v, w] = rotate([0.1 * x, 0.2, 0.1], q);
+  return u * v + w;`,
+  },
+  {
+    name: 'a vector output returned from one of two branches',
+    output: 'numarr',
+    body: `if (x > 0) return a.map((v) => v * x);
+  const out = new Array(3).fill(0);
+  out[0] = x * x;
+  out[2] = b[1] * x;
+  return out;`,
+  },
+  {
     name: 'a vector output built by map',
     output: 'numarr',
     body: 'return a.map((v, i) => v * x + b[i] * b[i]);',

@@ -56,7 +56,7 @@ export function differentiableOperands(e: Expr): Atom[] {
   }
 }
 
-export const canHoldDerivative = (v: Var): boolean => !v.outer && !v.constant && v.kind !== 'bool' && v.arrayType !== 'int';
+export const canHoldDerivative = (v: Var): boolean => !v.outer && !v.constant && v.kind !== 'bool' && v.arrayType !== 'int' && v.row !== 'int';
 
 /** `seeds`: further variables that carry a derivative from the start (jit's leaf-sum buffers). */
 export function analyzeActivity(fn: IRFunction, seeds: readonly Var[] = []): ActivityInfo {

@@ -124,7 +124,8 @@ class ForwardMode {
       id: this.nextId++,
       name: this.names.unique(`${primal.name}_dot`),
       kind: primal.kind,
-      arrayType: primal.kind === 'array' ? (primal.growable ? 'numarr' : 'f64') : undefined,
+      arrayType: primal.kind === 'array' ? (primal.arrayType === 'rows' ? 'rows' : primal.growable ? 'numarr' : 'f64') : undefined,
+      row: primal.row && 'f64',
       growable: primal.growable,
     };
     if (local) this.locals.push(v);
@@ -221,6 +222,11 @@ class ForwardMode {
         return;
       case 'load':
         out.push(s);
+        if (v.kind === 'array' && !this.activity.active.has(e.arr)) {
+          // a row of an array of arrays that carries no tangent: zeros
+          setTangent({ k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(v, out), fill: num(0) });
+          return;
+        }
         setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index } : { k: 'atom', a: num(0) });
         return;
       case 'newArray':

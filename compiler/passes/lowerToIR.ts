@@ -54,7 +54,7 @@ class Lowerer extends LoopLowerer {
     }
     // argnums were checked against the parameters at the call (findCallSites)
     const frame = this.newFrame(decl, 'num', fnName);
-    if (returnsArray) frame.arrayResult = {};
+    if (returnsArray) frame.arrayResult = this.arrayResultOf(decl, fnName, returnShape);
     const argnums = this.options.argnums;
     const structs: StructParam[] = [];
     const defaults = new Map<Var, number | boolean | string>();

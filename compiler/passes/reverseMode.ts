@@ -141,6 +141,7 @@ class ReverseMode {
       if (!used.has(name) && !this.fn.params.some((p) => p.v === v)) continue;
       const isParam = this.fn.params.some((p) => p.v === v);
       if (v.kind === 'num') scalars.push({ name, init: n(0) });
+      else if (isParam && v.arrayType === 'rows') out.push(...rowsOfZeros(name, v));
       else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });
       else scalars.push({ name });
     }
@@ -201,10 +202,13 @@ class ReverseMode {
         }
         out.push(assign(id(v.name), primal(s.expr)));
         if (v.kind === 'array' && this.activity.active.has(v)) {
-          // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory
-          const source = s.expr.k === 'atom' && s.expr.a.k === 'var' && this.activity.active.has(s.expr.a.v) ? s.expr.a.v : undefined;
+          // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory; a row
+          // `row = A[i]` of an array of arrays: its adjoint is the row of A's adjoint
+          const e = s.expr;
+          const source = e.k === 'atom' && e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
+          const rowOf = e.k === 'load' && this.activity.active.has(e.arr) ? index(this.adj(e.arr), atom(e.index)) : undefined;
           const length = member(id(v.name), 'length');
-          out.push(assign(this.adj(v), source ? this.adj(source) : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length)));
+          out.push(assign(this.adj(v), rowOf ?? (source ? this.adj(source) : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length))));
         }
         return;
       }
@@ -373,8 +377,8 @@ class ReverseMode {
       if (saved) restore();
       return;
     }
-    if (v.kind === 'array' && e.k === 'atom') {
-      // an array variable given another array: their adjoints are one array, nothing to move
+    if (v.kind === 'array' && (e.k === 'atom' || e.k === 'load')) {
+      // an array variable given another array, or a row: their adjoints are one array, nothing to move
       if (saved) restore();
       return;
     }
@@ -505,4 +509,15 @@ export function primal(e: Expr): CExpr {
       return zeroFill ? made : call(member(made, 'fill'), atom(e.fill));
     }
   }
+}
+
+/** `const A_b = new Array(A.length); for (…) A_b[k] = new Float64Array(A[k].length)`: zeros shaped like A, rows of A's row type. */
+function rowsOfZeros(name: string, v: Var): CStmt[] {
+  const k = `${name}_k`;
+  const length = member(index(id(v.name), id(k)), 'length');
+  const row: CExpr = v.row === 'numarr' ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
+  return [
+    { k: 'let', decls: [{ name, init: { k: 'new', callee: id('Array'), args: [member(id(v.name), 'length')] } }], isConst: true },
+    countUp(k, n(0), member(id(v.name), 'length'), [assign(index(id(name), id(k)), row)]),
+  ];
 }

@@ -29,6 +29,11 @@ export abstract class ArrayLowerer extends CallLowerer {
     e = skipParens(e);
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return this.arrayVar(e);
     if (ts.isArrayLiteralExpression(e)) return this.arrayLiteral(e, out, name);
+    if (ts.isElementAccessExpression(e)) {
+      const rows = this.lowerArray(e.expression, out);
+      if (rows.arrayType !== 'rows') unsupported(e, `'${e.getText()}' is a number, used as an array`, 'index arrays of arrays twice: A[i][j]');
+      return this.rowOf(rows, this.lowerExpr(e.argumentExpression, out), out, e);
+    }
     if (ts.isConditionalExpression(e)) {
       unsupported(e, 'a ternary between arrays: which array it names is known only at run time',
         'choose the values instead (c ? a[i] : b[i]), or fill one array in an if/else');
@@ -64,6 +69,25 @@ export abstract class ArrayLowerer extends CallLowerer {
     return v;
   }
 
+  /** `A[i]` of an array of rows (number[][]): the row itself, read-only. */
+  protected rowOf(rows: Var, index: Atom, out: Stmt[], node?: TS.Node): Var {
+    const row = this.newVar('row', { kind: 'array', arrayType: rows.row }, node);
+    out.push({ k: 'assign', target: row, expr: { k: 'load', arr: rows, index }, init: true });
+    this.rowVars.add(row);
+    return row;
+  }
+
+  /** An element: a number, or a row of an array of rows. */
+  protected loadElement(arr: Var, index: Atom, out: Stmt[]): Atom {
+    return arr.arrayType === 'rows' ? ref(this.rowOf(arr, index, out)) : this.temp('num', { k: 'load', arr, index }, out);
+  }
+
+  /** An array whose elements are numbers, for the builders that copy elements. */
+  protected flatArray(arr: Var, node: TS.Node): Var {
+    if (arr.arrayType === 'rows') unsupported(node, `copying or searching '${node.getText()}', an array of arrays`, 'arrays of arrays are read (A[i][j], map, reduce, for…of) but not copied yet');
+    return arr;
+  }
+
   // ── loops ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -87,11 +111,12 @@ export abstract class ArrayLowerer extends CallLowerer {
   protected eachElement(arr: Var, out: Stmt[], each: Each, reverse = false, exit?: Var, from?: Atom): void {
     const n = this.temp('num', { k: 'length', arr }, out);
     const start = reverse ? this.temp('num', { k: 'bin', op: '-', a: n, b: num(1) }, out) : from ?? num(0);
-    this.countedLoop(start, reverse ? num(0) : n, out, (i, body) => each(this.temp('num', { k: 'load', arr, index: i }, body), i, body), reverse ? -1 : 1, exit);
+    this.countedLoop(start, reverse ? num(0) : n, out, (i, body) => each(this.loadElement(arr, i, body), i, body), reverse ? -1 : 1, exit);
   }
 
   /** Copies `src` into `dst` from index `at`; returns the index after the last one written. */
   protected copyInto(dst: Var, src: Var, at: Atom, out: Stmt[]): Atom {
+    if (src.arrayType === 'rows') unsupported(src.node ?? dst.node!, `copying '${src.name}', an array of arrays`, 'arrays of arrays are read (A[i][j], map, reduce, for…of) but not copied yet');
     this.eachElement(src, out, (v, i, body) => {
       const k = at.k === 'const' && at.value === 0 ? i : this.temp('num', { k: 'bin', op: '+', a: at, b: i }, body);
       body.push({ k: 'store', arr: dst, index: k, value: v });
@@ -187,7 +212,7 @@ export abstract class ArrayLowerer extends CallLowerer {
       return arr;
     }
     if (!s || !this.isArray(s)) unsupported(c, 'Array.from of something other than an array or { length: n }', 'pass an array');
-    const src = this.lowerArray(s, out);
+    const src = this.flatArray(this.lowerArray(s, out), s);
     const arr = this.freshArray(type, this.temp('num', { k: 'length', arr: src }, out), out, name, c);
     this.eachElement(src, out, (v, i, body) => body.push({ k: 'store', arr, index: i, value: fn ? this.callback(fn, [v, i], c, body) : v }));
     return arr;
@@ -260,7 +285,7 @@ export abstract class ArrayLowerer extends CallLowerer {
         return this.search(c, method, arr, fn!, out).value;
       case 'at': {
         const index = this.indexArg(c, arr, out);
-        return this.temp('num', { k: 'load', arr, index }, out);
+        return this.loadElement(arr, index, out);
       }
       case 'includes':
       case 'indexOf': {
@@ -318,12 +343,12 @@ export abstract class ArrayLowerer extends CallLowerer {
     } else {
       // no initial value: the first element (last, for reduceRight); empty arrays throw in JS as here they give NaN
       const first = right ? this.temp('num', { k: 'bin', op: '-', a: n, b: num(1) }, out) : num(0);
-      out.push({ k: 'assign', target: acc, expr: { k: 'load', arr, index: first }, init: true });
+      out.push({ k: 'assign', target: acc, expr: { k: 'load', arr: this.flatArray(arr, c), index: first }, init: true });
     }
     const step = (v: Atom, i: Atom, body: Stmt[]): void => this.assignTo(acc, this.callback(fn, [ref(acc), v, i, arr], c, body), body);
     if (right) {
       const last = this.temp('num', { k: 'bin', op: '-', a: n, b: num(init ? 1 : 2) }, out);
-      this.countedLoop(last, num(0), out, (i, body) => step(this.temp('num', { k: 'load', arr, index: i }, body), i, body), -1);
+      this.countedLoop(last, num(0), out, (i, body) => step(this.loadElement(arr, i, body), i, body), -1);
     } else {
       this.eachElement(arr, out, step, false, undefined, init ? num(0) : num(1));
     }
@@ -335,6 +360,7 @@ export abstract class ArrayLowerer extends CallLowerer {
    * element that decides; `found` says whether one did.
    */
   protected search(c: TS.CallExpression, method: string, arr: Var, fn: FnValue | { test: Atom }, out: Stmt[]): { value: Atom; found: Var } {
+    if (method === 'find' || 'test' in fn) this.flatArray(arr, c);
     const found = this.newVar('found', { kind: 'bool' }, c);
     out.push({ k: 'assign', target: found, expr: { k: 'atom', a: bool(false) }, init: true });
     const kind = method === 'some' || method === 'every' ? 'bool' : 'num';
@@ -381,7 +407,8 @@ export abstract class ArrayLowerer extends CallLowerer {
   protected arrayMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[], name: string): Var {
     const method = callee.name.text;
     const arr = this.lowerArray(callee.expression, out);
-    const type = arr.arrayType ?? 'numarr';
+    if (method !== 'map') this.flatArray(arr, callee.expression);
+    const type = arr.arrayType === 'rows' ? 'numarr' : arr.arrayType ?? 'numarr';
     switch (method) {
       case 'map': {
         const fn = this.callbackArg(c);

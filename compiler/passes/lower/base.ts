@@ -66,7 +66,7 @@ export interface Frame {
   readonly absent: Set<TS.Symbol>;
   readonly result: Var;
   /** The function returns an array: the one array variable it returns, once seen. */
-  arrayResult?: { array?: Var };
+  arrayResult?: { array?: Var; readonly several?: boolean };
   ret?: Var;
   readonly loops: LoopFrame[];
 }
@@ -90,6 +90,8 @@ export abstract class LowerBase {
   protected frame!: Frame;
   /** Arrays made by `subarray`: views of another array in JavaScript, copies here, so never written. */
   protected readonly views = new Set<Var>();
+  /** Rows read out of arrays of arrays (`const row = A[i]`): never written. */
+  protected readonly rowVars = new Set<Var>();
   /** `let` arrays, which may be given new arrays (`x = step(x)`). */
   protected readonly reassignable = new Set<Var>();
   /** Variables that name one array together (`let u = u0`): read, never written through. */
@@ -135,8 +137,23 @@ export abstract class LowerBase {
     return unsupported(use, `'${use.getText()}' is a local function of another function`, 'call local functions inside the function that declares them');
   }
 
+  /**
+   * Where a function returns an array: the one array it returns, or, when it has several return
+   * statements, a variable that each return gives its array (`return a` … `return b`).
+   */
+  protected arrayResultOf(decl: FunctionLike, fnName: string, shape: Shape): { array?: Var; several?: boolean } {
+    let returns = 0;
+    const count = (n: TS.Node): void => {
+      if (ts.isReturnStatement(n)) returns++;
+      if (!ts.isFunctionLike(n)) ts.forEachChild(n, count);
+    };
+    if (decl.body && ts.isBlock(decl.body)) decl.body.statements.forEach(count);
+    if (returns <= 1) return {};
+    return { array: this.newVar(`${fnName}_result`, shape, decl), several: true };
+  }
+
   protected newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {
-    const v: Var = { id: this.nextVar++, name: this.names.unique(base), kind: shape.kind, arrayType: shape.arrayType, node };
+    const v: Var = { id: this.nextVar++, name: this.names.unique(base), kind: shape.kind, arrayType: shape.arrayType, row: shape.row, node };
     if (local) this.locals.push(v);
     return v;
   }

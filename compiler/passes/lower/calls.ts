@@ -200,7 +200,7 @@ export abstract class CallLowerer extends ExprLowerer {
     }
     const caller = this.frame;
     const callee = this.newFrame(decl, resultKind, name, parent);
-    if (returnsArray) callee.arrayResult = {};
+    if (returnsArray) callee.arrayResult = this.arrayResultOf(decl, name, shapeOf(returns, this.checker)!);
     this.frame = callee;
     this.inlining.push(decl);
     this.active.push(callee);

@@ -230,7 +230,13 @@ export abstract class ExprLowerer extends LowerBase {
       };
     }
     if (ts.isElementAccessExpression(target)) {
+      if (ts.isElementAccessExpression(skipParens(target.expression))) {
+        unsupported(target, `writing into '${target.getText()}', an element of an array of arrays`, 'rows are read-only in differentiated code: build new rows (A.map((row) => row.map(…))) or use a flat array with computed indices');
+      }
       const arr = this.arrayVar(target.expression);
+      if (arr.arrayType === 'rows' || this.rowVars.has(arr)) {
+        unsupported(target, `writing into '${target.expression.getText()}', ${arr.arrayType === 'rows' ? 'an array of arrays' : 'a row of an array of arrays'}`, 'rows are read-only in differentiated code: build new rows (row.map(…)) or use a flat array with computed indices');
+      }
       if (arr.outer) unsupported(target, `writing into outer array '${arr.name}'`, 'pass the array as a parameter');
       if (this.shared.has(arr)) {
         unsupported(target, `writing into '${target.expression.getText()}', which names the same array as another variable`, 'copy it first (let u = [...u0]) and write into the copy');
@@ -378,7 +384,7 @@ export abstract class ExprLowerer extends LowerBase {
     if (ts.isIdentifier(p.expression) && p.expression.text === 'Number' && prop in numberConstants && isGlobalMath(p.expression, this.checker)) {
       return num(numberConstants[prop]);
     }
-    if (prop === 'length') return this.temp('num', { k: 'length', arr: this.arrayVar(p.expression) }, out);
+    if (prop === 'length') return this.temp('num', { k: 'length', arr: this.lowerArray(p.expression, out) }, out);
     return unsupported(p, `property access '${p.getText()}' is not supported`, 'differentiated code reads numbers, arrays and array.length');
   }
 

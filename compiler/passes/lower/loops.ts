@@ -77,7 +77,7 @@ export abstract class LoopLowerer extends StmtLowerer {
     const name = list.declarations[0].name;
     const prelude = (body: Stmt[]): void => {
       const index = { k: 'atom', a: ref(counter) } as const;
-      const element = (): { k: 'atom'; a: Atom } => ({ k: 'atom', a: this.temp('num', { k: 'load', arr, index: ref(counter) }, body) });
+      const element = (): { k: 'atom'; a: Atom } => ({ k: 'atom', a: this.loadElement(arr, ref(counter), body) });
       if (mode === 'keys') {
         if (!ts.isIdentifier(name)) unsupported(name, 'destructuring an index', 'name it: for (const i of xs.keys())');
         this.bindName(name, index, name, body);

@@ -137,7 +137,8 @@ export abstract class PatternLowerer extends ArrayLowerer {
 
   /** `arr[i]`, or `init` where the array is shorter. */
   private element(arr: Var, i: number, init: TS.Expression | undefined, out: Stmt[]): Atom {
-    if (!init) return this.temp('num', { k: 'load', arr, index: num(i) }, out);
+    if (!init) return this.loadElement(arr, num(i), out);
+    this.flatArray(arr, init);
     const n = this.temp('num', { k: 'length', arr }, out);
     const inside = this.temp('bool', { k: 'bin', op: '<', a: num(i), b: n }, out);
     const r = this.newVar('_el', { kind: 'num' });
@@ -149,6 +150,7 @@ export abstract class PatternLowerer extends ArrayLowerer {
 
   /** `...rest`: a copy of the elements from `from` on. */
   private restOf(arr: Var, from: number, node: TS.Node, out: Stmt[]): Var {
+    this.flatArray(arr, node);
     const n = this.temp('num', { k: 'length', arr }, out);
     const length = this.temp('num', { k: 'math', fn: 'max', args: [this.temp('num', { k: 'bin', op: '-', a: n, b: num(from) }, out), num(0)] }, out);
     const rest = this.freshArray(arr.arrayType === 'numarr' || !arr.arrayType ? 'numarr' : arr.arrayType, length, out, 'rest', node);

@@ -107,6 +107,15 @@ export abstract class StmtLowerer extends PatternLowerer {
   protected assignResult(s: TS.ReturnStatement, out: Stmt[]): void {
     if (!s.expression) return;
     const arrayResult = this.frame.arrayResult;
+    if (arrayResult?.several) {
+      // one of several returns: the result variable names this return's array
+      const result = arrayResult.array!;
+      const before = this.nextVar;
+      const array = this.lowerArray(s.expression, out);
+      if (array.id < before || array.outer) this.shared.add(result).add(array);
+      out.push({ k: 'assign', target: result, expr: { k: 'atom', a: ref(array) } });
+      return;
+    }
     if (arrayResult) {
       const array = this.lowerArray(s.expression, out);
       const known = arrayResult.array;
