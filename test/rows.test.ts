@@ -51,6 +51,20 @@ export function gate(p: Params, h: number[]): number {
   return s;
 }
 export const gateGrad = grad(gate, [0, 1]);
+
+type Matrix = number[][];
+const matmul = (A: Matrix, B: Matrix): Matrix => A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));
+const transpose = (A: Matrix): Matrix => A[0].map((_, j) => A.map((row) => row[j]));
+
+/** Matrices built by literals and map, reassigned in a loop; a destructured object parameter. */
+export function quad({ scale, shift }: { scale: number; shift: number[] }, W: Matrix): number {
+  const S: Matrix = [[scale, 0.5], [0, scale * scale]];
+  let P = matmul(W, transpose(W));
+  for (let t = 0; t < 2; t++) P = P.map((row, i) => row.map((v, j) => v * S[i % 2][j % 2] + shift[j]));
+  return P.reduce((t, row) => t + row.reduce((u, v) => u + Math.sin(v), 0), 0);
+}
+export const quadGrad = grad(quad, [0, 1]);
+export const quadJvp = (p: { scale: number; shift: number[] }, W: Matrix, dp: { scale: number; shift: number[] }, dW: Matrix) => jvp(quad, [p, W], [dp, dW]);
 `;
 
 type Rows = number[][];
@@ -121,6 +135,27 @@ describe('arrays of arrays', () => {
         expectClose(gp.bias, fdRows((bias: number[]) => m.gate({ Wx: p.Wx, bias }, h), [p.bias], 0) as number[], 1e-6, 'd/dbias');
         expectClose(gh, fdRows((v: number[]) => m.gate(p, v), [h], 0) as number[], 1e-6, 'd/dh');
       });
+    });
+  }
+
+  for (const optimize of [true, false]) {
+    it(`matrices built by literals, map and helpers, reassigned in a loop; a destructured parameter (optimize: ${optimize})`, () => {
+      const out = compile([file], { optimize }, new Map([[file, source]]));
+      const m = out.modules.get('test/virtual/rows')!;
+      const r = rng(11);
+      const W = shape(r, 3, 3);
+      const p = { scale: 0.7, shift: [0.1, -0.2, 0.3] };
+      const [gp, gW] = m.quadGrad(p, W);
+      const h = 1e-6;
+      const fdScale = (m.quad({ ...p, scale: p.scale + h }, W) - m.quad({ ...p, scale: p.scale - h }, W)) / (2 * h);
+      expectClose(gp.scale, fdScale, 1e-6, 'd/dscale');
+      expectClose(gp.shift, fdRows((shift: number[]) => m.quad({ ...p, shift }, W), [p.shift], 0) as number[], 1e-6, 'd/dshift');
+      expectClose(flat(gW), flat(fdRows((A: Rows) => m.quad(p, A), [W], 0)), 1e-6, 'd/dW');
+      const dp = { scale: 0.3, shift: [1, -1, 0.5] };
+      const dW = shape(r, 3, 3);
+      const [, dy] = m.quadJvp(p, W, dp, dW);
+      const dotted = gp.scale * dp.scale + gp.shift.reduce((s: number, g: number, i: number) => s + g * dp.shift[i], 0) + flat(gW).reduce((s, g, i) => s + g * flat(dW)[i], 0);
+      expectClose(dy, dotted, 1e-10, 'jvp = ⟨grad, d⟩');
     });
   }
 

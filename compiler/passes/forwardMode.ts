@@ -110,6 +110,14 @@ class ForwardMode {
     return { fn: out, primalResult: this.fn.result, tangentParams, tangentStructs };
   }
 
+  /** A fresh array in a temporary (a zero row). */
+  private tempArray(e: Expr, out: Stmt[]): Atom {
+    const v: Var = { id: this.nextId++, name: this.names.unique('_zeros'), kind: 'array', arrayType: 'f64' };
+    this.locals.push(v);
+    out.push({ k: 'assign', target: v, expr: e, init: true });
+    return ref(v);
+  }
+
   private length(arr: Var, out: Stmt[]): Atom {
     const n: Var = { id: this.nextId++, name: this.names.unique('_len'), kind: 'num' };
     this.locals.push(n);
@@ -175,6 +183,16 @@ class ForwardMode {
         return this.assign(s, out);
       case 'store':
         out.push(s);
+        // a row stored in an array of arrays: the tangent's row is the row's tangent (or zeros)
+        if (s.arr.arrayType === 'rows' && s.value.k === 'var') {
+          if (!this.activity.active.has(s.arr)) return;
+          const row = s.value.v;
+          const t = this.activity.active.has(row)
+            ? ref(this.tangentOf(row))
+            : this.tempArray({ k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(row, out), fill: num(0) }, out);
+          out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: t });
+          return;
+        }
         // a growing array's tangent gets every element, 0 where the value carries none
         if (differentiated(this.activity, s) || (s.arr.growable && this.activity.active.has(s.arr))) {
           out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
@@ -231,6 +249,10 @@ class ForwardMode {
         return;
       case 'newArray':
         out.push(s);
+        if (v.arrayType === 'rows') {
+          setTangent({ k: 'newArray', type: 'rows', ctor: 'Array', length: e.length, fill: num(0) });
+          return;
+        }
         setTangent(v.growable
           ? { k: 'newArray', type: 'numarr', ctor: 'Array', length: e.length, fill: this.tan(e.fill) }
           : { k: 'newArray', type: 'f64', ctor: 'Float64Array', length: e.length, fill: this.tan(e.fill) });

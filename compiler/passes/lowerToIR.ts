@@ -20,10 +20,11 @@
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';
-import type { IRFunction, Param, StructParam, Var } from '../ir.js';
+import { type IRFunction, type Param, ref, type Stmt, type StructParam, type Var } from '../ir.js';
 import { ts } from '../tsapi.js';
 import { describeShape, isDifferentiable, scalarKind, shapeOf } from '../types.js';
 import { type FunctionLike, type LowerOptions, numericLiteral, skipParens } from './lower/base.js';
+import type { Bound } from './lower/calls.js';
 import { initOperatorTables } from './lower/expressions.js';
 import { LoopLowerer } from './lower/loops.js';
 
@@ -58,13 +59,18 @@ class Lowerer extends LoopLowerer {
     const argnums = this.options.argnums;
     const structs: StructParam[] = [];
     const defaults = new Map<Var, number | boolean | string>();
+    // a destructured parameter (`{ logQ, logR }: Noise`, `[x, y]: Vec2`) gets a name of its own,
+    // and its pattern is bound at the top of the body
+    const patterns: { pattern: TS.BindingPattern; value: Bound }[] = [];
+    const nameOf = (p: TS.ParameterDeclaration, i: number): string => (ts.isIdentifier(p.name) ? p.name.text : this.names.unique(`arg${i}`));
     const params: Param[] = decl.parameters.flatMap((p, i): Param[] => {
-      const tree = this.structTree(p);
+      const name = nameOf(p, i);
+      const tree = this.structTree(p, name);
       if (tree) {
         // an object of numbers and arrays: one parameter per leaf
-        const name = p.name.getText();
         const leaves = this.leaves(tree, []);
-        frame.structs.set(this.symbolOf(p.name), tree.node);
+        if (ts.isIdentifier(p.name)) frame.structs.set(this.symbolOf(p.name), tree.node);
+        else patterns.push({ pattern: p.name, value: { k: 'struct', s: tree.node } });
         structs.push({ name, leaves: leaves.map((l) => ({ path: l.path, v: l.v })) });
         const wanted = argnums === 'differentiable' || argnums.includes(i);
         return leaves.map((l) => ({ v: l.v, selected: wanted && isDifferentiable(l.shape) }));
@@ -76,14 +82,17 @@ class Lowerer extends LoopLowerer {
         unsupported(p, `parameter '${p.name.getText()}' of type ${describeShape(shape)} cannot be differentiated`,
           'differentiable parameters are number, number[], Float64Array or Float32Array; choose others with argnums');
       }
-      const v = this.newVar(p.name.getText(), shape, p, false);
-      frame.symbols.set(this.symbolOf(p.name), v);
+      const v = this.newVar(name, shape, p, false);
+      if (ts.isIdentifier(p.name)) frame.symbols.set(this.symbolOf(p.name), v);
+      else patterns.push({ pattern: p.name, value: { k: 'atom', a: ref(v) } });
       if (fallback !== undefined) defaults.set(v, fallback);
       return [{ v, selected }];
     });
     this.frame = frame;
     this.active.push(frame);
-    const body = this.lowerFrameBody(decl);
+    const prologue: Stmt[] = [];
+    for (const { pattern, value } of patterns) this.bindPattern(pattern, value, prologue);
+    const body = [...prologue, ...this.lowerFrameBody(decl)];
     let result = frame.result;
     if (frame.arrayResult) {
       const array = frame.arrayResult.array;

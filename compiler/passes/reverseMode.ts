@@ -208,7 +208,8 @@ class ReverseMode {
           const source = e.k === 'atom' && e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
           const rowOf = e.k === 'load' && this.activity.active.has(e.arr) ? index(this.adj(e.arr), atom(e.index)) : undefined;
           const length = member(id(v.name), 'length');
-          out.push(assign(this.adj(v), rowOf ?? (source ? this.adj(source) : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length))));
+          const fresh = v.arrayType === 'rows' ? { k: 'new' as const, callee: id('Array'), args: [length] } : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
+          out.push(assign(this.adj(v), rowOf ?? (source ? this.adj(source) : fresh)));
         }
         return;
       }
@@ -216,6 +217,11 @@ class ReverseMode {
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
         // an element appended to a growing array: its adjoint grows with it
         if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
+        // a row stored in an array of arrays: the adjoint's row is the row's adjoint (or zeros)
+        if (s.arr.arrayType === 'rows' && this.activity.active.has(s.arr) && s.value.k === 'var') {
+          const row = s.value.v;
+          out.push(assign(index(this.adj(s.arr), atom(s.index)), this.activity.active.has(row) ? this.adj(row) : zeros(member(id(row.name), 'length'))));
+        }
         return;
       case 'if': {
         // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
@@ -272,6 +278,7 @@ class ReverseMode {
         return this.reverseAssign(s, out);
       case 'store':
         if (!differentiated(this.activity, s)) return;
+        if (s.arr.arrayType === 'rows') return; // a row stored by reference: its adjoint is the row's own
         if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), index(this.adj(s.arr), atom(s.index))));
         out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
         return;

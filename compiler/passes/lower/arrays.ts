@@ -62,9 +62,9 @@ export abstract class ArrayLowerer extends CallLowerer {
   }
 
   /** A fresh array: `new Float64Array(n)` or `new Array(n).fill(fill)`. */
-  protected freshArray(type: ArrayType, length: Atom, out: Stmt[], name: string, node?: TS.Node, fill: Atom = num(0)): Var {
-    const v = this.newVar(name, { kind: 'array', arrayType: type }, node);
-    const ctor = type === 'numarr' ? 'Array' : type === 'f64' ? 'Float64Array' : type === 'f32' ? 'Float32Array' : 'Int32Array';
+  protected freshArray(type: ArrayType, length: Atom, out: Stmt[], name: string, node?: TS.Node, fill: Atom = num(0), row?: Var['row']): Var {
+    const v = this.newVar(name, { kind: 'array', arrayType: type, row }, node);
+    const ctor = type === 'numarr' || type === 'rows' ? 'Array' : type === 'f64' ? 'Float64Array' : type === 'f32' ? 'Float32Array' : 'Int32Array';
     out.push({ k: 'assign', target: v, expr: { k: 'newArray', type, ctor, length, fill }, init: true });
     return v;
   }
@@ -129,6 +129,7 @@ export abstract class ArrayLowerer extends CallLowerer {
 
   /** `[a, b, ...xs, c]`: the elements stored one by one, spread arrays copied in loops. */
   protected arrayLiteral(e: TS.ArrayLiteralExpression, out: Stmt[], name: string): Var {
+    if (e.elements.length > 0 && e.elements.every((x) => !ts.isSpreadElement(x) && this.isArray(x))) return this.rowsLiteral(e, out, name);
     const parts = e.elements.map((x): Atom | Var => {
       if (ts.isSpreadElement(x)) return this.lowerArray(x.expression, out);
       if (ts.isOmittedExpression(x)) unsupported(x, 'a hole in an array literal', 'write every element');
@@ -150,6 +151,25 @@ export abstract class ArrayLowerer extends CallLowerer {
       }
     }
     return arr;
+  }
+
+  /** `[[1, dt], [0, 1]]`: an array of arrays, each row stored by reference. */
+  private rowsLiteral(e: TS.ArrayLiteralExpression, out: Stmt[], name: string): Var {
+    const rows = e.elements.map((x) => this.rowValue(this.lowerArray(x, out), x));
+    const arr = this.freshArray('rows', num(rows.length), out, name, e, num(0), rows[0].arrayType as Var['row']);
+    rows.forEach((row, i) => out.push({ k: 'store', arr, index: num(i), value: ref(row) }));
+    return arr;
+  }
+
+  /**
+   * A row going into a new array of arrays: a flat array, which from now on is only read (the new
+   * array names it too).
+   */
+  protected rowValue(row: Var, node: TS.Node): Var {
+    if (row.arrayType === 'rows') unsupported(node, 'an array of arrays of arrays', 'use two levels of arrays, or flat arrays with computed indices');
+    if (!this.rowVars.has(row)) this.shared.add(row);
+    this.rowVars.add(row);
+    return row;
   }
 
   private add(a: Atom, b: Atom, out: Stmt[]): Atom {
@@ -219,11 +239,11 @@ export abstract class ArrayLowerer extends CallLowerer {
   }
 
   /** Calls a callback with element arguments (undefined for `_` slots that must not be read). */
-  protected callback(fn: FnValue, args: readonly (Atom | Var | undefined)[], site: TS.Node, out: Stmt[]): Atom {
+  protected callback(fn: FnValue, args: readonly (Atom | Var | undefined)[], site: TS.Node, out: Stmt[], arrays = false): Atom {
     const wanted = 'math' in fn ? 1 : fn.decl.parameters.length;
     const bound = args.slice(0, wanted).map((a): Bound | undefined => (a === undefined ? undefined : 'kind' in a ? { k: 'atom', a: ref(a) } : { k: 'atom', a }));
     const value = this.invoke(fn, bound.length > 0 && bound[0] === undefined && 'decl' in fn ? this.absentFirst(fn as FnValue & { decl: FunctionLike }, bound) : bound, site, out);
-    if (value.k === 'var' && value.v.kind === 'array') unsupported(site, 'a callback that returns an array', 'return numbers from callbacks; nested arrays are not supported yet');
+    if (!arrays && value.k === 'var' && value.v.kind === 'array') unsupported(site, 'a callback that returns an array', 'return numbers from this callback');
     return value;
   }
 
@@ -414,8 +434,10 @@ export abstract class ArrayLowerer extends CallLowerer {
         const fn = this.callbackArg(c);
         const returns = this.checker.getTypeAtLocation(c);
         const elementType = this.checker.getIndexTypeOfType(returns, ts.IndexKind.Number);
+        const toRows = !!elementType && isArrayType(elementType, this.checker);
+        if (toRows) return this.mapToRows(c, arr, fn, out, name);
         if (elementType && scalarKind(elementType) !== 'num' && scalarKind(elementType) !== 'unknown') {
-          unsupported(c, `map to ${this.checker.typeToString(elementType)}`, 'map to numbers; arrays of arrays and objects are not supported yet');
+          unsupported(c, `map to ${this.checker.typeToString(elementType)}`, 'map to numbers or to arrays of numbers; arrays of objects are not supported yet');
         }
         const result = this.freshArray(type, this.temp('num', { k: 'length', arr }, out), out, name, c);
         this.eachElement(arr, out, (v, i, body) => body.push({ k: 'store', arr: result, index: i, value: this.callback(fn, [v, i, arr], c, body) }));
@@ -484,6 +506,26 @@ export abstract class ArrayLowerer extends CallLowerer {
       default:
         return unsupported(c, `'${method}' does not give an array`, 'use map, filter, slice, subarray, concat or Array.from');
     }
+  }
+
+  /** `A.map((row) => row.map(…))`: an array of arrays, each callback's array stored as a row. */
+  private mapToRows(c: TS.CallExpression, arr: Var, fn: FnValue, out: Stmt[], name: string): Var {
+    const n = this.temp('num', { k: 'length', arr }, out);
+    let result: Var | undefined;
+    const body: Stmt[] = [];
+    // the rows' type is known once the callback is lowered: allocate after, in front of the loop
+    const loop: Stmt[] = [];
+    this.eachElement(arr, loop, (v, i, inner) => {
+      const row = this.callback(fn, [v, i, arr], c, inner, true);
+      if (row.k !== 'var' || row.v.kind !== 'array') unsupported(c, 'a callback that does not return an array here', 'return an array from every path');
+      const value = this.rowValue(row.v, c);
+      result ??= this.newVar(name, { kind: 'array', arrayType: 'rows', row: value.arrayType as Var['row'] }, c);
+      inner.push({ k: 'store', arr: result, index: i, value: ref(value) });
+    });
+    if (!result) return unsupported(c, 'map over an array of arrays with no elements', 'map a non-empty array');
+    body.push({ k: 'assign', target: result, expr: { k: 'newArray', type: 'rows', ctor: 'Array', length: n, fill: num(0) }, init: true });
+    out.push(...body, ...loop);
+    return result;
   }
 
   /** slice's index rule: negative counts from the end, then clamped to [0, n]. */

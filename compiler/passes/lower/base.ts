@@ -191,11 +191,10 @@ export abstract class LowerBase {
   }
 
   protected paramShape(p: TS.ParameterDeclaration): Shape {
-    if (!ts.isIdentifier(p.name)) unsupported(p, 'destructured parameters are not supported', 'take the value as a plain parameter');
     if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
     const shape = shapeOf(this.checker.getTypeAtLocation(p), this.checker);
     if (!shape) {
-      unsupported(p, `parameter '${p.name.text}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
+      unsupported(p, `parameter '${p.name.getText()}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
         'tsgrad compiles number, boolean, number[] and typed-array parameters');
     }
     return shape;
@@ -205,8 +204,8 @@ export abstract class LowerBase {
    * A parameter whose type is an object of numbers, numeric arrays and such objects (nested):
    * a variable per leaf, named by its path (`params_W`).
    */
-  protected structTree(p: TS.ParameterDeclaration): StructTree | undefined {
-    if (!ts.isIdentifier(p.name)) return undefined;
+  protected structTree(p: TS.ParameterDeclaration, name = p.name.getText()): StructTree | undefined {
+    if (ts.isArrayBindingPattern(p.name)) return undefined;
     const type = this.checker.getTypeAtLocation(p);
     if (shapeOf(type, this.checker) || !(type.flags & ts.TypeFlags.Object) || this.checker.isArrayLikeType(type)) return undefined;
     if (this.checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) return undefined;
@@ -232,7 +231,7 @@ export abstract class LowerBase {
       }
       return node;
     };
-    return { node: build(type, [p.name.text]), shapes };
+    return { node: build(type, [name]), shapes };
   }
 
   /** A struct's leaves, depth first in declaration order, with their paths below the parameter. */
