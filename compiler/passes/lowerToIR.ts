@@ -104,6 +104,29 @@ class Lowerer extends LoopLowerer {
     return { name: fnName, params, structs: structs.length > 0 ? structs : undefined, body, result, locals: this.locals, defaults: defaults.size > 0 ? defaults : undefined };
   }
 
+  /**
+   * `k?: number` read only as `k ?? 2` (the same literal everywhere): the literal is its default.
+   * Any other read of k leaves it without one.
+   */
+  private nullishDefault(p: TS.ParameterDeclaration): TS.Expression | undefined {
+    const symbol = ts.isIdentifier(p.name) ? this.checker.getSymbolAtLocation(p.name) : undefined;
+    const body = (p.parent as FunctionLike).body;
+    if (!symbol || !body) return undefined;
+    let found: TS.Expression | undefined;
+    let other = false;
+    const visit = (n: TS.Node): void => {
+      if (ts.isIdentifier(n) && n !== p.name && this.checker.getSymbolAtLocation(n) === symbol) {
+        const use = n.parent;
+        const fallback = ts.isBinaryExpression(use) && use.left === n && use.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ? skipParens(use.right) : undefined;
+        if (!fallback || literalValue(fallback) === undefined || (found && literalValue(found) !== literalValue(fallback))) other = true;
+        found ??= fallback;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(body);
+    return other ? undefined : found;
+  }
+
   /** A parameter's default value (`dt = 0.01`, `kind = 'tanh'`): a literal, where the transformation allows one. */
   private defaultValue(p: TS.ParameterDeclaration): number | boolean | string | undefined {
     if (!p.initializer && !p.questionToken) return undefined;
@@ -112,12 +135,21 @@ class Lowerer extends LoopLowerer {
       unsupported(p, `parameter '${name}' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's, where a left-out one would take their place`,
         `make '${name}' required (a wrapper can fill it in); grad, valueAndGrad, jvp, vjp, jacfwd, jacrev and hessian take defaults`);
     }
-    const init = p.initializer && skipParens(p.initializer);
-    const value = !init ? undefined : ts.isStringLiteral(init) ? init.text : init.kind === ts.SyntaxKind.TrueKeyword ? true : init.kind === ts.SyntaxKind.FalseKeyword ? false : numericLiteral(init);
+    const init = p.initializer ? skipParens(p.initializer) : this.nullishDefault(p);
+    const value = !init ? undefined : literalValue(init);
     if (value === undefined) {
       unsupported(p, p.initializer ? `the default of '${name}' is not a literal` : `optional parameter '${name}' has no default`,
         `give it a literal default (${name} = 1) instead of reading it with ??, or compute the value inside the function from a required parameter`);
     }
     return value;
   }
+}
+
+/** A literal's value: a number (`-1.5`), a string or a boolean. */
+function literalValue(e: TS.Expression): number | boolean | string | undefined {
+  e = skipParens(e);
+  if (ts.isStringLiteral(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  return numericLiteral(e);
 }

@@ -30,11 +30,7 @@ export const pending: readonly Pending[] = [
   { name: 'kalman filter', transforms: ['hvp'], reason: "linalg.ts: parameter 'dt' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's" },
   { name: 'particle (nested grad)', reason: "particle.ts: parameter 'x' has type Vec2" },
   { name: 'idiom: guard that throws', reason: "idioms.ts: method call 'Number.isFinite' is not supported" },
-  { name: 'idiom: console.warn left in', reason: "idioms.ts: method call 'console.warn' is not supported" },
-  { name: 'idiom: optional parameter omitted, ??', reason: 'idioms.ts: optional and default parameters are not supported' },
-  { name: 'idiom: optional parameter given, ??', reason: 'idioms.ts: optional and default parameters are not supported' },
   { name: 'idiom: (t * n) | 0 as an index', reason: "idioms.ts: operator '|' is not supported" },
-  { name: 'idiom: unary plus, a = b = …, let without value', reason: "idioms.ts: variable 'z' has type any" },
 ];
 
 export function pendingFor(name: string, t: Transform): Pending | undefined {

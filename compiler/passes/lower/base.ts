@@ -192,7 +192,8 @@ export abstract class LowerBase {
 
   protected paramShape(p: TS.ParameterDeclaration): Shape {
     if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
-    const shape = shapeOf(this.checker.getTypeAtLocation(p), this.checker);
+    const type = this.checker.getTypeAtLocation(p);
+    const shape = shapeOf(p.questionToken ? this.checker.getNonNullableType(type) : type, this.checker);
     if (!shape) {
       unsupported(p, `parameter '${p.name.getText()}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
         'tsgrad compiles number, boolean, number[] and typed-array parameters');

@@ -51,6 +51,11 @@ export abstract class PatternLowerer extends ArrayLowerer {
         this.declareAs(d, d.name, this.lowerExpr(init, out), out);
         continue;
       }
+      if (!init && !d.type && scalarKind(type) === 'unknown') {
+        // `let z;` (implicitly any): a number, as the arithmetic it takes part in requires
+        this.frame.symbols.set(symbol, this.newVar(d.name.text, { kind: 'num' }, d));
+        continue;
+      }
       if (this.isArray(d.name) && !scalarKind(type)) {
         if (!init) unsupported(d, `array variable '${d.name.text}' declared without a value`, 'declare it with its array: const a = new Float64Array(n)');
         const before = this.nextVar;

@@ -77,9 +77,12 @@ export abstract class StmtLowerer extends PatternLowerer {
       case K.VariableStatement:
         this.lowerDeclarations((s as TS.VariableStatement).declarationList, out);
         return none();
-      case K.ExpressionStatement:
-        this.lowerExpr((s as TS.ExpressionStatement).expression, out, false);
+      case K.ExpressionStatement: {
+        const e = (s as TS.ExpressionStatement).expression;
+        if (isConsoleCall(e, this.checker)) return none(); // logging: no part of the derivative
+        this.lowerExpr(e, out, false);
         return none();
+      }
       case K.Block:
         return this.lowerList((s as TS.Block).statements, out);
       case K.EmptyStatement:
@@ -222,4 +225,12 @@ function statementHint(s: TS.Statement): string {
   const K = ts.SyntaxKind;
   if (s.kind === K.ForInStatement) return 'use for…of, or an indexed for loop: for (let i = 0; i < a.length; i++)';
   return 'tsgrad compiles let/const, assignments, if/else, for, while, do…while, break, continue and return';
+}
+
+/** `console.log(…)`, `console.warn(…)`, … of the global console. */
+function isConsoleCall(e: TS.Expression, checker: TS.TypeChecker): boolean {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return false;
+  if (e.expression.expression.text !== 'console') return false;
+  const decl = checker.getSymbolAtLocation(e.expression.expression)?.valueDeclaration;
+  return !decl || decl.getSourceFile().isDeclarationFile;
 }
