@@ -14,9 +14,13 @@
  * The lowerer is one class built in layers, each file below the next (lower/):
  *   base.ts         frames, variables, temporaries, flags, object parameters' fields
  *   expressions.ts  operators, names, loads, ternaries and &&/|| as branches
- *   calls.ts        Math.*, stopGradient, custom derivatives, inlining of user functions
- *   statements.ts   declarations, if/else, loops, jumps as flags
- *   lowerToIR.ts    the root function: its parameters, its result
+ *   calls.ts        Math.*, stopGradient, custom derivatives, closures and inlining of user functions
+ *   arrays.ts       arrays as values: allocations, copies, literals, spread, rows, counted loops
+ *   arrayMethods.ts map, reduce, filter, some, find, … as loops with the callback inlined
+ *   patterns.ts     declarations, destructuring, array variables given new arrays
+ *   statements.ts   lists, if/else, switch, jumps as flags, return
+ *   loops.ts        for, for…of, while, do…while, labels
+ *   lowerToIR.ts    the root function: its parameters (defaults, destructured), its result
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';

@@ -12,11 +12,11 @@ import { unsupported } from '../../diagnostics.js';
 import { type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
 import { scalarKind, shapeOf } from '../../types.js';
-import { ArrayLowerer } from './arrays.js';
+import { ArrayMethodLowerer } from './arrayMethods.js';
 import { atomKind, skipParens } from './base.js';
 import type { Bound } from './calls.js';
 
-export abstract class PatternLowerer extends ArrayLowerer {
+export abstract class PatternLowerer extends ArrayMethodLowerer {
   protected lowerDeclarations(list: TS.VariableDeclarationList, out: Stmt[]): void {
     if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
       unsupported(list, "'var' declarations are not supported", "use 'let' or 'const'");
