@@ -72,6 +72,11 @@ export abstract class CallLowerer extends ExprLowerer {
       unsupported(e, `'${e.getText()}' is a function parameter of the differentiated function, so which function it is is known only at run time`,
         'call the function by name, or pass it to a helper that tsgrad inlines');
     }
+    const made = ts.isCallExpression(e) ? this.checker.getResolvedSignature(e)?.declaration : undefined;
+    if (made && ts.isFunctionDeclaration(made) && isTsgradDeclaration(made)) {
+      unsupported(e, `nested differentiation ('${e.getText()}' inside a differentiated function) is not supported yet`,
+        'write the inner derivative by hand as a function, or give the inner function a custom derivative');
+    }
     return unsupported(e, `'${e.getText()}' is a function chosen at run time (from an array, an object or a condition), which tsgrad cannot differentiate through`,
       'call the function by name, or choose between calls with if/else or switch');
   }
