@@ -1,12 +1,15 @@
 /**
  * The differential fuzzer's fixed-seed slice (test/fuzz/): random programs in the documented
  * subset, every transformation checked against finite differences, the dot-product test and f
- * itself, with optimize on and off; and a slice of the jit fuzzer (about 20 s: kernels compile
- * slowly). A failure names the seed; `npm run fuzz -- [--jit] --seed S --count 1` reproduces it and
- * writes it shrunk to fuzz-findings/.
+ * itself, with optimize on and off; the same with the supported idioms drawn in (idioms.ts); and a
+ * slice of the jit fuzzer (about 20 s: kernels compile slowly). A failure names the seed;
+ * `npm run fuzz -- [--jit] --seed S --count 1` (with `--idioms supported` for the idiom slice)
+ * reproduces it and writes it shrunk to fuzz-findings/.
  */
 import { expect } from 'chai';
 import { jitPrograms, newJitStats, runJitBatch } from './fuzz/jitRun.js';
+import type { Program } from './fuzz/generate.js';
+import { supportedIdioms } from './fuzz/idioms.js';
 import { programs } from './fuzz/main.js';
 import { newStats, runBatch } from './fuzz/run.js';
 import { signature } from './fuzz/shrink.js';
@@ -19,20 +22,34 @@ describe(`fuzz: ${COUNT} random programs (seeds ${FIRST_SEED}…${FIRST_SEED + C
   const all = programs(FIRST_SEED, COUNT);
   for (let start = 0; start < COUNT; start += BATCH) {
     const slice = all.slice(start, start + BATCH);
-    it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: no wrong value, crash, modified input, rejection or unloadable output`, () => {
-      const stats = newStats();
-      const all = runBatch(slice, [true, false], stats);
-      // programs TypeScript itself rejects are the generator's imperfection, not tsgrad's: few, and not checked
-      const invalid = all.filter((f) => f.kind === 'invalid');
-      expect(invalid.length, `invalid programs: ${invalid.map((f) => f.detail).join('; ')}`).to.be.at.most(slice.length * 2 * 0.05);
-      const findings = all.filter((f) => f.kind !== 'invalid');
-      const shown = findings.slice(0, 8).map((f) => `seed ${f.program.seed} (optimize ${f.optimize}): ${signature(f)}\n    ${f.detail.split('\n')[0].slice(0, 300)}`);
-      expect(shown.join('\n'), `${findings.length} findings`).to.equal('');
-      // the slice must actually check something: most transformations run and compare values
-      const checked = [...stats.ok.values()].reduce((a, b) => a + b, 0);
-      expect(checked, 'transformations checked').to.be.greaterThan(slice.length * 2 * 4);
-      expect(stats.compared, 'components compared with finite differences').to.be.greaterThan(slice.length * 10);
-    });
+    it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: no wrong value, crash, modified input, rejection or unloadable output`, () => checkSlice(slice));
+  }
+});
+
+function checkSlice(slice: readonly Program[]): void {
+  const stats = newStats();
+  const all = runBatch(slice, [true, false], stats);
+  // programs TypeScript itself rejects are the generator's imperfection, not tsgrad's: few, and not checked
+  const invalid = all.filter((f) => f.kind === 'invalid');
+  expect(invalid.length, `invalid programs: ${invalid.map((f) => f.detail).join('; ')}`).to.be.at.most(slice.length * 2 * 0.05);
+  const findings = all.filter((f) => f.kind !== 'invalid');
+  const shown = findings.slice(0, 8).map((f) => `seed ${f.program.seed} (optimize ${f.optimize}): ${signature(f)}\n    ${f.detail.split('\n')[0].slice(0, 300)}`);
+  expect(shown.join('\n'), `${findings.length} findings`).to.equal('');
+  // the slice must actually check something: most transformations run and compare values
+  const checked = [...stats.ok.values()].reduce((a, b) => a + b, 0);
+  expect(checked, 'transformations checked').to.be.greaterThan(slice.length * 2 * 4);
+  expect(stats.compared, 'components compared with finite differences').to.be.greaterThan(slice.length * 10);
+}
+
+// the same checks on programs with the idioms the compiler supports drawn in (idioms.ts)
+const IDIOM_FIRST_SEED = 1;
+const IDIOM_COUNT = 80;
+
+(supportedIdioms.length > 0 ? describe : describe.skip)(`fuzz --idioms supported: ${IDIOM_COUNT} random programs (seeds ${IDIOM_FIRST_SEED}…${IDIOM_FIRST_SEED + IDIOM_COUNT - 1}; ${supportedIdioms.join(', ')}), optimize on and off`, () => {
+  const all = programs(IDIOM_FIRST_SEED, IDIOM_COUNT, supportedIdioms);
+  for (let start = 0; start < IDIOM_COUNT; start += BATCH) {
+    const slice = all.slice(start, start + BATCH);
+    it(`seeds ${slice[0].seed}…${slice[slice.length - 1].seed}: no wrong value, crash, modified input, rejection or unloadable output`, () => checkSlice(slice));
   }
 });
 

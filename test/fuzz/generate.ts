@@ -9,7 +9,7 @@
  * by construction, so a program never reads `undefined`.
  */
 import { Draw } from './draw.js';
-import { block, type E, expr, line, type S, text } from './tree.js';
+import { block, type E, expr, line, pinned, type S, text } from './tree.js';
 
 export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj';
 /** An object parameter's fields (README, "Structured parameters"): numbers, arrays, nested objects. */
@@ -51,19 +51,19 @@ export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'n
 
 const objShapes: readonly ObjShape[] = [{ w: 'f64', s: 'num' }, { a: 'numarr', b: { c: 'num', d: 'f64' } }, { m: 'f64' }];
 
-type ArrKind = 'numarr' | 'f64' | 'f32' | 'i32';
-interface ArrVar {
+export type ArrKind = 'numarr' | 'f64' | 'f32' | 'i32';
+export interface ArrVar {
   readonly name: string;
   readonly kind: ArrKind;
   readonly writable: boolean;
 }
-interface NumVar {
+export interface NumVar {
   readonly name: string;
   readonly mutable: boolean;
   /** A module-level `const K = <literal>` (inlined wherever it is read). */
   readonly literal?: boolean;
 }
-interface Helper {
+export interface Helper {
   /** How a call is written: `h0` or `lib.h0`. */
   readonly ref: string;
   readonly sig: 'nn' | 'n' | 'an' | 'aw';
@@ -72,7 +72,7 @@ interface Helper {
   readonly custom?: boolean;
 }
 
-interface Scope {
+export interface Scope {
   nums: NumVar[];
   ints: string[];
   bools: string[];
@@ -86,43 +86,43 @@ interface Scope {
   readOnlyParams: boolean;
 }
 
-const literals = ['0.5', '2', '1.5', '0.25', '3', '0.75', '1', '1.25', '0.3'];
+export const literals = ['0.5', '2', '1.5', '0.25', '3', '0.75', '1', '1.25', '0.3'];
 // Math.fround is left out: its derivative is 1 by definition, which finite differences of its
 // float32 steps cannot confirm (test/cases/math.ts checks it by hand).
 const unaryMath = ['exp', 'log', 'log1p', 'log2', 'log10', 'expm1', 'sqrt', 'cbrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh',
   'asinh', 'acosh', 'atanh', 'abs', 'floor', 'ceil', 'round', 'sign', 'trunc'];
 const binaryMath = ['pow', 'atan2', 'min', 'max', 'hypot'];
-const arrType: Record<ArrKind, string> = { numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+export const arrType: Record<ArrKind, string> = { numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
 
 export function generate(seed: number, name: string): Program {
   return new Generator(seed, name).program();
 }
 
-class Generator extends Draw {
-  private readonly L: number;
-  private budget = 0;
-  private readonly helpers: Helper[] = [];
-  private readonly outerNums: NumVar[] = [];
-  private readonly outerArrays: ArrVar[] = [];
+export class Generator extends Draw {
+  protected readonly L: number;
+  protected budget = 0;
+  protected readonly helpers: Helper[] = [];
+  protected readonly outerNums: NumVar[] = [];
+  protected readonly outerArrays: ArrVar[] = [];
   /** Generating f's body (not a helper's): `// @checkpoint` loops go there. */
-  private inF = false;
+  protected inF = false;
   /** Generating a helper of the imported module: it can call only that module's helpers. */
-  private libOnly = false;
+  protected libOnly = false;
 
-  constructor(private readonly seed: number, private readonly name: string) {
+  constructor(protected readonly seed: number, protected readonly name: string) {
     super(seed * 7919 + 17);
     this.L = 3 + this.int(3);
     this.libImport = this.chance(0.5) ? 'named' : 'namespace';
   }
 
-  private readonly libImport: Program['libImport'];
+  protected readonly libImport: Program['libImport'];
 
   /**
    * The documented subset reads module-level constants visible where the derivative is generated:
    * the main module's, and the imported module's when imported by name. (Namespace-qualified
    * constants, and constants read only inside another module's helpers, are issue 13's.)
    */
-  private readonly visibleInMain = (x: { name: string }): boolean => !x.name.startsWith('$lib.') || this.libImport === 'named';
+  protected readonly visibleInMain = (x: { name: string }): boolean => !x.name.startsWith('$lib.') || this.libImport === 'named';
 
   program(): Program {
     const lib: S[] = [];
@@ -160,7 +160,7 @@ class Generator extends Draw {
   }
 
   /** An object parameter's fields in scope: arrays written in place, numbers read (fields are never assigned). */
-  private fields(path: string, shape: ObjShape, scope: Scope): void {
+  protected fields(path: string, shape: ObjShape, scope: Scope): void {
     for (const [field, type] of Object.entries(shape)) {
       const name = `${path}.${field}`;
       if (type === 'num') scope.nums.push({ name, mutable: false });
@@ -170,13 +170,13 @@ class Generator extends Draw {
   }
 
   /** `const out = new Float64Array(3); out[0] = …; return out;` or `const out = [a, b, c]; return out;` (an array result is returned by name) */
-  private arrayResult(scope: Scope, output: 'f64' | 'numarr'): S[] {
+  protected arrayResult(scope: Scope, output: 'f64' | 'numarr'): S[] {
     const items = [this.result(scope), this.result(scope), this.result(scope)];
     if (output === 'numarr') return [line(expr('num', ['const out = [', ', ', ', ', '];'], ...items), 'out'), line('return out;')];
     return [line('const out = new Float64Array(3);', 'out'), ...items.map((e, k) => line(expr('num', [`out[${k}] = `, ';'], e))), line('return out;')];
   }
 
-  private transforms(params: readonly ParamSpec[], output: Program['output']): Transform[] {
+  protected transforms(params: readonly ParamSpec[], output: Program['output']): Transform[] {
     const diff = params.flatMap((p, i) => (differentiable(p.type) ? [i] : []));
     const one = (): number => this.pick(diff);
     // jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object
@@ -207,7 +207,7 @@ class Generator extends Draw {
 
   // ── module level ─────────────────────────────────────────────────────────────────────────────
 
-  private constants(lib: S[], top: S[]): void {
+  protected constants(lib: S[], top: S[]): void {
     const values = (n: number, lo: number, hi: number): string =>
       Array.from({ length: n }, () => String(Math.round((lo + (hi - lo) * this.r()) * 100) / 100)).join(', ');
     const count = this.int(3);
@@ -242,7 +242,7 @@ class Generator extends Draw {
   }
 
   /** Functions with a user-given derivative (README, "Custom derivatives"): correct rules, so f's derivative is exact. */
-  private customs(top: S[]): void {
+  protected customs(top: S[]): void {
     const table = [
       { body: 'Math.log(1 + Math.exp(x))', params: ['x'], partials: ['(x) => 1 / (1 + Math.exp(-x))'] },
       { body: 'x * x * x', params: ['x'], partials: ['(x) => 3 * x * x'] },
@@ -260,18 +260,22 @@ class Generator extends Draw {
   }
 
   /** `lib.X` or `X`: decided per program when it is rendered (see render.ts); marked here. */
-  private libRef(name: string): string {
+  protected libRef(name: string): string {
     return `$lib.${name}`;
   }
 
-  private helper(where: S[], inLib: boolean): void {
+  /** What a helper's body sees: in the imported module, only that module's constants. */
+  protected helperScope(inLib: boolean): Scope {
+    return inLib
+      ? { nums: this.outerNums.filter((x) => x.name.startsWith('$lib.') && x.literal), ints: [], bools: [], arrays: [], loop: false, canBreak: false, canReturn: true, readOnlyParams: false }
+      : { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
+  }
+
+  protected helper(where: S[], inLib: boolean): void {
     const name = this.fresh('h');
     const ex = inLib ? 'export ' : '';
     const ref = inLib ? this.libRef(name) : name;
-    // a helper in the imported module sees only that module's constants and helpers
-    const scope: Scope = inLib
-      ? { nums: this.outerNums.filter((x) => x.name.startsWith('$lib.') && x.literal), ints: [], bools: [], arrays: [], loop: false, canBreak: false, canReturn: true, readOnlyParams: false }
-      : { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
+    const scope = this.helperScope(inLib);
     this.libOnly = inLib;
     this.budget = 2 + this.int(4);
     const sig = this.pick(['nn', 'n', 'an', 'aw'] as const);
@@ -315,7 +319,7 @@ class Generator extends Draw {
 
   // ── statements ──────────────────────────────────────────────────────────────────────────────
 
-  private stmts(scope: Scope, depth: number): S[] {
+  protected stmts(scope: Scope, depth: number): S[] {
     const out: S[] = [];
     const n = 1 + this.int(depth === 0 ? 5 : 3);
     for (let i = 0; i < n && this.budget > 0; i++) {
@@ -325,11 +329,11 @@ class Generator extends Draw {
     return out;
   }
 
-  private child(scope: Scope, changes: Partial<Scope> = {}): Scope {
+  protected child(scope: Scope, changes: Partial<Scope> = {}): Scope {
     return { ...scope, nums: [...scope.nums], ints: [...scope.ints], bools: [...scope.bools], arrays: [...scope.arrays], ...changes };
   }
 
-  private stmt(scope: Scope, depth: number): S[] {
+  protected stmt(scope: Scope, depth: number): S[] {
     const mutableNums = scope.nums.filter((v) => v.mutable);
     const writable = scope.arrays.filter((a) => a.writable && a.kind !== 'i32' && !(scope.readOnlyParams && /^p\d+(\.|$)/.test(a.name)));
     const nested = depth < 3;
@@ -377,7 +381,7 @@ class Generator extends Draw {
     return [this.declareNum(scope)];
   }
 
-  private declareNum(scope: Scope): S {
+  protected declareNum(scope: Scope): S {
     const name = this.fresh('v');
     const mutable = this.chance(0.7);
     const s = line(expr('num', [`${mutable ? 'let' : 'const'} ${name} = `, ';'], this.num(scope, 3)), name);
@@ -385,7 +389,7 @@ class Generator extends Draw {
     return s;
   }
 
-  private assignNum(scope: Scope, v: NumVar): S {
+  protected assignNum(scope: Scope, v: NumVar): S {
     switch (this.int(6)) {
       case 0:
         return line(this.pick([`${v.name}++;`, `${v.name}--;`, `++${v.name};`, `--${v.name};`]));
@@ -401,11 +405,11 @@ class Generator extends Draw {
   }
 
   /** Right-hand sides of compound assignment, kept where `/=`, `**=` and `%=` are defined. */
-  private compoundOperand(scope: Scope): E {
+  protected compoundOperand(scope: Scope): E {
     return this.chance(0.5) ? text(this.pick(literals)) : expr('num', ['(1.5 + Math.sin(', '))'], this.num(scope, 2));
   }
 
-  private assignElement(scope: Scope, a: ArrVar): S {
+  protected assignElement(scope: Scope, a: ArrVar): S {
     const i = this.index(scope);
     if (this.chance(0.2)) {
       const [before, after] = this.pick([['++', ''], ['--', ''], ['', '++'], ['', '--']]);
@@ -415,7 +419,7 @@ class Generator extends Draw {
     return line(expr('num', [`${a.name}[`, '] = ', ';'], i, this.num(scope, 3)));
   }
 
-  private localArray(scope: Scope): S[] {
+  protected localArray(scope: Scope): S[] {
     const name = this.fresh('t');
     const L = this.L;
     let s: S;
@@ -445,14 +449,14 @@ class Generator extends Draw {
     return out;
   }
 
-  private ifStmt(scope: Scope, depth: number): S {
+  protected ifStmt(scope: Scope, depth: number): S {
     const c = expr('bool', ['if (', ')'], this.bool(scope));
     const then = this.stmts(this.child(scope), depth + 1);
     if (this.chance(0.5)) return block(c, [then]);
     return block(c, [then, this.stmts(this.child(scope), depth + 1)], [' else']);
   }
 
-  private forLoop(scope: Scope, depth: number): S[] {
+  protected forLoop(scope: Scope, depth: number): S[] {
     const i = this.fresh('i');
     const L = this.L;
     const arrays = scope.arrays.filter((a) => !a.name.includes('.'));
@@ -480,22 +484,22 @@ class Generator extends Draw {
   }
 
   /** `while` with a data-dependent exit; the counter moves first, so `continue` cannot skip it. */
-  private whileLoop(scope: Scope, depth: number): S[] {
+  protected whileLoop(scope: Scope, depth: number): S[] {
     const { k, decl, body } = this.countedBody(scope, depth);
     return [decl, block(expr('bool', [`while (${k} < ${this.L} && `, ')'], this.bool(scope)), [body])];
   }
 
-  private doWhile(scope: Scope, depth: number): S[] {
+  protected doWhile(scope: Scope, depth: number): S[] {
     const { k, decl, body } = this.countedBody(scope, depth);
     return [decl, block('do', [body], undefined, expr('bool', [` while (${k} < ${this.L} && `, ');'], this.bool(scope)))];
   }
 
   /** A counter `k` declared before the loop, and a body that first moves it, then accumulates. */
-  private countedBody(scope: Scope, depth: number): { k: string; decl: S; body: S[] } {
+  protected countedBody(scope: Scope, depth: number): { k: string; decl: S; body: S[] } {
     const k = this.fresh('k');
     const decl = line(`let ${k} = 0;`, k);
     const inner = this.child(scope, { ints: [...scope.ints, `(${k} - 1)`], loop: true, canBreak: true });
-    const body = [line(`${k}++;`), ...this.stmts(inner, depth + 1)];
+    const body = [pinned(line(`${k}++;`)), ...this.stmts(inner, depth + 1)];
     const acc = scope.nums.filter((v) => v.mutable);
     if (acc.length > 0) body.push(line(expr('num', [`${this.pick(acc).name} += `, ';'], this.num(inner, 2))));
     return { k, decl, body };
@@ -504,7 +508,7 @@ class Generator extends Draw {
   // ── expressions ─────────────────────────────────────────────────────────────────────────────
 
   /** An index in [0, L). */
-  private index(scope: Scope): E {
+  protected index(scope: Scope): E {
     const L = this.L;
     const tables = scope.arrays.filter((a) => a.kind === 'i32');
     const roll = this.int(6);
@@ -518,7 +522,7 @@ class Generator extends Draw {
     return text(String(this.int(L)), 'int');
   }
 
-  private bool(scope: Scope, depth = 2): E {
+  protected bool(scope: Scope, depth = 2): E {
     const roll = this.int(8);
     const d = depth - 1;
     if (roll === 0 && scope.bools.length > 0) return text(this.pick(scope.bools), 'bool');
@@ -533,7 +537,7 @@ class Generator extends Draw {
   }
 
   /** The function's result: a combination of several values in scope. */
-  private result(scope: Scope): E {
+  protected result(scope: Scope): E {
     let e = this.num(scope, 2);
     const extra = scope.nums.filter((v) => !v.name.startsWith('K') && !v.name.startsWith('$'));
     for (let i = 0; i < 2 && extra.length > 0; i++) e = expr('num', ['(', ' + ', ')'], e, text(this.pick(extra).name));
@@ -542,7 +546,7 @@ class Generator extends Draw {
     return e;
   }
 
-  private leaf(scope: Scope): E {
+  protected leaf(scope: Scope): E {
     const roll = this.int(10);
     const arrays = scope.arrays.filter((a) => a.kind !== 'i32');
     if (roll < 4 && scope.nums.length > 0) return text(this.pick(scope.nums).name);
@@ -552,7 +556,7 @@ class Generator extends Draw {
     return text(this.pick(literals));
   }
 
-  private num(scope: Scope, depth: number): E {
+  protected num(scope: Scope, depth: number): E {
     if (depth <= 0 || this.chance(0.25)) return this.leaf(scope);
     const d = depth - 1;
     const a = (): E => this.num(scope, d);
@@ -596,7 +600,7 @@ class Generator extends Draw {
     }
   }
 
-  private math(scope: Scope, d: number): E {
+  protected math(scope: Scope, d: number): E {
     const a = (): E => this.num(scope, d);
     if (this.chance(0.25)) {
       const fn = this.pick(binaryMath);
@@ -620,7 +624,7 @@ class Generator extends Draw {
     }
   }
 
-  private call(scope: Scope, d: number): E | undefined {
+  protected call(scope: Scope, d: number): E | undefined {
     const helpers = this.helpers.filter((h) => (!this.libOnly || h.ref.startsWith('$lib.')) && !(h.custom && !this.inF && this.chance(0.5)));
     if (helpers.length === 0) return undefined;
     const h = this.pick(helpers);

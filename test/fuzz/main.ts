@@ -1,15 +1,18 @@
 /**
- * `npm run fuzz -- [--jit] --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both]`
+ * `npm run fuzz -- [--jit] --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both] [--idioms supported|all|off|a,b]`
  *
  * Generates N random programs from seed S, compiles them through the transformer in batches, checks
  * every transformation against independent references (check.ts), prints the counts, and writes
  * each distinct finding, shrunk to a small program, to DIR (default fuzz-findings/). Exits 1 when
  * anything was found. `--jit` fuzzes `jit` instead (jitGenerate.ts, jitCheck.ts): `// @parallel` loops
  * under jit(f), jit(grad(f)) and jit(valueAndGrad(f)) on cpu and webasm against the js backend.
+ * `--idioms supported|all|a,b` draws idiomatic constructs into the programs (idioms.ts); the default,
+ * `off`, generates the core subset's programs (generate.ts) unchanged, so older seeds still reproduce.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generate, type Program, transformKinds } from './generate.js';
+import { type Program, transformKinds } from './generate.js';
+import { generateWithIdioms, type Idiom, parseIdioms } from './idioms.js';
 import { render } from './render.js';
 import { type Finding, newStats, runBatch } from './run.js';
 import { shrink, signature } from './shrink.js';
@@ -24,10 +27,12 @@ interface Options {
   shrink: number;
   optimize: boolean[];
   jit: boolean;
+  idioms: Idiom[];
+  idiomSpec: string;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false], jit: false };
+  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false], jit: false, idioms: [], idiomSpec: 'off' };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -37,16 +42,17 @@ function parse(argv: readonly string[]): Options {
       case '--out': o.out = value; i++; break;
       case '--shrink': o.shrink = Number(value); i++; break;
       case '--jit': o.jit = true; break;
+      case '--idioms': o.idioms = parseIdioms(value); o.idiomSpec = value; i++; break;
       case '--optimize': o.optimize = value === 'on' ? [true] : value === 'off' ? [false] : [true, false]; i++; break;
-      default: throw new Error(`fuzz: unknown option ${argv[i]} (--jit --seed S --count N --batch B --out DIR --shrink K --optimize on|off|both)`);
+      default: throw new Error(`fuzz: unknown option ${argv[i]} (--jit --seed S --count N --batch B --out DIR --shrink K --optimize on|off|both --idioms supported|all|off|a,b)`);
     }
   }
   return o;
 }
 
-/** Programs seed … seed + count - 1, one per seed, so any program can be regenerated from its seed. */
-export function programs(seed: number, count: number): Program[] {
-  return Array.from({ length: count }, (_, i) => generate(seed + i, `p${seed + i}`));
+/** Programs seed … seed + count - 1, one per seed, so any program can be regenerated from its seed (and idioms). */
+export function programs(seed: number, count: number, idioms: readonly Idiom[] = []): Program[] {
+  return Array.from({ length: count }, (_, i) => generateWithIdioms(seed + i, `p${seed + i}`, idioms));
 }
 
 interface Stats {
@@ -136,15 +142,15 @@ function main(): void {
   }
   const stats = newStats();
   drive<Program, Finding>(o, {
-    title: 'fuzz',
-    programs: programs(o.seed, o.count),
+    title: `fuzz --idioms ${o.idiomSpec}${o.idiomSpec === 'supported' ? ` (${o.idioms.join(',') || 'none'})` : ''}`,
+    programs: programs(o.seed, o.count, o.idioms),
     stats,
     run: (batch) => runBatch(batch, o.optimize, stats),
     okCounts: () => transformKinds.map((k) => [k, stats.ok.get(k) ?? 0]),
     written: (f, sig) => {
       const small = shrink(f);
       const r = render(small);
-      return { name: 'fuzz', text: `${header('fuzz finding', sig, f)}${r.main}\n// ── ${small.name}_lib.ts ──\n${r.lib.split('\n').map((l) => `// ${l}`).join('\n')}\n` };
+      return { name: 'fuzz', text: `${header('fuzz finding', sig, f, `, --idioms ${o.idioms.join(',') || 'off'}`)}${r.main}\n// ── ${small.name}_lib.ts ──\n${r.lib.split('\n').map((l) => `// ${l}`).join('\n')}\n` };
     },
   });
 }

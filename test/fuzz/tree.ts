@@ -21,11 +21,14 @@ export interface S {
   readonly tail?: E;
   /** A declaration of these names (shrinking removes its uses with it, or keeps it). */
   readonly declares?: string;
+  /** Never deleted by shrinking: a loop counter's step or exit, without which the loop never ends. */
+  readonly pinned?: boolean;
 }
 
 export const text = (s: string, type: E['type'] = 'num'): E => ({ parts: [s], kids: [], type });
 export const expr = (type: E['type'], parts: readonly string[], ...kids: E[]): E => ({ parts, kids, type });
 export const line = (head: E | string, declares?: string): S => ({ head: typeof head === 'string' ? text(head) : head, blocks: [], declares });
+export const pinned = (s: S): S => ({ ...s, pinned: true });
 export const block = (head: E | string, blocks: readonly (readonly S[])[], joins?: readonly string[], tail?: E): S =>
   ({ head: typeof head === 'string' ? text(head) : head, blocks, joins, tail });
 
@@ -64,8 +67,7 @@ export function shrinkE(e: E): E[] {
 export function shrinkBlock(stmts: readonly S[]): S[][] {
   const out: S[][] = [];
   stmts.forEach((s, i) => {
-    const without = [...stmts.slice(0, i), ...stmts.slice(i + 1)];
-    out.push(without);
+    if (!s.pinned) out.push([...stmts.slice(0, i), ...stmts.slice(i + 1)]);
     for (const b of s.blocks) out.push([...stmts.slice(0, i), ...b, ...stmts.slice(i + 1)]);
     for (const smaller of shrinkS(s)) out.push([...stmts.slice(0, i), smaller, ...stmts.slice(i + 1)]);
   });

@@ -1,0 +1,164 @@
+/**
+ * Idiomatic TypeScript in the random programs: constructs beyond generate.ts's core subset, each
+ * switched on by name. `supportedIdioms` lists those the compiler accepts: `npm test`'s idiom slice
+ * (test/fuzz.test.ts) and `npm run fuzz -- --idioms supported` draw only these; add a name when the
+ * compiler supports its construct. `--idioms all` draws every one (rejections of the unsupported
+ * ones are expected), `--idioms forOf,switch` a list; `--idioms off` (the default) gives
+ * generate.ts's programs unchanged, so seeds found before idioms still reproduce.
+ *
+ * With idioms on, about one statement in STMT_RATE is drawn from the statement idioms that apply
+ * in its scope, one expression in EXPR_RATE (and one condition in BOOL_RATE) from the expression
+ * ones, and some helpers take default or optional parameters or a callback; everything else is
+ * generate.ts's, so the core constructs keep their coverage.
+ */
+import { generate, type Program, type Scope } from './generate.js';
+import { ArrayIdioms } from './idiomArrays.js';
+import type { IdiomScope } from './idiomStmts.js';
+import type { E, S } from './tree.js';
+
+export const allIdioms = [
+  // statements and loops (idiomStmts.ts)
+  'forOf', 'forOfEntries', 'forOfKeys', 'switch', 'labeled', 'whileTrue',
+  'destructTuple', 'swap', 'destructArray', 'destructObject', 'destructDefault',
+  'defaultParam', 'optionalParam', 'closure', 'higherOrder',
+  // array methods (idiomArrays.ts)
+  'map', 'reduce', 'reduceRight', 'forEach', 'someEvery', 'find', 'findIndex', 'filter', 'fill', 'slice', 'at',
+  'arrayFrom', 'typedFrom', 'spread', 'mathSpread', 'concat', 'push', 'alias',
+  // type assertions
+  'nonNull', 'asNumber', 'satisfies',
+] as const;
+export type Idiom = (typeof allIdioms)[number];
+
+/** The idioms the compiler on main accepts (checked by running the fuzzer): extend as support lands. */
+export const supportedIdioms: readonly Idiom[] = ['nonNull', 'asNumber', 'satisfies'];
+
+/** `off` | `supported` | `all` | a comma-separated list of names. */
+export function parseIdioms(spec: string): Idiom[] {
+  if (spec === 'off' || spec === 'none') return [];
+  if (spec === 'supported') return [...supportedIdioms];
+  if (spec === 'all') return [...allIdioms];
+  const names = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const unknown = names.filter((n) => !(allIdioms as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`fuzz: unknown idiom ${unknown.join(', ')} (known: ${allIdioms.join(', ')})`);
+  return names as Idiom[];
+}
+
+/** generate.ts's program for `seed`, with the given idioms drawn in (none: exactly generate's). */
+export function generateWithIdioms(seed: number, name: string, idioms: readonly Idiom[]): Program {
+  return idioms.length === 0 ? generate(seed, name) : new IdiomGenerator(seed, name, new Set(idioms)).program();
+}
+
+const STMT_RATE = 0.25;
+const EXPR_RATE = 0.06;
+const BOOL_RATE = 0.12;
+const HELPER_RATE = 0.45;
+
+type Make<T> = readonly [Idiom, T];
+
+class IdiomGenerator extends ArrayIdioms {
+  private readonly stmtTable: readonly Make<(s: IdiomScope, depth: number) => S[] | undefined>[] = [
+    ['forOf', (s, d) => this.nested(d, () => this.forOf(s, d))],
+    ['forOfEntries', (s, d) => this.nested(d, () => this.forOfIndexed(s, d, false))],
+    ['forOfKeys', (s, d) => this.nested(d, () => this.forOfIndexed(s, d, true))],
+    ['switch', (s, d) => this.nested(d, () => this.switchStmt(s, d))],
+    ['labeled', (s, d) => (d < 2 ? this.labeled(s, d) : undefined)],
+    ['whileTrue', (s, d) => this.nested(d, () => this.whileTrue(s, d))],
+    ['destructTuple', (s) => this.destructTuple(s)],
+    ['swap', (s) => this.swap(s)],
+    ['destructArray', (s) => this.destructArray(s)],
+    ['destructObject', (s) => this.destructObject(s)],
+    ['closure', (s, d) => this.closure(s, d)],
+    ['map', (s) => this.produce(s, 'map')],
+    ['arrayFrom', (s) => this.produce(s, 'arrayFrom')],
+    ['typedFrom', (s) => this.produce(s, 'typedFrom')],
+    ['spread', (s) => this.produce(s, 'spread')],
+    ['slice', (s) => this.produce(s, 'slice')],
+    ['push', (s, d) => this.nested(d, () => this.push(s, d))],
+    ['filter', (s) => this.filterConst(s)],
+    ['forEach', (s, d) => this.nested(d, () => this.forEach(s, d))],
+    ['fill', (s) => this.fill(s)],
+    ['findIndex', (s, d) => this.nested(d, () => this.findIndexStmt(s, d))],
+    ['alias', (s) => this.alias(s)],
+  ];
+
+  private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
+    ['reduce', (s, d) => this.reduce(s, d, 'reduce')],
+    ['reduceRight', (s, d) => this.reduce(s, d, 'reduceRight')],
+    ['find', (s) => this.find(s)],
+    ['filter', (s, d) => this.filterExpr(s, d)],
+    ['at', (s) => this.at(s)],
+    ['mathSpread', (s) => this.mathSpread(s)],
+    ['nonNull', (s, d) => this.assertion(s, d, 'nonNull')],
+    ['asNumber', (s, d) => this.assertion(s, d, 'asNumber')],
+    ['satisfies', (s, d) => this.assertion(s, d, 'satisfies')],
+    ['closure', (s, d) => this.idiomCall(s, d, ['closure'])],
+    ['higherOrder', (s, d) => this.idiomCall(s, d, ['hof'])],
+    ['defaultParam', (s, d) => this.idiomCall(s, d, ['default'])],
+    ['optionalParam', (s, d) => this.idiomCall(s, d, ['optional'])],
+  ];
+
+  private readonly boolTable: readonly Make<(s: IdiomScope) => E | undefined>[] = [
+    ['someEvery', (s) => this.search(s, 'someEvery')],
+    ['findIndex', (s) => this.search(s, 'findIndex')],
+  ];
+
+  /** Block statements go no deeper than generate.ts's own (depth < 3). */
+  private nested(depth: number, make: () => S[] | undefined): S[] | undefined {
+    return depth < 3 ? make() : undefined;
+  }
+
+  /** One of the enabled makers (in random order) that applies here, or undefined. */
+  private first<T, R>(table: readonly Make<T>[], run: (make: T) => R | undefined): R | undefined {
+    const options = table.filter(([k]) => this.on.has(k));
+    while (options.length > 0) {
+      const [, make] = options.splice(this.int(options.length), 1)[0];
+      const out = run(make);
+      if (out !== undefined) return out;
+    }
+    return undefined;
+  }
+
+  protected override stmt(scope: IdiomScope, depth: number): S[] {
+    if (this.chance(STMT_RATE)) {
+      const s = this.first(this.stmtTable, (make) => make(scope, depth));
+      if (s) return s;
+    }
+    return super.stmt(scope, depth);
+  }
+
+  protected override num(scope: IdiomScope, depth: number): E {
+    if (depth > 0 && this.chance(EXPR_RATE)) {
+      const e = this.first(this.exprTable, (make) => make(scope, depth - 1));
+      if (e) return e;
+    }
+    return super.num(scope, depth);
+  }
+
+  protected override bool(scope: IdiomScope, depth = 2): E {
+    if (this.chance(BOOL_RATE)) {
+      const e = this.first(this.boolTable, (make) => make(scope));
+      if (e) return e;
+    }
+    return super.bool(scope, depth);
+  }
+
+  protected override call(scope: IdiomScope, d: number): E | undefined {
+    const kinds = (['closure', 'hof', 'default', 'optional'] as const).filter((k) => this.on.has(({ closure: 'closure', hof: 'higherOrder', default: 'defaultParam', optional: 'optionalParam' } as const)[k]));
+    if (kinds.length > 0 && this.chance(0.5)) {
+      const e = this.idiomCall(scope, d, kinds);
+      if (e) return e;
+    }
+    return super.call(scope, d);
+  }
+
+  protected override helper(where: S[], inLib: boolean): void {
+    const kinds = (['default', 'optional', 'hof'] as const).filter((k) => this.on.has(({ default: 'defaultParam', optional: 'optionalParam', hof: 'higherOrder' } as const)[k]));
+    super.helper(where, inLib);
+    // in addition to generate.ts's helpers, so theirs keep their coverage
+    if (kinds.length > 0 && this.chance(HELPER_RATE)) this.idiomHelper(where, inLib, this.pick(kinds));
+  }
+
+  protected override arrayResult(scope: Scope, output: 'f64' | 'numarr'): S[] {
+    return (this.chance(0.5) ? this.mappedResult(scope, output) : undefined) ?? super.arrayResult(scope, output);
+  }
+}
