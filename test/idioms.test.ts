@@ -53,8 +53,15 @@ const idioms: Idiom[] = [
   },
   {
     name: 'default and optional parameters of a helper',
-    top: 'function scaled(y: number, k = 2, j?: number): number {\n  return k * y + (j ?? 0.5) * y * y;\n}',
-    body: 'return scaled(x) + scaled(a[0], 3) + scaled(a[1], x, a[2]);',
+    top: `function scaled(y: number, k = 2, j?: number): number {
+  return k * y + (j ?? 0.5) * y * y;
+}
+function tested(y: number, k?: number): number {
+  const kk = k === undefined ? 2 : k;
+  if (k !== undefined) return kk * y * y;
+  return kk * Math.sin(y);
+}`,
+    body: 'return scaled(x) + scaled(a[0], 3) + scaled(a[1], x, a[2]) + tested(x) + tested(a[3], x);',
   },
   {
     name: 'map and reduce',

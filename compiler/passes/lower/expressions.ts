@@ -276,6 +276,8 @@ export abstract class ExprLowerer extends LowerBase {
     }
     if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) return this.logical(b, op === K.AmpersandAmpersandToken, out);
     if (op === K.QuestionQuestionToken) return this.nullish(b, out);
+    const undefinedTest = this.undefinedTest(b);
+    if (undefinedTest) return undefinedTest;
     if (op === K.EqualsToken && (ts.isArrayLiteralExpression(b.left) || ts.isObjectLiteralExpression(b.left))) {
       this.destructuringAssignment(b, out);
       return bool(true);
@@ -300,6 +302,27 @@ export abstract class ExprLowerer extends LowerBase {
   }
 
   /** `a && b` / `a || b` on booleans, short-circuiting when `b` has effects or work. */
+  /**
+   * `k === undefined`, `k !== undefined` for an optional parameter: whether the call left it out,
+   * known at build time.
+   */
+  protected undefinedTest(b: TS.BinaryExpression): Atom | undefined {
+    const K = ts.SyntaxKind;
+    const op = b.operatorToken.kind;
+    const equal = op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken;
+    if (!equal && op !== K.ExclamationEqualsEqualsToken && op !== K.ExclamationEqualsToken) return undefined;
+    const isUndefined = (x: TS.Expression): boolean => ts.isIdentifier(skipParens(x)) && (skipParens(x) as TS.Identifier).text === 'undefined';
+    const other = isUndefined(b.right) ? skipParens(b.left) : isUndefined(b.left) ? skipParens(b.right) : undefined;
+    if (!other) return undefined;
+    const symbol = ts.isIdentifier(other) ? this.checker.getSymbolAtLocation(other) : undefined;
+    const absent = symbol && this.lookup((f) => (f.absent.has(symbol) ? true : undefined));
+    const present = symbol && (this.lookup((f) => f.symbols.get(symbol)) || this.lookup((f) => f.structs.get(symbol)) || this.lookup((f) => f.functions.get(symbol)));
+    if (!absent && !present) {
+      return unsupported(b, `'${b.getText()}' compares a value that is never undefined here`, 'compare optional parameters with undefined, or give them defaults');
+    }
+    return bool(absent ? equal : !equal);
+  }
+
   /**
    * `k ?? d`: the value of an optional parameter or `d` when the call leaves it out, both known at
    * build time; a value whose type cannot be null or undefined is itself.
@@ -350,6 +373,8 @@ export abstract class ExprLowerer extends LowerBase {
 
   protected conditional(c: TS.ConditionalExpression, out: Stmt[]): Atom {
     const cond = this.lowerExpr(c.condition, out);
+    // known at build time (`k === undefined ? 2 : k`): only the arm that runs
+    if (cond.k === 'const') return this.lowerExpr(cond.value ? c.whenTrue : c.whenFalse, out);
     const whenTrue: Stmt[] = [];
     const whenFalse: Stmt[] = [];
     const a = this.lowerExpr(c.whenTrue, whenTrue);

@@ -196,6 +196,11 @@ export abstract class StmtLowerer extends PatternLowerer {
 
   protected lowerIf(s: TS.IfStatement, out: Stmt[]): Flags {
     const cond = this.lowerExpr(s.expression, out);
+    // known at build time (`if (k === undefined)` for an optional parameter): only the branch that runs
+    if (cond.k === 'const') {
+      const taken = cond.value ? s.thenStatement : s.elseStatement;
+      return taken ? this.lowerBranch(taken, out) : none();
+    }
     const thenOut: Stmt[] = [];
     const elseOut: Stmt[] = [];
     const flags = this.lowerBranch(s.thenStatement, thenOut);
