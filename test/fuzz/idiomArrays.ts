@@ -87,8 +87,10 @@ export class ArrayIdioms extends StmtIdioms {
         const b = this.plainArray(scope, 0.2);
         if (!b) return undefined;
         const roll = this.int(3);
-        pieces = roll === 0 ? [`new Float64Array(${b.name})`] : roll === 1 ? [`Float64Array.from(${b.name}, `, ...this.callback1(scope, 2), ')'] : [`Float32Array.from(${b.name})`];
-        kind = roll === 2 ? 'f32' : 'f64';
+        // not Float32Array.from: the copy rounds to float32, whose derivative is 1 by definition
+        // while finite differences see the rounding (the reason generate.ts leaves out fround)
+        pieces = roll === 0 ? [`new Float64Array(${b.name})`] : roll === 1 ? [`Float64Array.from(${b.name}, `, ...this.callback1(scope, 2), ')'] : [`Float64Array.from(${b.name})`];
+        kind = 'f64';
         break;
       }
       case 'spread':

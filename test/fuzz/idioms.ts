@@ -30,7 +30,7 @@ export const allIdioms = [
 export type Idiom = (typeof allIdioms)[number];
 
 /** The idioms the compiler on main accepts (checked by running the fuzzer): extend as support lands. */
-export const supportedIdioms: readonly Idiom[] = ['nonNull', 'asNumber', 'satisfies'];
+export const supportedIdioms: readonly Idiom[] = allIdioms;
 
 /** `off` | `supported` | `all` | a comma-separated list of names. */
 export function parseIdioms(spec: string): Idiom[] {
