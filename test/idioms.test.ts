@@ -40,7 +40,7 @@ const idioms: Idiom[] = [
     name: 'a closure passed to a higher-order helper',
     top: 'function applyTwice(g: (v: number) => number, y: number): number {\n  return g(g(y));\n}',
     body: `const c = Math.sin(x);
-  return applyTwice((v) => c * v + Math.tanh(v), a[2]) + applyTwice(Math.sin, x);`,
+  return applyTwice((v) => c * v + Math.tanh(v), a[2]) + applyTwice(Math.sin, x) + applyTwice((v) => applyTwice((w) => w * c, v), b[0]);`,
   },
   {
     name: 'closures calling closures, passed to map',

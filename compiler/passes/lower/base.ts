@@ -86,7 +86,12 @@ export abstract class LowerBase {
   protected readonly names: NameScope;
   protected readonly locals: Var[] = [];
   protected readonly outers = new Map<TS.Symbol, Var>();
-  protected readonly inlining: FunctionLike[] = [];
+  /**
+   * The calls being inlined, innermost last: the function and the functions passed to it. The same
+   * pair twice is recursion; the same higher-order function nested with other callbacks
+   * (`ap(v => ap(g, v), x)`) is not.
+   */
+  protected readonly inlining: { readonly decl: FunctionLike; readonly fns: readonly (TS.Node | string)[] }[] = [];
   protected frame!: Frame;
   /** Arrays made by `subarray`: views of another array in JavaScript, copies here, so never written. */
   protected readonly views = new Set<Var>();

@@ -192,7 +192,9 @@ export abstract class CallLowerer extends ExprLowerer {
    */
   protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[]): Atom {
     const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
-    if (this.inlining.includes(decl) || decl === this.frame.decl) {
+    const fns = args.map((a) => (a?.k === 'fn' ? ('math' in a.f ? a.f.math : a.f.decl) : ''));
+    const same = (x: { decl: FunctionLike; fns: readonly (TS.Node | string)[] }): boolean => x.decl === decl && x.fns.length === fns.length && x.fns.every((f, i) => f === fns[i]);
+    if (this.inlining.some(same) || (decl === this.frame.decl && !this.inlining.some((x) => x.decl === decl))) {
       unsupported(site, `recursive call to '${name}'`, 'tsgrad inlines calls and cannot differentiate recursion yet; write it as a loop');
     }
     this.checkFunctionKind(decl);
@@ -207,7 +209,7 @@ export abstract class CallLowerer extends ExprLowerer {
     const callee = this.newFrame(decl, resultKind, name, parent);
     if (returnsArray) callee.arrayResult = this.arrayResultOf(decl, name, shapeOf(returns, this.checker)!);
     this.frame = callee;
-    this.inlining.push(decl);
+    this.inlining.push({ decl, fns });
     this.active.push(callee);
     try {
       decl.parameters.forEach((p, i) => this.bindParam(p, args[i], site, out));
