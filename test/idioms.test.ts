@@ -117,9 +117,10 @@ function tested(y: number, k?: number): number {
   d[0] = x * x;
   const t = new Array(a.length).fill(x);
   t.fill(0, 2);
+  const shifted = t.map((v, i) => t[(i + 1) % t.length] * v); // t is any[]: map gives numbers (fuzz seed 5916)
   const z = new Float64Array(3);
   z.fill(x * a[0], 1, 2);
-  return w.reduce((s, v) => s + v, 0) + d.reduce((s, v) => s + v * v, 0) + c[0] + t[1] * t[3] + z[1];`,
+  return w.reduce((s, v) => s + v, 0) + d.reduce((s, v) => s + v * v, 0) + c[0] + t[1] * t[3] + z[1] + shifted[0];`,
   },
   {
     name: 'subarray read',

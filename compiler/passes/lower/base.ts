@@ -316,7 +316,7 @@ export function isGlobalMath(node: TS.Identifier, checker: TS.TypeChecker): bool
  * numbers to numbers with a length (`ArrayLike<number>`, `readonly number[]`).
  */
 export function isArrayType(type: TS.Type, checker: TS.TypeChecker): boolean {
-  if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)) return false;
+  if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return false;
   if (shapeOf(type, checker)?.kind === 'array' || checker.isArrayLikeType(type)) return true;
   const element = checker.getIndexTypeOfType(type, ts.IndexKind.Number);
   return !!element && scalarKind(element) === 'num' && !!type.getProperty('length');
