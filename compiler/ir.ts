@@ -72,7 +72,8 @@ export interface Callee {
 export type Stmt =
   /** `init`: the variable's declaration, so its old value is never needed. */
   | { readonly k: 'assign'; readonly target: Var; readonly expr: Expr; readonly init?: boolean }
-  | { readonly k: 'store'; readonly arr: Var; readonly index: Atom; readonly value: Atom }
+  /** `append`: a push (the index is the array's length), which grows the array. */
+  | { readonly k: 'store'; readonly arr: Var; readonly index: Atom; readonly value: Atom; readonly append?: boolean }
   | { readonly k: 'if'; readonly cond: Atom; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   | Loop;
 

@@ -58,7 +58,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         for (const a of c.arguments) {
           const append = (v: Atom, into: Stmt[]): void => {
             const k = this.temp('num', { k: 'length', arr }, into);
-            into.push({ k: 'store', arr, index: k, value: v });
+            into.push({ k: 'store', arr, index: k, value: v, append: true });
           };
           if (ts.isSpreadElement(a)) this.eachElement(this.lowerArray(a.expression, out), out, (v, _, body) => append(v, body));
           else append(this.lowerExpr(a, out), out);
