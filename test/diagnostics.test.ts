@@ -47,6 +47,7 @@ const cases: Record<string, Case> = {
   'writing through a second name of an array': { file: 'array-shared-write.ts', mentions: /writing into 'u', which names the same array as another variable/, code: 99001 },
   'reassigning an array parameter': { file: 'array-reassign-param.ts', mentions: /reassigning 'a', an array parameter or const/, code: 99001 },
   'a checkpointed loop giving its state a new array each step': { file: 'checkpoint-array-reassign.ts', mentions: /'x' is given a new array each step/, code: 99001 },
+  'a checkpointed loop writing into an array grown by push before it (fuzz seed 7040: its states were not restored)': { file: 'checkpoint-pushed-array.ts', mentions: /it writes into 'q', an array grown by push, whose saved states are not restored yet/, code: 99001 },
   'nested differentiation': { file: 'nested-grad.ts', mentions: /nested differentiation \('grad\(energy\)' inside a differentiated function\) is not supported yet/, code: 99001 },
   'push onto a parameter array': { file: 'array-push.ts', mentions: /push onto 'a': only a local number\[\] of this function can grow/, code: 99001 },
   'unsupported construct inside an imported helper': { file: 'uses-bad-helper.ts', errorIn: 'bad-helper.ts', mentions: /for…in/, code: 99001 },

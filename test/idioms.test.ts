@@ -268,6 +268,17 @@ export function quad(g: (t: number) => number): number {
   return kept.reduce((s, v) => s + v * v, 0) + more[1] * more[4] + n * x;`,
   },
   {
+    name: 'a pushed array written by index in a loop',
+    body: `const q: number[] = [];
+  for (const v of a) q.push(v * 0.5);
+  let s = x;
+  for (let t = 0; t < 4; t++) {
+    q[t] = Math.sin(q[t] * s) + b[t];
+    s = s * 0.5 + q[t] * q[(t + 1) % q.length];
+  }
+  return s + q[0];`,
+  },
+  {
     name: 'a vector output built with push',
     output: 'numarr',
     body: `const out: number[] = [];

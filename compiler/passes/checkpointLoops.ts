@@ -75,8 +75,9 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign') assigned.add(s.target);
     if (s.k === 'store') stored.add(s.arr);
-    if (s.k === 'store' && s.append && !allocated.has(s.arr)) {
-      unsupported(node, `the state of this // @checkpoint loop cannot be saved: it pushes onto '${s.arr.name}'`, 'allocate the array with its final length before the loop and store by index');
+    if (s.k === 'store' && s.arr.growable && !allocated.has(s.arr)) {
+      unsupported(node, `the state of this // @checkpoint loop cannot be saved: it writes into '${s.arr.name}', an array grown by push, whose saved states are not restored yet`,
+        'allocate the array with its final length (new Array(n).fill(0)) and store by index, or build it inside the loop');
     }
     if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node) {
       unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${s.target.name}' is given a new array each step`,
