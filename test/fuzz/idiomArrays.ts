@@ -122,7 +122,8 @@ export class ArrayIdioms extends StmtIdioms {
     const head = overArray ? `for (const ${x} of ${a!.name})` : `for (let ${i} = 0; ${i} < ${this.L}; ${i}++)`;
     if (conditional) (scope.seqs ??= []).push({ name: q, nonEmpty: false });
     else {
-      scope.arrays.push({ name: q, kind: 'numarr', writable: true });
+      // read only: a // @checkpoint loop may not write into an array grown by push (README)
+      scope.arrays.push({ name: q, kind: 'numarr', writable: false });
       this.localArrays.add(q);
     }
     return [line(`const ${q}: number[] = [];`, q), block(head, [body])];
