@@ -20,7 +20,8 @@ function operator(op: string): TS.BinaryOperator {
     '**': K.AsteriskAsteriskToken, '<': K.LessThanToken, '<=': K.LessThanEqualsToken, '>': K.GreaterThanToken,
     '>=': K.GreaterThanEqualsToken, '===': K.EqualsEqualsEqualsToken, '!==': K.ExclamationEqualsEqualsToken,
     '&&': K.AmpersandAmpersandToken, '||': K.BarBarToken, '=': K.EqualsToken, '+=': K.PlusEqualsToken,
-    '-=': K.MinusEqualsToken,
+    '-=': K.MinusEqualsToken, '|': K.BarToken, '&': K.AmpersandToken, '^': K.CaretToken, '<<': K.LessThanLessThanToken,
+    '>>': K.GreaterThanGreaterThanToken, '>>>': K.GreaterThanGreaterThanGreaterThanToken,
   };
   const kind = table[op];
   if (kind === undefined) throw new Error(`tsgrad internal: no operator ${op}`);
@@ -29,7 +30,7 @@ function operator(op: string): TS.BinaryOperator {
 
 /** Binding power of binary operators (MDN's table); all associate to the left except `**`. */
 const binaryPrecedence: Readonly<Record<string, number>> = {
-  '||': 3, '&&': 4, '===': 8, '!==': 8, '<': 9, '<=': 9, '>': 9, '>=': 9, '+': 11, '-': 11, '*': 12, '/': 12, '%': 12, '**': 13,
+  '||': 3, '&&': 4, '|': 5, '^': 6, '&': 7, '===': 8, '!==': 8, '<': 9, '<=': 9, '>': 9, '>=': 9, '<<': 10, '>>': 10, '>>>': 10, '+': 11, '-': 11, '*': 12, '/': 12, '%': 12, '**': 13,
 };
 const Prec = { conditional: 2, exponent: 13, prefix: 14, postfix: 15, member: 17 } as const;
 

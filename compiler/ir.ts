@@ -38,7 +38,9 @@ export interface Var {
 
 export type Atom = { readonly k: 'var'; readonly v: Var } | { readonly k: 'const'; readonly value: number | boolean | string };
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||';
+/** `|`, `&`, `^`, `<<`, `>>`, `>>>`: integer operations (`(t * n) | 0`), piecewise constant: no derivative. */
+export type BitOp = '|' | '&' | '^' | '<<' | '>>' | '>>>';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||' | BitOp;
 export type UnOp = '-' | '!';
 
 export type Expr =
@@ -67,6 +69,8 @@ export interface Callee {
   readonly name: string;
   /** For an import: a use in the emitted file, so the module transform renames it. */
   readonly use?: TS.Identifier;
+  /** A function of tsgrad's runtime (`raise` for a `throw`), called through its namespace. */
+  readonly runtime?: boolean;
 }
 
 export type Stmt =

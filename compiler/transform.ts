@@ -8,6 +8,7 @@
  * `import * as __tsgrad from "tsgrad"` for the tapes. A call that cannot be compiled gets an error
  * diagnostic and stays as it was, so the output throws instead of computing a wrong derivative.
  */
+import { type CStmt, namesIn } from './code.js';
 import type { IRFunction } from './ir.js';
 import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
@@ -118,6 +119,7 @@ class FileTransform {
       const generated = this.fileNames.unique(generatedName(call.name, call.mode, call.argnums, call.tuple));
       const out = compileGradient({ ...call, generated }, this.compileContext(emitSite, generated));
       const fn = emitFunction(generated, out.params, out.body, false, paramDefaults(out.ir));
+      this.noteRuntime(out.body);
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
@@ -154,6 +156,7 @@ class FileTransform {
       const generated = this.fileNames.unique(base);
       const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums, defaults }, this.compileContext(emitSite, generated));
       const fn = emitFunction(generated, out.params, out.body, false, paramDefaults(out.ir));
+      this.noteRuntime(out.body);
       if (out.tape) this.declareTape(out.tape);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape: out.tape });
       return { replacement: this.place(fn, inline, call.declaringStatement), written: out.written };
@@ -259,6 +262,7 @@ class FileTransform {
       const tape = out.tape;
       if (tape) this.declareTape(tape);
       const fn = emitFunction(generated, out.params, out.body, call.isAsync);
+      this.noteRuntime(out.body);
       this.config.onGenerated?.({ name: generated, source: this.file, node: fn, tape });
       return { replacement: this.place(fn, inline, call.declaringStatement) };
     });
@@ -268,6 +272,11 @@ class FileTransform {
       replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
         [compiled.replacement, reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
     };
+  }
+
+  /** Generated code that calls tsgrad's runtime (`__tsgrad.raise`, `__tsgrad.zerosLike`) needs its import. */
+  private noteRuntime(body: readonly CStmt[]): void {
+    if (namesIn(body).has(runtimeNamespace)) this.usesRuntime = true;
   }
 
   /** `const f_grad_tape = new __tsgrad.Tape();` at the top of the file. */

@@ -172,7 +172,9 @@ function analyzeParallel(loop: Loop): ParallelLoop {
     reads.add(a.v);
   };
   walk(loop.body, (s) => {
-    if (s.k === 'assign' && s.expr.k === 'call') {
+    if (s.k === 'assign' && s.expr.k === 'call' && s.expr.callee.runtime) {
+      reject(loop, 'the parallel loop throws', 'a kernel cannot throw: check the inputs before the loop');
+    } else if (s.k === 'assign' && s.expr.k === 'call') {
       reject(loop, `the parallel loop calls '${s.expr.callee.name}', which has a custom derivative and runs outside tsgrad's code`,
         'kernels can only run code tsgrad compiles; call it before or after the loop');
     }

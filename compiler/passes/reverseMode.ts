@@ -13,8 +13,8 @@
 import {
   accumulate, add, assign, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
-import { adjointName, counterName, type NameScope, reverseIndexName } from '../naming.js';
+import { type Atom, type Callee, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
+import { adjointName, counterName, type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
@@ -487,6 +487,11 @@ export function atom(a: Atom): CExpr {
   return typeof a.value === 'boolean' ? { k: 'bool', value: a.value } : n(a.value);
 }
 
+function calleeOf(c: Callee): CExpr {
+  if (c.runtime) return member(id(runtimeNamespace), c.name);
+  return c.use ? { k: 'id', name: c.name, original: c.use } : id(c.name);
+}
+
 const zeros = (length: CExpr): CExpr => ({ k: 'new', callee: id('Float64Array'), args: [length] });
 
 /** The primal expression, as code. */
@@ -507,7 +512,7 @@ export function primal(e: Expr): CExpr {
     case 'length':
       return member(atom({ k: 'var', v: e.arr }), 'length');
     case 'call':
-      return call(e.callee.use ? { k: 'id', name: e.callee.name, original: e.callee.use } : id(e.callee.name), ...e.args.map(atom));
+      return call(calleeOf(e.callee), ...e.args.map(atom));
     case 'custom':
       return atom(e.value);
     case 'newArray': {

@@ -18,7 +18,6 @@ export const pending: readonly Pending[] = [
   { name: 'gmm', transforms: ['hvp'], reason: "mixtures.ts: hvp and hessian with respect to an array of arrays ('means') is not supported yet" },
   { name: 'kmeans', transforms: ['hvp'], reason: "mixtures.ts: hvp and hessian with respect to an array of arrays ('centroids') is not supported yet" },
   { name: 'softmax classifier', reason: "mixtures.ts: parameter 'W' has type number[][]" },
-  { name: 'activation switch', reason: 'networks.ts: optional and default parameters are not supported' },
   { name: 'mlp', reason: "networks.ts: parameter 'layers' has type Layer[]" },
   { name: 'mlp loss', reason: "networks.ts: parameter 'layers' has type Layer[]" },
   { name: 'lstm objective', reason: "networks.ts: field 'Wx' of parameter 'p' has type number[][]" },
@@ -29,8 +28,6 @@ export const pending: readonly Pending[] = [
   { name: 'polynomial fit (recursive Horner)', reason: "linalg.ts: method call 'xs.reduce' is not supported" },
   { name: 'kalman filter', transforms: ['hvp'], reason: "linalg.ts: parameter 'dt' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's" },
   { name: 'particle (nested grad)', reason: "particle.ts: nested differentiation ('grad(potential)' inside a differentiated function) is not supported yet" },
-  { name: 'idiom: guard that throws', reason: "idioms.ts: method call 'Number.isFinite' is not supported" },
-  { name: 'idiom: (t * n) | 0 as an index', reason: "idioms.ts: operator '|' is not supported" },
 ];
 
 export function pendingFor(name: string, t: Transform): Pending | undefined {

@@ -28,10 +28,14 @@ export function initOperatorTables(): void {
     [K.LessThanEqualsToken]: '<=', [K.GreaterThanToken]: '>', [K.GreaterThanEqualsToken]: '>=',
     [K.EqualsEqualsEqualsToken]: '===', [K.ExclamationEqualsEqualsToken]: '!==',
     [K.EqualsEqualsToken]: '===', [K.ExclamationEqualsToken]: '!==',
+    [K.BarToken]: '|', [K.AmpersandToken]: '&', [K.CaretToken]: '^', [K.LessThanLessThanToken]: '<<',
+    [K.GreaterThanGreaterThanToken]: '>>', [K.GreaterThanGreaterThanGreaterThanToken]: '>>>',
   });
   Object.assign(compoundOps, {
     [K.PlusEqualsToken]: '+', [K.MinusEqualsToken]: '-', [K.AsteriskEqualsToken]: '*',
     [K.SlashEqualsToken]: '/', [K.PercentEqualsToken]: '%', [K.AsteriskAsteriskEqualsToken]: '**',
+    [K.BarEqualsToken]: '|', [K.AmpersandEqualsToken]: '&', [K.CaretEqualsToken]: '^', [K.LessThanLessThanEqualsToken]: '<<',
+    [K.GreaterThanGreaterThanEqualsToken]: '>>', [K.GreaterThanGreaterThanGreaterThanEqualsToken]: '>>>',
   });
 }
 
@@ -199,6 +203,8 @@ export abstract class ExprLowerer extends LowerBase {
       }
       case K.ExclamationToken:
         return this.temp('bool', { k: 'un', op: '!', a: this.lowerExpr(p.operand, out) }, out);
+      case K.TildeToken: // ~x is x ^ -1 (~~x truncates to an int32)
+        return this.temp('num', { k: 'bin', op: '^', a: this.lowerExpr(p.operand, out), b: num(-1) }, out);
       default:
         return unsupported(p, `operator '${ts.tokenToString(p.operator)}' is not supported`, 'bitwise operators have no derivative; use Math.floor/trunc for integers');
     }
@@ -289,7 +295,7 @@ export abstract class ExprLowerer extends LowerBase {
     const bop = binaryOps[op];
     if (!bop) {
       return unsupported(b.operatorToken, `operator '${b.operatorToken.getText()}' is not supported`,
-        'tsgrad compiles + - * / % ** and comparisons; bitwise operators have no derivative');
+        'tsgrad compiles arithmetic, comparison, logical and bitwise operators');
     }
     for (const side of [b.left, b.right]) {
       if (!scalarKind(this.checker.getTypeAtLocation(side))) {

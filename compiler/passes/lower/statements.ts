@@ -7,8 +7,11 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, bool, num, ref, type Stmt } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { type Flags, type FunctionLike, type LoopFrame, none } from './base.js';
+import { type Flags, type FunctionLike, type LoopFrame, none, skipParens } from './base.js';
+import { scalarKind } from '../../types.js';
 import { PatternLowerer } from './patterns.js';
+
+const str = (value: string): Atom => ({ k: 'const', value });
 
 export abstract class StmtLowerer extends PatternLowerer {
   protected abstract lowerFor(s: TS.ForStatement, out: Stmt[], label?: string): Flags;
@@ -102,9 +105,55 @@ export abstract class StmtLowerer extends PatternLowerer {
         this.frame.ret ??= this.flag('ret');
         out.push({ k: 'assign', target: this.frame.ret, expr: { k: 'atom', a: bool(true) } });
         return new Set([this.frame.ret]);
+      case K.ThrowStatement:
+        // the derivative throws where the function does; what follows is skipped like after a return
+        this.lowerThrow(s as TS.ThrowStatement, out);
+        this.frame.ret ??= this.flag('ret');
+        out.push({ k: 'assign', target: this.frame.ret, expr: { k: 'atom', a: bool(true) } });
+        return new Set([this.frame.ret]);
       default:
         return unsupported(s, `${statementName(s)} is not supported in differentiated code`, statementHint(s));
     }
+  }
+
+  /**
+   * `throw new RangeError(`bad ${x}`)` → `__tsgrad.raise('RangeError', 'bad ', x)`: the same error
+   * class (Error, RangeError or TypeError; others become Error) and message.
+   */
+  protected lowerThrow(s: TS.ThrowStatement, out: Stmt[]): void {
+    let e = skipParens(s.expression);
+    let kind = 'Error';
+    if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && ts.isIdentifier(e.expression) && /Error$/.test(e.expression.text)) {
+      kind = ['RangeError', 'TypeError'].includes(e.expression.text) ? e.expression.text : 'Error';
+      const [message] = e.arguments ?? [];
+      if (!message) {
+        out.push({ k: 'assign', target: this.newVar('_thrown', { kind: 'num' }, s), expr: { k: 'call', callee: { name: 'raise', runtime: true }, args: [str(kind)] } });
+        return;
+      }
+      e = skipParens(message);
+    }
+    const parts: Atom[] = [str(kind)];
+    const piece = (x: TS.Expression): void => {
+      x = skipParens(x);
+      if (ts.isStringLiteral(x) || ts.isNoSubstitutionTemplateLiteral(x)) parts.push(str(x.text));
+      else if (ts.isTemplateExpression(x)) {
+        parts.push(str(x.head.text));
+        for (const span of x.templateSpans) {
+          piece(span.expression);
+          parts.push(str(span.literal.text));
+        }
+      } else if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken && this.isString(x)) {
+        piece(x.left);
+        piece(x.right);
+      } else if (scalarKind(this.checker.getTypeAtLocation(x))) parts.push(this.lowerExpr(x, out));
+      else parts.push(str(x.getText()));
+    };
+    piece(e);
+    out.push({ k: 'assign', target: this.newVar('_thrown', { kind: 'num' }, s), expr: { k: 'call', callee: { name: 'raise', runtime: true }, args: parts } });
+  }
+
+  private isString(e: TS.Expression): boolean {
+    return !!(this.checker.getTypeAtLocation(e).flags & ts.TypeFlags.StringLike);
   }
 
   protected assignResult(s: TS.ReturnStatement, out: Stmt[]): void {
@@ -229,7 +278,7 @@ function statementName(s: TS.Statement): string {
 function statementHint(s: TS.Statement): string {
   const K = ts.SyntaxKind;
   if (s.kind === K.ForInStatement) return 'use for…of, or an indexed for loop: for (let i = 0; i < a.length; i++)';
-  return 'tsgrad compiles let/const, assignments, if/else, for, while, do…while, break, continue and return';
+  return 'tsgrad compiles let/const, assignments, if/else, switch, for, for…of, while, do…while, break, continue, return and throw';
 }
 
 /** `console.log(…)`, `console.warn(…)`, … of the global console. */

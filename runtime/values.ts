@@ -1,0 +1,36 @@
+/**
+ * Values that generated code builds at run time: the zero shadow of a parameter that is an array
+ * of objects (its gradient starts as zeros of the same shape and types), and the error a `throw` in
+ * differentiated code raises.
+ */
+
+/**
+ * Zeros shaped like `x`, in its own types: numbers → 0, typed arrays → a fresh one of the same
+ * kind and length, arrays and plain objects element by element; booleans, strings and functions
+ * (constants, never differentiated) are kept as they are, so the result has `x`'s type (a class
+ * instance's zeros are an instance of its class).
+ */
+export function zerosLike<T>(x: T): T {
+  if (typeof x === 'number') return 0 as T;
+  if (Array.isArray(x)) return x.map(zerosLike) as T;
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const ctor = (x as unknown as { constructor: new (n: number) => T }).constructor;
+    return new ctor((x as unknown as ArrayLike<number>).length);
+  }
+  if (typeof x === 'object' && x !== null) {
+    const out = Object.create(Object.getPrototypeOf(x)) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(x)) out[k] = zerosLike(v);
+    return out as T;
+  }
+  return x;
+}
+
+const errors: Readonly<Record<string, ErrorConstructor>> = { Error, RangeError, TypeError };
+
+/**
+ * `throw new RangeError(`bad ${x}`)` in a differentiated function: the derivative throws the same
+ * error where the function would (`kind` names the constructor; `parts` are the message's pieces).
+ */
+export function raise(kind: string, ...parts: unknown[]): never {
+  throw new (errors[kind] ?? Error)(parts.map(String).join(''));
+}
