@@ -14,7 +14,7 @@
 import { generate, type Program, type Scope } from './generate.js';
 import { ArrayIdioms } from './idiomArrays.js';
 import type { IdiomScope } from './idiomStmts.js';
-import type { E, S } from './tree.js';
+import { type E, line, type S, text } from './tree.js';
 
 export const allIdioms = [
   // statements and loops (idiomStmts.ts)
@@ -26,6 +26,8 @@ export const allIdioms = [
   'arrayFrom', 'typedFrom', 'spread', 'mathSpread', 'concat', 'push', 'alias',
   // type assertions
   'nonNull', 'asNumber', 'satisfies',
+  // a guard that throws; integer indices from bitwise operators
+  'throwGuard', 'bitwise',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -79,6 +81,7 @@ class IdiomGenerator extends ArrayIdioms {
     ['fill', (s) => this.fill(s)],
     ['findIndex', (s, d) => this.nested(d, () => this.findIndexStmt(s, d))],
     ['alias', (s) => this.alias(s)],
+    ['throwGuard', (s) => this.throwGuard(s)],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
@@ -156,6 +159,23 @@ class IdiomGenerator extends ArrayIdioms {
     super.helper(where, inLib);
     // in addition to generate.ts's helpers, so theirs keep their coverage
     if (kinds.length > 0 && this.chance(HELPER_RATE)) this.idiomHelper(where, inLib, this.pick(kinds));
+  }
+
+  /** `if (!Number.isFinite(v)) throw new RangeError(`…${v}`);` (a program where it throws is skipped). */
+  private throwGuard(scope: IdiomScope): S[] | undefined {
+    if (scope.nums.length === 0) return undefined;
+    const v = this.pick(scope.nums).name;
+    const error = this.pick(['Error', 'RangeError']);
+    const test = this.chance(0.5) ? `!Number.isFinite(${v})` : `Number.isNaN(${v}) || Math.abs(${v}) > 1e12`;
+    return [line(`if (${test}) throw new ${error}(\`not finite: \${${v}}\`);`)];
+  }
+
+  /** An index in [0, L) computed with bitwise operators from an integer in scope. */
+  protected override index(scope: IdiomScope): E {
+    if (!this.on.has('bitwise') || scope.ints.length === 0 || !this.chance(0.2)) return super.index(scope);
+    const i = this.pick(scope.ints);
+    const L = this.L;
+    return text(this.pick([`(${i} | 0)`, `(${i} >> 1)`, `((${i} ^ 1) % ${L})`, `(~~${i})`, `((${i} << 1) % ${L})`, `((${i} & 1) * ${L - 1})`, `(${i} >>> 0)`]), 'int');
   }
 
   protected override arrayResult(scope: Scope, output: 'f64' | 'numarr'): S[] {

@@ -43,6 +43,7 @@ export abstract class StmtLowerer extends PatternLowerer {
         return escaping; // statements after a top-level return never run
       }
       const flags = this.lowerStatement(s, out);
+      if (ts.isThrowStatement(s)) return escaping; // what follows a throw never runs
       flags.forEach((f) => escaping.add(f));
       if (flags.size > 0 && i + 1 < stmts.length) {
         const rest: Stmt[] = [];
@@ -106,11 +107,9 @@ export abstract class StmtLowerer extends PatternLowerer {
         out.push({ k: 'assign', target: this.frame.ret, expr: { k: 'atom', a: bool(true) } });
         return new Set([this.frame.ret]);
       case K.ThrowStatement:
-        // the derivative throws where the function does; what follows is skipped like after a return
+        // the derivative throws where the function does (lowerList leaves out what follows it)
         this.lowerThrow(s as TS.ThrowStatement, out);
-        this.frame.ret ??= this.flag('ret');
-        out.push({ k: 'assign', target: this.frame.ret, expr: { k: 'atom', a: bool(true) } });
-        return new Set([this.frame.ret]);
+        return none();
       default:
         return unsupported(s, `${statementName(s)} is not supported in differentiated code`, statementHint(s));
     }
