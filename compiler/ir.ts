@@ -10,9 +10,26 @@
  */
 import type * as TS from 'typescript';
 
-/** Element representation of an array variable. `int` arrays (Int32Array, …) are never active. */
-export type ArrayType = 'f64' | 'f32' | 'numarr' | 'int' | 'rows';
+/**
+ * Element representation of an array variable. `int` arrays (Int32Array, …) are never active.
+ * Objects are references too, so they are array variables: `record` is one object (`fields` says
+ * what each field holds), `objects` an array of objects (`fields`: each element's). Both are read,
+ * never written, in differentiated code; their shadows (adjoint, tangent) are objects of the same
+ * shape, read out by the same paths (`cam_b = cameras_b[k]`, `cam_b.focal += …`).
+ */
+export type ArrayType = 'f64' | 'f32' | 'numarr' | 'int' | 'rows' | 'record' | 'objects';
 export type VarKind = 'num' | 'bool' | 'array';
+
+/** What a value holds, as tsgrad sees it (types.ts reads it from TypeScript types). */
+export interface Shape {
+  readonly kind: VarKind;
+  readonly arrayType?: ArrayType;
+  /** An array of arrays (`number[][]`, `Float64Array[]`): the rows' type. */
+  readonly row?: Exclude<ArrayType, 'rows' | 'record' | 'objects'>;
+  /** A record, or an array of records: the fields it reads (methods and getters left out). */
+  readonly fields?: Fields;
+}
+export type Fields = ReadonlyMap<string, Shape>;
 
 export interface Var {
   readonly id: number;
@@ -21,7 +38,9 @@ export interface Var {
   readonly kind: VarKind;
   readonly arrayType?: ArrayType;
   /** `rows` (number[][], Float64Array[]): the type of each row. Rows are read, never written. */
-  readonly row?: Exclude<ArrayType, 'rows'>;
+  readonly row?: Shape['row'];
+  /** `record` and `objects`: the fields of the object, or of each element. */
+  readonly fields?: Fields;
   /** Declared outside the function (an enclosing `const`): referenced by name, never assigned. */
   readonly outer?: boolean;
   /** The user's declaration, for diagnostics. */
@@ -53,6 +72,8 @@ export type Expr =
   | { readonly k: 'math'; readonly fn: string; readonly args: readonly Atom[] }
   | { readonly k: 'load'; readonly arr: Var; readonly index: Atom }
   | { readonly k: 'length'; readonly arr: Var }
+  /** `obj.name` of a record: a number, boolean, array or record, by the field's shape. */
+  | { readonly k: 'field'; readonly obj: Var; readonly name: string }
   /** A fresh array of `length` elements, all `fill`. */
   | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom }
   /** A call to a function that is not inlined (it has a custom derivative): no derivative of its own. */
@@ -157,6 +178,8 @@ export function exprOperands(e: Expr): Atom[] {
       return [ref(e.arr), e.index];
     case 'length':
       return [ref(e.arr)];
+    case 'field':
+      return [ref(e.obj)];
     case 'newArray':
       return [e.length, e.fill];
     case 'call':

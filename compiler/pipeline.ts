@@ -204,14 +204,17 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (s) unsupported(decl.parameters.find((p) => p.name.getText() === s.name) ?? decl, `jit of a function with an object parameter ('${s.name}') is not supported`, 'pass its arrays and numbers as separate parameters');
   const rows = ir.params.find((p) => p.v.arrayType === 'rows');
   if (rows) unsupported(rows.v.node ?? decl, `jit of a function with an array of arrays ('${rows.v.name}') is not supported`, 'pass one flat array with computed indices (A[i * n + j])');
+  const objects = ir.params.find((p) => p.v.arrayType === 'objects');
+  if (objects) unsupported(objects.v.node ?? decl, `jit of a function with an array of objects ('${objects.v.name}') is not supported`, 'pass each field as a flat array with computed indices');
 }
 
 /** jacfwd, jacrev, hessian and hvp flatten the argument they differentiate: a number or a flat array. */
 function noRows(ir: IRFunction, decl: FunctionLike, what: string): void {
-  const rows = ir.params.find((p) => p.selected && p.v.arrayType === 'rows');
+  const rows = ir.params.find((p) => p.selected && (p.v.arrayType === 'rows' || p.v.arrayType === 'objects'));
   if (rows) {
-    unsupported(rows.v.node ?? decl, `${what} with respect to an array of arrays ('${rows.v.name}') is not supported yet`,
-      'use grad, valueAndGrad, jvp or vjp, which take and return arrays of arrays, or pass a flat array');
+    const kind = rows.v.arrayType === 'rows' ? 'an array of arrays' : 'an array of objects';
+    unsupported(rows.v.node ?? decl, `${what} with respect to ${kind} ('${rows.v.name}') is not supported yet`,
+      `use grad, valueAndGrad, jvp or vjp, which take and return ${kind}, or pass a flat array`);
   }
 }
 

@@ -1,14 +1,9 @@
 /** How tsgrad sees a TypeScript type: a scalar, a boolean, or an array of numbers of some storage. */
 import type * as TS from 'typescript';
-import type { ArrayType, VarKind } from './ir.js';
+import type { ArrayType, Fields, Shape } from './ir.js';
 import { ts } from './tsapi.js';
 
-export interface Shape {
-  readonly kind: VarKind;
-  readonly arrayType?: ArrayType;
-  /** An array of arrays (`number[][]`, `Float64Array[]`): the rows' type. */
-  readonly row?: Exclude<ArrayType, 'rows'>;
-}
+export type { Shape } from './ir.js';
 
 const typedArrays: Readonly<Record<string, ArrayType>> = {
   Float64Array: 'f64',
@@ -69,9 +64,41 @@ export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefin
     const [element] = checker.getTypeArguments(type as TS.TypeReference);
     if (element && element.flags & ts.TypeFlags.NumberLike) return { kind: 'array', arrayType: 'numarr' };
     const row = element && shapeOf(element, checker);
-    if (row?.kind === 'array' && row.arrayType !== 'rows') return { kind: 'array', arrayType: 'rows', row: row.arrayType };
+    if (row?.kind === 'array' && row.arrayType !== 'rows' && row.arrayType !== 'record' && row.arrayType !== 'objects') return { kind: 'array', arrayType: 'rows', row: row.arrayType };
+    // Layer[], Camera[]: an array of objects
+    const fields = element && !row && recordFields(element, checker);
+    if (fields) return { kind: 'array', arrayType: 'objects', fields };
   }
   return undefined;
+}
+
+/** An object type (an interface, a class instance, an object literal's type), not an array or function. */
+export function isObjectType(type: TS.Type, checker: TS.TypeChecker): boolean {
+  return !!(type.flags & ts.TypeFlags.Object) && !checker.isArrayLikeType(type) && !checker.isTupleType(type) &&
+    checker.getSignaturesOfType(type, ts.SignatureKind.Call).length === 0 && !typedArrays[type.getSymbol()?.getName() ?? ''];
+}
+
+/**
+ * The fields of an object type as tsgrad reads them: numbers, booleans and strings (constants),
+ * numeric arrays, and objects and arrays of objects of those, nested up to `depth`. Methods,
+ * getters and fields of other types are left out (reading one is an error where it is read).
+ */
+export function recordFields(type: TS.Type, checker: TS.TypeChecker, depth = 4): Fields | undefined {
+  if (depth === 0 || !isObjectType(type, checker)) return undefined;
+  const fields = new Map<string, Shape>();
+  for (const prop of checker.getPropertiesOfType(type)) {
+    if (prop.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.GetAccessor | ts.SymbolFlags.SetAccessor)) continue;
+    const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+    const ft = decl ? checker.getTypeOfSymbolAtLocation(prop, decl) : checker.getTypeOfSymbol(prop);
+    const shape = shapeOf(ft, checker);
+    if (shape) {
+      fields.set(prop.name, shape);
+      continue;
+    }
+    const nested = recordFields(ft, checker, depth - 1);
+    if (nested) fields.set(prop.name, { kind: 'array', arrayType: 'record', fields: nested });
+  }
+  return fields;
 }
 
 /** Parameter types whose derivative tsgrad computes (and returns with the same type). */
@@ -79,8 +106,12 @@ export function isDifferentiable(shape: Shape): boolean {
   return shape.kind === 'num' || (shape.kind === 'array' && shape.arrayType !== 'int' && shape.row !== 'int');
 }
 
+const arrayNames: Readonly<Record<string, string>> = { f64: 'Float64Array', f32: 'Float32Array', numarr: 'number[]', int: 'integer typed array' };
+
 export function describeShape(shape: Shape): string {
   if (shape.kind !== 'array') return shape.kind === 'num' ? 'number' : 'boolean';
   if (shape.arrayType === 'rows') return `${describeShape({ kind: 'array', arrayType: shape.row })}[]`;
-  return { f64: 'Float64Array', f32: 'Float32Array', numarr: 'number[]', int: 'integer typed array' }[shape.arrayType!];
+  if (shape.arrayType === 'record') return 'an object';
+  if (shape.arrayType === 'objects') return 'an array of objects';
+  return arrayNames[shape.arrayType!];
 }

@@ -46,6 +46,8 @@ export function differentiableOperands(e: Expr): Atom[] {
       return zeroDerivative.has(e.fn) ? [] : [...e.args];
     case 'load':
       return [{ k: 'var', v: e.arr }];
+    case 'field':
+      return [{ k: 'var', v: e.obj }];
     case 'newArray':
       return [e.fill];
     case 'length':

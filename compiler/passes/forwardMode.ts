@@ -132,8 +132,9 @@ class ForwardMode {
       id: this.nextId++,
       name: this.names.unique(`${primal.name}_dot`),
       kind: primal.kind,
-      arrayType: primal.kind === 'array' ? (primal.arrayType === 'rows' ? 'rows' : primal.growable ? 'numarr' : 'f64') : undefined,
+      arrayType: primal.kind === 'array' ? tangentArrayType(primal) : undefined,
       row: primal.row && 'f64',
+      fields: primal.fields,
       growable: primal.growable,
     };
     if (local) this.locals.push(v);
@@ -246,6 +247,16 @@ class ForwardMode {
           return;
         }
         setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index } : { k: 'atom', a: num(0) });
+        return;
+      case 'field':
+        // `W = layer.W`, `y = cam.focal`: the same field of the tangent object
+        out.push(s);
+        if (!this.activity.active.has(e.obj)) {
+          if (v.kind === 'array') throw new Error(`tsgrad internal: field '${e.name}' of an inactive object is active`);
+          setTangent({ k: 'atom', a: num(0) });
+          return;
+        }
+        setTangent({ k: 'field', obj: this.tangentOf(e.obj), name: e.name });
         return;
       case 'newArray':
         out.push(s);
@@ -365,6 +376,12 @@ class ForwardMode {
     }
     throw new Error(`tsgrad internal: cannot lower a '${e.k}' partial to IR`);
   }
+}
+
+/** A tangent's array type: rows and objects keep their shape; numbers are Float64Array (a growing array's, number[]). */
+function tangentArrayType(primal: Var): Var['arrayType'] {
+  if (primal.arrayType === 'rows' || primal.arrayType === 'record' || primal.arrayType === 'objects') return primal.arrayType;
+  return primal.growable ? 'numarr' : 'f64';
 }
 
 const isConst = (a: Atom, value: number): boolean => a.k === 'const' && a.value === value;

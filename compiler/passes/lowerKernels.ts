@@ -377,6 +377,7 @@ export function kernelExpr(e: Expr, atomOf: (a: Atom) => CExpr, arrayOf: (arr: V
     case 'newArray':
     case 'call':
     case 'custom':
+    case 'field':
       throw new Error(`tsgrad internal: ${e.k} in a kernel`);
   }
 }

@@ -142,6 +142,7 @@ class ReverseMode {
       const isParam = this.fn.params.some((p) => p.v === v);
       if (v.kind === 'num') scalars.push({ name, init: n(0) });
       else if (isParam && v.arrayType === 'rows') out.push(...rowsOfZeros(name, v));
+      else if (isParam && (v.arrayType === 'objects' || v.arrayType === 'record')) out.push({ k: 'let', decls: [{ name, init: zerosLike(id(v.name)) }], isConst: true });
       else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });
       else scalars.push({ name });
     }
@@ -207,9 +208,9 @@ class ReverseMode {
           const e = s.expr;
           const source = e.k === 'atom' && e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
           const rowOf = e.k === 'load' && this.activity.active.has(e.arr) ? index(this.adj(e.arr), atom(e.index)) : undefined;
-          const length = member(id(v.name), 'length');
-          const fresh = v.arrayType === 'rows' ? { k: 'new' as const, callee: id('Array'), args: [length] } : v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
-          out.push(assign(this.adj(v), rowOf ?? (source ? this.adj(source) : fresh)));
+          // `W = layer.W`, `cam = cameras[k]`: the same field, element, of the shadow
+          const fieldOf = e.k === 'field' && this.activity.active.has(e.obj) ? member(this.adj(e.obj), e.name) : undefined;
+          out.push(assign(this.adj(v), rowOf ?? fieldOf ?? (source ? this.adj(source) : freshAdjoint(v))));
         }
         return;
       }
@@ -384,8 +385,8 @@ class ReverseMode {
       if (saved) restore();
       return;
     }
-    if (v.kind === 'array' && (e.k === 'atom' || e.k === 'load')) {
-      // an array variable given another array, or a row: their adjoints are one array, nothing to move
+    if (v.kind === 'array' && (e.k === 'atom' || e.k === 'load' || e.k === 'field')) {
+      // an array variable given another array, a row or a field: their adjoints are one array, nothing to move
       if (saved) restore();
       return;
     }
@@ -424,6 +425,8 @@ class ReverseMode {
       // an element of an inactive array (an outer constant, a buffer never written with active
       // values, a parameter not differentiated) is a constant: nothing flows back into it
       if (this.activity.active.has(e.arr)) out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
+    } else if (e.k === 'field') {
+      if (this.activity.active.has(e.obj)) out.push(accumulate(member(this.adj(e.obj), e.name), g));
     } else if (rule) {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
@@ -492,6 +495,17 @@ function calleeOf(c: Callee): CExpr {
   return c.use ? { k: 'id', name: c.name, original: c.use } : id(c.name);
 }
 
+/** Zeros shaped like an object or an array of objects, in their own types (runtime/values.ts). */
+const zerosLike = (value: CExpr): CExpr => call(member(id(runtimeNamespace), 'zerosLike'), value);
+
+/** The adjoint of an array variable given a fresh array (or, for objects, a value with no adjoint of its own). */
+function freshAdjoint(v: Var): CExpr {
+  const length = member(id(v.name), 'length');
+  if (v.arrayType === 'rows') return { k: 'new', callee: id('Array'), args: [length] };
+  if (v.arrayType === 'record' || v.arrayType === 'objects') return zerosLike(id(v.name));
+  return v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
+}
+
 const zeros = (length: CExpr): CExpr => ({ k: 'new', callee: id('Float64Array'), args: [length] });
 
 /** The primal expression, as code. */
@@ -511,6 +525,8 @@ export function primal(e: Expr): CExpr {
       return index(atom({ k: 'var', v: e.arr }), atom(e.index));
     case 'length':
       return member(atom({ k: 'var', v: e.arr }), 'length');
+    case 'field':
+      return member(atom({ k: 'var', v: e.obj }), e.name);
     case 'call':
       return call(calleeOf(e.callee), ...e.args.map(atom));
     case 'custom':

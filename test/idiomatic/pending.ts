@@ -21,7 +21,7 @@ export const pending: readonly Pending[] = [
   { name: 'mlp', reason: "networks.ts: parameter 'layers' has type Layer[]" },
   { name: 'mlp loss', reason: "networks.ts: parameter 'layers' has type Layer[]" },
   { name: 'lstm objective', reason: "networks.ts: field 'Wx' of parameter 'p' has type number[][]" },
-  { name: 'ba objective', reason: "geometry.ts: parameter 'cameras' has type Camera[]" },
+  { name: 'ba objective', transforms: ['hvp'], reason: "geometry.ts: hvp and hessian with respect to an array of arrays ('points') is not supported yet" },
   { name: 'spring network (class)', reason: "geometry.ts: field 'edges' of parameter 'net' has type [number, number][]" },
   { name: 'det (LU)', reason: "linalg.ts: parameter 'A' has type number[][]" },
   { name: 'det (minors, recursive)', reason: "linalg.ts: parameter 'A' has type number[][]" },

@@ -14,7 +14,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type ArrayType, type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { arrayTypeOfConstructor } from '../../types.js';
+import { arrayTypeOfConstructor, isObjectType } from '../../types.js';
 import { type FnValue, type FunctionLike, isArrayType, isNumeric, skipParens } from './base.js';
 import { type Bound, CallLowerer } from './calls.js';
 
@@ -31,10 +31,20 @@ export abstract class ArrayLowerer extends CallLowerer {
   /** The array an array-valued expression names or builds; `name` names a fresh one. */
   protected lowerArray(e: TS.Expression, out: Stmt[], name = 'arr'): Var {
     e = skipParens(e);
+    if (ts.isPropertyAccessExpression(e) && !this.structOf(e.expression)) {
+      // `layer.W`, `cameras[k].rotation`: an array field of an object
+      const obj = this.recordValue(e.expression, out);
+      if (obj) {
+        const a = this.fieldOf(obj, e.name.text, out, e);
+        if (a.k === 'var' && a.v.kind === 'array') return a.v;
+        unsupported(e, `'${e.getText()}' is not an array`, 'index arrays, not numbers');
+      }
+    }
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) return this.arrayVar(e);
     if (ts.isArrayLiteralExpression(e)) return this.arrayLiteral(e, out, name);
     if (ts.isElementAccessExpression(e)) {
       const rows = this.lowerArray(e.expression, out);
+      if (rows.arrayType === 'objects') return this.recordOf(rows, this.lowerExpr(e.argumentExpression, out), out, e);
       if (rows.arrayType !== 'rows') unsupported(e, `'${e.getText()}' is a number, used as an array`, 'index arrays of arrays twice: A[i][j]');
       return this.rowOf(rows, this.lowerExpr(e.argumentExpression, out), out, e);
     }
@@ -52,6 +62,13 @@ export abstract class ArrayLowerer extends CallLowerer {
     }
     return unsupported(e, `'${e.getText()}' is not an array tsgrad can follow`,
       'use array parameters, local arrays (new Float64Array(n), [..], xs.map(..)) and helpers that return arrays');
+  }
+
+  /** The object an object-typed expression names (`layer`, `layers[i]`, `cam.intrinsics`), if it is one. */
+  protected recordValue(e: TS.Expression, out: Stmt[]): Var | undefined {
+    if (!isObjectType(this.checker.getTypeAtLocation(e), this.checker) || this.structOf(e)) return undefined;
+    const a = this.lowerExpr(e, out);
+    return a.k === 'var' && a.v.arrayType === 'record' ? a.v : undefined;
   }
 
   protected isArray(e: TS.Expression): boolean {
@@ -81,14 +98,42 @@ export abstract class ArrayLowerer extends CallLowerer {
     return row;
   }
 
-  /** An element: a number, or a row of an array of rows. */
+  /** `layers[i]` of an array of objects: the object itself, read-only. */
+  protected recordOf(objects: Var, index: Atom, out: Stmt[], node?: TS.Node, name = 'item'): Var {
+    const v = this.newVar(name, { kind: 'array', arrayType: 'record', fields: objects.fields }, node);
+    out.push({ k: 'assign', target: v, expr: { k: 'load', arr: objects, index }, init: true });
+    this.rowVars.add(v);
+    return v;
+  }
+
+  /**
+   * `obj.name` of a record: a number or boolean in a temporary, an array or object by reference
+   * (read-only, like a row).
+   */
+  protected fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom {
+    const shape = obj.fields?.get(name);
+    if (!shape) {
+      unsupported(node, `'${name}' is not a field tsgrad reads: a number, boolean, string, numeric array, or an object or array of objects of those`,
+        'read fields that hold numbers, arrays or objects; methods and getters are not read through objects yet');
+    }
+    if (shape.kind !== 'array') return this.temp(shape.kind, { k: 'field', obj, name }, out);
+    const v = this.newVar(name, shape, node);
+    out.push({ k: 'assign', target: v, expr: { k: 'field', obj, name }, init: true });
+    this.rowVars.add(v);
+    return ref(v);
+  }
+
+  /** An element: a number, a row of an array of rows, or an object of an array of objects. */
   protected loadElement(arr: Var, index: Atom, out: Stmt[]): Atom {
-    return arr.arrayType === 'rows' ? ref(this.rowOf(arr, index, out)) : this.temp('num', { k: 'load', arr, index }, out);
+    if (arr.arrayType === 'rows') return ref(this.rowOf(arr, index, out));
+    if (arr.arrayType === 'objects') return ref(this.recordOf(arr, index, out));
+    return this.temp('num', { k: 'load', arr, index }, out);
   }
 
   /** An array whose elements are numbers, for the builders that copy elements. */
   protected flatArray(arr: Var, node: TS.Node): Var {
     if (arr.arrayType === 'rows') unsupported(node, `copying or searching '${node.getText()}', an array of arrays`, 'arrays of arrays are read (A[i][j], map, reduce, for…of) but not copied yet');
+    if (arr.arrayType === 'objects') unsupported(node, `copying or searching '${node.getText()}', an array of objects`, 'arrays of objects are read (xs[i].field, map, reduce, forEach, for…of) but not copied or searched yet');
     return arr;
   }
 

@@ -158,7 +158,7 @@ export abstract class LowerBase {
   }
 
   protected newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {
-    const v: Var = { id: this.nextVar++, name: this.names.unique(base), kind: shape.kind, arrayType: shape.arrayType, row: shape.row, node };
+    const v: Var = { id: this.nextVar++, name: this.names.unique(base), kind: shape.kind, arrayType: shape.arrayType, row: shape.row, fields: shape.fields, node };
     if (local) this.locals.push(v);
     return v;
   }

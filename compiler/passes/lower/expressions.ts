@@ -51,6 +51,10 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract reassignArray(target: TS.Identifier, v: Var, value: TS.Expression, out: Stmt[]): void;
   /** `[a, b] = [b, a]`: a destructuring assignment (patterns.ts). */
   protected abstract destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void;
+  /** `xs[i]` of an array of objects, and `obj.name` of an object (arrays.ts). */
+  protected abstract recordOf(objects: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
+  protected abstract fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom;
+  protected abstract recordValue(e: TS.Expression, out: Stmt[]): Var | undefined;
 
 
   /** Lowers `e`, appending its statements to `out`; returns the atom holding its value. */
@@ -88,6 +92,7 @@ export abstract class ExprLowerer extends LowerBase {
         const a = e as TS.ElementAccessExpression;
         const arr = this.lowerArray(a.expression, out);
         const index = this.lowerExpr(a.argumentExpression, out);
+        if (arr.arrayType === 'objects') return ref(this.recordOf(arr, index, out, a));
         return this.temp('num', { k: 'load', arr, index }, out);
       }
       case K.PropertyAccessExpression:
@@ -416,6 +421,8 @@ export abstract class ExprLowerer extends LowerBase {
       return num(numberConstants[prop]);
     }
     if (prop === 'length') return this.temp('num', { k: 'length', arr: this.lowerArray(p.expression, out) }, out);
+    const obj = this.recordValue(p.expression, out);
+    if (obj) return this.fieldOf(obj, prop, out, p);
     return unsupported(p, `property access '${p.getText()}' is not supported`, 'differentiated code reads numbers, arrays and array.length');
   }
 

@@ -11,7 +11,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind, shapeOf } from '../../types.js';
+import { isObjectType, scalarKind, shapeOf } from '../../types.js';
 import { ArrayMethodLowerer } from './arrayMethods.js';
 import { atomKind, skipParens } from './base.js';
 import type { Bound } from './calls.js';
@@ -73,6 +73,18 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
         this.frame.symbols.set(symbol, v);
         continue;
       }
+      if (init && isObjectType(type, this.checker)) {
+        // `const cam = cameras[k]`: another name for the object (the element, named after it)
+        const objects = ts.isElementAccessExpression(init) && this.isArray(init.expression) ? this.lowerArray(init.expression, out) : undefined;
+        const obj = objects?.arrayType === 'objects' && ts.isElementAccessExpression(init)
+          ? this.recordOf(objects, this.lowerExpr(init.argumentExpression, out), out, init, d.name.text)
+          : this.recordValue(init, out);
+        if (obj) {
+          if (list.flags & ts.NodeFlags.Let) this.reassignable.add(obj);
+          this.frame.symbols.set(symbol, obj);
+          continue;
+        }
+      }
       const shape = shapeOf(type, this.checker);
       if (!shape || shape.kind === 'array') {
         unsupported(d, `variable '${d.name.text}' has type ${this.checker.typeToString(type)}`,
@@ -97,6 +109,17 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
 
   /** `[a, b] = …` or `{ W, b } = …` bound to a value: an array's elements, an object's fields. */
   protected bindPattern(pattern: TS.BindingPattern, value: Bound, out: Stmt[]): void {
+    if (ts.isObjectBindingPattern(pattern) && value.k === 'atom' && value.a.k === 'var' && value.a.v.arrayType === 'record') {
+      // `{ W, b } = layer`, `({ features, label }) => …`: each field read out of the object
+      const obj = value.a.v;
+      for (const el of pattern.elements) {
+        if (el.dotDotDotToken) unsupported(el, 'rest elements in object destructuring', 'name the fields you use');
+        const key = el.propertyName ? el.propertyName.getText() : el.name.getText();
+        if (el.initializer) unsupported(el, `a default for field '${key}'`, 'fields of objects always have values here: leave the default out');
+        this.bindElement(el.name, { k: 'atom', a: this.fieldOf(obj, key, out, el) }, el, out);
+      }
+      return;
+    }
     if (ts.isObjectBindingPattern(pattern)) {
       if (value.k !== 'struct') {
         unsupported(pattern, 'destructuring an object that is not an object parameter or one of its fields', 'read the fields one by one');
