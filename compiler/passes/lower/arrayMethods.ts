@@ -8,7 +8,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, bool, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind } from '../../types.js';
+import { isObjectType, scalarKind } from '../../types.js';
 import { arrayMethods, ArrayLowerer } from './arrays.js';
 import { type FnValue, isArrayType, skipParens } from './base.js';
 
@@ -18,6 +18,10 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   /** A method of an array used as a value of its own (reduce, some, at, …) or as a statement (forEach, fill). */
   protected methodCall(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom {
     const method = callee.name.text;
+    if (!this.isArray(callee.expression) && isObjectType(this.checker.getTypeAtLocation(callee.expression), this.checker)) {
+      return unsupported(c, `'${callee.getText()}(…)' calls a method or a function held in an object`,
+        'call functions by name (a module function taking the object); methods and function fields are not differentiated through yet');
+    }
     if (!this.isArray(callee.expression)) {
       return unsupported(c, `method call '${callee.getText()}'`, 'differentiated code calls Math.*, array methods and functions declared in the program');
     }
@@ -91,8 +95,9 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   }
 
   private reduce(c: TS.CallExpression, arr: Var, fn: FnValue, right: boolean, out: Stmt[]): Atom {
-    const acc = this.newVar('acc', { kind: 'num' }, c);
     const init = c.arguments[1];
+    if (init && this.isArray(init) && !scalarKind(this.checker.getTypeAtLocation(init))) return this.reduceArray(c, arr, fn, init, right, out);
+    const acc = this.newVar('acc', { kind: 'num' }, c);
     const n = this.temp('num', { k: 'length', arr }, out);
     if (init) {
       out.push({ k: 'assign', target: acc, expr: { k: 'atom', a: this.lowerExpr(init, out) }, init: true });
@@ -107,6 +112,37 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
       this.countedLoop(last, num(0), out, (i, body) => step(this.loadElement(arr, i, body), i, body), -1);
     } else {
       this.eachElement(arr, out, step, false, undefined, init ? num(0) : num(1));
+    }
+    return ref(acc);
+  }
+
+  /**
+   * `layers.reduce((h, layer) => next(h, layer), x)`: an array accumulator, given each step the new
+   * array the callback returns (as `h = step(h)` in a loop); it starts as another name for `x`.
+   */
+  private reduceArray(c: TS.CallExpression, arr: Var, fn: FnValue, init: TS.Expression, right: boolean, out: Stmt[]): Atom {
+    const start = this.lowerArray(init, out);
+    const acc = this.newVar('acc', { kind: 'array', arrayType: start.arrayType, row: start.row, fields: start.fields }, c);
+    out.push({ k: 'assign', target: acc, expr: { k: 'atom', a: ref(start) }, init: true });
+    this.shared.add(acc).add(start);
+    this.reassignable.add(acc);
+    const step = (v: Atom, i: Atom, body: Stmt[]): void => {
+      const before = this.nextVar;
+      const next = this.callback(fn, [ref(acc), v, i, arr], c, body, true);
+      if (next.k !== 'var' || next.v.kind !== 'array') unsupported(c, 'a reduce that starts from an array and returns something else', 'return the next array from each step');
+      if (next.v === acc) return;
+      if (next.v.id < before || next.v.outer) {
+        unsupported(c, 'a reduce step that returns an array that existed before it: two variables naming one array', 'return a new array from each step (h.map(…), [...h], a helper\'s result)');
+      }
+      if (next.v.arrayType !== acc.arrayType) unsupported(c, 'a reduce step that returns another type of array than it starts from', 'start from and return the same type of array');
+      body.push({ k: 'assign', target: acc, expr: { k: 'atom', a: next } });
+    };
+    const n = this.temp('num', { k: 'length', arr }, out);
+    if (right) {
+      const last = this.temp('num', { k: 'bin', op: '-', a: n, b: num(1) }, out);
+      this.countedLoop(last, num(0), out, (i, body) => step(this.loadElement(arr, i, body), i, body), -1);
+    } else {
+      this.eachElement(arr, out, step);
     }
     return ref(acc);
   }
@@ -163,8 +199,8 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   protected arrayMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[], name: string): Var {
     const method = callee.name.text;
     const arr = this.lowerArray(callee.expression, out);
-    if (method !== 'map') this.flatArray(arr, callee.expression);
-    const type = arr.arrayType === 'rows' ? 'numarr' : arr.arrayType ?? 'numarr';
+    if (method !== 'map' && method !== 'flat') this.flatArray(arr, callee.expression);
+    const type = arr.arrayType === 'rows' || arr.arrayType === 'objects' ? 'numarr' : arr.arrayType ?? 'numarr';
     switch (method) {
       case 'map': {
         const fn = this.callbackArg(c);
@@ -227,6 +263,24 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         const result = this.freshArray('numarr', length, out, name, c);
         let at = this.copyInto(result, arr, num(0), out);
         for (const o of others) at = this.copyInto(result, o, at, out);
+        return result;
+      }
+      case 'flat': {
+        // `W.flat()`: the rows one after another in a new number[]
+        const depth = c.arguments[0] ? this.lowerExpr(c.arguments[0], out) : num(1);
+        if (arr.arrayType !== 'rows' || depth.k !== 'const' || depth.value !== 1) unsupported(c, 'flat() of something other than an array of arrays, one level', 'flatten arrays of arrays: A.flat()');
+        let length: Atom = num(0);
+        const total = this.newVar('total', { kind: 'num' }, c);
+        out.push({ k: 'assign', target: total, expr: { k: 'atom', a: length }, init: true });
+        this.eachElement(arr, out, (row, _, body) => {
+          const n = this.temp('num', { k: 'length', arr: (row as { v: Var }).v }, body);
+          this.assignTo(total, this.temp('num', { k: 'bin', op: '+', a: ref(total), b: n }, body), body);
+        });
+        length = ref(total);
+        const result = this.freshArray('numarr', length, out, name, c);
+        const at = this.newVar('at', { kind: 'num' }, c);
+        out.push({ k: 'assign', target: at, expr: { k: 'atom', a: num(0) }, init: true });
+        this.eachElement(arr, out, (row, _, body) => this.assignTo(at, this.copyInto(result, (row as { v: Var }).v, ref(at), body), body));
         return result;
       }
       case 'fill': {

@@ -22,7 +22,7 @@ import { type Bound, CallLowerer } from './calls.js';
 type Each = (v: Atom, i: Atom, body: Stmt[]) => void;
 
 /** Methods that give an array (arrayMethods.ts). */
-export const arrayMethods: ReadonlySet<string> = new Set(['map', 'filter', 'slice', 'subarray', 'concat', 'fill']);
+export const arrayMethods: ReadonlySet<string> = new Set(['map', 'filter', 'slice', 'subarray', 'concat', 'fill', 'flat']);
 
 export abstract class ArrayLowerer extends CallLowerer {
   /** map, filter, slice, subarray, concat, fill (arrayMethods.ts). */
@@ -48,10 +48,7 @@ export abstract class ArrayLowerer extends CallLowerer {
       if (rows.arrayType !== 'rows') unsupported(e, `'${e.getText()}' is a number, used as an array`, 'index arrays of arrays twice: A[i][j]');
       return this.rowOf(rows, this.lowerExpr(e.argumentExpression, out), out, e);
     }
-    if (ts.isConditionalExpression(e)) {
-      unsupported(e, 'a ternary between arrays: which array it names is known only at run time',
-        'choose the values instead (c ? a[i] : b[i]), or fill one array in an if/else');
-    }
+    if (ts.isConditionalExpression(e)) return this.arrayTernary(e, out, name);
     const made = (ts.isNewExpression(e) || ts.isCallExpression(e)) && this.construct(e, out, name);
     if (made) return made;
     if (ts.isCallExpression(e)) {
@@ -62,6 +59,33 @@ export abstract class ArrayLowerer extends CallLowerer {
     }
     return unsupported(e, `'${e.getText()}' is not an array tsgrad can follow`,
       'use array parameters, local arrays (new Float64Array(n), [..], xs.map(..)) and helpers that return arrays');
+  }
+
+  /**
+   * `c ? z.map(f) : z`: a variable that each branch points at its array (as a helper with several
+   * returns does). Arrays that existed before are from then on only read through either name.
+   */
+  private arrayTernary(e: TS.ConditionalExpression, out: Stmt[], name: string): Var {
+    const cond = this.lowerExpr(e.condition, out);
+    if (cond.k === 'const') return this.lowerArray(cond.value ? e.whenTrue : e.whenFalse, out, name);
+    const before = this.nextVar;
+    const whenTrue: Stmt[] = [];
+    const whenFalse: Stmt[] = [];
+    const a = this.lowerArray(e.whenTrue, whenTrue, name);
+    const b = this.lowerArray(e.whenFalse, whenFalse, name);
+    if (a.arrayType !== b.arrayType || a.row !== b.row) {
+      unsupported(e, `a ternary between arrays of two types (${a.arrayType === 'numarr' ? 'number[]' : a.arrayType} and ${b.arrayType === 'numarr' ? 'number[]' : b.arrayType})`,
+        'make both arms the same type of array');
+    }
+    const r = this.newVar(name, { kind: 'array', arrayType: a.arrayType, row: a.row, fields: a.fields }, e);
+    whenTrue.push({ k: 'assign', target: r, expr: { k: 'atom', a: ref(a) } });
+    whenFalse.push({ k: 'assign', target: r, expr: { k: 'atom', a: ref(b) } });
+    out.push({ k: 'if', cond, then: whenTrue, else: whenFalse });
+    for (const x of [a, b]) {
+      if (x.id < before || x.outer || this.shared.has(x)) this.shared.add(r).add(x);
+      if (this.rowVars.has(x) || this.views.has(x)) this.rowVars.add(r);
+    }
+    return r;
   }
 
   /** The object an object-typed expression names (`layer`, `layers[i]`, `cam.intrinsics`), if it is one. */

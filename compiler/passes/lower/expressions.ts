@@ -244,6 +244,10 @@ export abstract class ExprLowerer extends LowerBase {
       if (ts.isElementAccessExpression(skipParens(target.expression))) {
         unsupported(target, `writing into '${target.getText()}', an element of an array of arrays`, 'rows are read-only in differentiated code: build new rows (A.map((row) => row.map(…))) or use a flat array with computed indices');
       }
+      const inObject = ts.isPropertyAccessExpression(skipParens(target.expression)) && !this.structOf((skipParens(target.expression) as TS.PropertyAccessExpression).expression);
+      if (inObject && this.recordValue((skipParens(target.expression) as TS.PropertyAccessExpression).expression, out)) {
+        unsupported(target, `writing into '${target.expression.getText()}', an array held by an object`, 'objects are read-only in differentiated code: build new arrays (layer.b.map(…)) or pass the array as a parameter');
+      }
       const arr = this.arrayVar(target.expression);
       if (arr.arrayType === 'rows' || this.rowVars.has(arr)) {
         unsupported(target, `writing into '${target.expression.getText()}', ${arr.arrayType === 'rows' ? 'an array of arrays' : 'a row of an array of arrays'}`, 'rows are read-only in differentiated code: build new rows (row.map(…)) or use a flat array with computed indices');
@@ -262,6 +266,7 @@ export abstract class ExprLowerer extends LowerBase {
         },
       };
     }
+    if (ts.isPropertyAccessExpression(target)) unsupported(target, `assignment to field '${target.getText()}'`, 'objects are read-only in differentiated code: compute the value into a local variable');
     return unsupported(target, `assignment to '${target.getText()}'`, 'assign to local variables or array elements');
   }
 
