@@ -60,6 +60,8 @@ export interface CompileContext {
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
   /** See LowerOptions.copyTable. */
   readonly copyTable?: LowerOptions['copyTable'];
+  /** See LowerOptions.overridden. */
+  readonly overridden?: LowerOptions['overridden'];
 }
 
 export interface CompiledGradient {
@@ -72,7 +74,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, defaults: true });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, defaults: true });
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -92,7 +94,7 @@ export interface JitRequest {
 /** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
 }
@@ -103,7 +105,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
  */
 export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   rejectCheckpoints(ir, 'under jit yet');
   const plans = findParallelLoops(ir);
@@ -135,6 +137,8 @@ export interface DerivativeRequest {
   readonly argnums: readonly number[] | 'differentiable';
   /** The generated function may take the function's literal parameter defaults (nothing follows the parameters in its calls). */
   readonly defaults: boolean;
+  /** jacfwd, jacrev, hessian: the runtime walks the differentiated argument as one flat vector. */
+  readonly flat?: boolean;
 }
 
 export interface CompiledDerivative extends CompiledGradient {
@@ -146,13 +150,13 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, defaults: request.defaults });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, defaults: request.defaults });
   const written = writtenParams(ir);
   if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',
       'pass the array itself, or use jvp/vjp/hvp, which take objects');
   }
-  if (argnums !== 'differentiable' || kind === 'hvp') noRows(ir, request.decl, kind === 'hvp' ? 'hvp and hessian' : 'jacfwd and jacrev');
+  if (request.flat) noRows(ir, request.decl, kind === 'hvp' ? 'hessian' : 'jacfwd and jacrev');
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);
   if (kind === 'vjp') {
@@ -208,7 +212,7 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (objects) unsupported(objects.v.node ?? decl, `jit of a function with an array of objects ('${objects.v.name}') is not supported`, 'pass each field as a flat array with computed indices');
 }
 
-/** jacfwd, jacrev, hessian and hvp flatten the argument they differentiate: a number or a flat array. */
+/** jacfwd, jacrev and hessian flatten the argument they differentiate: a number or a flat array. */
 function noRows(ir: IRFunction, decl: FunctionLike, what: string): void {
   const rows = ir.params.find((p) => p.selected && (p.v.arrayType === 'rows' || p.v.arrayType === 'objects'));
   if (rows) {

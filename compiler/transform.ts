@@ -23,6 +23,7 @@ import {
 } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
 import { type CustomRule, type CustomRules, findCustomRules } from './passes/customRules.js';
+import { findOverrides, type Overridden } from './passes/findOverrides.js';
 
 export interface TsgradConfig {
   /** Recompute cheap values instead of taping them (default true); false for debugging. */
@@ -48,6 +49,7 @@ export default function tsgradTransformer(
   useTypeScript(extras.ts ?? (require('typescript') as typeof TS));
   const checker = program.getTypeChecker();
   let custom: CustomRules | undefined;
+  let overridden: Overridden | undefined;
   const report = (d: TS.Diagnostic): void => {
     if (extras.addDiagnostic) extras.addDiagnostic(d);
     else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
@@ -55,10 +57,11 @@ export default function tsgradTransformer(
   return (context) => (file) => {
     if (file.isDeclarationFile || !/grad|jit|jvp|vjp|jac|hessian|hvp|customDerivative/i.test(file.text)) return file;
     custom ??= findCustomRules(program, checker);
+    overridden ??= findOverrides(program, checker);
     for (const e of custom.errors.get(file) ?? []) report(makeDiagnostic(e.node, `${e.what}. Hint: ${e.hint}`, e.code));
     const sites = findCallSites(file, checker);
     if (sites.length === 0) return file;
-    return new FileTransform(file, context, checker, { ...config, customRules: custom.rules }, report).run(sites);
+    return new FileTransform(file, context, checker, { ...config, customRules: custom.rules, overridden }, report).run(sites);
   };
 }
 
@@ -71,6 +74,7 @@ interface Placed {
 
 interface FileConfig extends TsgradConfig {
   readonly customRules: ReadonlyMap<TS.Node, CustomRule>;
+  readonly overridden: Overridden;
 }
 
 class FileTransform {
@@ -131,7 +135,7 @@ class FileTransform {
     const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
     return {
       checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules,
-      copyTable: (decl, values, type) => this.copyTable(decl, values, type),
+      copyTable: (decl, values, type) => this.copyTable(decl, values, type), overridden: this.config.overridden,
     };
   }
 
@@ -151,10 +155,10 @@ class FileTransform {
   }
 
   /** One generated derivative of `call.decl` (pipeline.ts compileDerivative), placed like a gradient. */
-  private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string, defaults = true): Placed | undefined {
-    return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}|${defaults}`, (inline, emitSite) => {
+  private derivative(call: ResolvedCall, kind: DerivativeKind, argnums: readonly number[] | 'differentiable', base: string, defaults = true, flat = false): Placed | undefined {
+    return this.once(call.decl, call.call, call.declaringStatement, `${kind}|${argnums}|${defaults}|${flat}`, (inline, emitSite) => {
       const generated = this.fileNames.unique(base);
-      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums, defaults }, this.compileContext(emitSite, generated));
+      const out = compileDerivative({ decl: call.decl, name: call.name, generated, kind, argnums, defaults, flat }, this.compileContext(emitSite, generated));
       const fn = emitFunction(generated, out.params, out.body, false, paramDefaults(out.ir));
       this.noteRuntime(out.body);
       if (out.tape) this.declareTape(out.tape);
@@ -207,7 +211,7 @@ class FileTransform {
       case 'jacrev':
       case 'hessian': {
         const kind: DerivativeKind = t.marker === 'jacfwd' ? 'jvp' : t.marker === 'jacrev' ? 'vjp' : 'hvp';
-        const d = this.derivative(t, kind, [a], `${t.name}_${kind}_${a}`);
+        const d = this.derivative(t, kind, [a], `${t.name}_${kind}_${a}`, true, true);
         if (!d) return undefined;
         this.usesRuntime = true;
         const index = f.createNumericLiteral(a);

@@ -15,13 +15,8 @@ export interface Pending {
 }
 
 export const pending: readonly Pending[] = [
-  { name: 'gmm', transforms: ['hvp'], reason: "mixtures.ts: hvp and hessian with respect to an array of arrays ('means') is not supported yet" },
-  { name: 'kmeans', transforms: ['hvp'], reason: "mixtures.ts: hvp and hessian with respect to an array of arrays ('centroids') is not supported yet" },
   { name: 'softmax classifier', transforms: ['hvp'], reason: "mixtures.ts: parameter 'lambda' of the differentiated function is optional: hvp(f)(...args, v) takes v after the function's arguments" },
-  { name: 'mlp loss', transforms: ['hvp'], reason: "networks.ts: hvp and hessian with respect to an array of objects ('layers') is not supported yet" },
   { name: 'lstm objective', reason: "networks.ts: field 'Wx' of parameter 'p' has type number[][]" },
-  { name: 'ba objective', transforms: ['hvp'], reason: "geometry.ts: hvp and hessian with respect to an array of arrays ('points') is not supported yet" },
-  { name: 'spring network (class)', reason: "geometry.ts: field 'edges' of parameter 'net' has type [number, number][]" },
   { name: 'det (LU)', reason: "linalg.ts: parameter 'A' has type number[][]" },
   { name: 'det (minors, recursive)', reason: "linalg.ts: parameter 'A' has type number[][]" },
   { name: 'polynomial fit (recursive Horner)', reason: "linalg.ts: method call 'xs.reduce' is not supported" },

@@ -18,6 +18,8 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   /** A method of an array used as a value of its own (reduce, some, at, …) or as a statement (forEach, fill). */
   protected methodCall(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom {
     const method = callee.name.text;
+    const inlined = this.classMethod(c, callee, out);
+    if (inlined) return inlined;
     if (!this.isArray(callee.expression) && isObjectType(this.checker.getTypeAtLocation(callee.expression), this.checker)) {
       return unsupported(c, `'${callee.getText()}(…)' calls a method or a function held in an object`,
         'call functions by name (a module function taking the object); methods and function fields are not differentiated through yet');

@@ -31,6 +31,9 @@ export abstract class ArrayLowerer extends CallLowerer {
   /** The array an array-valued expression names or builds; `name` names a fresh one. */
   protected lowerArray(e: TS.Expression, out: Stmt[], name = 'arr'): Var {
     e = skipParens(e);
+    const got = ts.isPropertyAccessExpression(e) ? this.getter(e, out) : undefined;
+    if (got?.k === 'var' && got.v.kind === 'array') return got.v;
+    if (got) unsupported(e, `getter '${e.getText()}' gives a number, used as an array`, 'index arrays, not numbers');
     if (ts.isPropertyAccessExpression(e) && !this.structOf(e.expression)) {
       // `layer.W`, `cameras[k].rotation`: an array field of an object
       const obj = this.recordValue(e.expression, out);
@@ -90,7 +93,8 @@ export abstract class ArrayLowerer extends CallLowerer {
 
   /** The object an object-typed expression names (`layer`, `layers[i]`, `cam.intrinsics`), if it is one. */
   protected recordValue(e: TS.Expression, out: Stmt[]): Var | undefined {
-    if (!isObjectType(this.checker.getTypeAtLocation(e), this.checker) || this.structOf(e)) return undefined;
+    const isThis = skipParens(e).kind === ts.SyntaxKind.ThisKeyword;
+    if ((!isThis && !isObjectType(this.checker.getTypeAtLocation(e), this.checker)) || this.structOf(e)) return undefined;
     const a = this.lowerExpr(e, out);
     return a.k === 'var' && a.v.arrayType === 'record' ? a.v : undefined;
   }

@@ -10,7 +10,10 @@ import { flagName, NameScope, resultName, tempName } from '../../naming.js';
 import { ts } from '../../tsapi.js';
 import { scalarKind, type Shape, shapeOf } from '../../types.js';
 
-export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction;
+export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration | TS.GetAccessorDeclaration;
+
+/** What `this` is in a method being inlined: an object parameter's fields, or an object by reference. */
+export type SelfValue = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode };
 
 export interface LowerOptions {
   readonly checker: TS.TypeChecker;
@@ -35,6 +38,11 @@ export interface LowerOptions {
    * (not exported, or imported only by another module); returns the copy's name.
    */
   readonly copyTable?: (decl: TS.VariableDeclaration, values: readonly number[], type: 'numarr' | 'f64' | 'f32') => string;
+  /**
+   * Whether a class in the program overrides this method or getter (passes/findOverrides.ts): a
+   * call through an object then runs a method known only at run time. Unknown (absent): assumed so.
+   */
+  readonly overridden?: (member: TS.MethodDeclaration | TS.GetAccessorDeclaration) => boolean;
 }
 
 /** A loop or a switch being lowered: its break and continue flags, and its label. */
@@ -65,6 +73,8 @@ export interface Frame {
   /** Optional parameters this call leaves out. */
   readonly absent: Set<TS.Symbol>;
   readonly result: Var;
+  /** A method's `this`. */
+  self?: SelfValue;
   /** The function returns an array: the one array variable it returns, once seen. */
   arrayResult?: { array?: Var; readonly several?: boolean };
   ret?: Var;
@@ -221,6 +231,8 @@ export abstract class LowerBase {
       const props = this.checker.getPropertiesOfType(t);
       if (props.length === 0) unsupported(p, `parameter '${p.name.getText()}' has an empty object type`, 'give it numeric fields');
       for (const prop of props) {
+        // a class's methods and getters are called, not read as fields
+        if (prop.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.GetAccessor | ts.SymbolFlags.SetAccessor) || prop.name.startsWith('#')) continue;
         const ft = this.checker.getTypeOfSymbolAtLocation(prop, p);
         const at = [...path, prop.name];
         const shape = shapeOf(ft, this.checker);
@@ -248,6 +260,7 @@ export abstract class LowerBase {
   /** The struct an expression names (`params`, `params.layer`), if any. */
   protected structOf(e: TS.Expression): StructNode | undefined {
     e = skipParens(e);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return this.lookup((f) => (f.self?.k === 'struct' ? f.self.s : undefined));
     if (ts.isIdentifier(e)) {
       const s = this.checker.getSymbolAtLocation(e);
       return s && this.lookup((f) => f.structs.get(s));

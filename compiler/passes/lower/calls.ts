@@ -12,7 +12,7 @@ import { ts } from '../../tsapi.js';
 import { scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
-import { atomKind, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, skipParens, type StructNode } from './base.js';
+import { atomKind, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, type SelfValue, skipParens, type StructNode } from './base.js';
 import { ExprLowerer } from './expressions.js';
 
 export abstract class CallLowerer extends ExprLowerer {
@@ -90,6 +90,49 @@ export abstract class CallLowerer extends ExprLowerer {
     if (this.checker.getSignaturesOfType(this.checker.getNonNullableType(type), ts.SignatureKind.Call).length > 0) return { k: 'fn', f: this.fnValue(e) };
     if (!scalarKind(type) && isArrayType(type, this.checker)) return { k: 'atom', a: ref(this.lowerArray(e, out)) };
     return { k: 'atom', a: this.lowerExpr(e, out) };
+  }
+
+  /**
+   * `net.energy(pos)`, `this.stretch(…)`, `layers[i].forward(x)`: a method declared in a class of
+   * the program, inlined with `this` bound to the object. Only where no class of the program
+   * overrides it, so that the method that runs is known at build time.
+   */
+  protected classMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined {
+    const decl = this.checker.getResolvedSignature(c)?.declaration;
+    if (!decl || !ts.isMethodDeclaration(decl) || !decl.body || decl.getSourceFile().isDeclarationFile) return undefined;
+    const isStatic = !!decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    if (!isStatic) this.checkDispatch(decl, callee);
+    const self = isStatic ? undefined : this.selfOf(callee.expression, out);
+    const args = c.arguments.map((a) => this.bindArg(a, out));
+    return this.inline(decl, undefined, args, c, out, self);
+  }
+
+  /** `shape.area` of a getter declared in a class of the program, inlined like a method. */
+  protected getter(p: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined {
+    const symbol = this.checker.getSymbolAtLocation(p);
+    if (!symbol || !(symbol.flags & ts.SymbolFlags.GetAccessor)) return undefined;
+    const decl = symbol.declarations?.find(ts.isGetAccessorDeclaration);
+    if (!decl?.body) unsupported(p, `getter '${p.getText()}' has no body in the program`, 'read fields, or call functions of the program');
+    this.checkDispatch(decl, p);
+    return this.inline(decl, undefined, [], p, out, this.selfOf(p.expression, out));
+  }
+
+  private checkDispatch(decl: TS.MethodDeclaration | TS.GetAccessorDeclaration, site: TS.Node): void {
+    if (this.options.overridden?.(decl) ?? true) {
+      unsupported(site, `'${site.getText()}' may run an override of '${decl.name.getText()}' from a subclass, which is known only at run time`,
+        'call a method no subclass overrides, or a module function that takes the object');
+    }
+  }
+
+  /** The object a method is called on: an object parameter (or one of its object fields), or an object read by reference. */
+  private selfOf(e: TS.Expression, out: Stmt[]): SelfValue {
+    const struct = this.structOf(e);
+    if (struct) return { k: 'struct', s: struct };
+    const a = this.lowerExpr(e, out);
+    if (a.k !== 'var' || a.v.arrayType !== 'record') {
+      unsupported(e, `a method called on '${e.getText()}', which is not an object tsgrad follows`, 'call methods on parameters, elements of arrays of objects, or this');
+    }
+    return { k: 'atom', a };
   }
 
   /** Calls a function known at build time with arguments already evaluated. */
@@ -190,7 +233,7 @@ export abstract class CallLowerer extends ExprLowerer {
    * default values of parameters left out evaluated in the callee's frame, body lowered in place.
    * `parent`: the frame a closure was declared in.
    */
-  protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[]): Atom {
+  protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[], self?: SelfValue): Atom {
     const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
     const fns = args.map((a) => (a?.k === 'fn' ? ('math' in a.f ? a.f.math : a.f.decl) : ''));
     const same = (x: { decl: FunctionLike; fns: readonly (TS.Node | string)[] }): boolean => x.decl === decl && x.fns.length === fns.length && x.fns.every((f, i) => f === fns[i]);
@@ -207,6 +250,7 @@ export abstract class CallLowerer extends ExprLowerer {
     }
     const caller = this.frame;
     const callee = this.newFrame(decl, resultKind, name, parent);
+    callee.self = self;
     if (returnsArray) callee.arrayResult = this.arrayResultOf(decl, name, shapeOf(returns, this.checker)!);
     this.frame = callee;
     this.inlining.push({ decl, fns });

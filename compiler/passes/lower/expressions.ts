@@ -55,6 +55,8 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract recordOf(objects: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
   protected abstract fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom;
   protected abstract recordValue(e: TS.Expression, out: Stmt[]): Var | undefined;
+  /** A getter of a class in the program, inlined (calls.ts). */
+  protected abstract getter(p: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined;
 
 
   /** Lowers `e`, appending its statements to `out`; returns the atom holding its value. */
@@ -72,6 +74,12 @@ export abstract class ExprLowerer extends LowerBase {
         return bool(false);
       case K.Identifier:
         return this.identifier(e as TS.Identifier);
+      case K.ThisKeyword: {
+        const self = this.lookup((f) => f.self);
+        if (!self) unsupported(e, "'this' outside a method", 'call methods on objects; module functions take the object as a parameter');
+        if (self.k === 'struct') unsupported(e, "'this' used as a value", 'read its fields (this.x), call its methods, or pass the fields a function needs');
+        return self.a;
+      }
       case K.ParenthesizedExpression:
       case K.AsExpression:
       case K.NonNullExpression:
@@ -410,6 +418,8 @@ export abstract class ExprLowerer extends LowerBase {
 
   protected property(p: TS.PropertyAccessExpression, out: Stmt[]): Atom {
     const prop = p.name.text;
+    const got = this.getter(p, out);
+    if (got) return got;
     const leaf = this.structField(p);
     if (leaf) {
       if (leaf.kind === 'array') unsupported(p, `array field '${p.getText()}' used as a value`, 'index it, read its length, or pass it to a function');
