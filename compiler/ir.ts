@@ -70,7 +70,8 @@ export type Expr =
   | { readonly k: 'select'; readonly c: Atom; readonly a: Atom; readonly b: Atom }
   /** `Math.fn(args)`; derivative rules in rules.ts. */
   | { readonly k: 'math'; readonly fn: string; readonly args: readonly Atom[] }
-  | { readonly k: 'load'; readonly arr: Var; readonly index: Atom }
+  /** `arr[index]`, or with `sub` `arr[index][sub]`: an element of a row of an array of arrays. */
+  | { readonly k: 'load'; readonly arr: Var; readonly index: Atom; readonly sub?: Atom }
   | { readonly k: 'length'; readonly arr: Var }
   /** `obj.name` of a record: a number, boolean, array or record, by the field's shape. */
   | { readonly k: 'field'; readonly obj: Var; readonly name: string }
@@ -98,7 +99,8 @@ export type Stmt =
   /** `init`: the variable's declaration, so its old value is never needed. */
   | { readonly k: 'assign'; readonly target: Var; readonly expr: Expr; readonly init?: boolean }
   /** `append`: a push (the index is the array's length), which grows the array. */
-  | { readonly k: 'store'; readonly arr: Var; readonly index: Atom; readonly value: Atom; readonly append?: boolean }
+  /** `sub`: `arr[index][sub] = value`, into a row of a local array of arrays. */
+  | { readonly k: 'store'; readonly arr: Var; readonly index: Atom; readonly value: Atom; readonly append?: boolean; readonly sub?: Atom }
   | { readonly k: 'if'; readonly cond: Atom; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   | Loop;
 
@@ -175,7 +177,7 @@ export function exprOperands(e: Expr): Atom[] {
     case 'math':
       return [...e.args];
     case 'load':
-      return [ref(e.arr), e.index];
+      return e.sub ? [ref(e.arr), e.index, e.sub] : [ref(e.arr), e.index];
     case 'length':
       return [ref(e.arr)];
     case 'field':

@@ -120,12 +120,12 @@ function liveness(fn: IRFunction): { useful: Set<Var>; live: Set<Stmt> } {
         // a fresh array replaces all its elements
         const before = new Set([...after].filter((k) => k !== v && !(v.kind === 'array' && typeof k === 'string' && k.startsWith(`${v.id}[`))));
         const e = s.expr;
-        if (e.k === 'load') gen(before, { k: 'var', v: e.arr }, e.index);
+        if (e.k === 'load') gen(before, { k: 'var', v: e.arr }, e.sub ? undefined : e.index);
         else for (const a of differentiableOperands(e)) gen(before, a);
         return before;
       }
       case 'store': {
-        const at = s.index.k === 'const' ? element(s.arr, Number(s.index.value)) : undefined;
+        const at = s.index.k === 'const' && !s.sub ? element(s.arr, Number(s.index.value)) : undefined;
         if (!(at ? after.has(s.arr) || after.has(at) : anyElement(after, s.arr))) return after;
         live.add(s);
         const before = new Set(after);

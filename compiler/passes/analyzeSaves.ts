@@ -157,10 +157,16 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   };
   walk(fn.body, (s) => {
     at = s;
-    if (s.k === 'store' && differentiated(activity, s)) need(s.index);
+    if (s.k === 'store' && differentiated(activity, s)) {
+      need(s.index);
+      need(s.sub);
+    }
     if (s.k !== 'assign' || !differentiated(activity, s)) return;
     const e = s.expr;
-    if (e.k === 'load' && active.has(e.arr)) need(e.index);
+    if (e.k === 'load' && active.has(e.arr)) {
+      need(e.index);
+      need(e.sub);
+    }
     const rule = ruleFor(e);
     if (!rule) return;
     const args = ruleArgs(e);

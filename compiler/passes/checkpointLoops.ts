@@ -75,6 +75,10 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign') assigned.add(s.target);
     if (s.k === 'store') stored.add(s.arr);
+    if (s.k === 'store' && s.arr.arrayType === 'rows' && !allocated.has(s.arr)) {
+      unsupported(node, `the state of this // @checkpoint loop cannot be saved: it writes into '${s.arr.name}', an array of arrays, whose saved states are not restored yet`,
+        'keep the loop\'s state in flat arrays (index them i * n + j)');
+    }
     if (s.k === 'store' && s.arr.growable && !allocated.has(s.arr)) {
       unsupported(node, `the state of this // @checkpoint loop cannot be saved: it writes into '${s.arr.name}', an array grown by push, whose saved states are not restored yet`,
         'allocate the array with its final length (new Array(n).fill(0)) and store by index, or build it inside the loop');

@@ -4,7 +4,7 @@
  */
 import { assign, type CExpr, type CStmt, id, index, namesIn } from '../code.js';
 import type { IRFunction, Loop, Stmt } from '../ir.js';
-import { atom, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
+import { atom, elementOf, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
 
 /** The statements as code; `loop` may take over a loop (jit launches parallel ones as kernels). */
 export function primalCode(stmts: readonly Stmt[], loop?: (l: Loop, out: CStmt[]) => boolean): CStmt[] {
@@ -16,7 +16,7 @@ export function primalCode(stmts: readonly Stmt[], loop?: (l: Loop, out: CStmt[]
         out.push(assign(id(s.target.name), primal(s.expr)));
         break;
       case 'store':
-        out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
+        out.push(assign(elementOf(id(s.arr.name), s), atom(s.value)));
         break;
       case 'if':
         out.push({ k: 'if', cond: atom(s.cond), then: block(s.then), else: block(s.else) });

@@ -185,7 +185,7 @@ class ForwardMode {
       case 'store':
         out.push(s);
         // a row stored in an array of arrays: the tangent's row is the row's tangent (or zeros)
-        if (s.arr.arrayType === 'rows' && s.value.k === 'var') {
+        if (s.arr.arrayType === 'rows' && !s.sub && s.value.k === 'var') {
           if (!this.activity.active.has(s.arr)) return;
           const row = s.value.v;
           const t = this.activity.active.has(row)
@@ -196,7 +196,7 @@ class ForwardMode {
         }
         // a growing array's tangent gets every element, 0 where the value carries none
         if (differentiated(this.activity, s) || (s.arr.growable && this.activity.active.has(s.arr))) {
-          out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, value: this.tan(s.value) });
+          out.push({ k: 'store', arr: this.tangentOf(s.arr), index: s.index, sub: s.sub, value: this.tan(s.value) });
         }
         return;
       case 'if':
@@ -246,7 +246,7 @@ class ForwardMode {
           setTangent({ k: 'newArray', type: 'f64', ctor: 'Float64Array', length: this.length(v, out), fill: num(0) });
           return;
         }
-        setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index } : { k: 'atom', a: num(0) });
+        setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index, sub: e.sub } : { k: 'atom', a: num(0) });
         return;
       case 'field':
         // `W = layer.W`, `y = cam.focal`: the same field of the tangent object

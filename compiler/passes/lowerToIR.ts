@@ -28,6 +28,7 @@ import { type IRFunction, type Param, ref, type Stmt, type StructParam, type Var
 import { ts } from '../tsapi.js';
 import { describeShape, isDifferentiable, scalarKind, shapeOf } from '../types.js';
 import { type FunctionLike, type LowerOptions, numericLiteral, skipParens } from './lower/base.js';
+import { checkRowWrites } from './lower/rowWrites.js';
 import type { Bound } from './lower/calls.js';
 import { initOperatorTables } from './lower/expressions.js';
 import { LoopLowerer } from './lower/loops.js';
@@ -97,6 +98,7 @@ class Lowerer extends LoopLowerer {
     const prologue: Stmt[] = [];
     for (const { pattern, value } of patterns) this.bindPattern(pattern, value, prologue);
     const body = [...prologue, ...this.lowerFrameBody(decl)];
+    checkRowWrites(body, this.writtenRows);
     let result = frame.result;
     if (frame.arrayResult) {
       const array = frame.arrayResult.array;

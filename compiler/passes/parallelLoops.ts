@@ -172,6 +172,9 @@ function analyzeParallel(loop: Loop): ParallelLoop {
     reads.add(a.v);
   };
   walk(loop.body, (s) => {
+    if ((s.k === 'assign' && s.expr.k === 'load' && s.expr.sub) || (s.k === 'store' && s.sub) || (s.k === 'assign' && s.expr.k === 'field')) {
+      reject(loop, 'the parallel loop reads or writes an array of arrays or an object (A[i][j], obj.field)', 'kernels take flat arrays: index one array with computed indices (A[i * n + j])');
+    }
     if (s.k === 'assign' && s.expr.k === 'call' && s.expr.callee.runtime) {
       reject(loop, 'the parallel loop throws', 'a kernel cannot throw: check the inputs before the loop');
     } else if (s.k === 'assign' && s.expr.k === 'call') {

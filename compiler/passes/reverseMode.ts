@@ -215,6 +215,14 @@ class ReverseMode {
         return;
       }
       case 'store':
+        if (s.sub) {
+          out.push(assign(index(index(id(s.arr.name), atom(s.index)), atom(s.sub)), atom(s.value)));
+          return;
+        }
+        if (s.arr.arrayType === 'rows' && differentiated(this.activity, s)) {
+          // a row stored by reference (a swap of rows): the reverse sweep puts the old adjoint row back
+          out.push(exprStmt(this.tape('pushRef', index(this.adj(s.arr), atom(s.index)))));
+        }
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
         // an element appended to a growing array: its adjoint grows with it
         if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
@@ -279,9 +287,14 @@ class ReverseMode {
         return this.reverseAssign(s, out);
       case 'store':
         if (!differentiated(this.activity, s)) return;
-        if (s.arr.arrayType === 'rows') return; // a row stored by reference: its adjoint is the row's own
-        if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), index(this.adj(s.arr), atom(s.index))));
-        out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
+        if (s.arr.arrayType === 'rows' && !s.sub) {
+          // a row stored by reference: its adjoint is the row's own; before it, the old row's
+          out.push(assign(index(this.adj(s.arr), atom(s.index)), this.tape('popRef')));
+          return;
+        }
+        const element = elementOf(this.adj(s.arr), s);
+        if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), element));
+        out.push(assign(element, n(0)));
         return;
       case 'if':
         if (!this.saves.reversed.has(s)) return;
@@ -424,7 +437,7 @@ class ReverseMode {
     } else if (e.k === 'load') {
       // an element of an inactive array (an outer constant, a buffer never written with active
       // values, a parameter not differentiated) is a constant: nothing flows back into it
-      if (this.activity.active.has(e.arr)) out.push(accumulate(index(this.adj(e.arr), atom(e.index)), g));
+      if (this.activity.active.has(e.arr)) out.push(accumulate(elementOf(this.adj(e.arr), e), g));
     } else if (e.k === 'field') {
       if (this.activity.active.has(e.obj)) out.push(accumulate(member(this.adj(e.obj), e.name), g));
     } else if (rule) {
@@ -495,6 +508,12 @@ function calleeOf(c: Callee): CExpr {
   return c.use ? { k: 'id', name: c.name, original: c.use } : id(c.name);
 }
 
+/** `arr[index]`, or `arr[index][sub]`, of an array or its adjoint. */
+export function elementOf(arr: CExpr, at: { readonly index: Atom; readonly sub?: Atom }): CExpr {
+  const row = index(arr, atom(at.index));
+  return at.sub ? index(row, atom(at.sub)) : row;
+}
+
 /** Zeros shaped like an object or an array of objects, in their own types (runtime/values.ts). */
 const zerosLike = (value: CExpr): CExpr => call(member(id(runtimeNamespace), 'zerosLike'), value);
 
@@ -522,7 +541,7 @@ export function primal(e: Expr): CExpr {
     case 'math':
       return call(member(id('Math'), e.fn), ...e.args.map(atom));
     case 'load':
-      return index(atom({ k: 'var', v: e.arr }), atom(e.index));
+      return elementOf(atom({ k: 'var', v: e.arr }), e);
     case 'length':
       return member(atom({ k: 'var', v: e.arr }), 'length');
     case 'field':

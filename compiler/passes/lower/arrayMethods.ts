@@ -303,21 +303,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   /** `A.map((row) => row.map(…))`: an array of arrays, each callback's array stored as a row. */
   private mapToRows(c: TS.CallExpression, arr: Var, fn: FnValue, out: Stmt[], name: string): Var {
     const n = this.temp('num', { k: 'length', arr }, out);
-    let result: Var | undefined;
-    const body: Stmt[] = [];
-    // the rows' type is known once the callback is lowered: allocate after, in front of the loop
-    const loop: Stmt[] = [];
-    this.eachElement(arr, loop, (v, i, inner) => {
-      const row = this.callback(fn, [v, i, arr], c, inner, true);
-      if (row.k !== 'var' || row.v.kind !== 'array') unsupported(c, 'a callback that does not return an array here', 'return an array from every path');
-      const value = this.rowValue(row.v, c);
-      result ??= this.newVar(name, { kind: 'array', arrayType: 'rows', row: value.arrayType as Var['row'] }, c);
-      inner.push({ k: 'store', arr: result, index: i, value: ref(value) });
-    });
-    if (!result) return unsupported(c, 'map over an array of arrays with no elements', 'map a non-empty array');
-    body.push({ k: 'assign', target: result, expr: { k: 'newArray', type: 'rows', ctor: 'Array', length: n, fill: num(0) }, init: true });
-    out.push(...body, ...loop);
-    return result;
+    return this.buildRows(n, c, name, out, (i, body) => this.callback(fn, [this.loadElement(arr, i, body), i, arr], c, body, true));
   }
 
   /** slice's index rule: negative counts from the end, then clamped to [0, n]. */

@@ -290,6 +290,26 @@ export abstract class ArrayLowerer extends CallLowerer {
     return this.freshArray(type, this.lowerExpr(args[0], out), out, name, e, fill);
   }
 
+  /**
+   * `A.map((row) => …)`, `Array.from({ length: n }, () => new Float64Array(m))`: an array of n
+   * arrays, row i the array `make` returns for it, stored by reference.
+   */
+  protected buildRows(n: Atom, c: TS.Node, name: string, out: Stmt[], make: (i: Atom, body: Stmt[]) => Atom): Var {
+    let result: Var | undefined;
+    // the rows' type is known once the callback is lowered: allocate after, in front of the loop
+    const loop: Stmt[] = [];
+    this.countedLoop(num(0), n, loop, (i, body) => {
+      const row = make(i, body);
+      if (row.k !== 'var' || row.v.kind !== 'array') unsupported(c, 'a callback that does not return an array here', 'return an array from every path');
+      const value = this.rowValue(row.v, c);
+      result ??= this.newVar(name, { kind: 'array', arrayType: 'rows', row: value.arrayType as Var['row'] }, c);
+      body.push({ k: 'store', arr: result, index: i, value: ref(value) });
+    });
+    if (!result) return unsupported(c, 'an array of arrays with no rows', 'build a non-empty array');
+    out.push({ k: 'assign', target: result, expr: { k: 'newArray', type: 'rows', ctor: 'Array', length: n, fill: num(0) }, init: true }, ...loop);
+    return result;
+  }
+
   private arrayFrom(c: TS.CallExpression, type: ArrayType, out: Stmt[], name: string): Var {
     const [source, mapFn] = c.arguments;
     const fn = mapFn && this.fnValue(mapFn);
@@ -299,6 +319,10 @@ export abstract class ArrayLowerer extends CallLowerer {
       const prop = s.properties.length === 1 ? s.properties[0] : undefined;
       if (!prop || !ts.isPropertyAssignment(prop) || prop.name.getText() !== 'length') {
         unsupported(s, 'Array.from of an object other than { length: n }', 'write Array.from({ length: n }, (_, i) => …)');
+      }
+      if (fn && type === 'numarr' && this.isRows(c)) {
+        const n = this.lowerExpr(prop.initializer, out);
+        return this.buildRows(n.k === 'var' ? this.temp('num', { k: 'atom', a: n }, out) : n, c, name, out, (i, body) => this.callback(fn, [undefined, i], c, body, true));
       }
       const arr = this.freshArray(type, this.lowerExpr(prop.initializer, out), out, name, c);
       this.countedLoop(num(0), this.temp('num', { k: 'length', arr }, out), out, (i, body) => {

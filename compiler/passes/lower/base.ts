@@ -107,6 +107,8 @@ export abstract class LowerBase {
   protected readonly views = new Set<Var>();
   /** Rows read out of arrays of arrays (`const row = A[i]`): never written. */
   protected readonly rowVars = new Set<Var>();
+  /** Local arrays of arrays written in place (`M[i][j] = v`, `[M[k], M[p]] = [M[p], M[k]]`): checked by rowWrites.ts. */
+  protected readonly writtenRows = new Map<Var, TS.Node>();
   /** `let` arrays, which may be given new arrays (`x = step(x)`). */
   protected readonly reassignable = new Set<Var>();
   /** Variables that name one array together (`let u = u0`): read, never written through. */

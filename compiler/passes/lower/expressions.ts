@@ -53,6 +53,8 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void;
   /** `xs[i]` of an array of objects, and `obj.name` of an object (arrays.ts). */
   protected abstract recordOf(objects: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
+  /** `A[i]` of an array of arrays: the row (arrays.ts). */
+  protected abstract rowOf(rows: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
   protected abstract fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom;
   protected abstract recordValue(e: TS.Expression, out: Stmt[]): Var | undefined;
   /** A getter of a class in the program, inlined (calls.ts). */
@@ -98,9 +100,17 @@ export abstract class ExprLowerer extends LowerBase {
         return this.conditional(e as TS.ConditionalExpression, out);
       case K.ElementAccessExpression: {
         const a = e as TS.ElementAccessExpression;
+        const base = skipParens(a.expression);
+        if (ts.isElementAccessExpression(base) && this.isRows(base.expression)) {
+          // A[i][j]: one load from the array of arrays
+          const rows = this.lowerArray(base.expression, out);
+          const index = this.lowerExpr(base.argumentExpression, out);
+          return this.temp('num', { k: 'load', arr: rows, index, sub: this.lowerExpr(a.argumentExpression, out) }, out);
+        }
         const arr = this.lowerArray(a.expression, out);
         const index = this.lowerExpr(a.argumentExpression, out);
         if (arr.arrayType === 'objects') return ref(this.recordOf(arr, index, out, a));
+        if (arr.arrayType === 'rows') return ref(this.rowOf(arr, index, out, a));
         return this.temp('num', { k: 'load', arr, index }, out);
       }
       case K.PropertyAccessExpression:
@@ -249,8 +259,35 @@ export abstract class ExprLowerer extends LowerBase {
       };
     }
     if (ts.isElementAccessExpression(target)) {
-      if (ts.isElementAccessExpression(skipParens(target.expression))) {
+      const base = skipParens(target.expression);
+      if (ts.isElementAccessExpression(base) && this.isRows(base.expression)) {
+        // M[i][j] of a local array of arrays
+        const rows = this.writableRows(base.expression, target, out);
+        const index = this.lowerExpr(base.argumentExpression, out);
+        const sub = this.lowerExpr(target.argumentExpression, out);
+        return {
+          read: (o) => this.temp('num', { k: 'load', arr: rows, index, sub }, o),
+          write: (value, o) => {
+            o.push({ k: 'store', arr: rows, index, sub, value });
+            return value;
+          },
+        };
+      }
+      if (ts.isElementAccessExpression(base)) {
         unsupported(target, `writing into '${target.getText()}', an element of an array of arrays`, 'rows are read-only in differentiated code: build new rows (A.map((row) => row.map(…))) or use a flat array with computed indices');
+      }
+      if (this.isRows(target.expression)) {
+        // M[k] = row: a row of a local array of arrays replaced (a swap of rows)
+        const rows = this.writableRows(target.expression, target, out);
+        const index = this.lowerExpr(target.argumentExpression, out);
+        return {
+          read: (o) => ref(this.rowOf(rows, index, o, target)),
+          write: (value, o) => {
+            if (value.k !== 'var' || value.v.kind !== 'array' || value.v.arrayType !== rows.row) unsupported(target, `a row of '${target.expression.getText()}' given something other than a row of its type`, 'store rows of the same type');
+            o.push({ k: 'store', arr: rows, index, value });
+            return value;
+          },
+        };
       }
       const inObject = ts.isPropertyAccessExpression(skipParens(target.expression)) && !this.structOf((skipParens(target.expression) as TS.PropertyAccessExpression).expression);
       if (inObject && this.recordValue((skipParens(target.expression) as TS.PropertyAccessExpression).expression, out)) {
@@ -276,6 +313,26 @@ export abstract class ExprLowerer extends LowerBase {
     }
     if (ts.isPropertyAccessExpression(target)) unsupported(target, `assignment to field '${target.getText()}'`, 'objects are read-only in differentiated code: compute the value into a local variable');
     return unsupported(target, `assignment to '${target.getText()}'`, 'assign to local variables or array elements');
+  }
+
+  /** An expression whose type is an array of arrays (number[][], Float64Array[], Vec2[]). */
+  protected isRows(e: TS.Expression): boolean {
+    return shapeOf(this.checker.getTypeAtLocation(e), this.checker)?.arrayType === 'rows';
+  }
+
+  /** The array of arrays that `M[i][j] = …` writes into: a local one of this function, which nothing else names. */
+  private writableRows(e: TS.Expression, target: TS.Node, out: Stmt[]): Var {
+    const rows = this.lowerArray(e, out);
+    const what = `writing into '${target.getText()}'`;
+    if (rows.arrayType !== 'rows') unsupported(target, `${what}: not an array of arrays`, 'write into arrays of numbers');
+    if (rows.outer || !this.locals.includes(rows)) {
+      unsupported(target, `${what}, an array of arrays the function was given`, 'inputs are never written: copy it first (const M = A.map((row) => [...row])) and write into the copy');
+    }
+    if (this.shared.has(rows) || this.views.has(rows) || this.rowVars.has(rows)) {
+      unsupported(target, `${what}, which names the same array of arrays as another variable`, 'copy it first (A.map((row) => [...row])) and write into the copy');
+    }
+    if (!this.writtenRows.has(rows)) this.writtenRows.set(rows, target);
+    return rows;
   }
 
   protected binary(b: TS.BinaryExpression, out: Stmt[]): Atom {

@@ -1,0 +1,148 @@
+/**
+ * Arrays of arrays written in place: a local number[][] or Float64Array[] built in the function
+ * (A.map((row) => [...row]), Array.from({ length: n }, () => new Float64Array(m))) and written
+ * element by element (M[i][j] = v, M[i][j] -= f * M[k][j]) or by swapping rows. Checked against
+ * central finite differences under grad, jvp, vjp and hvp, optimized and not; what would let
+ * another name see the writes is rejected.
+ */
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { expectClose } from './check.js';
+import { compile, formatDiagnostics, repoRoot } from './harness.js';
+
+const file = path.join(repoRoot, 'test', 'virtual', 'rowwrites.ts');
+const source = `import { grad, jvp, vjp, hvp } from 'tsgrad';
+
+/** det A by elimination with partial pivoting; A is copied, rows swapped in the copy. */
+export function det(A: number[][]): number {
+  const n = A.length;
+  const M = A.map((row) => [...row]);
+  let d = 1;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(M[i][k]) > Math.abs(M[p][k])) p = i;
+    if (p !== k) {
+      [M[k], M[p]] = [M[p], M[k]];
+      d = -d;
+    }
+    d *= M[k][k];
+    for (let i = k + 1; i < n; i++) {
+      const f = M[i][k] / M[k][k];
+      for (let j = k; j < n; j++) M[i][j] -= f * M[k][j];
+    }
+  }
+  return d;
+}
+export const gDet = grad(det);
+export const hDet = hvp(det);
+
+/** Explicit heat steps on a grid of Float64Array rows: a new grid, then copied back (nonlinearly) each step. */
+export function heat(u0: number[][], kappa: number, steps: number): number {
+  const n = u0.length;
+  const m = u0[0].length;
+  let u = Array.from({ length: n }, () => new Float64Array(m));
+  let v = Array.from({ length: n }, () => new Float64Array(m));
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) u[i][j] = u0[i][j];
+  for (let t = 0; t < steps; t++) {
+    for (let i = 1; i < n - 1; i++) {
+      for (let j = 1; j < m - 1; j++) {
+        v[i][j] = u[i][j] + kappa * (u[i - 1][j] + u[i + 1][j] + u[i][j - 1] + u[i][j + 1] - 4 * u[i][j]);
+      }
+    }
+    for (let i = 1; i < n - 1; i++) for (let j = 1; j < m - 1; j++) u[i][j] = v[i][j] * v[i][j] * 0.5 + v[i][j];
+  }
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) s += u[i][j] ** 2;
+  return s;
+}
+export const gHeat = grad(heat, [0, 1]);
+export const jHeat = (u0: number[][], k: number, du: number[][], dk: number) => jvp(heat, [u0, k, 3], [du, dk, 0]);
+export const vHeat = (u0: number[][], k: number) => vjp(heat, u0, k, 3);
+`;
+
+const rejected = `import { grad } from 'tsgrad';
+export function rowsRead(A: number[][]): number {
+  const M = A.map((row) => [...row]);
+  M[0][0] = 2 * M[1][1];
+  let s = 0;
+  for (const row of M) s += row[0];
+  return s;
+}
+export function named(A: number[][]): number {
+  const r = [A[0][0], A[0][1]];
+  const M = [r, [1, 2]];
+  M[0][0] = 5;
+  return r[0] + M[0][0];
+}
+export function checkpointed(A: number[][]): number {
+  const M = A.map((row) => [...row]);
+  // @checkpoint
+  for (let t = 0; t < 3; t++) M[0][0] = M[0][0] * M[1][1];
+  return M[0][0];
+}
+export const a = grad(rowsRead);
+export const b = grad(named);
+export const c = grad(checkpointed);
+`;
+
+function fdRows(f: (A: number[][]) => number, A: number[][], h = 1e-6): number[][] {
+  return A.map((row, i) => row.map((_, j) => {
+    const plus = A.map((r) => [...r]);
+    const minus = A.map((r) => [...r]);
+    plus[i][j] += h;
+    minus[i][j] -= h;
+    return (f(plus) - f(minus)) / (2 * h);
+  }));
+}
+
+describe('arrays of arrays written in place', () => {
+  for (const optimize of [true, false]) {
+    describe(`optimize: ${optimize}`, () => {
+      const out = compile([file], { optimize }, new Map([[file, source]]));
+      const m = out.modules.get('test/virtual/rowwrites')!;
+      const A = [[0.2, 1.5, -0.3, 0.8], [2.1, -0.4, 0.9, 0.1], [-1.2, 0.6, 0.3, 1.7], [0.5, 0.2, -2.2, 0.4]];
+      const u0 = [[0.1, 0.3, 0.2, 0.5], [0.4, 0.9, 0.7, 0.3], [0.2, 0.8, 0.6, 0.1], [0.3, 0.2, 0.4, 0.2]];
+
+      it('compiles without diagnostics', () => {
+        expect(formatDiagnostics(out.diagnostics)).to.equal('');
+      });
+
+      it('det by LU with row swaps: grad (= det · A⁻ᵀ), hvp, the input unchanged', () => {
+        const before = A.map((r) => [...r]);
+        const g = m.gDet(A);
+        const want = fdRows(m.det, A);
+        g.forEach((row: number[], i: number) => expectClose(row, want[i], 1e-6, `grad row ${i}`));
+        expect(A).to.deep.equal(before);
+        const V = [[1, 0, 0.5, 0], [0, -1, 0, 0.2], [0.3, 0, 0, 1], [0, 0.4, -0.7, 0]];
+        const gAt = (e: number) => m.gDet(A.map((r, i) => r.map((x, j) => x + e * V[i][j])));
+        const [gp, gm] = [gAt(1e-5), gAt(-1e-5)];
+        const Hv = m.hDet(A, V);
+        Hv.forEach((row: number[], i: number) => expectClose(row, row.map((_, j) => (gp[i][j] - gm[i][j]) / 2e-5), 1e-5, `hvp row ${i}`));
+      });
+
+      it('heat steps on Float64Array rows written in place: grad, jvp and vjp', () => {
+        const [gu, gk] = m.gHeat(u0, 0.1, 3);
+        const want = fdRows((U) => m.heat(U, 0.1, 3), u0);
+        gu.forEach((row: number[], i: number) => expectClose(row, want[i], 1e-6, `grad u0 row ${i}`));
+        expectClose(gk, (m.heat(u0, 0.1 + 1e-6, 3) - m.heat(u0, 0.1 - 1e-6, 3)) / 2e-6, 1e-6, 'grad kappa');
+        const du = u0.map((r, i) => r.map((_, j) => Math.sin(i + 2 * j)));
+        const [value, tangent] = m.jHeat(u0, 0.1, du, 0.5);
+        expect(value).to.equal(m.heat(u0, 0.1, 3));
+        const dot = gu.reduce((s: number, row: number[], i: number) => s + row.reduce((t, g, j) => t + g * du[i][j], 0), 0) + 0.5 * gk;
+        expectClose(tangent, dot, 1e-10, 'jvp = ⟨grad, t⟩');
+        const [, pullback] = m.vHeat(u0, 0.1);
+        const [cu, ck] = pullback(2);
+        cu.forEach((row: number[], i: number) => expectClose(row, gu[i].map((x: number) => 2 * x), 1e-12, `vjp row ${i}`));
+        expectClose(ck, 2 * gk, 1e-12, 'vjp kappa');
+      });
+    });
+  }
+
+  it('rows also read by reference, a named row, a checkpointed loop: rejected with the reason', () => {
+    const bad = path.join(repoRoot, 'test', 'virtual', 'rowwrites-rejected.ts');
+    const text = formatDiagnostics(compile([bad], {}, new Map([[bad, rejected]])).diagnostics);
+    expect(text).to.match(/rowwrites-rejected\.ts:4:3 .*writing into 'M', an array of arrays whose rows are also read by reference.*index it as M\[i\]\[j\] throughout/);
+    expect(text).to.match(/rowwrites-rejected\.ts:12:3 .*writing into 'M', an array of arrays holding a row that is also named elsewhere/);
+    expect(text).to.match(/rowwrites-rejected\.ts:18:3 .*checkpoint loop cannot be saved: it writes into 'M', an array of arrays/);
+  });
+});
