@@ -56,6 +56,22 @@ export function heat(u0: number[][], kappa: number, steps: number): number {
   return s;
 }
 export const gHeat = grad(heat, [0, 1]);
+
+/** Two buffers swapped each step, [cur, nxt] = [nxt, cur]; rows of a matrix swapped the same way. */
+export function relax(u0: number[], steps: number, w: number): number {
+  let cur = Float64Array.from(u0);
+  let nxt = new Float64Array(u0.length);
+  const n = u0.length;
+  for (let t = 0; t < steps; t++) {
+    for (let i = 1; i < n - 1; i++) nxt[i] = cur[i] + w * (cur[i - 1] - 2 * cur[i] + cur[i + 1]) + 0.1 * cur[i] ** 2;
+    [nxt[0], nxt[n - 1]] = [cur[0], cur[n - 1]];
+    [cur, nxt] = [nxt, cur];
+  }
+  let [a, b] = [cur.slice(0, 2), cur.slice(2)];
+  [a, b] = [b, a];
+  return cur.reduce((s, x) => s + x * x, 0) + a[0] * b[1];
+}
+export const gRelax = grad(relax, [0, 2]);
 export const jHeat = (u0: number[][], k: number, du: number[][], dk: number) => jvp(heat, [u0, k, 3], [du, dk, 0]);
 export const vHeat = (u0: number[][], k: number) => vjp(heat, u0, k, 3);
 `;
@@ -118,6 +134,20 @@ describe('arrays of arrays written in place', () => {
         const [gp, gm] = [gAt(1e-5), gAt(-1e-5)];
         const Hv = m.hDet(A, V);
         Hv.forEach((row: number[], i: number) => expectClose(row, row.map((_, j) => (gp[i][j] - gm[i][j]) / 2e-5), 1e-5, `hvp row ${i}`));
+      });
+
+      it('buffers swapped with [cur, nxt] = [nxt, cur]', () => {
+        const u = [0.3, -0.2, 0.8, 0.5, -0.6];
+        for (const steps of [0, 1, 4]) {
+          const [gu, gw] = m.gRelax(u, steps, 0.2);
+          expectClose(gu, u.map((_, i) => {
+            const [p, q] = [[...u], [...u]];
+            p[i] += 1e-6;
+            q[i] -= 1e-6;
+            return (m.relax(p, steps, 0.2) - m.relax(q, steps, 0.2)) / 2e-6;
+          }), 1e-6, `grad u0, ${steps} steps`);
+          expectClose(gw, (m.relax(u, steps, 0.2 + 1e-6) - m.relax(u, steps, 0.2 - 1e-6)) / 2e-6, 1e-6, `grad w, ${steps} steps`);
+        }
       });
 
       it('heat steps on Float64Array rows written in place: grad, jvp and vjp', () => {

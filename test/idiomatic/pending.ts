@@ -16,7 +16,6 @@ export interface Pending {
 
 export const pending: readonly Pending[] = [
   { name: 'softmax classifier', transforms: ['hvp'], reason: "mixtures.ts: parameter 'lambda' of the differentiated function is optional: hvp(f)(...args, v) takes v after the function's arguments" },
-  { name: 'lstm objective', reason: "networks.ts: field 'Wx' of parameter 'p' has type number[][]" },
   { name: 'det (minors, recursive)', reason: "linalg.ts: parameter 'A' has type number[][]" },
   { name: 'polynomial fit (recursive Horner)', reason: "linalg.ts: method call 'xs.reduce' is not supported" },
   { name: 'kalman filter', transforms: ['hvp'], reason: "linalg.ts: parameter 'dt' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's" },

@@ -201,7 +201,8 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
   protected arrayMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[], name: string): Var {
     const method = callee.name.text;
     const arr = this.lowerArray(callee.expression, out);
-    if (method !== 'map' && method !== 'flat') this.flatArray(arr, callee.expression);
+    const rowsSlice = method === 'slice' && arr.arrayType === 'rows';
+    if (method !== 'map' && method !== 'flat' && !rowsSlice) this.flatArray(arr, callee.expression);
     const type = arr.arrayType === 'rows' || arr.arrayType === 'objects' ? 'numarr' : arr.arrayType ?? 'numarr';
     switch (method) {
       case 'map': {
@@ -247,6 +248,10 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         const start = c.arguments[0] ? this.clampIndex(this.lowerExpr(c.arguments[0], out), n, out) : num(0);
         const end = c.arguments[1] ? this.clampIndex(this.lowerExpr(c.arguments[1], out), n, out) : n;
         const length = this.temp('num', { k: 'math', fn: 'max', args: [this.temp('num', { k: 'bin', op: '-', a: end, b: start }, out), num(0)] }, out);
+        if (rowsSlice) {
+          // A.slice(1): the same rows, by reference, in a new array
+          return this.buildRows(length, c, name, out, (i, body) => ref(this.rowOf(arr, this.temp('num', { k: 'bin', op: '+', a: start, b: i }, body), body)));
+        }
         const result = this.freshArray(type, length, out, name, c);
         this.countedLoop(num(0), length, out, (i, body) => {
           const from = this.temp('num', { k: 'bin', op: '+', a: start, b: i }, body);

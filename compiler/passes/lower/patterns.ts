@@ -25,11 +25,13 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
       const init = d.initializer && skipParens(d.initializer);
       if (!ts.isIdentifier(d.name)) {
         if (!init) unsupported(d, 'a destructuring declaration without a value', 'give it a value');
+        const before = this.nextVar;
         if (ts.isArrayBindingPattern(d.name) && ts.isArrayLiteralExpression(init) && !init.elements.some(ts.isSpreadElement)) {
           this.bindElements(d.name, init.elements.map((x) => this.bindArg(x, out)), out);
         } else {
           this.bindPattern(d.name, this.bindArg(init, out), out);
         }
+        if (list.flags & ts.NodeFlags.Let) this.letArrays(d.name, before, out);
         continue;
       }
       // a local function: inlined where it is called (calls.ts finds it through its declaration)
@@ -94,6 +96,29 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
       this.frame.symbols.set(symbol, v);
       if (init) this.assignTo(v, this.lowerExpr(init, out), out, true);
     }
+  }
+
+  /**
+   * `let [a, b] = [xs.slice(0, 2), xs.slice(2)]`: array names a `let` pattern binds may be given
+   * new arrays later; one bound to an array that existed before gets a variable of its own.
+   */
+  private letArrays(pattern: TS.BindingName, before: number, out: Stmt[]): void {
+    if (ts.isIdentifier(pattern)) {
+      const symbol = this.symbolOf(pattern);
+      const v = this.frame.symbols.get(symbol);
+      if (!v || v.kind !== 'array') return;
+      if (v.id >= before && !v.outer) {
+        this.reassignable.add(v);
+        return;
+      }
+      const own = this.newVar(pattern.text, { kind: 'array', arrayType: v.arrayType, row: v.row, fields: v.fields }, pattern);
+      out.push({ k: 'assign', target: own, expr: { k: 'atom', a: ref(v) }, init: true });
+      this.shared.add(own).add(v);
+      this.reassignable.add(own);
+      this.frame.symbols.set(symbol, own);
+      return;
+    }
+    for (const el of pattern.elements) if (!ts.isOmittedExpression(el)) this.letArrays(el.name, before, out);
   }
 
   /** A local whose type says nothing (any, never): a number or boolean like its initial value. */
@@ -208,20 +233,59 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
     const left = skipParens(b.left);
     if (!ts.isArrayLiteralExpression(left)) unsupported(left, 'destructuring assignment to an object pattern', 'assign the fields one by one');
     const right = skipParens(b.right);
+    const before = this.nextVar;
     let values: Atom[];
     if (ts.isArrayLiteralExpression(right) && !right.elements.some(ts.isSpreadElement)) {
-      values = right.elements.map((x) => this.lowerExpr(x, out));
+      values = right.elements.map((x) => (this.isArray(x) && !scalarKind(this.checker.getTypeAtLocation(x)) ? ref(this.lowerArray(x, out)) : this.lowerExpr(x, out)));
     } else {
       const arr = this.lowerArray(right, out);
       values = left.elements.map((_, i) => this.temp('num', { k: 'load', arr, index: num(i) }, out));
     }
+    const arrays = this.arrayTargets(left, values, before);
     // a variable read on the right may be a target on the left: read it first
-    const held = values.map((a) => (a.k === 'var' && a.v.kind !== 'array' ? this.temp(a.v.kind, { k: 'atom', a }, out) : a));
+    const held = values.map((a) => {
+      if (a.k !== 'var' || (a.v.kind === 'array' && !arrays.has(a.v))) return a;
+      if (a.v.kind !== 'array') return this.temp(a.v.kind, { k: 'atom', a }, out);
+      const t = this.newVar('_held', { kind: 'array', arrayType: a.v.arrayType, row: a.v.row, fields: a.v.fields });
+      out.push({ k: 'assign', target: t, expr: { k: 'atom', a }, init: true });
+      return ref(t);
+    });
     left.elements.forEach((target, i) => {
       if (ts.isOmittedExpression(target)) return;
       if (ts.isSpreadElement(target) || ts.isBinaryExpression(target)) unsupported(target, 'rest or default in a destructuring assignment', 'assign the elements one by one');
       if (held[i] === undefined) unsupported(target, 'more targets than values', 'give each target a value');
-      this.place(target, out).write(held[i], out);
+      const v = ts.isIdentifier(skipParens(target)) ? this.lowerExpr(target, []) : undefined;
+      if (v?.k === 'var' && v.v.kind === 'array') out.push({ k: 'assign', target: v.v, expr: { k: 'atom', a: held[i] } });
+      else this.place(target, out).write(held[i], out);
     });
+  }
+
+  /**
+   * `[h, c] = [next.slice(0, H), next.slice(H)]`, `[cur, nxt] = [nxt, cur]`: array variables given
+   * new arrays, or each other's (a permutation: every array keeps one name). The array variables
+   * among the targets, checked.
+   */
+  private arrayTargets(left: TS.ArrayLiteralExpression, values: readonly Atom[], before: number): Set<Var> {
+    const targets = new Set<Var>();
+    left.elements.forEach((target, i) => {
+      const t = skipParens(target);
+      const a = ts.isIdentifier(t) ? this.lowerExpr(t, []) : undefined;
+      if (a?.k !== 'var' || a.v.kind !== 'array') return;
+      if (!this.reassignable.has(a.v)) unsupported(t, `reassigning '${t.getText()}', an array parameter or const`, `declare a local with let (let ${t.getText()}2 = [...${t.getText()}]) and reassign that`);
+      const value = values[i];
+      if (value?.k !== 'var' || value.v.kind !== 'array') unsupported(t, `array variable '${t.getText()}' given something other than an array`, 'assign arrays to array variables');
+      targets.add(a.v);
+    });
+    const permuted = values.filter((a): a is { k: 'var'; v: Var } => a.k === 'var' && a.v.kind === 'array' && (a.v.id < before || !!a.v.outer));
+    for (const a of permuted) {
+      if (!targets.has(a.v) || permuted.filter((b) => b.v === a.v).length > 1) {
+        unsupported(left, `'${a.v.name}' given to a variable as an existing array: two variables naming one array, which tsgrad would treat as two`,
+          'give each variable a new array (slice(), map, a helper\'s result), or swap array variables among themselves');
+      }
+    }
+    if (permuted.length > 0 && permuted.length !== targets.size) {
+      unsupported(left, 'a destructuring assignment that mixes existing arrays and new ones among array variables', 'swap array variables among themselves, or give each a new array');
+    }
+    return targets;
   }
 }
