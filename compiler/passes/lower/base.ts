@@ -77,6 +77,8 @@ export interface Frame {
   self?: SelfValue;
   /** The function returns an array: the one array variable it returns, once seen. */
   arrayResult?: { array?: Var; readonly several?: boolean };
+  /** The function returns an object: its fields once the first return is seen (copied into by later ones). */
+  structResult?: { node?: StructNode; several: boolean };
   ret?: Var;
   readonly loops: LoopFrame[];
 }
@@ -159,14 +161,19 @@ export abstract class LowerBase {
    * statements, a variable that each return gives its array (`return a` … `return b`).
    */
   protected arrayResultOf(decl: FunctionLike, fnName: string, shape: Shape): { array?: Var; several?: boolean } {
+    if (this.returnCount(decl) <= 1) return {};
+    return { array: this.newVar(`${fnName}_result`, shape, decl), several: true };
+  }
+
+  /** The return statements of a function's own body (not of functions inside it). */
+  protected returnCount(decl: FunctionLike): number {
     let returns = 0;
     const count = (n: TS.Node): void => {
       if (ts.isReturnStatement(n)) returns++;
       if (!ts.isFunctionLike(n)) ts.forEachChild(n, count);
     };
     if (decl.body && ts.isBlock(decl.body)) decl.body.statements.forEach(count);
-    if (returns <= 1) return {};
-    return { array: this.newVar(`${fnName}_result`, shape, decl), several: true };
+    return returns;
   }
 
   protected newVar(base: string, shape: Shape, node?: TS.Node, local = true): Var {

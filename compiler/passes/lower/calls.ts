@@ -6,10 +6,10 @@
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
-import { type Atom, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
+import { type Atom, bool, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
 import { rules, zeroDerivative } from '../../rules.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind, shapeOf } from '../../types.js';
+import { isObjectType, scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
 import { atomKind, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, type SelfValue, skipParens, type StructNode } from './base.js';
@@ -84,7 +84,7 @@ export abstract class CallLowerer extends ExprLowerer {
   /** An argument as the callee receives it: a value, an object's fields, or a function. */
   protected bindArg(e: TS.Expression, out: Stmt[]): Bound {
     if (ts.isSpreadElement(e)) unsupported(e, 'spread arguments to functions are not supported', 'pass the arguments one by one');
-    const struct = this.structOf(e);
+    const struct = isObjectType(this.checker.getTypeAtLocation(e), this.checker) ? this.structValue(e, out) : this.structOf(e);
     if (struct) return { k: 'struct', s: struct };
     const type = this.checker.getTypeAtLocation(e);
     if (this.checker.getSignaturesOfType(this.checker.getNonNullableType(type), ts.SignatureKind.Call).length > 0) return { k: 'fn', f: this.fnValue(e) };
@@ -97,14 +97,14 @@ export abstract class CallLowerer extends ExprLowerer {
    * the program, inlined with `this` bound to the object. Only where no class of the program
    * overrides it, so that the method that runs is known at build time.
    */
-  protected classMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined {
+  protected classMethod(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[], into?: { struct?: StructNode }): Atom | undefined {
     const decl = this.checker.getResolvedSignature(c)?.declaration;
     if (!decl || !ts.isMethodDeclaration(decl) || !decl.body || decl.getSourceFile().isDeclarationFile) return undefined;
     const isStatic = !!decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
     if (!isStatic) this.checkDispatch(decl, callee);
     const self = isStatic ? undefined : this.selfOf(callee.expression, out);
     const args = c.arguments.map((a) => this.bindArg(a, out));
-    return this.inline(decl, undefined, args, c, out, self);
+    return this.inline(decl, undefined, args, c, out, self, into);
   }
 
   /** `shape.area` of a getter declared in a class of the program, inlined like a method. */
@@ -126,7 +126,7 @@ export abstract class CallLowerer extends ExprLowerer {
 
   /** The object a method is called on: an object parameter (or one of its object fields), or an object read by reference. */
   private selfOf(e: TS.Expression, out: Stmt[]): SelfValue {
-    const struct = this.structOf(e);
+    const struct = isObjectType(this.checker.getTypeAtLocation(e), this.checker) ? this.structValue(e, out) : this.structOf(e);
     if (struct) return { k: 'struct', s: struct };
     const a = this.lowerExpr(e, out);
     if (a.k !== 'var' || a.v.arrayType !== 'record') {
@@ -233,7 +233,7 @@ export abstract class CallLowerer extends ExprLowerer {
    * default values of parameters left out evaluated in the callee's frame, body lowered in place.
    * `parent`: the frame a closure was declared in.
    */
-  protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[], self?: SelfValue): Atom {
+  protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[], self?: SelfValue, into?: { struct?: StructNode }): Atom {
     const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
     const fns = args.map((a) => (a?.k === 'fn' ? ('math' in a.f ? a.f.math : a.f.decl) : ''));
     const same = (x: { decl: FunctionLike; fns: readonly (TS.Node | string)[] }): boolean => x.decl === decl && x.fns.length === fns.length && x.fns.every((f, i) => f === fns[i]);
@@ -245,13 +245,16 @@ export abstract class CallLowerer extends ExprLowerer {
     const returns = signature && this.checker.getReturnTypeOfSignature(signature);
     const resultKind: VarKind = returns && scalarKind(returns) === 'bool' ? 'bool' : 'num';
     const returnsArray = !!returns && shapeOf(returns, this.checker)?.kind === 'array';
-    if (returns && !returnsArray && !scalarKind(returns) && !(returns.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
-      unsupported(site, `'${name}' returns ${this.checker.typeToString(returns)}`, 'called functions may return a number, a boolean, a numeric array or nothing');
+    const returnsObject = !!returns && !returnsArray && isObjectType(returns, this.checker);
+    if (returnsObject && !into) unsupported(site, `'${name}' returns an object, used here as a number`, 'read a field of its result (f(x).value), or destructure it');
+    if (returns && !returnsArray && !returnsObject && !scalarKind(returns) && !(returns.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) {
+      unsupported(site, `'${name}' returns ${this.checker.typeToString(returns)}`, 'called functions may return a number, a boolean, a numeric array, an object of those or nothing');
     }
     const caller = this.frame;
     const callee = this.newFrame(decl, resultKind, name, parent);
     callee.self = self;
     if (returnsArray) callee.arrayResult = this.arrayResultOf(decl, name, shapeOf(returns, this.checker)!);
+    if (returnsObject) callee.structResult = { several: this.returnCount(decl) > 1 };
     this.frame = callee;
     this.inlining.push({ decl, fns });
     this.active.push(callee);
@@ -262,6 +265,11 @@ export abstract class CallLowerer extends ExprLowerer {
       this.active.pop();
       this.inlining.pop();
       this.frame = caller;
+    }
+    if (callee.structResult) {
+      if (!callee.structResult.node) unsupported(site, `'${name}' never returns an object`, 'end it with return { … }');
+      into!.struct = callee.structResult.node;
+      return bool(true);
     }
     if (callee.arrayResult) {
       const array = callee.arrayResult.array;

@@ -8,8 +8,8 @@ import { type Atom, type BinOp, bool, num, ref, type Stmt, type Var } from '../.
 import { tempName } from '../../naming.js';
 import { mathConstants } from '../../rules.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind, shapeOf } from '../../types.js';
-import { atomKind, isGlobalMath, LowerBase, numericLiteral, skipParens } from './base.js';
+import { isObjectType, scalarKind, shapeOf } from '../../types.js';
+import { atomKind, isGlobalMath, LowerBase, numericLiteral, skipParens, type StructNode } from './base.js';
 
 const binaryOps: Partial<Record<number, BinOp>> = {};
 const compoundOps: Partial<Record<number, BinOp>> = {};
@@ -57,6 +57,9 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract rowOf(rows: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
   protected abstract fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom;
   protected abstract recordValue(e: TS.Expression, out: Stmt[]): Var | undefined;
+  /** The fields of an object-valued expression (objects.ts). */
+  protected abstract structValue(e: TS.Expression, out: Stmt[], name?: string): StructNode | undefined;
+  protected abstract readonly localStructs: WeakSet<StructNode>;
   /** A getter of a class in the program, inlined (calls.ts). */
   protected abstract getter(p: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined;
 
@@ -246,6 +249,10 @@ export abstract class ExprLowerer extends LowerBase {
   protected place(target: TS.Expression, out: Stmt[]): { read(out: Stmt[]): Atom; write(v: Atom, out: Stmt[]): Atom } {
     target = skipParens(target);
     if (ts.isIdentifier(target)) {
+      const symbol = this.checker.getSymbolAtLocation(target);
+      if (symbol && this.lookup((f) => f.structs.get(symbol))) {
+        unsupported(target, `reassigning object variable '${target.text}'`, 'declare a new const for the new object, or keep the fields in let variables');
+      }
       const a = this.identifier(target);
       const v = a.k === 'var' ? a.v : undefined;
       if (!v || v.outer) unsupported(target, `assignment to outer variable '${target.text}'`, 'differentiated functions may only assign their own locals and parameters');
@@ -311,7 +318,21 @@ export abstract class ExprLowerer extends LowerBase {
         },
       };
     }
-    if (ts.isPropertyAccessExpression(target)) unsupported(target, `assignment to field '${target.getText()}'`, 'objects are read-only in differentiated code: compute the value into a local variable');
+    if (ts.isPropertyAccessExpression(target)) {
+      // `acc.sum += x` of an object built here: its field's variable
+      const struct = this.structOf(target.expression);
+      const field = struct?.get(target.name.text);
+      if (struct && this.localStructs.has(struct) && field && !(field instanceof Map) && field.kind !== 'array') {
+        return {
+          read: () => ref(field),
+          write: (value, o) => {
+            this.assignTo(field, value, o);
+            return ref(field);
+          },
+        };
+      }
+      unsupported(target, `assignment to field '${target.getText()}'`, 'objects given to the function are read-only: compute the value into a local variable');
+    }
     return unsupported(target, `assignment to '${target.getText()}'`, 'assign to local variables or array elements');
   }
 
@@ -339,7 +360,7 @@ export abstract class ExprLowerer extends LowerBase {
     const K = ts.SyntaxKind;
     const op = b.operatorToken.kind;
     const left = skipParens(b.left);
-    const named = op === K.EqualsToken && ts.isIdentifier(left) ? this.identifier(left) : undefined;
+    const named = op === K.EqualsToken && ts.isIdentifier(left) && !this.structOf(left) ? this.identifier(left) : undefined;
     if (named && named.k === 'var' && named.v.kind === 'array' && !named.v.outer) {
       this.reassignArray(left as TS.Identifier, named.v, b.right, out);
       return named;
@@ -477,6 +498,13 @@ export abstract class ExprLowerer extends LowerBase {
     const prop = p.name.text;
     const got = this.getter(p, out);
     if (got) return got;
+    const made = skipParens(p.expression);
+    if ((ts.isCallExpression(made) || ts.isObjectLiteralExpression(made)) && isObjectType(this.checker.getTypeAtLocation(made), this.checker)) {
+      // `stats(xs).mean`: a field of an object made here
+      const field = this.structValue(made, out)?.get(prop);
+      if (field && !(field instanceof Map)) return ref(field);
+      if (field) unsupported(p, `'${p.getText()}' is an object, used as a value`, 'read its fields');
+    }
     const leaf = this.structField(p);
     if (leaf) {
       if (leaf.kind === 'array') unsupported(p, `array field '${p.getText()}' used as a value`, 'index it, read its length, or pass it to a function');

@@ -12,11 +12,11 @@ import { unsupported } from '../../diagnostics.js';
 import { type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind, shapeOf } from '../../types.js';
-import { ArrayMethodLowerer } from './arrayMethods.js';
+import { ObjectLowerer } from './objects.js';
 import { atomKind, skipParens } from './base.js';
 import type { Bound } from './calls.js';
 
-export abstract class PatternLowerer extends ArrayMethodLowerer {
+export abstract class PatternLowerer extends ObjectLowerer {
   protected lowerDeclarations(list: TS.VariableDeclarationList, out: Stmt[]): void {
     if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
       unsupported(list, "'var' declarations are not supported", "use 'let' or 'const'");
@@ -43,7 +43,7 @@ export abstract class PatternLowerer extends ArrayMethodLowerer {
         this.frame.functions.set(symbol, this.fnValue(init));
         continue;
       }
-      const struct = init && this.structOf(init);
+      const struct = init && isObjectType(type, this.checker) ? this.structValue(init, out, d.name.text) : undefined;
       if (struct) {
         this.frame.structs.set(symbol, struct);
         continue;

@@ -7,7 +7,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, bool, num, ref, type Stmt } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { type Flags, type FunctionLike, type LoopFrame, none, skipParens } from './base.js';
+import { type Flags, type FunctionLike, type LoopFrame, none, skipParens, type StructNode } from './base.js';
 import { scalarKind } from '../../types.js';
 import { PatternLowerer } from './patterns.js';
 
@@ -23,6 +23,8 @@ export abstract class StmtLowerer extends PatternLowerer {
     const body = decl.body!;
     if (ts.isBlock(body)) {
       this.lowerList(body.statements, out);
+    } else if (this.frame.structResult) {
+      this.returnStruct(body, out);
     } else if (this.frame.arrayResult) {
       this.frame.arrayResult.array = this.lowerArray(body, out);
     } else {
@@ -157,6 +159,10 @@ export abstract class StmtLowerer extends PatternLowerer {
 
   protected assignResult(s: TS.ReturnStatement, out: Stmt[]): void {
     if (!s.expression) return;
+    if (this.frame.structResult) {
+      this.returnStruct(s.expression, out);
+      return;
+    }
     const arrayResult = this.frame.arrayResult;
     if (arrayResult?.several) {
       // one of several returns: the result variable names this return's array
@@ -179,6 +185,34 @@ export abstract class StmtLowerer extends PatternLowerer {
     }
     const value = this.lowerExpr(s.expression, out);
     out.push({ k: 'assign', target: this.frame.result, expr: { k: 'atom', a: value } });
+  }
+
+  /**
+   * `return { value, grad }`: the object is the result. With several returns, the first one's
+   * fields become the result's (numbers copied into variables of the result, which the later
+   * returns assign); arrays and nested objects must then be the same in every return.
+   */
+  private returnStruct(e: TS.Expression, out: Stmt[]): void {
+    const result = this.frame.structResult!;
+    const node = this.structValue(e, out, 'result');
+    if (!node) unsupported(e, `'${e.getText()}' is not an object tsgrad follows`, 'return an object literal or another object of the program');
+    if (!result.several) {
+      result.node = node;
+      return;
+    }
+    if (!result.node) {
+      const fresh = (n: StructNode): StructNode => new Map([...n].map(([k, f]) => [k, f instanceof Map ? fresh(f) : f.kind === 'array' ? f : this.newVar(`result_${k}`, { kind: f.kind }, e)]));
+      result.node = fresh(node);
+    }
+    const assign = (into: StructNode, from: StructNode): void => {
+      for (const [k, target] of into) {
+        const value = from.get(k);
+        if (target instanceof Map && value instanceof Map) assign(target, value);
+        else if (!(target instanceof Map) && value && !(value instanceof Map) && target.kind !== 'array') out.push({ k: 'assign', target, expr: { k: 'atom', a: ref(value) } });
+        else if (target !== value) unsupported(e, `the returns of '${this.frame.decl.name?.getText() ?? 'the function'}' give field '${k}' different arrays or objects`, 'return the same arrays from every return, or return numbers');
+      }
+    };
+    assign(result.node, node);
   }
 
   protected lowerJump(s: TS.BreakOrContinueStatement, out: Stmt[]): Flags {
