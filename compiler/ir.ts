@@ -84,7 +84,24 @@ export type Expr =
    * (computed beforehand by the rule's functions, inlined). Reverse and forward mode treat it as
    * a primitive whose partials are given.
    */
-  | { readonly k: 'custom'; readonly value: Atom; readonly args: readonly Atom[]; readonly partials: readonly Atom[] };
+  | { readonly k: 'custom'; readonly value: Atom; readonly args: readonly Atom[]; readonly partials: readonly Atom[] }
+  /**
+   * A call of a user function compiled on its own instead of inlined (recursion, large call
+   * graphs): generated code calls its companions, `f_primal`, `f_pullback` (reverse) and `f_jvp`.
+   */
+  | { readonly k: 'userCall'; readonly fn: UserFunction; readonly args: readonly Atom[] };
+
+/**
+ * A user function with derivative companions of its own (lower/separate.ts). `params`: what each
+ * parameter's derivative is: a number the pullback returns, an array the pullback accumulates into
+ * (and the jvp takes a tangent of), or none (booleans, integer arrays).
+ */
+export interface UserFunction {
+  readonly name: string;
+  readonly params: readonly ('num' | 'array' | 'none')[];
+  /** The name of a companion, generated beside the derivative that asks for it. */
+  companion(kind: 'primal' | 'pullback' | 'jvp'): string;
+}
 
 /** A function called by name from generated code. */
 export interface Callee {
@@ -188,6 +205,8 @@ export function exprOperands(e: Expr): Atom[] {
       return [...e.args];
     case 'custom':
       return [e.value, ...e.args, ...e.partials];
+    case 'userCall':
+      return [...e.args];
   }
 }
 

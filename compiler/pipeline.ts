@@ -23,7 +23,7 @@
  */
 import type * as TS from 'typescript';
 import { call, type CExpr, id, member, type CStmt } from './code.js';
-import { type IRFunction, storedArrays } from './ir.js';
+import { type IRFunction, storedArrays, walk } from './ir.js';
 import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
@@ -62,6 +62,8 @@ export interface CompileContext {
   readonly copyTable?: LowerOptions['copyTable'];
   /** See LowerOptions.overridden. */
   readonly overridden?: LowerOptions['overridden'];
+  /** See LowerOptions.companion. */
+  readonly companion?: LowerOptions['companion'];
 }
 
 export interface CompiledGradient {
@@ -74,7 +76,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, defaults: true });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true });
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -150,13 +152,14 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, defaults: request.defaults });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: request.defaults });
   const written = writtenParams(ir);
   if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',
       'pass the array itself, or use jvp/vjp/hvp, which take objects');
   }
   if (request.flat) noRows(ir, request.decl, kind === 'hvp' ? 'hessian' : 'jacfwd and jacrev');
+  if (kind === 'hvp' || kind === 'gradgrad') noUserCalls(ir, request.decl, kind === 'hvp' ? 'hvp and hessian' : 'grad(grad(f))');
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);
   if (kind === 'vjp') {
@@ -210,6 +213,42 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (rows) unsupported(rows.v.node ?? decl, `jit of a function with an array of arrays ('${rows.v.name}') is not supported`, 'pass one flat array with computed indices (A[i * n + j])');
   const objects = ir.params.find((p) => p.v.arrayType === 'objects');
   if (objects) unsupported(objects.v.node ?? decl, `jit of a function with an array of objects ('${objects.v.name}') is not supported`, 'pass each field as a flat array with computed indices');
+}
+
+/** Second order over a function that calls another compiled on its own (recursion) is not supported yet. */
+function noUserCalls(ir: IRFunction, decl: FunctionLike, what: string): void {
+  walk(ir.body, (s) => {
+    if (s.k === 'assign' && s.expr.k === 'userCall') {
+      unsupported(decl, `${what} of a function that calls '${s.expr.fn.name}', which is recursive (compiled on its own), is not supported yet`,
+        'use grad, valueAndGrad, jvp, vjp, jacfwd or jacrev, or write the recursion as a loop');
+    }
+  });
+}
+
+/**
+ * A companion of a user function compiled on its own (lower/separate.ts): `f_primal(...params)`,
+ * `f_pullback(...params, ...arrayAdjoints, ct)` or `f_jvp(...params, ...tangents)`.
+ */
+export function compileCompanion(decl: FunctionLike, fnName: string, kind: 'primal' | 'pullback' | 'jvp', generated: string, ctx: CompileContext): CompiledGradient {
+  if (kind === 'jvp') {
+    const out = compileDerivative({ decl, name: fnName, generated, kind: 'jvp', argnums: 'differentiable', defaults: false }, ctx);
+    return { ir: out.ir, params: out.params, body: out.body };
+  }
+  const names = new NameScope(ctx.reserved);
+  const options = { checker: ctx.checker, names, emitSite: ctx.emitSite, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion };
+  if (kind === 'primal') {
+    const ir = lowerToIR(decl, fnName, { ...options, argnums: [] });
+    const body = [...primalCode(ir.body), { k: 'return' as const, e: id(ir.result.name) }];
+    return { ir, params: ir.params.map((p) => p.v.name), body: [...declareLocals(ir, body), ...body] };
+  }
+  const ir = lowerToIR(decl, fnName, { ...options, argnums: 'differentiable' });
+  if (storedArrays(ir.body).size > 0 && ir.params.some((p) => storedArrays(ir.body).has(p.v))) {
+    unsupported(decl, `'${fnName}' is compiled on its own (it is recursive) and writes into an array parameter`, 'copy the array inside the function and write into the copy');
+  }
+  const activity = analyzeActivity(ir);
+  const saves = analyzeSaves(ir, activity, ctx.optimize);
+  const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, newTape, { checkpoints: planCheckpoints(ir) });
+  return { ir, params: out.params, body: out.body };
 }
 
 /** jacfwd, jacrev and hessian flatten the argument they differentiate: a number or a flat array. */

@@ -14,7 +14,7 @@ import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
 import { generatedName, NameScope, runtimeNamespace } from './naming.js';
-import { type CompileContext, compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
+import { type CompileContext, compileCompanion, compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
 import type { FunctionLike } from './passes/lowerToIR.js';
 import type { JitCode } from './passes/lowerKernels.js';
 import {
@@ -38,6 +38,8 @@ export interface TransformerExtras {
 }
 
 /** Globals the generated code refers to; generated locals must not shadow them. */
+type CompanionKind = 'primal' | 'pullback' | 'jvp';
+
 const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace];
 
 export default function tsgradTransformer(
@@ -114,6 +116,7 @@ class FileTransform {
         this.fail(site.call, err);
       }
     }
+    this.compileCompanions();
     if (this.replacements.size === 0) return this.file;
     return this.rewrite();
   }
@@ -136,6 +139,7 @@ class FileTransform {
     return {
       checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules,
       copyTable: (decl, values, type) => this.copyTable(decl, values, type), overridden: this.config.overridden,
+      companion: (decl, kind) => this.companion(decl, kind),
     };
   }
 
@@ -278,6 +282,38 @@ class FileTransform {
     };
   }
 
+  private readonly companionNames = new Map<FunctionLike, Map<CompanionKind, string>>();
+  private readonly pendingCompanions: { decl: FunctionLike; fnName: string; kind: CompanionKind; name: string }[] = [];
+
+  /** The name of a companion of a function compiled on its own (lower/separate.ts); compiled once the derivatives are. */
+  private companion(decl: FunctionLike, kind: CompanionKind): string {
+    const byKind = this.companionNames.get(decl) ?? new Map<CompanionKind, string>();
+    this.companionNames.set(decl, byKind);
+    let name = byKind.get(kind);
+    if (!name) {
+      const fnName = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) ? decl.parent.name.getText() : 'fn';
+      name = this.fileNames.unique(`${fnName}_${kind}`);
+      byKind.set(kind, name);
+      this.pendingCompanions.push({ decl, fnName, kind, name });
+    }
+    return name;
+  }
+
+  /** The companions the derivatives call, and those they call in turn, at the top of the file. */
+  private compileCompanions(): void {
+    for (let c = this.pendingCompanions.shift(); c; c = this.pendingCompanions.shift()) {
+      try {
+        const out = compileCompanion(c.decl, c.fnName, c.kind, c.name, this.compileContext(this.file, c.name));
+        const fn = emitFunction(c.name, out.params, out.body, false);
+        this.noteRuntime(out.body);
+        this.config.onGenerated?.({ name: c.name, source: this.file, node: fn });
+        this.top.push(fn);
+      } catch (err) {
+        this.fail(c.decl, err);
+      }
+    }
+  }
+
   /** Generated code that calls tsgrad's runtime (`__tsgrad.raise`, `__tsgrad.zerosLike`) needs its import. */
   private noteRuntime(body: readonly CStmt[]): void {
     if (namesIn(body).has(runtimeNamespace)) this.usesRuntime = true;
@@ -338,7 +374,7 @@ class FileTransform {
       .map((s) => s.getName());
   }
 
-  private fail(call: TS.CallExpression, err: unknown): void {
+  private fail(call: TS.Node, err: unknown): void {
     if (err instanceof Unsupported) {
       this.report(makeDiagnostic(err.node, `${err.what}. Hint: ${err.hint}`, err.code));
     } else {

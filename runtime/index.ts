@@ -9,7 +9,7 @@ export { Checkpoints, defaultSnapshots, Op as CheckpointOp, schedule as checkpoi
 export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
 export { bindJit } from './gpu/bind.js';
 export { runKernel, runKernelAsync } from './gpu/kernel.js';
-export { raise, zerosLike } from './values.js';
+export { copyOf, raise, zerosLike } from './values.js';
 export { hessian as hessianOf, jacfwd as jacfwdOf, jacrev as jacrevOf, padded, vjpOf } from './transforms.js';
 import type { BackendInfo, JitOptions } from './gpu/backend.js';
 

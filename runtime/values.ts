@@ -34,3 +34,10 @@ const errors: Readonly<Record<string, ErrorConstructor>> = { Error, RangeError, 
 export function raise(kind: string, ...parts: unknown[]): never {
   throw new (errors[kind] ?? Error)(parts.map(String).join(''));
 }
+
+/** A deep copy of an array argument (typed arrays in their own type, arrays of arrays row by row). */
+export function copyOf<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(copyOf) as T;
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return (x as unknown as Float64Array).slice() as T;
+  return x;
+}

@@ -34,7 +34,7 @@ const cases: Record<string, Case> = {
   'string return type': { file: 'string-return.ts', mentions: /must return number.*'label' returns string/, code: 99001 },
   'argnums not a literal': { file: 'argnums-variable.ts', mentions: /argnums must be integer literals/, code: 99002 },
   'argnums selecting an Int32Array parameter': { file: 'argnums-int32.ts', mentions: /parameter 'idx' .*cannot be differentiated/, code: 99001 },
-  recursion: { file: 'recursion.ts', mentions: /recursive call to 'power'/, code: 99001 },
+  'recursion in a local function': { file: 'recursion.ts', mentions: /recursive call to 'power': it is not a function declared at module level/, code: 99001 },
   'Math.random': { file: 'math-random.ts', mentions: /Math\.random/, code: 99001 },
   'for…in': { file: 'for-in.ts', mentions: /for…in/, code: 99001 },
   'try/catch': { file: 'try-catch.ts', mentions: /try\/catch/, code: 99001 },

@@ -54,6 +54,7 @@ export function differentiableOperands(e: Expr): Atom[] {
     case 'call':
       return [];
     case 'custom':
+    case 'userCall':
       return [...e.args];
   }
 }

@@ -130,7 +130,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       const { stmt, loops } = list![0];
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
-      ok = e.k !== 'newArray' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr))) && !(e.k === 'length' && e.arr.growable);
+      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr))) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops));
     }
     rematMemo.set(v, ok);
@@ -167,6 +167,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       need(e.index);
       need(e.sub);
     }
+    // a user call's pullback takes its arguments again
+    if (e.k === 'userCall') e.args.forEach(need);
     const rule = ruleFor(e);
     if (!rule) return;
     const args = ruleArgs(e);

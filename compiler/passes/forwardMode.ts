@@ -248,6 +248,18 @@ class ForwardMode {
         }
         setTangent(this.activity.active.has(e.arr) ? { k: 'load', arr: this.tangentOf(e.arr), index: e.index, sub: e.sub } : { k: 'atom', a: num(0) });
         return;
+      case 'userCall': {
+        // [y, y_dot] = g_jvp(...args, ...tangents): one tangent per parameter, zeros where none
+        const tangents = e.args.map((a, i): Atom => {
+          if (e.fn.params[i] !== 'array' || this.isActive(a)) return this.tan(a);
+          return this.tempArray({ k: 'call', callee: { name: 'zerosLike', runtime: true }, args: [a] }, out);
+        });
+        const pair = this.tempArray({ k: 'call', callee: { name: e.fn.companion('jvp') }, args: [...e.args, ...tangents] }, out);
+        const pv = (pair as { v: Var }).v;
+        out.push({ k: 'assign', target: v, expr: { k: 'load', arr: pv, index: num(0) }, init });
+        setTangent({ k: 'load', arr: pv, index: num(1) });
+        return;
+      }
       case 'field':
         // `W = layer.W`, `y = cam.focal`: the same field of the tangent object
         out.push(s);

@@ -378,6 +378,7 @@ export function kernelExpr(e: Expr, atomOf: (a: Atom) => CExpr, arrayOf: (arr: V
     case 'call':
     case 'custom':
     case 'field':
+    case 'userCall':
       throw new Error(`tsgrad internal: ${e.k} in a kernel`);
   }
 }

@@ -32,6 +32,11 @@ export interface GradientSpec {
   readonly cotangent?: string;
   /** vjp: one tuple entry per parameter, `null` for those not differentiated. */
   readonly allParams?: boolean;
+  /**
+   * A companion `f_pullback(...params, ...arrayAdjoints, ct)` (lower/separate.ts): the adjoints of
+   * array parameters are passed in and accumulated into, the numbers' are returned as an array.
+   */
+  readonly pullback?: boolean;
 }
 
 export interface GeneratedBody {
@@ -74,6 +79,12 @@ class ReverseMode {
   private readonly hooks?: LoopHooks;
   /** Loops enclosing the statement being generated. */
   private depth = 0;
+  /** A pullback companion: array parameters' adjoints are its parameters, not allocated. */
+  private adjointsIn = false;
+  /** `_d = f_pullback(…)`: the numbers' adjoints a pullback returns. */
+  private scratchD?: string;
+  /** Copies of the arrays passed to user calls, restored from the tape for their pullbacks. */
+  private readonly snapshots: string[] = [];
 
   constructor(
     private readonly fn: IRFunction,
@@ -99,6 +110,7 @@ class ReverseMode {
     if (this.activity.active.has(this.fn.result)) reverse.push(...this.seed(spec.cotangent));
     reverse.push(...this.reverseBlock(this.fn.body));
 
+    this.adjointsIn = !!spec.pullback;
     const used = namesIn([...forward, ...reverse]);
     const signature = gatherParams(this.fn, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
     const body: CStmt[] = [...signature.prologue, ...copyWrittenParams(this.fn)];
@@ -111,11 +123,16 @@ class ReverseMode {
     if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
     body.push(comment('reverse sweep'), ...reverse);
 
+    const params = signature.names;
+    if (spec.pullback) {
+      const selected = this.fn.params.filter((p) => p.selected);
+      body.push({ k: 'return', e: { k: 'array', items: selected.filter((p) => p.v.kind === 'num').map((p) => this.adj(p.v)) } });
+      return { params: [...params, ...selected.filter((p) => p.v.kind === 'array').map((p) => this.adjoints.get(p.v)!), spec.cotangent!], body, usesTape: this.usesTape };
+    }
     const each = perParam(this.fn, (p) => this.gradientOut(p.v));
     const grads = spec.allParams ? each.map((g) => (g.selected ? g.expr : id('null'))) : each.filter((g) => g.selected).map((g) => g.expr);
     const result: CExpr = spec.tuple ? { k: 'array', items: grads } : grads[0];
     body.push({ k: 'return', e: valueName ? { k: 'array', items: [id(valueName), result] } : result });
-    const params = signature.names;
     return { params: spec.cotangent ? [spec.cotangent, ...params] : params, body, usesTape: this.usesTape };
   }
 
@@ -140,6 +157,7 @@ class ReverseMode {
     for (const [v, name] of this.adjoints) {
       if (!used.has(name) && !this.fn.params.some((p) => p.v === v)) continue;
       const isParam = this.fn.params.some((p) => p.v === v);
+      if (isParam && v.kind === 'array' && this.adjointsIn) continue;
       if (v.kind === 'num') scalars.push({ name, init: n(0) });
       else if (isParam && v.arrayType === 'rows') out.push(...rowsOfZeros(name, v));
       else if (isParam && (v.arrayType === 'objects' || v.arrayType === 'record')) out.push({ k: 'let', decls: [{ name, init: zerosLike(id(v.name)) }], isConst: true });
@@ -147,6 +165,7 @@ class ReverseMode {
       else scalars.push({ name });
     }
     for (const s of [this.scratchG, this.scratchY]) if (s) scalars.push({ name: s, init: n(0) });
+    for (const s of [this.scratchD, ...this.snapshots]) if (s) scalars.push({ name: s });
     if (scalars.length > 0) out.push({ k: 'let', decls: scalars });
     return out;
   }
@@ -198,6 +217,11 @@ class ReverseMode {
     switch (s.k) {
       case 'assign': {
         const v = s.target;
+        if (s.expr.k === 'userCall' && differentiated(this.activity, s)) {
+          // the arrays passed to it, as they are now, for its pullback (unless they never change);
+          // pushed before the target's old value, so the reverse pops them after it
+          for (const a of this.snapshotted(s.expr)) out.push(exprStmt(this.tape('pushRef', call(member(id(runtimeNamespace), 'copyOf'), id(a.name)))));
+        }
         if (this.isSaved(s)) {
           out.push(exprStmt(v.kind === 'array' ? this.tape('pushRef', this.adj(v)) : this.tape('push', id(v.name))));
         }
@@ -381,6 +405,40 @@ class ReverseMode {
     return cn;
   }
 
+  /** The array arguments of a user call that may change before its pullback runs: copied onto the tape. */
+  private snapshotted(e: Expr & { k: 'userCall' }): Var[] {
+    const stored = storedArrays(this.fn.body);
+    const fixed = (v: Var): boolean => !!v.outer || (this.fn.params.some((p) => p.v === v) && !stored.has(v));
+    return e.args.flatMap((a, i) => (e.fn.params[i] === 'array' && a.k === 'var' && !fixed(a.v) ? [a.v] : []));
+  }
+
+  /**
+   * `y = g(a, x)` compiled on its own: `_d = g_pullback(a, x, a_b, y_b)` accumulates into a's
+   * adjoint and returns x's; arrays that may have changed since are their copies from the tape.
+   */
+  private reverseUserCall(e: Expr & { k: 'userCall' }, g: CExpr, out: CStmt[]): void {
+    const copies = new Map<Var, CExpr>();
+    for (const v of this.snapshotted(e).reverse()) {
+      const k = copies.size;
+      this.snapshots[k] ??= this.names.unique('_arg');
+      out.push(assign(id(this.snapshots[k]), this.tape('popRef')));
+      copies.set(v, id(this.snapshots[k]));
+    }
+    const args = e.args.map((a) => (a.k === 'var' && copies.has(a.v) ? copies.get(a.v)! : atom(a)));
+    const adjoints = e.args.flatMap((a, i) => {
+      if (e.fn.params[i] !== 'array') return [];
+      return [this.isActive(a) ? this.adj(a.v) : call(member(id(runtimeNamespace), 'zerosLike'), args[i])];
+    });
+    this.scratchD ??= this.names.unique('_d');
+    out.push(assign(id(this.scratchD), call(id(e.fn.companion('pullback')), ...args, ...adjoints, g)));
+    let k = 0;
+    e.args.forEach((a, i) => {
+      if (e.fn.params[i] !== 'num') return;
+      if (this.isActive(a)) out.push(accumulate(this.adj(a.v), index(id(this.scratchD!), n(k))));
+      k++;
+    });
+  }
+
   /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
   private isSaved(s: Stmt & { k: 'assign' }): boolean {
     return this.saves.saved.has(s.target) && !(s.init && this.depth === 0) && !this.saves.covered.has(s);
@@ -440,6 +498,8 @@ class ReverseMode {
       if (this.activity.active.has(e.arr)) out.push(accumulate(elementOf(this.adj(e.arr), e), g));
     } else if (e.k === 'field') {
       if (this.activity.active.has(e.obj)) out.push(accumulate(member(this.adj(e.obj), e.name), g));
+    } else if (e.k === 'userCall') {
+      this.reverseUserCall(e, g, out);
     } else if (rule) {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
@@ -546,6 +606,8 @@ export function primal(e: Expr): CExpr {
       return member(atom({ k: 'var', v: e.arr }), 'length');
     case 'field':
       return member(atom({ k: 'var', v: e.obj }), e.name);
+    case 'userCall':
+      return call(id(e.fn.companion('primal')), ...e.args.map(atom));
     case 'call':
       return call(calleeOf(e.callee), ...e.args.map(atom));
     case 'custom':

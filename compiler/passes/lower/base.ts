@@ -12,6 +12,9 @@ import { scalarKind, type Shape, shapeOf } from '../../types.js';
 
 export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration | TS.GetAccessorDeclaration;
 
+/** A value as a callee receives it: an atom (an array by reference), an object's fields, or a function. */
+export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };
+
 /** What `this` is in a method being inlined: an object parameter's fields, or an object by reference. */
 export type SelfValue = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode };
 
@@ -43,6 +46,11 @@ export interface LowerOptions {
    * call through an object then runs a method known only at run time. Unknown (absent): assumed so.
    */
   readonly overridden?: (member: TS.MethodDeclaration | TS.GetAccessorDeclaration) => boolean;
+  /**
+   * The name of a companion of a user function compiled on its own (lower/separate.ts), generated
+   * where the derivative is; absent: such functions are not supported here.
+   */
+  readonly companion?: (decl: FunctionLike, kind: 'primal' | 'pullback' | 'jvp') => string;
 }
 
 /** A loop or a switch being lowered: its break and continue flags, and its label. */
@@ -214,10 +222,14 @@ export abstract class LowerBase {
     return s;
   }
 
+  protected paramShapeOrUndefined(p: TS.ParameterDeclaration): Shape | undefined {
+    const type = this.checker.getTypeAtLocation(p);
+    return shapeOf(p.questionToken ? this.checker.getNonNullableType(type) : type, this.checker);
+  }
+
   protected paramShape(p: TS.ParameterDeclaration): Shape {
     if (p.dotDotDotToken) unsupported(p, 'rest parameters are not supported', 'pass an array parameter instead');
-    const type = this.checker.getTypeAtLocation(p);
-    const shape = shapeOf(p.questionToken ? this.checker.getNonNullableType(type) : type, this.checker);
+    const shape = this.paramShapeOrUndefined(p);
     if (!shape) {
       unsupported(p, `parameter '${p.name.getText()}' has type ${this.checker.typeToString(this.checker.getTypeAtLocation(p))}`,
         'tsgrad compiles number, boolean, number[] and typed-array parameters');

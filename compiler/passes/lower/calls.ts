@@ -12,10 +12,12 @@ import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
-import { atomKind, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, type SelfValue, skipParens, type StructNode } from './base.js';
-import { ExprLowerer } from './expressions.js';
+import { atomKind, type Bound, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, type SelfValue, skipParens, type StructNode } from './base.js';
+import { SeparateLowerer } from './separate.js';
 
-export abstract class CallLowerer extends ExprLowerer {
+export type { Bound } from './base.js';
+
+export abstract class CallLowerer extends SeparateLowerer {
   protected abstract lowerFrameBody(decl: FunctionLike): Stmt[];
   /** A method call on an array (arrays.ts). */
   protected abstract methodCall(c: TS.CallExpression, callee: TS.PropertyAccessExpression, out: Stmt[]): Atom;
@@ -237,8 +239,12 @@ export abstract class CallLowerer extends ExprLowerer {
     const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
     const fns = args.map((a) => (a?.k === 'fn' ? ('math' in a.f ? a.f.math : a.f.decl) : ''));
     const same = (x: { decl: FunctionLike; fns: readonly (TS.Node | string)[] }): boolean => x.decl === decl && x.fns.length === fns.length && x.fns.every((f, i) => f === fns[i]);
-    if (this.inlining.some(same) || (decl === this.frame.decl && !this.inlining.some((x) => x.decl === decl))) {
-      unsupported(site, `recursive call to '${name}'`, 'tsgrad inlines calls and cannot differentiate recursion yet; write it as a loop');
+    // the differentiated function itself (the root frame, never on `inlining`), or a callee with the same function arguments
+    const recursive = this.inlining.some(same) || (decl === this.active[0]?.decl && !this.inlining.some((x) => x.decl === decl));
+    // recursion, and a function inlined many times already: compiled on its own, called
+    if (recursive || this.inlinedOften(decl)) {
+      const called = this.separateCall(decl, parent, args, site, out, recursive);
+      if (called) return called;
     }
     this.checkFunctionKind(decl);
     const signature = this.checker.getSignatureFromDeclaration(decl);
@@ -312,8 +318,6 @@ export abstract class CallLowerer extends ExprLowerer {
   }
 }
 
-/** A value as a callee receives it: an atom (an array by reference), an object's fields, or a function. */
-export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };
 
 const atoms = (xs: readonly Atom[]): Bound[] => xs.map((a) => ({ k: 'atom', a }));
 
