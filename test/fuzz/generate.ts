@@ -396,6 +396,8 @@ export class Generator extends Draw {
       const shadow = scope.nums.filter((v) => !v.name.includes('.') && !v.name.startsWith('$') && !v.name.startsWith('K') && !v.name.startsWith('p'));
       const name = shadow.length > 0 && this.chance(0.6) ? this.pick(shadow).name : this.fresh('z');
       inner.nums = inner.nums.filter((v) => v.name !== name);
+      // an integer of that name (a destructured index) is shadowed by a number
+      inner.ints = inner.ints.filter((i) => i !== name);
       // the initializer cannot read the outer variable it shadows (the inner one is in its TDZ)
       const decl = line(expr('num', [`let ${name} = `, ';'], this.num(this.child(inner), 2)), name);
       inner.nums.push({ name, mutable: true });

@@ -35,8 +35,9 @@ export interface AggScope extends IdiomScope {
   counted?: Counted[];
 }
 
-/** How often a leaf of an expression reads an aggregate parameter when f has one. */
+/** How often a leaf of an expression reads an aggregate parameter, and a statement is one of theirs, when f has one. */
 const LEAF_RATE = 0.12;
+const STMT_RATE = 0.1;
 
 export class AggregateIdioms extends ArrayIdioms {
   /** f's arrays of arrays and of objects (none while helpers are generated: they come first). */
@@ -376,6 +377,12 @@ export class AggregateIdioms extends ArrayIdioms {
     }
     this.testedTags.add(tag);
     return text(`(${tag} ${this.pick(['===', '!=='])} '${this.pick(['a', 'b'])}')`, 'bool');
+  }
+
+  /** Sometimes a statement reads an aggregate parameter (besides idioms.ts's draw among all enabled idioms). */
+  protected override stmt(scope: AggScope, depth: number): S[] {
+    if (this.aggregates.length === 0 || !this.chance(STMT_RATE)) return super.stmt(scope, depth);
+    return (this.chance(0.5) ? this.rowsStmt(scope, depth) ?? this.objsStmt(scope, depth) : this.objsStmt(scope, depth) ?? this.rowsStmt(scope, depth)) ?? super.stmt(scope, depth);
   }
 
   /** Sometimes a leaf reads an aggregate parameter or a mapped array (only when f has one). */
