@@ -7,6 +7,8 @@
  *   - vjp against jvp by the dot-product test, valueAndGrad's value against f, hessian symmetric;
  *   - every argument (arrays, tangents, hvp's v, cotangents) unchanged by the call, and a second
  *     call giving the same result.
+ * Arguments may be objects, arrays of arrays and arrays of objects (args.ts): derivatives must have
+ * the argument's shape, and are compared leaf by leaf.
  */
 import { getAt, type Path, shifted } from '../idiomatic/tree.js';
 import { type Arg, componentsOf, copyAll, copyArg, directions, flat, leavesOf, makeArgs, size } from './args.js';

@@ -17,22 +17,14 @@ import { ArrayIdioms } from './idiomArrays.js';
 import { cat, type IdiomScope, type Piece } from './idiomStmts.js';
 import { block, type E, expr, line, type S, text } from './tree.js';
 
-const elemShapes: readonly ElemShape[] = [
-  { w: 'numarr', s: 'num', tag: 'tag' },
-  { v: 'f64', k: 'num', ix: 'i32' },
-  { loc: { x: 'num', y: 'num' }, m: 'num', w: 'numarr' },
-  { s: 'num', k: 'num', tag: 'tag', v: 'f64' },
-];
+const elemShapes: readonly ElemShape[] = [{ w: 'numarr', s: 'num', tag: 'tag' }, { v: 'f64', k: 'num', ix: 'i32' },
+  { loc: { x: 'num', y: 'num' }, m: 'num', w: 'numarr' }, { s: 'num', k: 'num', tag: 'tag', v: 'f64' }];
 
-/** A local array with one entry per row or element (`const m = A.map(…)`): indexed by a slot. */
-interface Counted {
-  readonly name: string;
-  readonly count: number;
-}
 export interface AggScope extends IdiomScope {
   /** String tags in scope (`el.tag`, `tag3`), each compared at most once (see tagTest). */
   tags?: string[];
-  counted?: Counted[];
+  /** Local arrays with one entry per row or element (`const m = A.map(…)`): indexed by a slot. */
+  counted?: { readonly name: string; readonly count: number }[];
 }
 
 /** How often a leaf of an expression reads an aggregate parameter, and a statement is one of theirs, when f has one. */
@@ -45,26 +37,29 @@ export class AggregateIdioms extends ArrayIdioms {
   /** Tags already compared: a second test inside the first would compare a narrowed tag (TS2367). */
   private readonly testedTags = new Set<string>();
 
+  /** generate.ts's parameters, then sometimes an array of arrays and an array of objects. */
   protected override params(): ParamSpec[] {
     const params = super.params();
     const count = (): number => 2 + this.int(this.L - 1);
-    if (this.on.has('rowsParam') && this.chance(0.6)) {
-      params.push({ name: `p${params.length}`, type: 'rows', count: count(), row: this.pick(['numarr', 'numarr', 'f64', 'pair'] as const) });
-    }
+    const row = (): 'numarr' | 'f64' | 'pair' => this.pick(['numarr', 'numarr', 'f64', 'pair'] as const);
+    if (this.on.has('rowsParam') && this.chance(0.6)) params.push({ name: `p${params.length}`, type: 'rows', count: count(), row: row() });
     if (this.on.has('objectsParam') && this.chance(0.6)) params.push({ name: `p${params.length}`, type: 'objs', count: count(), elem: this.pick(elemShapes) });
     return params;
   }
 
+  /** An aggregate is read through the makers below, not through the scope. */
   protected override bindParam(p: ParamSpec, scope: Scope): void {
     if (p.type === 'rows' || p.type === 'objs') this.aggregates.push(p);
     else super.bindParam(p, scope);
   }
 
+  /** A copy of the scope whose tags and mapped arrays stay inside it. */
   protected override child(scope: AggScope, changes: Partial<AggScope> = {}): AggScope {
     const c: AggScope = super.child(scope, changes);
     return { ...c, tags: [...(c.tags ?? [])], counted: [...(c.counted ?? [])] };
   }
 
+  /** One of f's parameters of this type, if any. */
   private some(type: 'rows' | 'objs'): ParamSpec | undefined {
     const list = this.aggregates.filter((p) => p.type === type);
     return list.length > 0 ? this.pick(list) : undefined;
@@ -240,13 +235,13 @@ export class AggregateIdioms extends ArrayIdioms {
     return [line(cat('num', `const ${name} = `, e, ';'), name)];
   }
 
-  /** A number read from an array of arrays: an element, a reduce over rows, a map then reduce or max, a flat() sum, a length. */
+  /** A number read from an array of arrays: an element, a reduce over rows, a map then reduce or max, a flat() sum, a row passed to a helper, a length. */
   protected rowsExpr(scope: AggScope, d: number): E | undefined {
     const A = this.some('rows');
     if (!A) return undefined;
     const acc = this.fresh('a');
     const inner = this.callback(scope, acc);
-    switch (this.int(5)) {
+    switch (this.int(6)) {
       case 0:
         return this.rowsElement(scope, A);
       case 1: {
@@ -265,9 +260,18 @@ export class AggregateIdioms extends ArrayIdioms {
         const body = this.within(inner, [{ name: x, mutable: false }]);
         return cat('num', `${A.name}.flat().reduce((${acc}, ${x}) => ${acc} + ${x} * `, this.num(body, Math.min(d, 1)), ', 0)');
       }
+      case 4:
+        return this.passed(scope, A.row!, [`${A.name}[`, this.slot(scope, A.count!), ']'], d) ?? this.rowsElement(scope, A);
       default:
         return this.chance(0.5) ? cat('num', `(${A.name}.length * `, this.num(scope, d), ')') : cat('num', `${A.name}[`, this.slot(scope, A.count!), '].length');
     }
+  }
+
+  /** `h(A[i], e)`, `h(ps[i].w, e)`: a row or an array field passed to a helper reading an array of its kind, if there is one. */
+  private passed(scope: Scope, kind: string, array: readonly Piece[], d: number): E | undefined {
+    const readers = this.helpers.filter((h) => h.sig === 'an' && h.arr === kind);
+    if (readers.length === 0) return undefined;
+    return cat('num', `${this.pick(readers).ref}(`, ...array, ', ', this.num(scope, Math.max(0, d - 1)), ')');
   }
 
   /** `A[i][j]` */
@@ -334,15 +338,21 @@ export class AggregateIdioms extends ArrayIdioms {
     return el;
   }
 
-  /** A number read from an array of objects: a field of an element, a reduce, a map then reduce, a length. */
+  /** A number read from an array of objects: a field of an element, a reduce, a map then reduce, a length, an array field passed to a helper. */
   protected objsExpr(scope: AggScope, d: number): E | undefined {
     const ps = this.some('objs');
     if (!ps) return undefined;
     const elem = ps.elem!;
     const acc = this.fresh('a');
-    switch (this.int(4)) {
+    const arrays = Object.entries(elem).filter(([, t]) => t === 'numarr' || t === 'f64');
+    switch (this.int(5)) {
       case 0:
         return this.objsElement(scope, ps);
+      case 4: {
+        if (arrays.length === 0) return this.objsElement(scope, ps);
+        const [field, kind] = this.pick(arrays);
+        return this.passed(scope, kind as string, [`${ps.name}[`, this.slot(scope, ps.count!), `].${field}`], d) ?? this.objsElement(scope, ps);
+      }
       case 1: {
         const inner = this.callback(scope, acc);
         const head = this.elemParam(inner, elem);
