@@ -7,15 +7,15 @@
  *   - vjp against jvp by the dot-product test, valueAndGrad's value against f, hessian symmetric;
  *   - every argument (arrays, tangents, hvp's v, cotangents) unchanged by the call, and a second
  *     call giving the same result.
+ * Arguments may be objects, arrays of arrays and arrays of objects (args.ts): derivatives must have
+ * the argument's shape, and are compared leaf by leaf.
  */
-import { rng } from '../harness.js';
-import { differentiable, type ObjShape, type Program, type Transform } from './generate.js';
+import { getAt, type Path, shifted } from '../idiomatic/tree.js';
+import { type Arg, componentsOf, copyAll, copyArg, directions, flat, leavesOf, makeArgs, size } from './args.js';
+import { differentiable, type Program, type Transform } from './generate.js';
 
-export type Arg = number | number[] | Float64Array | Float32Array | Int32Array | ObjArg;
-/** An object parameter's value: fields in a fixed (sorted) order for every flat view. */
-export interface ObjArg {
-  [field: string]: Arg;
-}
+export type { Arg } from './args.js';
+export { flat } from './args.js';
 type Fn = (...args: any[]) => any;
 
 export interface Failure {
@@ -37,78 +37,12 @@ export interface CheckResult {
 
 export const isNotTransformed = (err: unknown): boolean => err instanceof Error && err.message.includes('was called at run time');
 
-const isObj = (a: unknown): a is ObjArg => typeof a === 'object' && a !== null && !Array.isArray(a) && !ArrayBuffer.isView(a);
-const fieldsOf = (o: ObjArg): string[] => Object.keys(o).sort();
-/** The same value with each leaf (number or array) mapped; objects rebuilt field by field. */
-function mapLeaves(a: Arg, leaf: (x: Exclude<Arg, ObjArg>) => Arg): Arg {
-  return isObj(a) ? Object.fromEntries(fieldsOf(a).map((k) => [k, mapLeaves(a[k], leaf)])) : leaf(a);
-}
-
-export function copyArg(a: Arg): Arg {
-  return mapLeaves(a, (x) => (typeof x === 'number' ? x : Array.isArray(x) ? [...x] : x.slice()));
-}
-const copyAll = (args: readonly Arg[]): Arg[] => args.map(copyArg);
-/** A number, an array or an object's leaves (fields in sorted order) as one list of numbers. */
-export const flat = (y: unknown): number[] => (typeof y === 'number' ? [y] : isObj(y) ? fieldsOf(y).flatMap((k) => flat(y[k])) : Array.from(y as ArrayLike<number>));
 const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
   a.every((x, i) => {
     const u = flat(x);
     const v = flat(b[i]);
     return u.length === v.length && u.every((e, j) => Object.is(e, v[j]));
   });
-const size = (a: Arg): number => flat(a).length;
-
-/** a + h at flat component j (a is a fresh copy: arrays change in place). */
-function addAt(a: Arg, j: number, h: number): Arg {
-  if (typeof a === 'number') return a + h;
-  if (!isObj(a)) {
-    a[j] += h;
-    return a;
-  }
-  let k = j;
-  for (const f of fieldsOf(a)) {
-    const n = size(a[f]);
-    if (k < n) {
-      a[f] = addAt(a[f], k, h);
-      break;
-    }
-    k -= n;
-  }
-  return a;
-}
-
-/** The program's arguments at a random point: arrays of its length, indices in range. */
-export function makeArgs(p: Program, seed: number): Arg[] {
-  const r = rng(seed);
-  const u = (): number => Math.round((-1.2 + 2.4 * r()) * 1e6) / 1e6;
-  const leaf = (type: 'num' | 'numarr' | 'f64'): Arg => (type === 'num' ? u() : type === 'numarr' ? Array.from({ length: p.length }, u) : Float64Array.from({ length: p.length }, u));
-  const object = (shape: ObjShape): ObjArg => Object.fromEntries(Object.keys(shape).sort().map((k) => {
-    const t = shape[k];
-    return [k, typeof t === 'string' ? leaf(t) : object(t)];
-  }));
-  return p.params.map((x): Arg => {
-    switch (x.type) {
-      case 'obj': return object(x.shape!);
-      case 'num': return u();
-      case 'size': return p.length;
-      case 'numarr': return Array.from({ length: p.length }, u);
-      case 'f64': return Float64Array.from({ length: p.length }, u);
-      case 'f32': return Float32Array.from({ length: p.length }, u);
-      case 'i32': return Int32Array.from({ length: p.length }, () => Math.floor(r() * p.length));
-    }
-  });
-}
-
-/** One tangent direction per differentiable parameter (others keep their argument). */
-function directions(args: readonly Arg[], p: Program, seed: number): Arg[] {
-  const r = rng(seed);
-  const u = (): number => -1 + 2 * r();
-  return args.map((a, i) => {
-    const type = p.params[i].type;
-    if (type === 'size') return 0; // a number to tsgrad, but a size: no tangent
-    return !differentiable(type) ? copyArg(a) : mapLeaves(a, (x) => (typeof x === 'number' ? u() : Float64Array.from({ length: x.length }, u)));
-  });
-}
 
 /**
  * Central differences of f in float64 at one point, and comparisons counted against them. f may
@@ -123,10 +57,13 @@ export class Checker {
   /** f at the arguments as given (float32 arrays as float32): what a derivative's value must equal. */
   readonly exactAll: number[];
   private readonly cache = new Map<string, number[] | undefined>();
+  /** Each argument's leaf paths: its components. */
+  private readonly leaves: Path[][];
 
   constructor(private readonly f: Fn, private readonly p: Pick<Program, 'params'>, private readonly args: readonly Arg[]) {
     // float32 arguments are widened so the differences are taken in float64
-    this.wide = args.map((a) => mapLeaves(a, (x) => (x instanceof Float32Array ? Float64Array.from(x) : copyArg(x))));
+    this.wide = args.map((a) => (a instanceof Float32Array ? Float64Array.from(a) : copyArg(a)));
+    this.leaves = args.map(leavesOf);
     this.values = this.F(this.wide);
     this.exactAll = this.F(args);
   }
@@ -143,14 +80,23 @@ export class Checker {
     return flat(this.f(...copyAll(args)));
   }
 
-  /** args + Σ hₖ·dirₖ over the given (parameter, flat component or direction) steps. */
+  /** args + Σ hₖ·dirₖ over the given (parameter, component or direction) steps. */
   private moved(steps: readonly { arg: number; comp?: number; dir?: Arg; h: number }[]): Arg[] {
-    const out = copyAll(this.wide);
+    const paths: Path[] = [];
+    const deltas: number[] = [];
     for (const s of steps) {
-      if (s.dir === undefined) out[s.arg] = addAt(out[s.arg], s.comp ?? 0, s.h);
-      else flat(s.dir).forEach((d, j) => (out[s.arg] = addAt(out[s.arg], j, s.h * d)));
+      const leaves = this.leaves[s.arg];
+      if (s.dir === undefined) {
+        paths.push([s.arg, ...leaves[s.comp ?? 0]]);
+        deltas.push(s.h);
+      } else {
+        for (const p of leaves) {
+          paths.push([s.arg, ...p]);
+          deltas.push(s.h * (getAt(s.dir, p) as number));
+        }
+      }
     }
-    return out;
+    return shifted(this.wide, paths, [[deltas, 1]]) as Arg[];
   }
 
   /** A central difference at two step sizes; undefined where they disagree anywhere (a kink or noise). */
@@ -254,10 +200,12 @@ export function callTwice(run: (inputs: Arg[]) => unknown, inputs: readonly Arg[
   return { result, problem: undefined };
 }
 
+/** A result as JSON-able data: arrays, typed arrays and objects (fields sorted) down to numbers and strings. */
 function deepFlat(x: unknown): unknown {
-  if (x === null || typeof x === 'number') return x;
+  if (x === null || typeof x === 'number' || typeof x === 'string') return x;
   if (Array.isArray(x)) return x.map(deepFlat);
   if (ArrayBuffer.isView(x)) return Array.from(x as Float64Array);
+  if (typeof x === 'object') return Object.keys(x).sort().map((k) => [k, deepFlat((x as Record<string, unknown>)[k])]);
   return String(x);
 }
 
@@ -270,8 +218,8 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
   };
   /** Compare ctᵀ·∂f/∂(parameter `arg`) (ct = [1] for a scalar f) with the partials of f. */
   const gradientOf = (g: unknown, arg: number, ct: readonly number[] = [1]): string | undefined => {
-    const got = flat(g);
-    if (got.length !== size(args[arg])) return `d/d p${arg}: length ${got.length}, want ${size(args[arg])}`;
+    const got = componentsOf(g, args[arg], `d/d p${arg}`);
+    if (typeof got === 'string') return got;
     for (let j = 0; j < got.length; j++) {
       const partials = c.partials(arg, j);
       const want = partials?.reduce((sum, d, i) => sum + ct[i] * d, 0);
@@ -349,10 +297,10 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
         }
         const bad = gradientOf(cts[k], k, ct);
         if (bad) return wrong(bad);
-        const d = flat(dirs[k]);
+        const d = leavesOf(args[k]).map((path) => getAt(dirs[k], path) as number);
         // a Float32Array parameter's cotangent is rounded to float32
         const rounding = p.params[k].type === 'f32' ? 2 ** -23 : 1e-12;
-        flat(cts[k]).forEach((x, j) => {
+        (componentsOf(cts[k], args[k], '') as number[]).forEach((x, j) => {
           dot += x * d[j];
           slack += Math.abs(x * d[j]) * rounding;
         });
@@ -375,8 +323,8 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
       const v = dirs[k];
       const { result, problem } = callTwice((a) => fn(...a), [...args, v]);
       if (problem) return problem;
-      const got = flat(result);
-      if (got.length !== size(args[k])) return wrong(`H·v has length ${got.length}`);
+      const got = componentsOf(result, args[k], 'H·v');
+      if (typeof got === 'string') return wrong(got);
       for (let j = 0; j < got.length; j++) {
         const bad = c.compare(got[j], c.second(k, j, { dir: v }), SECOND, `(H·v)[${j}] for p${k}`);
         if (bad) return wrong(bad);

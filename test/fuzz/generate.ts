@@ -11,15 +11,28 @@
 import { Draw } from './draw.js';
 import { block, type E, expr, line, pinned, type S, text } from './tree.js';
 
-export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj';
+export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj' | 'rows' | 'objs';
 /** An object parameter's fields (README, "Structured parameters"): numbers, arrays, nested objects. */
 export interface ObjShape {
   readonly [field: string]: 'num' | 'numarr' | 'f64' | ObjShape;
+}
+/**
+ * The element of an array-of-objects parameter (idiomAggregates.ts): also Int32Array fields (index
+ * tables, constants) and string tags (`'a' | 'b'`, constants).
+ */
+export interface ElemShape {
+  readonly [field: string]: 'num' | 'numarr' | 'f64' | 'i32' | 'tag' | ElemShape;
 }
 export interface ParamSpec {
   readonly name: string;
   readonly type: ParamType;
   readonly shape?: ObjShape;
+  /** rows and objs (idiomAggregates.ts): how many rows or elements. */
+  readonly count?: number;
+  /** rows: each row's storage, of length L (`number[][]`, `Float64Array[]`) or a pair (`[number, number][]`). */
+  readonly row?: 'numarr' | 'f64' | 'pair';
+  /** objs: the elements' fields. */
+  readonly elem?: ElemShape;
 }
 
 export type TransformKind = 'grad' | 'valueAndGrad' | 'jvp' | 'vjp' | 'jacfwd' | 'jacrev' | 'hvp' | 'hessian' | 'gradgrad';
@@ -47,7 +60,9 @@ export interface Program {
   readonly output: 'num' | 'f64' | 'numarr';
 }
 
-export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32' || t === 'obj';
+export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32' || t === 'obj' || t === 'rows' || t === 'objs';
+/** An array of arrays or of objects: only grad, valueAndGrad, jvp and vjp differentiate with respect to it. */
+export const aggregate = (t: ParamType): boolean => t === 'rows' || t === 'objs';
 
 const objShapes: readonly ObjShape[] = [{ w: 'f64', s: 'num' }, { a: 'numarr', b: { c: 'num', d: 'f64' } }, { m: 'f64' }];
 
@@ -134,21 +149,10 @@ export class Generator extends Draw {
       const inLib = this.chance(0.4);
       this.helper(inLib ? lib : top, inLib);
     }
-    const params: ParamSpec[] = [];
-    const nParams = 1 + this.int(4);
-    const types: ParamType[] = ['num', 'num', 'numarr', 'f64', 'f64', 'f32', 'i32', 'size', 'obj'];
-    for (let i = 0; i < nParams; i++) {
-      const type = i === 0 ? this.pick(['num', 'numarr', 'f64'] as const) : this.pick(types);
-      params.push(type === 'obj' ? { name: `p${i}`, type, shape: this.pick(objShapes) } : { name: `p${i}`, type });
-    }
+    const params = this.params();
     const output = this.chance(0.2) ? this.pick(['f64', 'numarr'] as const) : 'num';
     const scope: Scope = { nums: this.outerNums.filter(this.visibleInMain), ints: [], bools: [], arrays: this.outerArrays.filter(this.visibleInMain), loop: false, canBreak: false, canReturn: true, readOnlyParams: false };
-    for (const p of params) {
-      if (p.type === 'num') scope.nums.push({ name: p.name, mutable: true });
-      else if (p.type === 'size') scope.nums.push({ name: p.name, mutable: false });
-      else if (p.type === 'obj') this.fields(p.name, p.shape!, scope);
-      else scope.arrays.push({ name: p.name, kind: p.type, writable: p.type !== 'i32' });
-    }
+    for (const p of params) this.bindParam(p, scope);
     // an array result: no early `return` of a number
     scope.canReturn = output === 'num';
     this.budget = 6 + this.int(12);
@@ -157,6 +161,26 @@ export class Generator extends Draw {
     if (output === 'num') body.push(line(expr('num', ['return ', ';'], this.result(scope))));
     else body.push(...this.arrayResult(scope, output));
     return { name: this.name, seed: this.seed, length: this.L, params, top, lib, libImport: this.libImport, body, transforms: this.transforms(params, output), output };
+  }
+
+  /** f's parameters: the first a number or an array, then up to three more of any type. */
+  protected params(): ParamSpec[] {
+    const params: ParamSpec[] = [];
+    const nParams = 1 + this.int(4);
+    const types: ParamType[] = ['num', 'num', 'numarr', 'f64', 'f64', 'f32', 'i32', 'size', 'obj'];
+    for (let i = 0; i < nParams; i++) {
+      const type = i === 0 ? this.pick(['num', 'numarr', 'f64'] as const) : this.pick(types);
+      params.push(type === 'obj' ? { name: `p${i}`, type, shape: this.pick(objShapes) } : { name: `p${i}`, type });
+    }
+    return params;
+  }
+
+  /** A parameter in f's scope: numbers and sizes read, arrays written in place, an object's fields. */
+  protected bindParam(p: ParamSpec, scope: Scope): void {
+    if (p.type === 'num') scope.nums.push({ name: p.name, mutable: true });
+    else if (p.type === 'size') scope.nums.push({ name: p.name, mutable: false });
+    else if (p.type === 'obj') this.fields(p.name, p.shape!, scope);
+    else if (!aggregate(p.type)) scope.arrays.push({ name: p.name, kind: p.type as ArrKind, writable: p.type !== 'i32' });
   }
 
   /** An object parameter's fields in scope: arrays written in place, numbers read (fields are never assigned). */
@@ -179,8 +203,10 @@ export class Generator extends Draw {
   protected transforms(params: readonly ParamSpec[], output: Program['output']): Transform[] {
     const diff = params.flatMap((p, i) => (differentiable(p.type) ? [i] : []));
     const one = (): number => this.pick(diff);
+    // hvp: not with respect to an array of arrays or of objects (the first parameter is neither)
+    const oneFlat = (): number => this.pick(diff.filter((i) => !aggregate(params[i].type)));
     // jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object
-    const plain = diff.filter((i) => params[i].type !== 'obj');
+    const plain = diff.filter((i) => params[i].type !== 'obj' && !aggregate(params[i].type));
     const onePlain = (): number[] => (plain.length > 0 ? [this.pick(plain)] : []);
     if (output !== 'num') {
       return [
@@ -197,7 +223,7 @@ export class Generator extends Draw {
       { kind: 'vjp', argnums: diff },
       { kind: 'jacfwd', argnums: onePlain() },
       { kind: 'jacrev', argnums: onePlain() },
-      { kind: 'hvp', argnums: [one()] },
+      { kind: 'hvp', argnums: [oneFlat()] },
       { kind: 'hessian', argnums: onePlain() },
     ].filter((t) => t.argnums.length > 0) as Transform[];
     const scalars = diff.filter((i) => params[i].type === 'num');
@@ -370,6 +396,8 @@ export class Generator extends Draw {
       const shadow = scope.nums.filter((v) => !v.name.includes('.') && !v.name.startsWith('$') && !v.name.startsWith('K') && !v.name.startsWith('p'));
       const name = shadow.length > 0 && this.chance(0.6) ? this.pick(shadow).name : this.fresh('z');
       inner.nums = inner.nums.filter((v) => v.name !== name);
+      // an integer of that name (a destructured index) is shadowed by a number
+      inner.ints = inner.ints.filter((i) => i !== name);
       // the initializer cannot read the outer variable it shadows (the inner one is in its TDZ)
       const decl = line(expr('num', [`let ${name} = `, ';'], this.num(this.child(inner), 2)), name);
       inner.nums.push({ name, mutable: true });

@@ -134,8 +134,10 @@ export class ArrayIdioms extends StmtIdioms {
     const a = this.source(scope);
     if (!a) return undefined;
     const name = this.fresh('q');
+    // the predicate first: it cannot read the array it initializes
+    const predicate = this.predicateFn(scope);
     (scope.seqs ??= []).push({ name, nonEmpty: false });
-    return [line(cat('num', `const ${name} = ${a.name}.filter(`, ...this.predicateFn(scope), ');'), name)];
+    return [line(cat('num', `const ${name} = ${a.name}.filter(`, ...predicate, ');'), name)];
   }
 
   /** `xs.forEach((x, i) => { acc += …; })` writing a number outside the callback. */

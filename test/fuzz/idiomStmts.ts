@@ -86,10 +86,15 @@ export class StmtIdioms extends Generator {
     return this.child(scope, { nums: [...scope.nums, ...nums], ints: [...scope.ints, ...ints], ...changes });
   }
 
-  /** `acc op= …` after a loop body, so the loop matters. */
+  /**
+   * `acc op= …` after a loop body, so the loop matters; `*=` by a bounded factor (`acc *= acc` in
+   * nested loops overflows to ∞, whose 0·∞ makes derivatives NaN: README, Known limits).
+   */
   protected accumulate(scope: Scope, inner: Scope, body: S[], p = 0.7): void {
     const acc = scope.nums.filter((v) => v.mutable);
-    if (acc.length > 0 && this.chance(p)) body.push(line(expr('num', [`${this.pick(acc).name} ${this.pick(['+=', '-=', '*='])} `, ';'], this.num(inner, 2))));
+    if (acc.length === 0 || !this.chance(p)) return;
+    const op = this.pick(['+=', '-=', '*=']);
+    body.push(line(expr('num', [`${this.pick(acc).name} ${op} `, ';'], op === '*=' ? this.compoundOperand(inner) : this.num(inner, 2))));
   }
 
   /** A length-L array in scope (Int32Array tables with weight `i32`). */

@@ -12,7 +12,7 @@
  * generate.ts's, so the core constructs keep their coverage.
  */
 import { generate, type Program, type Scope } from './generate.js';
-import { ArrayIdioms } from './idiomArrays.js';
+import { AggregateIdioms } from './idiomAggregates.js';
 import type { IdiomScope } from './idiomStmts.js';
 import { type E, line, type S, text } from './tree.js';
 
@@ -28,6 +28,8 @@ export const allIdioms = [
   'nonNull', 'asNumber', 'satisfies',
   // a guard that throws; integer indices from bitwise operators
   'throwGuard', 'bitwise',
+  // parameters that are arrays of arrays and arrays of objects (idiomAggregates.ts)
+  'rowsParam', 'objectsParam',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -57,7 +59,7 @@ const HELPER_RATE = 0.45;
 
 type Make<T> = readonly [Idiom, T];
 
-class IdiomGenerator extends ArrayIdioms {
+class IdiomGenerator extends AggregateIdioms {
   private readonly stmtTable: readonly Make<(s: IdiomScope, depth: number) => S[] | undefined>[] = [
     ['forOf', (s, d) => this.nested(d, () => this.forOf(s, d))],
     ['forOfEntries', (s, d) => this.nested(d, () => this.forOfIndexed(s, d, false))],
@@ -82,6 +84,8 @@ class IdiomGenerator extends ArrayIdioms {
     ['findIndex', (s, d) => this.nested(d, () => this.findIndexStmt(s, d))],
     ['alias', (s) => this.alias(s)],
     ['throwGuard', (s) => this.throwGuard(s)],
+    ['rowsParam', (s, d) => this.rowsStmt(s, d)],
+    ['objectsParam', (s, d) => this.objsStmt(s, d)],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
@@ -98,11 +102,14 @@ class IdiomGenerator extends ArrayIdioms {
     ['higherOrder', (s, d) => this.idiomCall(s, d, ['hof'])],
     ['defaultParam', (s, d) => this.idiomCall(s, d, ['default'])],
     ['optionalParam', (s, d) => this.idiomCall(s, d, ['optional'])],
+    ['rowsParam', (s, d) => this.rowsExpr(s, d)],
+    ['objectsParam', (s, d) => this.objsExpr(s, d)],
   ];
 
   private readonly boolTable: readonly Make<(s: IdiomScope) => E | undefined>[] = [
     ['someEvery', (s) => this.search(s, 'someEvery')],
     ['findIndex', (s) => this.search(s, 'findIndex')],
+    ['objectsParam', (s) => this.tagTest(s)],
   ];
 
   /** Block statements go no deeper than generate.ts's own (depth < 3). */

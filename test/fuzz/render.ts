@@ -6,17 +6,26 @@
  *   export function f(p0: number, p1: Float64Array): number { … }
  *   export const t0 = () => grad(f, [0, 1]);  export const t1 = () => hvp(f, 1);  …
  */
-import type { ObjShape, ParamSpec, ParamType, Program, Transform } from './generate.js';
+import type { ElemShape, ParamSpec, ParamType, Program, Transform } from './generate.js';
 import { renderBlock, renderS } from './tree.js';
 
-const typeName: Record<Exclude<ParamType, 'obj'>, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+const typeName: Record<Exclude<ParamType, 'obj' | 'rows' | 'objs'>, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+const fieldType = { ...typeName, tag: "'a' | 'b'" };
+const rowType = { numarr: 'number[][]', f64: 'Float64Array[]', pair: '[number, number][]' };
 
 /** `{ w: Float64Array; s: number }`, nested. */
-function objType(shape: ObjShape): string {
-  return `{ ${Object.entries(shape).map(([k, t]) => `${k}: ${typeof t === 'string' ? typeName[t] : objType(t)}`).join('; ')} }`;
+function objType(shape: ElemShape): string {
+  return `{ ${Object.entries(shape).map(([k, t]) => `${k}: ${typeof t === 'string' ? fieldType[t] : objType(t)}`).join('; ')} }`;
 }
 
-const paramType = (x: ParamSpec): string => (x.type === 'obj' ? objType(x.shape!) : typeName[x.type]);
+function paramType(x: ParamSpec): string {
+  switch (x.type) {
+    case 'obj': return objType(x.shape!);
+    case 'rows': return rowType[x.row!];
+    case 'objs': return `${objType(x.elem!)}[]`;
+    default: return typeName[x.type];
+  }
+}
 
 export interface Rendered {
   readonly main: string;
