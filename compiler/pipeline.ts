@@ -231,11 +231,12 @@ function noUserCalls(ir: IRFunction, decl: FunctionLike, what: string): void {
  */
 export function compileCompanion(decl: FunctionLike, fnName: string, kind: 'primal' | 'pullback' | 'jvp', generated: string, ctx: CompileContext): CompiledGradient {
   if (kind === 'jvp') {
-    const out = compileDerivative({ decl, name: fnName, generated, kind: 'jvp', argnums: 'differentiable', defaults: false }, ctx);
+    // callers pass every argument (separate.ts fills in literal defaults): defaults are accepted, not emitted
+    const out = compileDerivative({ decl, name: fnName, generated, kind: 'jvp', argnums: 'differentiable', defaults: true }, ctx);
     return { ir: out.ir, params: out.params, body: out.body };
   }
   const names = new NameScope(ctx.reserved);
-  const options = { checker: ctx.checker, names, emitSite: ctx.emitSite, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion };
+  const options = { checker: ctx.checker, names, emitSite: ctx.emitSite, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true };
   if (kind === 'primal') {
     const ir = lowerToIR(decl, fnName, { ...options, argnums: [] });
     const body = [...primalCode(ir.body), { k: 'return' as const, e: id(ir.result.name) }];

@@ -242,7 +242,7 @@ export abstract class CallLowerer extends SeparateLowerer {
     // the differentiated function itself (the root frame, never on `inlining`), or a callee with the same function arguments
     const recursive = this.inlining.some(same) || (decl === this.active[0]?.decl && !this.inlining.some((x) => x.decl === decl));
     // recursion, and a function inlined many times already: compiled on its own, called
-    if (recursive || this.inlinedOften(decl)) {
+    if (recursive || this.expandsLarge(decl)) {
       const called = this.separateCall(decl, parent, args, site, out, recursive);
       if (called) return called;
     }

@@ -22,18 +22,45 @@ import { isDifferentiable, scalarKind } from '../../types.js';
 import { type Bound, type Frame, type FunctionLike, numericLiteral } from './base.js';
 import { ExprLowerer } from './expressions.js';
 
-/** A function inlined this many times in one derivative is compiled on its own from then on. */
-const INLINE_LIMIT = 8;
+/**
+ * A function whose inlined expansion exceeds this many syntax nodes, called from two places or
+ * more, is compiled on its own: inlining it everywhere would multiply the code.
+ */
+const EXPANSION_LIMIT = 2000;
 
 export abstract class SeparateLowerer extends ExprLowerer {
   private readonly userFunctions = new Map<FunctionLike, UserFunction>();
-  private readonly inlined = new Map<FunctionLike, number>();
+  /** Syntax nodes of each function with everything it calls inlined (Infinity through recursion). */
+  private readonly expansion = new Map<FunctionLike, number>();
+  /** The call sites of each function in the code reachable from the differentiated function. */
+  private readonly callSites = new Map<FunctionLike, Set<TS.Node>>();
 
-  /** Counts an inlining of `decl`; true once it has been inlined INLINE_LIMIT times. */
-  protected inlinedOften(decl: FunctionLike): boolean {
-    const n = (this.inlined.get(decl) ?? 0) + 1;
-    this.inlined.set(decl, n);
-    return n > INLINE_LIMIT;
+  /** Whether inlining `decl` at every call would multiply the generated code (a chain of helpers each calling the next twice). */
+  protected expandsLarge(decl: FunctionLike): boolean {
+    if (this.expansion.size === 0 && this.active[0]) this.expand(this.active[0].decl);
+    return (this.expansion.get(decl) ?? 0) > EXPANSION_LIMIT && (this.callSites.get(decl)?.size ?? 0) >= 2;
+  }
+
+  private expand(decl: FunctionLike): number {
+    const known = this.expansion.get(decl);
+    if (known !== undefined) return known;
+    this.expansion.set(decl, Infinity); // a cycle: recursion
+    let size = 0;
+    const visit = (n: TS.Node): void => {
+      size++;
+      if (ts.isCallExpression(n)) {
+        const callee = this.checker.getResolvedSignature(n)?.declaration;
+        if (callee && (ts.isFunctionDeclaration(callee) || ts.isFunctionExpression(callee) || ts.isArrowFunction(callee) || ts.isMethodDeclaration(callee)) && callee.body && !callee.getSourceFile().isDeclarationFile) {
+          const sites = this.callSites.get(callee) ?? new Set<TS.Node>();
+          this.callSites.set(callee, sites.add(n));
+          size += this.expand(callee);
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    if (decl.body) visit(decl.body);
+    this.expansion.set(decl, size);
+    return size;
   }
 
   /**
