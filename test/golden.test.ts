@@ -28,9 +28,9 @@ describe('golden files of generated code', () => {
 
       it('gradient agrees with central finite differences', () => {
         const m = out.modules.get(`test/golden/${name}`)!;
-        for (const args of m.args as unknown[][]) {
-          expect(relError(m.df(...args), finiteDiff(m.f, args as never, 0))).to.be.below(1e-6);
-        }
+        // a case whose gradient is not a flat array checks it against its own central differences
+        if (m.check) expect(m.check()).to.be.below(1e-6);
+        else for (const args of m.args as unknown[][]) expect(relError(m.df(...args), finiteDiff(m.f, args as never, 0))).to.be.below(1e-6);
       });
     });
   }
