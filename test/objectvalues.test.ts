@@ -41,7 +41,39 @@ export function loss(xs: number[], w: number): number {
   const moved = { ...q.p, y: q.p.y * 2 };
   return acc.sum / acc.n + p.x * p.y + stats(xs).mean * c.mean + moved.x * moved.y + q.scale.r * q.data[1];
 }
+
+export class Vec {
+  constructor(public x: number, public y: number) {}
+  add(o: Vec): Vec {
+    return new Vec(this.x + o.x, this.y + o.y);
+  }
+  scaled(k: number): Vec {
+    return new Vec(k * this.x, k * this.y);
+  }
+  get norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
+class Particle {
+  mass = 1;
+  readonly v: Vec;
+  constructor(public pos: Vec, speed: number, readonly tags: number[]) {
+    const angle = speed * 0.3;
+    this.v = new Vec(speed * Math.cos(angle), speed * Math.sin(angle));
+    this.mass = 1 + tags.length * 0.5;
+  }
+  energy(): number {
+    return 0.5 * this.mass * this.v.norm ** 2 + this.pos.y * this.mass * 9.81;
+  }
+}
+export function physics(xs: number[], w: number): number {
+  const p = new Vec(xs[0], xs[1]).add(new Vec(w, 1).scaled(xs[2]));
+  const q = new Particle(p, w * xs[3], [1, 2]);
+  return p.norm * q.energy() + q.v.x;
+}
+
 export const g = grad(loss, [0, 1]);
+export const gPhysics = grad(physics, [0, 1]);
 export const h = hvp(loss);
 export const jv = (xs: number[], w: number, dx: number[], dw: number) => jvp(loss, [xs, w], [dx, dw]);
 export const vj = (xs: number[], w: number) => vjp(loss, xs, w);
@@ -97,6 +129,15 @@ describe('objects as values', () => {
       }
     });
   }
+
+  it('class instances made with new inside the function: methods returning new instances, getters, field initializers, constructor bodies', () => {
+    const out = compile([file], {}, new Map([[file, source]]));
+    const m = out.modules.get('test/virtual/objectvalues')!;
+    const xs = [0.4, -0.3, 1.2, 0.8];
+    const [gx, gw] = m.gPhysics(xs, 0.7);
+    expectClose(gx, finiteDiff(m.physics, [xs, 0.7], 0), 1e-6, 'grad xs');
+    expectClose(gw, finiteDiff(m.physics, [xs, 0.7], 1), 1e-6, 'grad w');
+  });
 
   it('reassigned objects, ternaries between objects, functions in objects: rejected with the reason', () => {
     const bad = path.join(repoRoot, 'test', 'virtual', 'objectvalues-rejected.ts');

@@ -13,9 +13,11 @@ import { type Atom, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind } from '../../types.js';
 import { ArrayMethodLowerer } from './arrayMethods.js';
-import { skipParens, type StructNode } from './base.js';
+import { type Flags, type FunctionLike, skipParens, type StructNode } from './base.js';
 
 export abstract class ObjectLowerer extends ArrayMethodLowerer {
+  protected abstract lowerStatement(s: TS.Statement, out: Stmt[], label?: string): Flags;
+
   /** Objects built in differentiated code (not parameters): their number fields may be assigned. */
   protected readonly localStructs = new WeakSet<StructNode>();
 
@@ -23,6 +25,7 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
   protected structValue(e: TS.Expression, out: Stmt[], name = 'obj'): StructNode | undefined {
     e = skipParens(e);
     if (ts.isObjectLiteralExpression(e)) return this.objectLiteral(e, out, name);
+    if (ts.isNewExpression(e) && isObjectType(this.checker.getTypeAtLocation(e), this.checker)) return this.newInstance(e, out, name);
     if (ts.isCallExpression(e) && isObjectType(this.checker.getTypeAtLocation(e), this.checker)) {
       const into: { struct?: StructNode } = {};
       const callee = skipParens(e.expression);
@@ -39,6 +42,62 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
       unsupported(e, 'a ternary between objects: which object it names is known only at run time', 'choose the field values instead ({ x: c ? a : b }), or return from each branch of an if');
     }
     return this.structOf(e);
+  }
+
+  /**
+   * `new Particle(x, v)` of a class of the program: its fields, from parameter properties, field
+   * initializers and `this.f = …` in the constructor (whose other statements run as written).
+   */
+  private newInstance(e: TS.NewExpression, out: Stmt[], name: string): StructNode {
+    let symbol = this.checker.getSymbolAtLocation(e.expression);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const cls = symbol?.declarations?.find(ts.isClassDeclaration);
+    if (!cls || cls.getSourceFile().isDeclarationFile) unsupported(e, `'new ${e.expression.getText()}' of a class that is not in the program`, 'construct objects of the program\'s classes, or pass them in');
+    if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) unsupported(e, `'new ${e.expression.getText()}' of a class that extends another`, 'construct it outside the differentiated function and pass it in');
+    const node: StructNode = new Map();
+    this.localStructs.add(node);
+    const ctor = cls.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    // the arguments, in the caller's frame; then the constructor's parameters: parameter properties become fields
+    const args = (e.arguments ?? []).map((a) => this.bindArg(a, out));
+    const frame = this.newFrame((ctor ?? cls) as unknown as FunctionLike, 'num', `${cls.name?.text ?? 'C'}_new`, undefined);
+    frame.self = { k: 'struct', s: node };
+    const caller = this.frame;
+    this.frame = frame;
+    this.active.push(frame);
+    try {
+      ctor?.parameters.forEach((p, i) => {
+        this.bindParam(p, args[i], e, out);
+        if (ts.isIdentifier(p.name) && ts.isParameterPropertyDeclaration(p, ctor)) {
+          // a parameter property has two symbols, the parameter's (read in the body) and the property's
+          const bound = this.symbolOf(p.name);
+          for (const sym of this.checker.getSymbolsOfParameterPropertyDeclaration(p, p.name.text)) {
+            const v = frame.symbols.get(bound);
+            const st = frame.structs.get(bound);
+            if (v) frame.symbols.set(sym, v);
+            if (st) frame.structs.set(sym, st);
+          }
+          node.set(p.name.text, this.fieldValue(p.name, out, `${name}_${p.name.text}`));
+        }
+      });
+      for (const m of cls.members) {
+        if (ts.isPropertyDeclaration(m) && m.initializer && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && ts.isIdentifier(m.name)) {
+          node.set(m.name.text, this.fieldValue(m.initializer, out, `${name}_${m.name.text}`));
+        }
+      }
+      for (const st of ctor?.body?.statements ?? []) {
+        const assigned = ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? st.expression : undefined;
+        const field = assigned && ts.isPropertyAccessExpression(assigned.left) && assigned.left.expression.kind === ts.SyntaxKind.ThisKeyword ? assigned.left.name.text : undefined;
+        if (assigned && field && !(node.get(field) && !(node.get(field) instanceof Map) && (node.get(field) as Var).kind !== 'array')) {
+          node.set(field, this.fieldValue(assigned.right, out, `${name}_${field}`));
+          continue;
+        }
+        if (this.lowerStatement(st, out).size > 0) unsupported(st, 'a return inside a constructor', 'let the constructor run to its end');
+      }
+    } finally {
+      this.active.pop();
+      this.frame = caller;
+    }
+    return node;
   }
 
   /** `{ x: e, w, ...other }`: numbers copied into fresh variables, arrays and objects by reference. */
