@@ -4,14 +4,15 @@
  *
  *   findCallSites    marker calls (grad, valueAndGrad) found through the type checker; one request
  *                    per (function, mode, argnums), however many call sites share it  (transform.ts)
+ *   customRules, findOverrides   the program's custom derivatives; methods subclasses override
  *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
- *                    flags, calls inlined
+ *                    flags, calls inlined (recursive ones called: their companions, compileCompanion)
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
- *   reverseMode      forward sweep + reverse sweep as a code tree
+ *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)

@@ -5,6 +5,9 @@ import { ts } from './tsapi.js';
 
 export type { Shape } from './ir.js';
 
+/** The functions tsgrad reads: declarations, expressions, arrows, methods and getters. */
+export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration | TS.GetAccessorDeclaration;
+
 const typedArrays: Readonly<Record<string, ArrayType>> = {
   Float64Array: 'f64',
   Float32Array: 'f32',

@@ -26,7 +26,7 @@ import type { Kernel } from './lowerKernels.js';
 import { backendParam, kernelExpr } from './lowerKernels.js';
 import type { Counter, LeafGroup, LeafSum, Materialized } from './materializeLeaves.js';
 import { addPoly, atomPoly, constPoly, degree, leading, mulPoly, type Poly, polyEqual, scalarOperands } from './parallelLoops.js';
-import { atom } from './reverseMode.js';
+import { atom } from './irCode.js';
 
 /** Code reverse mode runs around a loop: before its forward sweep, after its reverse. */
 export interface LoopHooks {

@@ -24,7 +24,7 @@ import { unsupported } from '../diagnostics.js';
 import { type Atom, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { primalCode } from './emitPrimal.js';
-import { atom, loopStatement, testOnly } from './reverseMode.js';
+import { atom, loopStatement, testOnly } from './irCode.js';
 
 export interface CheckpointPlan {
   readonly loop: Loop & { canonical: NonNullable<Loop['canonical']>; checkpoint: NonNullable<Loop['checkpoint']> };

@@ -14,7 +14,7 @@ import { Code, Unsupported } from '../diagnostics.js';
 import { ts } from '../tsapi.js';
 import { scalarKind } from '../types.js';
 import { isTsgradDeclaration } from './findCallSites.js';
-import type { FunctionLike } from './lowerToIR.js';
+import type { FunctionLike } from '../types.js';
 
 export interface CustomRule {
   /** The function the rule is for (its declaration; it may have no body). */

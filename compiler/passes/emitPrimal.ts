@@ -4,7 +4,7 @@
  */
 import { assign, type CExpr, type CStmt, id, index, namesIn } from '../code.js';
 import type { IRFunction, Loop, Stmt } from '../ir.js';
-import { atom, elementOf, initialValue, loopStatement, primal, testOnly } from './reverseMode.js';
+import { atom, elementOf, initialValue, loopStatement, primal, testOnly } from './irCode.js';
 
 /** The statements as code; `loop` may take over a loop (jit launches parallel ones as kernels). */
 export function primalCode(stmts: readonly Stmt[], loop?: (l: Loop, out: CStmt[]) => boolean): CStmt[] {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type * as TS from 'typescript';
 import { Code, Unsupported } from '../diagnostics.js';
 import { ts } from '../tsapi.js';
-import type { FunctionLike } from './lowerToIR.js';
+import type { FunctionLike } from '../types.js';
 
 export type Mode = 'grad' | 'valueAndGrad';
 /** Transformations beyond grad: forward mode, vector-output reverse mode, Jacobians, Hessians. */

@@ -15,7 +15,7 @@ import type { NameScope } from '../naming.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { constantAssignments } from './analyzeVaried.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
-import { atom } from './reverseMode.js';
+import { atom } from './irCode.js';
 
 export interface TangentProgram {
   /** Struct parameters' tangents, gathered as objects of the same shape (structs.ts). */

@@ -20,7 +20,7 @@ import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, index, mem
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { runtimeNamespace } from '../naming.js';
-import { atom, initialValue } from './reverseMode.js';
+import { atom, initialValue } from './irCode.js';
 import { primalCode } from './emitPrimal.js';
 import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, declaresFresh, findParallelLoops, scalarOperands } from './parallelLoops.js';
 

@@ -9,14 +9,19 @@
  *       while (c) { A; if (p) break; B }   →   _brk0 = false
  *                                             loop [pre: c' = !_brk0 && c] { A; if (p) { _brk0 = true }; if (!_brk0) { B } }
  * - Calls to user functions are inlined (fresh variables per call), so the derivative of a callee
- *   is generated inside its caller's derivative. Recursion is rejected.
+ *   is generated inside its caller's derivative; recursive functions, and functions inlining would
+ *   multiply, are called instead (separate.ts). rowWrites.ts checks arrays of arrays written in place.
  *
  * The lowerer is one class built in layers, each file below the next (lower/):
  *   base.ts         frames, variables, temporaries, flags, object parameters' fields
- *   expressions.ts  operators, names, loads, ternaries and &&/|| as branches
- *   calls.ts        Math.*, stopGradient, custom derivatives, closures and inlining of user functions
- *   arrays.ts       arrays as values: allocations, copies, literals, spread, rows, counted loops
+ *   names.ts        locals, parameters, outer constants and tables, array variables
+ *   places.ts       assignment targets: variables, elements, rows written in place, object fields
+ *   expressions.ts  operators, loads, properties, ternaries and &&/|| as branches
+ *   separate.ts     recursive and widely inlined functions compiled on their own (userCall)
+ *   calls.ts        Math.*, stopGradient, custom derivatives, methods, closures, inlining
+ *   arrays.ts       arrays as values: allocations, copies, literals, spread, rows, objects, loops
  *   arrayMethods.ts map, reduce, filter, some, find, … as loops with the callback inlined
+ *   objects.ts      objects as values: literals, helpers returning objects, new C(…)
  *   patterns.ts     declarations, destructuring, array variables given new arrays
  *   statements.ts   lists, if/else, switch, jumps as flags, return
  *   loops.ts        for, for…of, while, do…while, labels

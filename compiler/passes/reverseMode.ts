@@ -11,14 +11,15 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  */
 import {
-  accumulate, add, assign, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
+  accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
-import { type Atom, type Callee, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
+import { atom, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
 export interface GradientSpec {
@@ -535,89 +536,12 @@ function copyOf(v: Var): CExpr {
   return call(member(id(v.name), 'slice'));
 }
 
-/** What a local is declared with: 0, false, or nothing for an array. */
-export function initialValue(v: Var): CExpr | undefined {
-  return v.kind === 'num' ? n(0) : v.kind === 'bool' ? { k: 'bool', value: false } : undefined;
-}
-
-/** The loop's `pre` when it is only the test `t = <expr>` of `cond`. */
-export function testOnly(loop: Loop): (Stmt & { k: 'assign' }) | undefined {
-  const [test] = loop.pre;
-  return loop.pre.length === 1 && test.k === 'assign' && loop.cond.k === 'var' && test.target === loop.cond.v ? test : undefined;
-}
-
-/**
- * A loop as code: `while (<test>)` when the test can be inlined (`test`), `while (cond)` when `pre`
- * is empty, else `for (;;) { pre; if (!cond) break; inner }`.
- */
-export function loopStatement(loop: Loop, test: (Stmt & { k: 'assign' }) | undefined, pre: CStmt[], inner: CStmt[]): CStmt {
-  if (test) return { k: 'while', cond: primal(test.expr), body: inner };
-  if (pre.length === 0) return { k: 'while', cond: atom(loop.cond), body: inner };
-  const exit: CStmt = { k: 'if', cond: { k: 'un', op: '!', a: atom(loop.cond) }, then: [{ k: 'break' }], else: [] };
-  return { k: 'for', body: [...pre, exit, ...inner] };
-}
-
-export function atom(a: Atom): CExpr {
-  if (a.k === 'var') return a.v.use ? { k: 'id', name: a.v.name, original: a.v.use } : id(a.v.name);
-  if (typeof a.value === 'string') return { k: 'str', value: a.value };
-  return typeof a.value === 'boolean' ? { k: 'bool', value: a.value } : n(a.value);
-}
-
-function calleeOf(c: Callee): CExpr {
-  if (c.runtime) return member(id(runtimeNamespace), c.name);
-  return c.use ? { k: 'id', name: c.name, original: c.use } : id(c.name);
-}
-
-/** `arr[index]`, or `arr[index][sub]`, of an array or its adjoint. */
-export function elementOf(arr: CExpr, at: { readonly index: Atom; readonly sub?: Atom }): CExpr {
-  const row = index(arr, atom(at.index));
-  return at.sub ? index(row, atom(at.sub)) : row;
-}
-
-/** Zeros shaped like an object or an array of objects, in their own types (runtime/values.ts). */
-const zerosLike = (value: CExpr): CExpr => call(member(id(runtimeNamespace), 'zerosLike'), value);
-
 /** The adjoint of an array variable given a fresh array (or, for objects, a value with no adjoint of its own). */
 function freshAdjoint(v: Var): CExpr {
   const length = member(id(v.name), 'length');
   if (v.arrayType === 'rows') return { k: 'new', callee: id('Array'), args: [length] };
   if (v.arrayType === 'record' || v.arrayType === 'objects') return zerosLike(id(v.name));
   return v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
-}
-
-const zeros = (length: CExpr): CExpr => ({ k: 'new', callee: id('Float64Array'), args: [length] });
-
-/** The primal expression, as code. */
-export function primal(e: Expr): CExpr {
-  switch (e.k) {
-    case 'atom':
-      return atom(e.a);
-    case 'bin':
-      return { k: 'bin', op: e.op, a: atom(e.a), b: atom(e.b) };
-    case 'un':
-      return { k: 'un', op: e.op, a: atom(e.a) };
-    case 'select':
-      return cond(atom(e.c), atom(e.a), atom(e.b));
-    case 'math':
-      return call(member(id('Math'), e.fn), ...e.args.map(atom));
-    case 'load':
-      return elementOf(atom({ k: 'var', v: e.arr }), e);
-    case 'length':
-      return member(atom({ k: 'var', v: e.arr }), 'length');
-    case 'field':
-      return member(atom({ k: 'var', v: e.obj }), e.name);
-    case 'userCall':
-      return call(id(e.fn.companion('primal')), ...e.args.map(atom));
-    case 'call':
-      return call(calleeOf(e.callee), ...e.args.map(atom));
-    case 'custom':
-      return atom(e.value);
-    case 'newArray': {
-      const made: CExpr = { k: 'new', callee: id(e.ctor), args: [atom(e.length)] };
-      const zeroFill = e.fill.k === 'const' && e.fill.value === 0 && e.ctor !== 'Array';
-      return zeroFill ? made : call(member(made, 'fill'), atom(e.fill));
-    }
-  }
 }
 
 /** `const A_b = new Array(A.length); for (…) A_b[k] = new Float64Array(A[k].length)`: zeros shaped like A, rows of A's row type. */

@@ -8,9 +8,9 @@ import { unsupported } from '../../diagnostics.js';
 import { type Atom, type Expr, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
 import { flagName, NameScope, resultName, tempName } from '../../naming.js';
 import { ts } from '../../tsapi.js';
-import { scalarKind, type Shape, shapeOf } from '../../types.js';
+import { type FunctionLike, scalarKind, type Shape, shapeOf } from '../../types.js';
 
-export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration | TS.GetAccessorDeclaration;
+export type { FunctionLike };
 
 /** A value as a callee receives it: an atom (an array by reference), an object's fields, or a function. */
 export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };

@@ -1,6 +1,6 @@
 /**
- * Expressions → atoms in A-normal form: literals, names (locals, parameters, outer constants),
- * operators, `&&`/`||` and ternaries as branches, element loads, properties.
+ * Expressions → atoms in A-normal form: literals, operators, `&&`/`||` and ternaries as branches,
+ * element loads, properties (names are names.ts's, assignment targets places.ts's).
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
@@ -9,7 +9,8 @@ import { tempName } from '../../naming.js';
 import { mathConstants } from '../../rules.js';
 import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind, shapeOf } from '../../types.js';
-import { atomKind, isGlobalMath, LowerBase, numericLiteral, skipParens, type StructNode } from './base.js';
+import { atomKind, isGlobalMath, skipParens, type StructNode } from './base.js';
+import { PlaceLowerer } from './places.js';
 
 const binaryOps: Partial<Record<number, BinOp>> = {};
 const compoundOps: Partial<Record<number, BinOp>> = {};
@@ -41,10 +42,8 @@ export function initOperatorTables(): void {
 
 const boolOps: ReadonlySet<BinOp> = new Set(['<', '<=', '>', '>=', '===', '!==', '&&', '||']);
 
-export abstract class ExprLowerer extends LowerBase {
+export abstract class ExprLowerer extends PlaceLowerer {
   protected abstract call(c: TS.CallExpression, out: Stmt[]): Atom;
-  /** The array an array-valued expression names or builds (arrays.ts). */
-  protected abstract lowerArray(e: TS.Expression, out: Stmt[]): Var;
   /** `xs.find(p)`, `xs.at(i)`: a value that may be missing, and whether it is there (arrays.ts). */
   protected abstract maybeValue(e: TS.Expression, out: Stmt[]): { value: Atom; present: Atom } | undefined;
   /** `x = step(x)`: an array variable given a new array (patterns.ts). */
@@ -53,16 +52,11 @@ export abstract class ExprLowerer extends LowerBase {
   protected abstract destructuringAssignment(b: TS.BinaryExpression, out: Stmt[]): void;
   /** `xs[i]` of an array of objects, and `obj.name` of an object (arrays.ts). */
   protected abstract recordOf(objects: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
-  /** `A[i]` of an array of arrays: the row (arrays.ts). */
-  protected abstract rowOf(rows: Var, index: Atom, out: Stmt[], node?: TS.Node): Var;
   protected abstract fieldOf(obj: Var, name: string, out: Stmt[], node: TS.Node): Atom;
-  protected abstract recordValue(e: TS.Expression, out: Stmt[]): Var | undefined;
   /** The fields of an object-valued expression (objects.ts). */
   protected abstract structValue(e: TS.Expression, out: Stmt[], name?: string): StructNode | undefined;
-  protected abstract readonly localStructs: WeakSet<StructNode>;
   /** A getter of a class in the program, inlined (calls.ts). */
   protected abstract getter(p: TS.PropertyAccessExpression, out: Stmt[]): Atom | undefined;
-
 
   /** Lowers `e`, appending its statements to `out`; returns the atom holding its value. */
   protected lowerExpr(e: TS.Expression, out: Stmt[], used = true): Atom {
@@ -126,95 +120,6 @@ export abstract class ExprLowerer extends LowerBase {
     }
   }
 
-  protected identifier(node: TS.Identifier): Atom {
-    if (node.text === 'NaN' || node.text === 'Infinity' || node.text === 'undefined') {
-      const s = this.checker.getSymbolAtLocation(node);
-      if (node.text === 'undefined' && (!s || !s.valueDeclaration)) {
-        unsupported(node, "'undefined' as a value", 'give optional parameters defaults (k = 1) or read them as k ?? value');
-      }
-      if (!s || !s.valueDeclaration || s.valueDeclaration.getSourceFile().isDeclarationFile) return num(Number(node.text));
-    }
-    const symbol = this.symbolOf(node);
-    const own = this.lookup((f) => f.symbols.get(symbol));
-    if (own) return ref(own);
-    if (this.lookup((f) => f.structs.get(symbol))) {
-      unsupported(node, `object '${node.text}' used as a value`, `read its fields (${node.text}.field), or pass it to a function`);
-    }
-    if (this.lookup((f) => (f.absent.has(symbol) ? true : undefined))) {
-      unsupported(node, `optional parameter '${node.text}' is read, but this call leaves it out`,
-        `give it a default (${node.text} = value), or read it as ${node.text} ?? value`);
-    }
-    if (this.lookup((f) => f.functions.get(symbol))) {
-      unsupported(node, `function '${node.text}' used as a value`, 'call it, or pass it to an array method or to a function that calls it');
-    }
-    return this.outer(node, symbol);
-  }
-
-  /** A name declared outside the function being lowered. */
-  protected outer(node: TS.Identifier, symbol: TS.Symbol): Atom {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
-    const decl = target.valueDeclaration;
-    const name = node.text;
-    if (decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent)) {
-      if (!(decl.parent.flags & ts.NodeFlags.Const)) {
-        unsupported(node, `closure over mutable outer variable '${name}'`,
-          `pass '${name}' as a parameter, or declare it const if it never changes`);
-      }
-      const literal = decl.initializer && numericLiteral(decl.initializer);
-      if (literal !== undefined) return num(literal);
-      const visible = this.checker.resolveName(name, this.options.emitSite, ts.SymbolFlags.Value, false);
-      const imported = !!(visible && visible.flags & ts.SymbolFlags.Alias);
-      const sameFile = node.getSourceFile() === this.options.emitSite.getSourceFile();
-      const table = decl.initializer && numericTable(decl.initializer);
-      if (table && this.options.copyTable && ((visible !== symbol && visible !== target) || (imported && !sameFile))) {
-        // a table of numbers from a module the derivative cannot name: a copy beside the derivative
-        const cached = this.outers.get(target);
-        if (cached) return ref(cached);
-        const copy = this.options.copyTable(decl, table.values, table.type);
-        this.names.reserve(copy);
-        const v: Var = { id: this.nextVar++, name: copy, kind: 'array', arrayType: table.type, outer: true, node: decl };
-        this.outers.set(target, v);
-        return ref(v);
-      }
-      if (visible !== symbol && visible !== target) {
-        unsupported(node, `'${name}' is declared outside the differentiated function and is not visible where its derivative is generated`,
-          `pass '${name}' as a parameter`);
-      }
-      // An import is renamed by the module transform (`helpers_js_1.TABLE`); the generated
-      // reference follows it only when it can point at a use in the file being emitted.
-      if (imported && !sameFile) {
-        unsupported(node, `'${name}' is imported where the derivative is generated and only used inside another module's function`,
-          `pass '${name}' as a parameter`);
-      }
-      const cached = this.outers.get(target);
-      if (cached) return ref(cached);
-      const shape = shapeOf(this.checker.getTypeAtLocation(decl), this.checker);
-      if (!shape) unsupported(node, `outer constant '${name}' is not a number or numeric array`, `pass '${name}' as a parameter`);
-      const v: Var = { id: this.nextVar++, name, kind: shape.kind, arrayType: shape.arrayType, outer: true, node: decl, use: imported ? node : undefined };
-      this.names.reserve(name);
-      this.outers.set(target, v);
-      return ref(v);
-    }
-    if (decl && ts.isParameter(decl)) {
-      unsupported(node, `closure over parameter '${name}' of an enclosing function`, `pass '${name}' as a parameter, or copy it into a const`);
-    }
-    if (decl && (ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl) || ts.isArrowFunction(decl))) {
-      unsupported(node, `function '${name}' used as a value`, 'differentiated code can call functions but not pass them around');
-    }
-    return unsupported(node, `'${name}' cannot be used in differentiated code`,
-      'use numbers, Math.*, arrays and functions defined in the program; pass other values as parameters');
-  }
-
-  protected arrayVar(e: TS.Expression): Var {
-    e = skipParens(e);
-    const field = ts.isPropertyAccessExpression(e) ? this.structField(e) : undefined;
-    const a = ts.isIdentifier(e) ? this.identifier(e) : field ? ref(field) : undefined;
-    if (!a || a.k !== 'var' || a.v.kind !== 'array') {
-      unsupported(e, `'${e.getText()}' is not an array variable`, 'index arrays held in parameters or local variables');
-    }
-    return a.v;
-  }
-
   protected prefix(p: TS.PrefixUnaryExpression, out: Stmt[]): Atom {
     const K = ts.SyntaxKind;
     switch (p.operator) {
@@ -234,126 +139,6 @@ export abstract class ExprLowerer extends LowerBase {
       default:
         return unsupported(p, `operator '${ts.tokenToString(p.operator)}' is not supported`, 'bitwise operators have no derivative; use Math.floor/trunc for integers');
     }
-  }
-
-  /** `x++`, `--a[i]`: returns the old or new value as asked. */
-  protected increment(target: TS.Expression, delta: number, out: Stmt[], want: 'old' | 'new' | 'none'): Atom {
-    const place = this.place(target, out);
-    const old = place.read(out);
-    const kept = want === 'old' && old.k === 'var' ? this.temp('num', { k: 'atom', a: old }, out) : old;
-    const next = place.write(this.temp('num', { k: 'bin', op: '+', a: kept, b: num(delta) }, out), out);
-    return want === 'old' ? kept : next;
-  }
-
-  /** An assignable location: a local variable or an array element (index evaluated once). */
-  protected place(target: TS.Expression, out: Stmt[]): { read(out: Stmt[]): Atom; write(v: Atom, out: Stmt[]): Atom } {
-    target = skipParens(target);
-    if (ts.isIdentifier(target)) {
-      const symbol = this.checker.getSymbolAtLocation(target);
-      if (symbol && this.lookup((f) => f.structs.get(symbol))) {
-        unsupported(target, `reassigning object variable '${target.text}'`, 'declare a new const for the new object, or keep the fields in let variables');
-      }
-      const a = this.identifier(target);
-      const v = a.k === 'var' ? a.v : undefined;
-      if (!v || v.outer) unsupported(target, `assignment to outer variable '${target.text}'`, 'differentiated functions may only assign their own locals and parameters');
-      if (v.kind === 'array') unsupported(target, `reassigning array variable '${target.text}'`, 'write into the elements, or use a new variable');
-      return {
-        read: () => ref(v),
-        write: (value, o) => {
-          this.assignTo(v, value, o);
-          return ref(v);
-        },
-      };
-    }
-    if (ts.isElementAccessExpression(target)) {
-      const base = skipParens(target.expression);
-      if (ts.isElementAccessExpression(base) && this.isRows(base.expression)) {
-        // M[i][j] of a local array of arrays
-        const rows = this.writableRows(base.expression, target, out);
-        const index = this.lowerExpr(base.argumentExpression, out);
-        const sub = this.lowerExpr(target.argumentExpression, out);
-        return {
-          read: (o) => this.temp('num', { k: 'load', arr: rows, index, sub }, o),
-          write: (value, o) => {
-            o.push({ k: 'store', arr: rows, index, sub, value });
-            return value;
-          },
-        };
-      }
-      if (ts.isElementAccessExpression(base)) {
-        unsupported(target, `writing into '${target.getText()}', an element of an array of arrays`, 'rows are read-only in differentiated code: build new rows (A.map((row) => row.map(…))) or use a flat array with computed indices');
-      }
-      if (this.isRows(target.expression)) {
-        // M[k] = row: a row of a local array of arrays replaced (a swap of rows)
-        const rows = this.writableRows(target.expression, target, out);
-        const index = this.lowerExpr(target.argumentExpression, out);
-        return {
-          read: (o) => ref(this.rowOf(rows, index, o, target)),
-          write: (value, o) => {
-            if (value.k !== 'var' || value.v.kind !== 'array' || value.v.arrayType !== rows.row) unsupported(target, `a row of '${target.expression.getText()}' given something other than a row of its type`, 'store rows of the same type');
-            o.push({ k: 'store', arr: rows, index, value });
-            return value;
-          },
-        };
-      }
-      const inObject = ts.isPropertyAccessExpression(skipParens(target.expression)) && !this.structOf((skipParens(target.expression) as TS.PropertyAccessExpression).expression);
-      if (inObject && this.recordValue((skipParens(target.expression) as TS.PropertyAccessExpression).expression, out)) {
-        unsupported(target, `writing into '${target.expression.getText()}', an array held by an object`, 'objects are read-only in differentiated code: build new arrays (layer.b.map(…)) or pass the array as a parameter');
-      }
-      const arr = this.arrayVar(target.expression);
-      if (arr.arrayType === 'rows' || this.rowVars.has(arr)) {
-        unsupported(target, `writing into '${target.expression.getText()}', ${arr.arrayType === 'rows' ? 'an array of arrays' : 'a row of an array of arrays'}`, 'rows are read-only in differentiated code: build new rows (row.map(…)) or use a flat array with computed indices');
-      }
-      if (arr.outer) unsupported(target, `writing into outer array '${arr.name}'`, 'pass the array as a parameter');
-      if (this.shared.has(arr)) {
-        unsupported(target, `writing into '${target.expression.getText()}', which names the same array as another variable`, 'copy it first (let u = [...u0]) and write into the copy');
-      }
-      if (this.views.has(arr)) unsupported(target, `writing into '${target.expression.getText()}', a subarray: in JavaScript a view that writes through to its array`, 'use slice() for a copy, or write into the original array with an offset');
-      const index = this.lowerExpr(target.argumentExpression, out);
-      return {
-        read: (o) => this.temp('num', { k: 'load', arr, index }, o),
-        write: (value, o) => {
-          o.push({ k: 'store', arr, index, value });
-          return value;
-        },
-      };
-    }
-    if (ts.isPropertyAccessExpression(target)) {
-      // `acc.sum += x` of an object built here: its field's variable
-      const struct = this.structOf(target.expression);
-      const field = struct?.get(target.name.text);
-      if (struct && this.localStructs.has(struct) && field && !(field instanceof Map) && field.kind !== 'array') {
-        return {
-          read: () => ref(field),
-          write: (value, o) => {
-            this.assignTo(field, value, o);
-            return ref(field);
-          },
-        };
-      }
-      unsupported(target, `assignment to field '${target.getText()}'`, 'objects given to the function are read-only: compute the value into a local variable');
-    }
-    return unsupported(target, `assignment to '${target.getText()}'`, 'assign to local variables or array elements');
-  }
-
-  /** An expression whose type is an array of arrays (number[][], Float64Array[], Vec2[]). */
-  protected isRows(e: TS.Expression): boolean {
-    return shapeOf(this.checker.getTypeAtLocation(e), this.checker)?.arrayType === 'rows';
-  }
-
-  /** The array of arrays that `M[i][j] = …` writes into: a local one of this function, which nothing else names. */
-  private writableRows(e: TS.Expression, target: TS.Node, out: Stmt[]): Var {
-    const rows = this.lowerArray(e, out);
-    const what = `writing into '${target.getText()}'`;
-    if (rows.arrayType !== 'rows') unsupported(target, `${what}: not an array of arrays`, 'write into arrays of numbers');
-    if (rows.outer || !this.locals.includes(rows)) {
-      unsupported(target, `${what}, an array of arrays the function was given`, 'inputs are never written: copy it first (const M = A.map((row) => [...row])) and write into the copy');
-    }
-    if (this.shared.has(rows) || this.views.has(rows) || this.rowVars.has(rows)) {
-      unsupported(target, `${what}, which names the same array of arrays as another variable`, 'copy it first (A.map((row) => [...row])) and write into the copy');
-    }
-    if (!this.writtenRows.has(rows)) this.writtenRows.set(rows, target);
-    return rows;
   }
 
   protected binary(b: TS.BinaryExpression, out: Stmt[]): Atom {
@@ -539,21 +324,4 @@ function expressionName(e: TS.Expression): string {
     [K.TaggedTemplateExpression]: 'a tagged template', [K.BigIntLiteral]: 'a bigint',
   };
   return names[e.kind] ?? `'${ts.SyntaxKind[e.kind]}'`;
-}
-
-/** `[0.5, -1, 2]`, `new Float64Array([…])`, `Float64Array.from([…])`: a literal table of numbers. */
-function numericTable(e: TS.Expression): { values: number[]; type: 'numarr' | 'f64' | 'f32' } | undefined {
-  e = skipParens(e);
-  let type: 'numarr' | 'f64' | 'f32' = 'numarr';
-  if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.length === 1) {
-    const callee = ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'from' ? e.expression.expression : e.expression;
-    const ctor = ts.isIdentifier(callee) ? callee.text : '';
-    if (ctor !== 'Float64Array' && ctor !== 'Float32Array') return undefined;
-    if (ts.isCallExpression(e) && !ts.isPropertyAccessExpression(e.expression)) return undefined;
-    type = ctor === 'Float64Array' ? 'f64' : 'f32';
-    e = skipParens(e.arguments[0]);
-  }
-  if (!ts.isArrayLiteralExpression(e)) return undefined;
-  const values = e.elements.map((x) => (ts.isSpreadElement(x) ? undefined : numericLiteral(x)));
-  return values.every((v) => v !== undefined) ? { values: values as number[], type } : undefined;
 }
