@@ -100,7 +100,26 @@ export interface UserFunction {
   readonly name: string;
   readonly params: readonly ('num' | 'array' | 'none')[];
   /** The name of a companion, generated beside the derivative that asks for it. */
-  companion(kind: 'primal' | 'pullback' | 'jvp'): string;
+  companion(kind: CompanionKind): string;
+}
+
+/**
+ * `tangentPrimal(...params, ...tangents)`: f's directional derivative as a function of its
+ * arguments and their tangents; `tangentPullback`: its pullback (second order: hvp over a call).
+ */
+export type CompanionKind = 'primal' | 'pullback' | 'jvp' | 'tangentPrimal' | 'tangentPullback';
+
+/** f's directional derivative as a user function of (...params, ...tangents of the differentiable ones). */
+export function tangentFunction(fn: UserFunction): UserFunction {
+  return {
+    name: `${fn.name}_tangent`,
+    params: [...fn.params, ...fn.params.filter((k) => k !== 'none')],
+    companion: (kind) => {
+      if (kind === 'primal') return fn.companion('tangentPrimal');
+      if (kind === 'pullback') return fn.companion('tangentPullback');
+      throw new Error(`tsgrad internal: no ${kind} of the tangent of '${fn.name}'`);
+    },
+  };
 }
 
 /** A function called by name from generated code. */

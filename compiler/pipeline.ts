@@ -24,7 +24,7 @@
  */
 import type * as TS from 'typescript';
 import { call, type CExpr, id, member, type CStmt } from './code.js';
-import { type IRFunction, storedArrays, walk } from './ir.js';
+import { type CompanionKind, type IRFunction, storedArrays } from './ir.js';
 import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
@@ -160,7 +160,6 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
       'pass the array itself, or use jvp/vjp/hvp, which take objects');
   }
   if (request.flat) noRows(ir, request.decl, kind === 'hvp' ? 'hessian' : 'jacfwd and jacrev');
-  if (kind === 'hvp' || kind === 'gradgrad') noUserCalls(ir, request.decl, kind === 'hvp' ? 'hvp and hessian' : 'grad(grad(f))');
   const tape = tapeName(request.generated);
   const activity = analyzeActivity(ir);
   if (kind === 'vjp') {
@@ -177,7 +176,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
         'for an array parameter use hessian(f) or hvp(f)');
     }
   }
-  const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param');
+  const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param', kind !== 'jvp');
   if (kind === 'jvp') {
     const index = new Map(ir.params.map((p, i) => [p, i]));
     const primals = gatherParams(ir, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
@@ -216,21 +215,12 @@ function noStructs(ir: IRFunction, decl: FunctionLike): void {
   if (objects) unsupported(objects.v.node ?? decl, `jit of a function with an array of objects ('${objects.v.name}') is not supported`, 'pass each field as a flat array with computed indices');
 }
 
-/** Second order over a function that calls another compiled on its own (recursion) is not supported yet. */
-function noUserCalls(ir: IRFunction, decl: FunctionLike, what: string): void {
-  walk(ir.body, (s) => {
-    if (s.k === 'assign' && s.expr.k === 'userCall') {
-      unsupported(decl, `${what} of a function that calls '${s.expr.fn.name}', which is recursive (compiled on its own), is not supported yet`,
-        'use grad, valueAndGrad, jvp, vjp, jacfwd or jacrev, or write the recursion as a loop');
-    }
-  });
-}
-
 /**
  * A companion of a user function compiled on its own (lower/separate.ts): `f_primal(...params)`,
  * `f_pullback(...params, ...arrayAdjoints, ct)` or `f_jvp(...params, ...tangents)`.
  */
-export function compileCompanion(decl: FunctionLike, fnName: string, kind: 'primal' | 'pullback' | 'jvp', generated: string, ctx: CompileContext): CompiledGradient {
+export function compileCompanion(decl: FunctionLike, fnName: string, kind: CompanionKind, generated: string, ctx: CompileContext): CompiledGradient {
+  if (kind === 'tangentPrimal' || kind === 'tangentPullback') return compileTangentCompanion(decl, fnName, kind, ctx);
   if (kind === 'jvp') {
     // callers pass every argument (separate.ts fills in literal defaults): defaults are accepted, not emitted
     const out = compileDerivative({ decl, name: fnName, generated, kind: 'jvp', argnums: 'differentiable', defaults: true }, ctx);
@@ -251,6 +241,30 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: 'prim
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, newTape, { checkpoints: planCheckpoints(ir) });
   return { ir, params: out.params, body: out.body };
+}
+
+/**
+ * The tangent function's companions (second order through a call): `f_tangentPrimal(...params,
+ * ...tangents)` is f_jvp's tangent; `f_tangentPullback(...params, ...tangents, ...arrayAdjoints, ct)`
+ * is reverse mode over f's tangent program, every parameter and tangent differentiated.
+ */
+function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tangentPrimal' | 'tangentPullback', ctx: CompileContext): CompiledGradient {
+  const names = new NameScope(ctx.reserved);
+  const ir = lowerToIR(decl, fnName, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: 'differentiable', customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true });
+  const tangent = forwardMode(ir, analyzeActivity(ir), names, 'param', true);
+  const tangents = new Set(tangent.tangentParams.values());
+  const fn: IRFunction = { ...tangent.fn, structs: undefined, params: tangent.fn.params.map((p) => ({ v: p.v, selected: p.selected || tangents.has(p.v) })) };
+  if (kind === 'tangentPrimal') {
+    // f_jvp takes a tangent for every parameter (0 where there is none) and gives [value, tangent]
+    const jvp = ctx.companion!(decl, 'jvp');
+    const byIndex = ir.params.map((_, i) => tangent.tangentParams.get(i));
+    const call: CExpr = { k: 'call', callee: id(jvp), args: [...ir.params.map((p) => id(p.v.name)), ...byIndex.map((t) => (t ? id(t.name) : { k: 'num' as const, value: 0 }))] };
+    return { ir: fn, params: fn.params.map((p) => p.v.name), body: [{ k: 'return', e: { k: 'index', obj: call, index: { k: 'num', value: 1 } } }] };
+  }
+  const activity = analyzeActivity(fn);
+  const saves = analyzeSaves(fn, activity, ctx.optimize);
+  const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, newTape, { checkpoints: planCheckpoints(fn) });
+  return { ir: fn, params: out.params, body: out.body };
 }
 
 /** jacfwd, jacrev and hessian flatten the argument they differentiate: a number or a flat array. */

@@ -9,7 +9,7 @@
  * diagnostic and stays as it was, so the output throws instead of computing a wrong derivative.
  */
 import { type CStmt, namesIn } from './code.js';
-import type { IRFunction } from './ir.js';
+import type { CompanionKind, IRFunction } from './ir.js';
 import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
@@ -38,8 +38,6 @@ export interface TransformerExtras {
 }
 
 /** Globals the generated code refers to; generated locals must not shadow them. */
-type CompanionKind = 'primal' | 'pullback' | 'jvp';
-
 const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace];
 
 export default function tsgradTransformer(
@@ -379,6 +377,7 @@ class FileTransform {
       this.report(makeDiagnostic(err.node, `${err.what}. Hint: ${err.hint}`, err.code));
     } else {
       const message = err instanceof Error ? err.message : String(err);
+      if (process.env.TSGRAD_DEBUG) console.error(err); // the compiler's own stack, for a bug report
       this.report(makeDiagnostic(call, `internal error while differentiating this call (${message}); please report it`, Code.Internal));
     }
   }

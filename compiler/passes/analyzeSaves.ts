@@ -167,8 +167,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       need(e.index);
       need(e.sub);
     }
-    // a user call's pullback takes its arguments again
-    if (e.k === 'userCall') e.args.forEach(need);
+    // a user call's pullback takes its numbers again (its arrays: reverseMode copies them onto the tape)
+    if (e.k === 'userCall') e.args.forEach((a) => (a.k === 'var' && a.v.kind === 'array') || need(a));
     const rule = ruleFor(e);
     if (!rule) return;
     const args = ruleArgs(e);

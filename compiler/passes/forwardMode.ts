@@ -10,7 +10,7 @@
  * (`hvp`, `hessian`, `grad(grad(f))`), and jvp prints it as JavaScript (emitIR.ts).
  */
 import { type CExpr, id } from '../code.js';
-import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt, type StructParam, tangentFunction, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { constantAssignments } from './analyzeVaried.js';
@@ -32,8 +32,13 @@ export interface TangentProgram {
  * `seed`: 'param' adds a tangent parameter for each selected parameter (jvp, hvp); 'one' seeds
  * the single selected scalar parameter with 1 (the derivative itself, for grad(grad(f))).
  */
-export function forwardMode(fn: IRFunction, activity: ActivityInfo, names: NameScope, seed: 'param' | 'one'): TangentProgram {
-  return new ForwardMode(fn, activity, names).run(seed);
+/**
+ * `secondOrder`: the tangent program will itself be differentiated (hvp, grad(grad f)), so a call
+ * of a function compiled on its own becomes two calls reverse mode can go through, the function
+ * and its tangent function, instead of one call of its jvp.
+ */
+export function forwardMode(fn: IRFunction, activity: ActivityInfo, names: NameScope, seed: 'param' | 'one', secondOrder = false): TangentProgram {
+  return new ForwardMode(fn, activity, names, secondOrder).run(seed);
 }
 
 class ForwardMode {
@@ -47,6 +52,7 @@ class ForwardMode {
     private readonly fn: IRFunction,
     private readonly activity: ActivityInfo,
     private readonly names: NameScope,
+    private readonly secondOrder: boolean,
   ) {
     this.locals = [...fn.locals];
     this.constant = constantAssignments(fn);
@@ -254,6 +260,14 @@ class ForwardMode {
           if (e.fn.params[i] !== 'array' || this.isActive(a)) return this.tan(a);
           return this.tempArray({ k: 'call', callee: { name: 'zerosLike', runtime: true }, args: [a] }, out);
         });
+        if (this.secondOrder) {
+          // y_dot = g_tangent(...args, ...tangents), then y = g(...args): both differentiable calls
+          const differentiable = tangents.filter((_, i) => e.fn.params[i] !== 'none');
+          const t = this.temp({ k: 'userCall', fn: tangentFunction(e.fn), args: [...e.args, ...differentiable] }, out);
+          out.push(s);
+          setTangent({ k: 'atom', a: t });
+          return;
+        }
         const pair = this.tempArray({ k: 'call', callee: { name: e.fn.companion('jvp') }, args: [...e.args, ...tangents] }, out);
         const pv = (pair as { v: Var }).v;
         out.push({ k: 'assign', target: v, expr: { k: 'load', arr: pv, index: num(0) }, init });

@@ -16,8 +16,6 @@ export interface Pending {
 
 export const pending: readonly Pending[] = [
   { name: 'softmax classifier', transforms: ['hvp'], reason: "mixtures.ts: parameter 'lambda' of the differentiated function is optional: hvp(f)(...args, v) takes v after the function's arguments" },
-  { name: 'det (minors, recursive)', transforms: ['hvp'], reason: "linalg.ts: hvp and hessian of a function that calls 'detMinors', which is recursive (compiled on its own), is not supported yet" },
-  { name: 'polynomial fit (recursive Horner)', transforms: ['hessian', 'hvp'], reason: "linalg.ts: hvp and hessian of a function that calls 'horner', which is recursive (compiled on its own), is not supported yet" },
   { name: 'kalman filter', transforms: ['hvp'], reason: "linalg.ts: parameter 'dt' of the differentiated function is optional: hvp(f)(...args, v) and jit take their own arguments after the function's" },
   { name: 'particle (nested grad)', reason: "particle.ts: nested differentiation ('grad(potential)' inside a differentiated function) is not supported yet" },
 ];

@@ -5,7 +5,7 @@
 import type * as TS from 'typescript';
 import type { CustomRule } from '../customRules.js';
 import { unsupported } from '../../diagnostics.js';
-import { type Atom, type Expr, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
+import { type Atom, type CompanionKind, type Expr, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
 import { flagName, NameScope, resultName, tempName } from '../../naming.js';
 import { ts } from '../../tsapi.js';
 import { type FunctionLike, scalarKind, type Shape, shapeOf } from '../../types.js';
@@ -50,7 +50,7 @@ export interface LowerOptions {
    * The name of a companion of a user function compiled on its own (lower/separate.ts), generated
    * where the derivative is; absent: such functions are not supported here.
    */
-  readonly companion?: (decl: FunctionLike, kind: 'primal' | 'pullback' | 'jvp') => string;
+  readonly companion?: (decl: FunctionLike, kind: CompanionKind) => string;
 }
 
 /** A loop or a switch being lowered: its break and continue flags, and its label. */
