@@ -125,12 +125,15 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     if (memo !== undefined) return memo;
     rematMemo.set(v, false); // cycle guard
     const list = sites.get(v);
-    let ok = !!list && list.length === 1 && !isParam(v) && v.kind !== 'array';
+    // an array variable only as a reference read out of a container nothing writes into (a row
+    // of a parameter's array of arrays, an object's field, an element of an array of objects)
+    const reference = (e: Expr): boolean => (e.k === 'load' || e.k === 'field') && !stored.has(e.k === 'load' ? e.arr : e.obj);
+    let ok = !!list && list.length === 1 && !isParam(v) && (v.kind !== 'array' || reference(list[0].stmt.expr));
     if (ok) {
       const { stmt, loops } = list![0];
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
-      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || (!stored.has(e.arr) && !overwritten.has(e.arr))) && !(e.k === 'length' && e.arr.growable);
+      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr)) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops));
     }
     rematMemo.set(v, ok);
@@ -186,7 +189,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   for (let changed = true; changed; ) {
     const size = needed.size;
     saved = new Set([...needed].filter((v) => overwritten.has(v) && !counterLoop.has(v) && !remat(v)));
-    for (const v of active) if (v.kind === 'array' && overwritten.has(v)) saved.add(v);
+    for (const v of active) if (v.kind === 'array' && overwritten.has(v) && !remat(v)) saved.add(v);
     reversed = new Set<Stmt>();
     // every statement is visited (no short-circuit): `reversed` must list all of them
     const hasReverse = (body: readonly Stmt[]): boolean => body.map((s) => stmtReverses(s)).some(Boolean);
@@ -224,6 +227,8 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     }
   };
   for (const v of [...needed, ...conditions]) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
+  // references into containers nothing writes (rows, fields, elements): recomputed with their adjoints
+  for (const v of active) if (v.kind === 'array' && overwritten.has(v) && remat(v)) addRemat(v);
 
   const tapedBranches = new Set<Stmt>();
   const tapedCounts = new Set<Loop>();

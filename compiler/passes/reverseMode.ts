@@ -232,10 +232,7 @@ class ReverseMode {
           // `row = A[i]` of an array of arrays: its adjoint is the row of A's adjoint
           const e = s.expr;
           const source = e.k === 'atom' && e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
-          const rowOf = e.k === 'load' && this.activity.active.has(e.arr) ? index(this.adj(e.arr), atom(e.index)) : undefined;
-          // `W = layer.W`, `cam = cameras[k]`: the same field, element, of the shadow
-          const fieldOf = e.k === 'field' && this.activity.active.has(e.obj) ? member(this.adj(e.obj), e.name) : undefined;
-          out.push(assign(this.adj(v), rowOf ?? fieldOf ?? (source ? this.adj(source) : freshAdjoint(v))));
+          out.push(assign(this.adj(v), this.shadowOf(e) ?? (source ? this.adj(source) : freshAdjoint(v))));
         }
         return;
       }
@@ -300,7 +297,11 @@ class ReverseMode {
   private reverseBlock(stmts: readonly Stmt[]): CStmt[] {
     const out: CStmt[] = [];
     for (const s of stmts) {
-      if (s.k === 'assign' && this.saves.recomputed.has(s.target)) out.push(assign(id(s.target.name), primal(s.expr)));
+      if (s.k !== 'assign' || !this.saves.recomputed.has(s.target)) continue;
+      out.push(assign(id(s.target.name), primal(s.expr)));
+      // a row, field or element read again: its adjoint is the same one of the container's adjoint
+      const shadow = s.target.kind === 'array' && this.activity.active.has(s.target) ? this.shadowOf(s.expr) : undefined;
+      if (shadow) out.push(assign(this.adj(s.target), shadow));
     }
     for (let i = stmts.length - 1; i >= 0; i--) this.reverse(stmts[i], out);
     return out;
@@ -438,6 +439,13 @@ class ReverseMode {
       if (this.isActive(a)) out.push(accumulate(this.adj(a.v), index(id(this.scratchD!), n(k))));
       k++;
     });
+  }
+
+  /** `row = A[i]`, `W = layer.W`, `cam = cameras[k]`: the same row, field or element of the container's adjoint. */
+  private shadowOf(e: Expr): CExpr | undefined {
+    if (e.k === 'load' && !e.sub && this.activity.active.has(e.arr)) return index(this.adj(e.arr), atom(e.index));
+    if (e.k === 'field' && this.activity.active.has(e.obj)) return member(this.adj(e.obj), e.name);
+    return undefined;
   }
 
   /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */

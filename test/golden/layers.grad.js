@@ -11,13 +11,10 @@ function f_grad(layers, x) {
     i = 0;
     _n0 = 0;
     while (i < _t0) {
-        tape.pushRef(item_b);
         item = layers[i];
         item_b = layers_b[i];
-        tape.pushRef(W_b);
         W = item.W;
         W_b = item_b.W;
-        tape.pushRef(b_b);
         b = item.b;
         b_b = item_b.b;
         _t1 = W.length;
@@ -28,7 +25,6 @@ function f_grad(layers, x) {
         i_2 = 0;
         _n2 = 0;
         while (i_2 < _t2) {
-            tape.pushRef(row_b);
             row = W[i_2];
             row_b = W_b[i_2];
             k = i_2;
@@ -41,7 +37,6 @@ function f_grad(layers, x) {
             while (i_3 < _t6) {
                 _t8 = row[i_3];
                 s = acc;
-                tape.push(w);
                 w = _t8;
                 j = i_3;
                 tape.push(_t9);
@@ -110,9 +105,17 @@ function f_grad(layers, x) {
     }
     acc_2_b = 0;
     for (i = _n0 - 1; i >= 0; i--) {
+        item = layers[i];
+        item_b = layers_b[i];
+        W = item.W;
+        W_b = item_b.W;
+        b = item.b;
+        b_b = item_b.b;
         h_b = tape.popRef();
         _n2 = tape.popInt();
         for (i_2 = _n2 - 1; i_2 >= 0; i_2--) {
+            row = W[i_2];
+            row_b = W_b[i_2];
             k = i_2;
             fn_result_b += h_2_b[i_2];
             h_2_b[i_2] = 0;
@@ -124,6 +127,8 @@ function f_grad(layers, x) {
             _t12_b = 0;
             _n1 = tape.popInt();
             for (i_3 = _n1 - 1; i_3 >= 0; i_3--) {
+                _t8 = row[i_3];
+                w = _t8;
                 j = i_3;
                 fn_result_2_b += acc_b;
                 acc_b = 0;
@@ -138,7 +143,6 @@ function f_grad(layers, x) {
                 _t9 = tape.pop();
                 h_b[j] += _t9_b;
                 _t9_b = 0;
-                w = tape.pop();
                 _t8_b += w_b;
                 w_b = 0;
                 acc_b += s_b;
@@ -150,12 +154,8 @@ function f_grad(layers, x) {
             acc_b = 0;
             b_b[k] += _t5_b;
             _t5_b = 0;
-            row_b = tape.popRef();
         }
         h_2_b = tape.popRef();
-        b_b = tape.popRef();
-        W_b = tape.popRef();
-        item_b = tape.popRef();
     }
     return layers_b;
 }

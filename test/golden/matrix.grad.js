@@ -19,7 +19,6 @@ function f_grad(x, W) {
         while (i_2 < _t2) {
             _t4 = row[i_2];
             t = acc;
-            tape.push(w);
             w = _t4;
             j = i_2;
             _t5 = x[j];
@@ -43,6 +42,7 @@ function f_grad(x, W) {
     f_result_b = 1;
     s_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
+        row = W[i];
         _t8_b += s_b;
         _y = _t8;
         _t8 = tape.pop();
@@ -52,6 +52,8 @@ function f_grad(x, W) {
         z_b = 0;
         _n1 = tape.popInt();
         for (i_2 = _n1 - 1; i_2 >= 0; i_2--) {
+            _t4 = row[i_2];
+            w = _t4;
             j = i_2;
             fn_result_b += acc_b;
             acc_b = 0;
@@ -64,7 +66,6 @@ function f_grad(x, W) {
             _t6_b = 0;
             x_b[j] += _t5_b;
             _t5_b = 0;
-            w = tape.pop();
             acc_b += t_b;
             t_b = 0;
         }
