@@ -134,17 +134,30 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
       ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr)) && !(e.k === 'length' && e.arr.growable);
-      ok &&= exprOperands(e).every((a) => available(a, loops));
+      ok &&= exprOperands(e).every((a) => available(a, loops, stmt));
     }
     rematMemo.set(v, ok);
     return ok;
   };
-  const available = (a: Atom, loops: readonly Loop[]): boolean => {
+  /**
+   * Numbers saved only so that values computed from them can be recomputed: `n` in
+   * `n = x.length; for (i…) { j = (i + 1) % n; … }`, assigned outside the loop around the use,
+   * where the reverse sweep holds its value of that time (the tape restores it at each assignment).
+   */
+  const pinned = new Set<Var>();
+  const available = (a: Atom, loops: readonly Loop[], at: Stmt): boolean => {
     const u = atomVar(a);
     if (!u || u.outer || !overwritten.has(u)) return true;
     const loop = counterLoop.get(u);
     if (loop) return loops.includes(loop);
-    return remat(u);
+    if (remat(u)) return true;
+    const inner = loops[loops.length - 1];
+    if (!inner || u.kind === 'array' || !(sites.get(u) ?? []).every((s) => !s.loops.includes(inner))) return false;
+    pinned.add(u);
+    needed.add(u);
+    if (!reads.has(u)) reads.set(u, []);
+    reads.get(u)!.push(at);
+    return true;
   };
 
   // Values the reverse sweep reads, from the active statements.
@@ -187,8 +200,9 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   let saved = new Set<Var>();
   let reversed = new Set<Stmt>();
   for (let changed = true; changed; ) {
+    [...needed].forEach(remat); // may pin numbers the recomputation reads (needed grows)
     const size = needed.size;
-    saved = new Set([...needed].filter((v) => overwritten.has(v) && !counterLoop.has(v) && !remat(v)));
+    saved = new Set([...needed].filter((v) => overwritten.has(v) && !counterLoop.has(v) && (!remat(v) || pinned.has(v))));
     for (const v of active) if (v.kind === 'array' && overwritten.has(v) && !remat(v)) saved.add(v);
     reversed = new Set<Stmt>();
     // every statement is visited (no short-circuit): `reversed` must list all of them
@@ -206,6 +220,9 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     for (const s of reversed) {
       at = s;
       if (s.k === 'loop' && canonical.has(s)) need(s.canonical!.start);
+      // a branch condition recomputed in the reverse sweep may pin numbers too
+      const c = s.k === 'if' ? atomVar(s.cond) : undefined;
+      if (c && !c.outer && overwritten.has(c)) remat(c);
     }
     changed = needed.size !== size;
   }
@@ -223,7 +240,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     recomputed.add(v);
     for (const a of exprOperands(sites.get(v)![0].stmt.expr)) {
       const u = atomVar(a);
-      if (u && overwritten.has(u) && !counterLoop.has(u) && !u.outer) addRemat(u);
+      if (u && overwritten.has(u) && !counterLoop.has(u) && !u.outer && !pinned.has(u)) addRemat(u);
     }
   };
   for (const v of [...needed, ...conditions]) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
