@@ -10,7 +10,13 @@ import { expectClose } from './check.js';
 import { compile, finiteDiff, formatDiagnostics, repoRoot } from './harness.js';
 
 const file = path.join(repoRoot, 'test', 'virtual', 'objectvalues.ts');
+const libFile = path.join(repoRoot, 'test', 'virtual', 'objectvalues_lib.ts');
+const libSource = `export function st(a: number[], k: number): { lo: number; hi: number } {
+  return { lo: a[0] * k, hi: a[1] + k };
+}
+`;
 const source = `import { grad, hvp, jvp, vjp } from 'tsgrad';
+import * as lib from './objectvalues_lib.js';
 
 interface Stats { mean: number; sd: number }
 function stats(xs: number[]): Stats {
@@ -72,6 +78,14 @@ export function physics(xs: number[], w: number): number {
   return p.norm * q.energy() + q.v.x;
 }
 
+const K0 = 0.5;
+export function viaNamespace(x: number[], k: number): number {
+  const o = lib.st(x, k);
+  const c = { K0, y: lib.st(x, 2).hi };
+  return o.lo * o.hi + c.K0 * c.y;
+}
+export const gNamespace = grad(viaNamespace, [0, 1]);
+
 export const g = grad(loss, [0, 1]);
 export const gPhysics = grad(physics, [0, 1]);
 export const h = hvp(loss);
@@ -102,12 +116,18 @@ export const r3 = grad(holdsFn);
 describe('objects as values', () => {
   for (const optimize of [true, false]) {
     describe(`optimize: ${optimize}`, () => {
-      const out = compile([file], { optimize }, new Map([[file, source]]));
+      const out = compile([file, libFile], { optimize }, new Map([[file, source], [libFile, libSource]]));
       const m = out.modules.get('test/virtual/objectvalues')!;
       const xs = [0.4, -0.3, 1.2, 0.8];
 
       it('compiles without diagnostics', () => {
         expect(formatDiagnostics(out.diagnostics)).to.equal('');
+      });
+
+      it('a helper returning an object through a namespace import; shorthand of a module constant (fuzz findings)', () => {
+        const [gx, gk] = m.gNamespace([1, 2], 3);
+        expectClose(gx, finiteDiff(m.viaNamespace, [[1, 2], 3], 0), 1e-6, 'grad x');
+        expectClose(gk, finiteDiff(m.viaNamespace, [[1, 2], 3], 1), 1e-6, 'grad k');
       });
 
       for (const w of [0.7, 0.01]) {
@@ -131,7 +151,7 @@ describe('objects as values', () => {
   }
 
   it('class instances made with new inside the function: methods returning new instances, getters, field initializers, constructor bodies', () => {
-    const out = compile([file], {}, new Map([[file, source]]));
+    const out = compile([file, libFile], {}, new Map([[file, source], [libFile, libSource]]));
     const m = out.modules.get('test/virtual/objectvalues')!;
     const xs = [0.4, -0.3, 1.2, 0.8];
     const [gx, gw] = m.gPhysics(xs, 0.7);

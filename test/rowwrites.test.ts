@@ -72,6 +72,19 @@ export function relax(u0: number[], steps: number, w: number): number {
   return cur.reduce((s, x) => s + x * x, 0) + a[0] * b[1];
 }
 export const gRelax = grad(relax, [0, 2]);
+
+/** Buffers made in a checkpointed step and swapped there are not loop state (fuzz finding). */
+export function stepSwap(x: number[]): number {
+  let s = 0;
+  // @checkpoint
+  for (let t = 0; t < 3; t++) {
+    let [h, c] = [x.slice(0, 1), x.slice(1)];
+    [h, c] = [c, h];
+    s += h[0] * c[0] * (t + 1) + Math.sin(s);
+  }
+  return s;
+}
+export const gStepSwap = grad(stepSwap);
 export const jHeat = (u0: number[][], k: number, du: number[][], dk: number) => jvp(heat, [u0, k, 3], [du, dk, 0]);
 export const vHeat = (u0: number[][], k: number) => vjp(heat, u0, k, 3);
 `;
@@ -148,6 +161,16 @@ describe('arrays of arrays written in place', () => {
           }), 1e-6, `grad u0, ${steps} steps`);
           expectClose(gw, (m.relax(u, steps, 0.2 + 1e-6) - m.relax(u, steps, 0.2 - 1e-6)) / 2e-6, 1e-6, `grad w, ${steps} steps`);
         }
+      });
+
+      it('arrays made and swapped inside a checkpointed step', () => {
+        const x = [0.3, -0.7, 1.2];
+        expectClose(m.gStepSwap(x), x.map((_, i) => {
+          const [p, q] = [[...x], [...x]];
+          p[i] += 1e-6;
+          q[i] -= 1e-6;
+          return (m.stepSwap(p) - m.stepSwap(q)) / 2e-6;
+        }), 1e-6, 'grad');
       });
 
       it('heat steps on Float64Array rows written in place: grad, jvp and vjp', () => {

@@ -83,7 +83,8 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
       unsupported(node, `the state of this // @checkpoint loop cannot be saved: it writes into '${s.arr.name}', an array grown by push, whose saved states are not restored yet`,
         'allocate the array with its final length (new Array(n).fill(0)) and store by index, or build it inside the loop');
     }
-    if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node) {
+    // an array made in the step (`[cur, nxt] = [nxt, cur]` of two buffers it allocates) is no state
+    if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node && !allocated.has(s.target)) {
       unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${s.target.name}' is given a new array each step`,
         `keep the state in one array and copy each step's result into it (for (let i = 0; i < n; i++) ${s.target.name}[i] = next[i])`);
     }

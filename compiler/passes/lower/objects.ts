@@ -29,13 +29,11 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
     if (ts.isCallExpression(e) && isObjectType(this.checker.getTypeAtLocation(e), this.checker)) {
       const into: { struct?: StructNode } = {};
       const callee = skipParens(e.expression);
-      if (ts.isPropertyAccessExpression(callee)) {
-        if (!this.classMethod(e, callee, out, into)) return undefined;
-      } else {
-        const fn = this.fnValue(callee);
-        if ('math' in fn) return undefined;
-        this.inline(fn.decl, fn.parent, e.arguments.map((a) => this.bindArg(a, out)), e, out, undefined, into);
-      }
+      // a method of the program's classes, or a function (by name, or through a namespace import)
+      if (ts.isPropertyAccessExpression(callee) && this.classMethod(e, callee, out, into)) return into.struct;
+      const fn = this.fnValue(callee);
+      if ('math' in fn) return undefined;
+      this.inline(fn.decl, fn.parent, e.arguments.map((a) => this.bindArg(a, out)), e, out, undefined, into);
       return into.struct;
     }
     if (ts.isConditionalExpression(e) && isObjectType(this.checker.getTypeAtLocation(e), this.checker)) {
@@ -147,7 +145,10 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
     if (v) return v.kind === 'array' ? v : this.copy(v, name, out, p);
     const struct = symbol && this.lookup((f) => f.structs.get(symbol));
     if (struct) return struct;
-    return unsupported(p, `'${p.name.text}' in an object literal is not a local variable`, `write ${p.name.text}: value`);
+    if (!symbol) return unsupported(p, `'${p.name.text}' in an object literal cannot be resolved`, `write ${p.name.text}: value`);
+    // a constant declared outside the function
+    const a = this.outer(p.name, symbol);
+    return a.k === 'var' && a.v.kind === 'array' ? a.v : this.copy(a, name, out, p);
   }
 
   private copy(a: Atom | Var, name: string, out: Stmt[], node: TS.Node): Var {
