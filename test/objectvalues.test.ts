@@ -86,6 +86,24 @@ export function viaNamespace(x: number[], k: number): number {
 }
 export const gNamespace = grad(viaNamespace, [0, 1]);
 
+/** A field of a several-return helper's result updated in place; a recursive helper given swapped arrays (fuzz findings). */
+function pick(a: number[], k: number): { m: number; s: number } {
+  if (k > 1) return { m: a[0] * k, s: a[1] };
+  return { m: a[1], s: a[0] * k };
+}
+function r(x: number, a: number[], d: number): number {
+  return d <= 0 ? x * a[0] : Math.sin(x) + r(x * 0.7, a, d - 1);
+}
+export function updated(x: number[], k: number): number {
+  const o = pick(x, k);
+  o.s += k * o.m;
+  let cur = [0.5, 1.5];
+  let nxt = cur.slice();
+  [cur, nxt] = [nxt, cur];
+  return o.s * o.m + r(k, cur, 2);
+}
+export const gUpdated = grad(updated, [0, 1]);
+
 export const g = grad(loss, [0, 1]);
 export const gPhysics = grad(physics, [0, 1]);
 export const h = hvp(loss);
@@ -128,6 +146,11 @@ describe('objects as values', () => {
         const [gx, gk] = m.gNamespace([1, 2], 3);
         expectClose(gx, finiteDiff(m.viaNamespace, [[1, 2], 3], 0), 1e-6, 'grad x');
         expectClose(gk, finiteDiff(m.viaNamespace, [[1, 2], 3], 1), 1e-6, 'grad k');
+        for (const k of [0.5, 3]) {
+          const [ux, uk] = m.gUpdated([1.2, -0.4], k);
+          expectClose(ux, finiteDiff(m.updated, [[1.2, -0.4], k], 0), 1e-6, `grad x, k = ${k}`);
+          expectClose(uk, finiteDiff(m.updated, [[1.2, -0.4], k], 1), 1e-6, `grad k, k = ${k}`);
+        }
       });
 
       for (const w of [0.7, 0.01]) {

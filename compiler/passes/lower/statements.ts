@@ -201,7 +201,11 @@ export abstract class StmtLowerer extends PatternLowerer {
       return;
     }
     if (!result.node) {
-      const fresh = (n: StructNode): StructNode => new Map([...n].map(([k, f]) => [k, f instanceof Map ? fresh(f) : f.kind === 'array' ? f : this.newVar(`result_${k}`, { kind: f.kind }, e)]));
+      const fresh = (n: StructNode): StructNode => {
+        const made: StructNode = new Map([...n].map(([k, f]) => [k, f instanceof Map ? fresh(f) : f.kind === 'array' ? f : this.newVar(`result_${k}`, { kind: f.kind }, e)]));
+        this.localStructs.add(made); // built here: its number fields may be assigned by the caller
+        return made;
+      };
       result.node = fresh(node);
     }
     const assign = (into: StructNode, from: StructNode): void => {
