@@ -166,8 +166,12 @@ export class BufferIdioms extends ObjectIdioms {
 
   // ── let arrays swapped ──────────────────────────────────────────────────────────────────────
 
-  /** Two buffers stepped and swapped, or a state split in two each step. */
-  protected arraySwap(scope: BufScope): S[] {
+  /**
+   * Two buffers stepped and swapped, or a state split in two each step; in f, outside `// @checkpoint`
+   * loops (there, even arrays made in the step may not be swapped: FINDINGS.md; a helper may be called there).
+   */
+  protected arraySwap(scope: BufScope): S[] | undefined {
+    if (scope.readOnlyParams || !this.inF) return undefined;
     return this.chance(0.6) ? this.buffers(scope) : this.split(scope);
   }
 

@@ -75,10 +75,12 @@ export class ObjectIdioms extends AggregateIdioms {
     const shape: Record<string, LocalShape[string]> = {};
     const items: Piece[][] = [];
     const arrays = scope.arrays.filter((a) => a.kind !== 'i32');
+    // shorthand for locals and parameters: a module-level constant there is rejected (FINDINGS.md)
+    const local = (x: { name: string }): boolean => plainName.test(x.name) && !(x.name in shape) && !this.outerNums.some((o) => o.name === x.name) && !this.outerArrays.some((o) => o.name === x.name);
     for (let n = 1 + this.int(3); n > 0; n--) {
       const roll = this.int(10);
-      const nums = scope.nums.filter((v) => plainName.test(v.name) && !(v.name in shape));
-      const named = arrays.filter((a) => plainName.test(a.name) && !(a.name in shape));
+      const nums = scope.nums.filter(local);
+      const named = arrays.filter(local);
       const field = this.pick(FIELDS.filter((f) => !(f in shape)));
       if (roll < 2 && nums.length > 0) {
         const v = this.pick(nums).name;
@@ -205,7 +207,9 @@ export class ObjectIdioms extends AggregateIdioms {
 
   /** An object helper callable here, and an array of its kind in scope to pass it. */
   private objectCall(scope: ObjScope, d = 2): { h: ObjHelper; call: E } | undefined {
-    const options = this.objHelpers.filter((h) => (!this.libOnly || h.ref.startsWith('$lib.')) && scope.arrays.some((a) => a.kind === h.arr));
+    // from the main module, the imported module's only when imported by name: `lib.st(…)` is rejected (FINDINGS.md)
+    const callable = (h: ObjHelper): boolean => (this.libOnly ? h.ref.startsWith('$lib.') : this.visibleInMain({ name: h.ref }));
+    const options = this.objHelpers.filter((h) => callable(h) && scope.arrays.some((a) => a.kind === h.arr));
     if (options.length === 0) return undefined;
     const h = this.pick(options);
     const xs = this.pick(scope.arrays.filter((a) => a.kind === h.arr)).name;
