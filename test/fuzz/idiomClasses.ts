@@ -269,7 +269,8 @@ export class ClassIdioms extends BufferIdioms {
     const rec = this.pick<() => E>([
       () => cat('num', '0.5 * ', call()),
       () => cat('num', 'Math.tanh(', call(), ')'),
-      () => cat('num', call(), ' * ', this.num(scope, 1)),
+      // a bounded factor: a product with any value grows geometrically with the depth
+      () => cat('num', call(), ' * Math.tanh(', this.num(scope, 1), ')'),
       () => cat('num', '0.5 * (', call(), ' + ', call(), ')'),
     ])();
     const head = `${ex}function ${name}(x: number, a: ${arrType[arr]}, d: number): number`;
