@@ -136,7 +136,10 @@ export class ObjectIdioms extends AggregateIdioms {
   private accumulator(scope: ObjScope, depth: number): S[] {
     const acc = this.fresh('acc');
     const i = this.fresh('i');
-    const inner = this.child(scope, { ints: [...scope.ints, i], loop: true, canBreak: true });
+    // the body assigns only its own locals: `x *= x` of an outer x in loops nested in this one
+    // compounds to ∞ or 0, whose 0 · ∞ makes derivatives NaN (README, Known limits)
+    const nums = scope.nums.map((v) => ({ ...v, mutable: false }));
+    const inner = this.child(scope, { nums, ints: [...scope.ints, i], loop: true, canBreak: true });
     // the count first: n ≥ 1 after the loop, whatever break or continue the body holds
     const body = [pinned(line(this.pick([`${acc}.n++;`, `${acc}.n += 1;`]))), ...(depth < 2 ? this.stmts(inner, depth + 1) : [])];
     body.push(line(expr('num', [`${acc}.sum ${this.pick(['+=', '-='])} `, ';'], this.num(inner, 2))));
