@@ -33,6 +33,8 @@ interface ObjHelper {
   readonly ref: string;
   readonly arr: 'numarr' | 'f64';
   readonly fields: readonly string[];
+  /** Returns from if/else branches: its result's fields are not assigned (rejected: FINDINGS.md). */
+  readonly branches: boolean;
 }
 
 const FIELDS = ['x', 'y', 'z', 'r', 'q'];
@@ -61,11 +63,11 @@ export class ObjectIdioms extends AggregateIdioms {
     }
   }
 
-  /** `const o = <value>;` with the object's fields in scope (its number fields sometimes assignable). */
-  private declareObject(scope: ObjScope, value: readonly Piece[], shape: LocalShape): S {
+  /** `const o = <value>;` with the object's fields in scope (its number fields sometimes assignable, where `assignable`). */
+  private declareObject(scope: ObjScope, value: readonly Piece[], shape: LocalShape, assignable = true): S {
     const name = this.fresh('o');
     const s = line(cat('num', `const ${name} = `, ...value, ';'), name);
-    this.bindObject(scope, name, shape, this.chance(0.4));
+    this.bindObject(scope, name, shape, this.chance(0.4) && assignable);
     (scope.objs ??= []).push({ name, shape });
     return s;
   }
@@ -180,11 +182,12 @@ export class ObjectIdioms extends AggregateIdioms {
       line(`let ${fields[0]} = 0;`, fields[0]),
       block(`for (let ${j} = 0; ${j} < a.length; ${j}++)`, [[line(expr('num', [`${fields[0]} += `, ';'], this.num(inner, 2)))]]),
       ...this.stmts(scope, 0),
-      ...this.objectReturns(scope, fields),
     ];
+    const returns = this.objectReturns(scope, fields);
+    body.push(...returns.stmts);
     const type = `{ ${fields.map((f) => `${f}: number`).join('; ')} }`;
     where.push(block(`${inLib ? 'export ' : ''}function ${name}(a: ${arrType[arr]}, k: number): ${type}`, [body]));
-    this.objHelpers.push({ ref: inLib ? this.libRef(name) : name, arr, fields });
+    this.objHelpers.push({ ref: inLib ? this.libRef(name) : name, arr, fields, branches: returns.branches });
     this.libOnly = false;
   }
 
@@ -194,18 +197,18 @@ export class ObjectIdioms extends AggregateIdioms {
     return cat('num', 'return { ', ...items.flatMap((it, k) => (k > 0 ? [', ', ...it] : it)), ' };');
   }
 
-  /** The helper's end: `const s = e; return { m, s };`, `return { m: e, s: e };`, or a return per if/else branch. */
-  private objectReturns(scope: ObjScope, fields: readonly string[]): S[] {
+  /** The helper's end: `const s = e; return { m, s };`, `return { m: e, s: e };`, or a return per if/else branch (`branches`). */
+  private objectReturns(scope: ObjScope, fields: readonly string[]): { stmts: S[]; branches: boolean } {
     const roll = this.int(3);
     if (roll === 0) {
       const decls = fields.slice(1).map((f) => line(expr('num', [`const ${f} = `, ';'], this.num(scope, 2)), f));
-      return [...decls, line(`return { ${fields.join(', ')} };`)];
+      return { stmts: [...decls, line(`return { ${fields.join(', ')} };`)], branches: false };
     }
-    if (roll === 1) return [line(this.resultLiteral(scope, fields))];
+    if (roll === 1) return { stmts: [line(this.resultLiteral(scope, fields))], branches: false };
     const test = expr('bool', ['if (', ')'], this.bool(scope));
     const then = [...this.stmts(this.child(scope), 1), line(this.resultLiteral(scope, fields))];
-    if (this.chance(0.5)) return [block(test, [then]), line(this.resultLiteral(scope, fields))];
-    return [block(test, [then, [line(this.resultLiteral(scope, fields))]], [' else'])];
+    if (this.chance(0.5)) return { stmts: [block(test, [then]), line(this.resultLiteral(scope, fields))], branches: true };
+    return { stmts: [block(test, [then, [line(this.resultLiteral(scope, fields))]], [' else'])], branches: true };
   }
 
   /** An object helper callable here, and an array of its kind in scope to pass it. */
@@ -223,7 +226,7 @@ export class ObjectIdioms extends AggregateIdioms {
   protected objectCallStmt(scope: ObjScope): S[] | undefined {
     const c = this.objectCall(scope);
     if (!c) return undefined;
-    if (this.chance(0.4)) return [this.declareObject(scope, [c.call], Object.fromEntries(c.h.fields.map((f) => [f, 'num' as const])))];
+    if (this.chance(0.4)) return [this.declareObject(scope, [c.call], Object.fromEntries(c.h.fields.map((f) => [f, 'num' as const])), !c.h.branches)];
     const chosen = c.h.fields.filter(() => this.chance(0.7));
     const taken = new Set([...scope.nums.map((v) => v.name), ...scope.arrays.map((a) => a.name), ...scope.ints]);
     const mutable = this.chance(0.3);
