@@ -1,13 +1,14 @@
 /**
  * A generated program's arguments as trees: numbers, arrays, objects (fields in sorted order),
- * arrays of arrays and arrays of objects, with Int32Array index tables and string tags as constants.
+ * arrays of arrays and arrays of objects, with Int32Array index tables and string tags as constants;
+ * instances of the program's classes, made by their constructors (copies keep their prototype).
  * A differentiable argument's components are its numeric leaves in the order of tree.ts's
  * leafPaths: component j of a finite difference, a gradient, a tangent or a cotangent is the
  * number at leaf path j, whatever the derivative's own field order.
  */
 import { rng } from '../harness.js';
 import { getAt, leafPaths, type Path, shapeMismatch } from '../idiomatic/tree.js';
-import { differentiable, type ElemShape, type Program } from './generate.js';
+import { type ClassSpec, differentiable, type ElemShape, type Program } from './generate.js';
 
 export type Arg = number | string | number[] | Float64Array | Float32Array | Int32Array | ObjArg | Arg[];
 /** An object parameter's value, or an element of an array of objects. */
@@ -20,9 +21,12 @@ type Leaf = Exclude<Arg, ObjArg | Arg[]> | number[];
 const isObj = (a: unknown): a is ObjArg => typeof a === 'object' && a !== null && !Array.isArray(a) && !ArrayBuffer.isView(a);
 const isLeaf = (a: Arg): a is Leaf => !isObj(a) && !(Array.isArray(a) && a.some((x) => typeof x !== 'number'));
 
-/** The same value with each leaf mapped (`inRow`: the leaf is an element of an array); objects and arrays of arrays or objects rebuilt. */
+/**
+ * The same value with each leaf mapped (`inRow`: the leaf is an element of an array); objects
+ * (class instances with their prototype) and arrays of arrays or objects rebuilt.
+ */
 function mapLeaves(a: Arg, leaf: (x: Leaf, inRow: boolean) => Arg, inRow = false): Arg {
-  if (isObj(a)) return Object.fromEntries(Object.keys(a).map((k) => [k, mapLeaves(a[k], leaf)]));
+  if (isObj(a)) return Object.assign(Object.create(Object.getPrototypeOf(a)) as ObjArg, Object.fromEntries(Object.keys(a).map((k) => [k, mapLeaves(a[k], leaf)])));
   if (isLeaf(a)) return leaf(a, inRow);
   return (a as Arg[]).map((x) => mapLeaves(x, leaf, true));
 }
@@ -53,8 +57,11 @@ export function componentsOf(g: unknown, a: Arg, what: string): number[] | strin
   return leavesOf(a).map((p) => getAt(g, p) as number);
 }
 
-/** The program's arguments at a random point: arrays of its length, indices in range. */
-export function makeArgs(p: Program, seed: number): Arg[] {
+/** The program module's exports, where makeArgs finds the constructors of its classes. */
+export type Classes = Readonly<Record<string, unknown>>;
+
+/** The program's arguments at a random point: arrays of its length, indices in range; instances made by `classes`' constructors. */
+export function makeArgs(p: Program, seed: number, classes: Classes = {}): Arg[] {
   const r = rng(seed);
   const u = (): number => Math.round((-1.2 + 2.4 * r()) * 1e6) / 1e6;
   const indices = (): Int32Array => Int32Array.from({ length: p.length }, () => Math.floor(r() * p.length));
@@ -64,8 +71,17 @@ export function makeArgs(p: Program, seed: number): Arg[] {
     return [k, t === 'i32' ? indices() : t === 'tag' ? (r() < 0.5 ? 'a' : 'b') : typeof t === 'string' ? leaf(t) : object(t)];
   }));
   const rows = (count: number, row: 'numarr' | 'f64' | 'pair'): Arg[] => Array.from({ length: count }, () => (row === 'pair' ? [u(), u()] : leaf(row)));
+  /** `new C(k, w, tag)`: a tag last may be left to its default. */
+  const instance = (cls: ClassSpec): ObjArg => {
+    const values = cls.fields.map(([, t]) => (t === 'tag' ? (r() < 0.5 ? 'a' : 'b') : leaf(t)));
+    if (cls.fields[cls.fields.length - 1][1] === 'tag' && r() < 0.3) values.pop();
+    const C = classes[cls.name] as new (...args: Arg[]) => ObjArg;
+    return new C(...values);
+  };
   return p.params.map((x): Arg => {
     switch (x.type) {
+      case 'inst': return instance(x.cls!);
+      case 'insts': return Array.from({ length: x.count! }, () => instance(x.cls!));
       case 'obj': return object(x.shape!);
       case 'rows': return rows(x.count!, x.row!);
       case 'objs': return Array.from({ length: x.count! }, () => object(x.elem!));

@@ -167,7 +167,7 @@ export function checkerAt(f: Fn, p: Pick<Program, 'params'>, args: readonly Arg[
 
 /** Run every transformation of `p` from its compiled module `m`. */
 export function checkProgram(p: Program, m: Record<string, any>, seed: number): CheckResult {
-  const args = makeArgs(p, seed);
+  const args = makeArgs(p, seed, m);
   const c = checkerAt(m.f, p, args);
   if (typeof c === 'string') return { skipped: c, outcomes: [], compared: 0, kinks: 0 };
   const dirs = directions(args, p, seed + 1);

@@ -11,7 +11,7 @@
 import { Draw } from './draw.js';
 import { block, type E, expr, line, pinned, type S, text } from './tree.js';
 
-export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj' | 'rows' | 'objs';
+export type ParamType = 'num' | 'numarr' | 'f64' | 'f32' | 'i32' | 'size' | 'obj' | 'rows' | 'objs' | 'inst' | 'insts';
 /** An object parameter's fields (README, "Structured parameters"): numbers, arrays, nested objects. */
 export interface ObjShape {
   readonly [field: string]: 'num' | 'numarr' | 'f64' | ObjShape;
@@ -23,6 +23,14 @@ export interface ObjShape {
 export interface ElemShape {
   readonly [field: string]: 'num' | 'numarr' | 'f64' | 'i32' | 'tag' | ElemShape;
 }
+/**
+ * A class the program declares and exports (idiomClasses.ts): its constructor's parameter
+ * properties in order (a tag's default `'a'` may be left to the constructor).
+ */
+export interface ClassSpec {
+  readonly name: string;
+  readonly fields: readonly (readonly [string, 'num' | 'numarr' | 'f64' | 'tag'])[];
+}
 export interface ParamSpec {
   readonly name: string;
   readonly type: ParamType;
@@ -33,6 +41,8 @@ export interface ParamSpec {
   readonly row?: 'numarr' | 'f64' | 'pair';
   /** objs: the elements' fields. */
   readonly elem?: ElemShape;
+  /** inst (an instance) and insts (an array of `count` instances): their class. */
+  readonly cls?: ClassSpec;
 }
 
 export type TransformKind = 'grad' | 'valueAndGrad' | 'jvp' | 'vjp' | 'jacfwd' | 'jacrev' | 'hvp' | 'hessian' | 'gradgrad';
@@ -60,9 +70,11 @@ export interface Program {
   readonly output: 'num' | 'f64' | 'numarr';
 }
 
-export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32' || t === 'obj' || t === 'rows' || t === 'objs';
-/** An array of arrays or of objects: only grad, valueAndGrad, jvp and vjp differentiate with respect to it. */
-export const aggregate = (t: ParamType): boolean => t === 'rows' || t === 'objs';
+export const differentiable = (t: ParamType): boolean => t === 'num' || t === 'numarr' || t === 'f64' || t === 'f32' || t === 'obj' || t === 'rows' || t === 'objs' || t === 'inst' || t === 'insts';
+/** An array of arrays, of objects or of instances: grad, valueAndGrad, jvp, vjp and hvp differentiate with respect to it. */
+export const aggregate = (t: ParamType): boolean => t === 'rows' || t === 'objs' || t === 'insts';
+/** A number or a flat array: what jacfwd, jacrev and hessian differentiate with respect to (not an object or instance). */
+const flatParam = (t: ParamType): boolean => t !== 'obj' && t !== 'inst' && !aggregate(t);
 
 const objShapes: readonly ObjShape[] = [{ w: 'f64', s: 'num' }, { a: 'numarr', b: { c: 'num', d: 'f64' } }, { m: 'f64' }];
 
@@ -144,6 +156,7 @@ export class Generator extends Draw {
     const top: S[] = [];
     this.constants(lib, top);
     this.customs(top);
+    this.declarations(lib, top);
     const helperCount = this.int(4);
     for (let i = 0; i < helperCount; i++) {
       const inLib = this.chance(0.4);
@@ -203,10 +216,8 @@ export class Generator extends Draw {
   protected transforms(params: readonly ParamSpec[], output: Program['output']): Transform[] {
     const diff = params.flatMap((p, i) => (differentiable(p.type) ? [i] : []));
     const one = (): number => this.pick(diff);
-    // hvp: not with respect to an array of arrays or of objects (the first parameter is neither)
-    const oneFlat = (): number => this.pick(diff.filter((i) => !aggregate(params[i].type)));
     // jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object
-    const plain = diff.filter((i) => params[i].type !== 'obj' && !aggregate(params[i].type));
+    const plain = diff.filter((i) => flatParam(params[i].type));
     const onePlain = (): number[] => (plain.length > 0 ? [this.pick(plain)] : []);
     if (output !== 'num') {
       return [
@@ -223,7 +234,7 @@ export class Generator extends Draw {
       { kind: 'vjp', argnums: diff },
       { kind: 'jacfwd', argnums: onePlain() },
       { kind: 'jacrev', argnums: onePlain() },
-      { kind: 'hvp', argnums: [oneFlat()] },
+      { kind: 'hvp', argnums: [one()] },
       { kind: 'hessian', argnums: onePlain() },
     ].filter((t) => t.argnums.length > 0) as Transform[];
     const scalars = diff.filter((i) => params[i].type === 'num');
@@ -284,6 +295,9 @@ export class Generator extends Draw {
       this.helpers.push({ ref: name, sig: c.params.length === 1 ? 'n' : 'nn', custom: true });
     }
   }
+
+  /** Module-level declarations the idioms add before the helpers (classes, recursive functions); none here. */
+  protected declarations(_lib: S[], _top: S[]): void {}
 
   /** `lib.X` or `X`: decided per program when it is rendered (see render.ts); marked here. */
   protected libRef(name: string): string {

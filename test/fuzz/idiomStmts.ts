@@ -55,7 +55,8 @@ export interface IdiomHelper {
   readonly kind: 'default' | 'optional' | 'hof';
 }
 
-const plainName = /^[A-Za-z_]\w*$/;
+/** A plain identifier (not a field, an element or a namespace member). */
+export const plainName = /^[A-Za-z_]\w*$/;
 
 export class StmtIdioms extends Generator {
   protected readonly idiomHelpers: IdiomHelper[] = [];
@@ -64,7 +65,7 @@ export class StmtIdioms extends Generator {
   /** Arrays made in a function body (fill writes only these). */
   protected readonly localArrays = new Set<string>();
   /** Field names already declared by shorthand (`const { w } = p1`): later ones are renamed. */
-  private readonly shorthand = new Set<string>();
+  protected readonly shorthand = new Set<string>();
   /** Discriminants of the switches being generated around the current statement. */
   private readonly switching: string[] = [];
 

@@ -12,7 +12,7 @@
  * generate.ts's, so the core constructs keep their coverage.
  */
 import { generate, type Program, type Scope } from './generate.js';
-import { AggregateIdioms } from './idiomAggregates.js';
+import { ClassIdioms } from './idiomClasses.js';
 import type { IdiomScope } from './idiomStmts.js';
 import { type E, line, type S, text } from './tree.js';
 
@@ -30,6 +30,8 @@ export const allIdioms = [
   'throwGuard', 'bitwise',
   // parameters that are arrays of arrays and arrays of objects (idiomAggregates.ts)
   'rowsParam', 'objectsParam',
+  // objects as values (idiomObjects.ts), arrays written as buffers (idiomBuffers.ts), classes and recursion (idiomClasses.ts)
+  'objectLiteral', 'objectHelper', 'rowWrites', 'arraySwap', 'classParam', 'recursion',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -59,7 +61,7 @@ const HELPER_RATE = 0.45;
 
 type Make<T> = readonly [Idiom, T];
 
-class IdiomGenerator extends AggregateIdioms {
+class IdiomGenerator extends ClassIdioms {
   private readonly stmtTable: readonly Make<(s: IdiomScope, depth: number) => S[] | undefined>[] = [
     ['forOf', (s, d) => this.nested(d, () => this.forOf(s, d))],
     ['forOfEntries', (s, d) => this.nested(d, () => this.forOfIndexed(s, d, false))],
@@ -86,6 +88,11 @@ class IdiomGenerator extends AggregateIdioms {
     ['throwGuard', (s) => this.throwGuard(s)],
     ['rowsParam', (s, d) => this.rowsStmt(s, d)],
     ['objectsParam', (s, d) => this.objsStmt(s, d)],
+    ['objectLiteral', (s, d) => this.objectLiteral(s, d)],
+    ['objectHelper', (s) => this.objectCallStmt(s)],
+    ['rowWrites', (s, d) => this.rowWrites(s, d)],
+    ['arraySwap', (s, d) => this.nested(d, () => this.arraySwap(s))],
+    ['classParam', (s, d) => this.classStmt(s, d)],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
@@ -104,12 +111,16 @@ class IdiomGenerator extends AggregateIdioms {
     ['optionalParam', (s, d) => this.idiomCall(s, d, ['optional'])],
     ['rowsParam', (s, d) => this.rowsExpr(s, d)],
     ['objectsParam', (s, d) => this.objsExpr(s, d)],
+    ['objectHelper', (s, d) => this.objectCallExpr(s, d)],
+    ['classParam', (s, d) => this.classExpr(s, d)],
+    ['recursion', (s, d) => this.recursiveCall(s, d)],
   ];
 
   private readonly boolTable: readonly Make<(s: IdiomScope) => E | undefined>[] = [
     ['someEvery', (s) => this.search(s, 'someEvery')],
     ['findIndex', (s) => this.search(s, 'findIndex')],
     ['objectsParam', (s) => this.tagTest(s)],
+    ['classParam', (s) => this.tagTest(s)],
   ];
 
   /** Block statements go no deeper than generate.ts's own (depth < 3). */

@@ -9,7 +9,7 @@
 import type { ElemShape, ParamSpec, ParamType, Program, Transform } from './generate.js';
 import { renderBlock, renderS } from './tree.js';
 
-const typeName: Record<Exclude<ParamType, 'obj' | 'rows' | 'objs'>, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
+const typeName: Record<Exclude<ParamType, 'obj' | 'rows' | 'objs' | 'inst' | 'insts'>, string> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
 const fieldType = { ...typeName, tag: "'a' | 'b'" };
 const rowType = { numarr: 'number[][]', f64: 'Float64Array[]', pair: '[number, number][]' };
 
@@ -23,6 +23,8 @@ function paramType(x: ParamSpec): string {
     case 'obj': return objType(x.shape!);
     case 'rows': return rowType[x.row!];
     case 'objs': return `${objType(x.elem!)}[]`;
+    case 'inst': return x.cls!.name;
+    case 'insts': return `${x.cls!.name}[]`;
     default: return typeName[x.type];
   }
 }
