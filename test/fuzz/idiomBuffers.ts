@@ -168,7 +168,7 @@ export class BufferIdioms extends ObjectIdioms {
 
   /**
    * Two buffers stepped and swapped, or a state split in two each step; in f, outside `// @checkpoint`
-   * loops (there, even arrays made in the step may not be swapped: FINDINGS.md; a helper may be called there).
+   * loops (arrays made and swapped in a checkpointed step compile since: test/rowwrites.test.ts; a helper may be called there).
    */
   protected arraySwap(scope: BufScope): S[] | undefined {
     if (scope.readOnlyParams || !this.inF) return undefined;

@@ -33,7 +33,7 @@ interface ObjHelper {
   readonly ref: string;
   readonly arr: 'numarr' | 'f64';
   readonly fields: readonly string[];
-  /** Returns from if/else branches: its result's fields are not assigned (rejected: FINDINGS.md). */
+  /** Returns from if/else branches: its result's fields are not assigned (compiled since; test/objectvalues.test.ts checks it). */
   readonly branches: boolean;
 }
 
@@ -77,7 +77,7 @@ export class ObjectIdioms extends AggregateIdioms {
     const shape: Record<string, LocalShape[string]> = {};
     const items: Piece[][] = [];
     const arrays = scope.arrays.filter((a) => a.kind !== 'i32');
-    // shorthand for locals and parameters: a module-level constant there is rejected (FINDINGS.md)
+    // shorthand for locals and parameters (a module constant's is compiled since; test/objectvalues.test.ts checks it)
     const local = (x: { name: string }): boolean => plainName.test(x.name) && !(x.name in shape) && !this.outerNums.some((o) => o.name === x.name) && !this.outerArrays.some((o) => o.name === x.name);
     for (let n = 1 + this.int(3); n > 0; n--) {
       const roll = this.int(10);
@@ -213,7 +213,7 @@ export class ObjectIdioms extends AggregateIdioms {
 
   /** An object helper callable here, and an array of its kind in scope to pass it. */
   private objectCall(scope: ObjScope, d = 2): { h: ObjHelper; call: E } | undefined {
-    // from the main module, the imported module's only when imported by name: `lib.st(…)` is rejected (FINDINGS.md)
+    // from the main module, the imported module's only when imported by name (`lib.st(…)` is compiled since; test/objectvalues.test.ts)
     const callable = (h: ObjHelper): boolean => (this.libOnly ? h.ref.startsWith('$lib.') : this.visibleInMain({ name: h.ref }));
     const options = this.objHelpers.filter((h) => callable(h) && scope.arrays.some((a) => a.kind === h.arr));
     if (options.length === 0) return undefined;
