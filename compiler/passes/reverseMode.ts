@@ -248,8 +248,10 @@ class ReverseMode {
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
         // an element appended to a growing array: its adjoint grows with it
         if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
-        // a row stored in an array of arrays: the adjoint's row is the row's adjoint (or zeros)
-        if (s.arr.arrayType === 'rows' && this.activity.active.has(s.arr) && s.value.k === 'var') {
+        // a row stored in an array of arrays: the adjoint's row is the row's adjoint (or zeros); an
+        // inert store (nothing after it reads the array differentiably) leaves the adjoint's rows as
+        // they are, since no pop restores them
+        if (s.arr.arrayType === 'rows' && differentiated(this.activity, s) && s.value.k === 'var') {
           const row = s.value.v;
           out.push(assign(index(this.adj(s.arr), atom(s.index)), this.activity.active.has(row) ? this.adj(row) : zeros(member(id(row.name), 'length'))));
         }
