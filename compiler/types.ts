@@ -65,7 +65,8 @@ export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefin
   }
   if (checker.isArrayType(type)) {
     const [element] = checker.getTypeArguments(type as TS.TypeReference);
-    if (element && element.flags & ts.TypeFlags.NumberLike) return { kind: 'array', arrayType: 'numarr' };
+    // any[] (`new Array(n).fill(x)`, a literal with such elements): numbers, as its elements lower to
+    if (element && element.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.Any)) return { kind: 'array', arrayType: 'numarr' };
     const row = element && shapeOf(element, checker);
     if (row?.kind === 'array' && row.arrayType !== 'rows' && row.arrayType !== 'record' && row.arrayType !== 'objects') return { kind: 'array', arrayType: 'rows', row: row.arrayType };
     // Layer[], Camera[]: an array of objects

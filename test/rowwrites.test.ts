@@ -103,6 +103,17 @@ export function elimSwap(p: Float64Array): number {
   return s;
 }
 export const gElimSwap = grad(elimSwap);
+
+/** Rows built from an any[] (new Array(n).fill(v)): number[] rows (fuzz seed 20170 was rejected: "returns any[]"). */
+export function anyRows(x: number): number {
+  const t = new Array(3).fill(x * 2);
+  const M = Array.from({ length: 3 }, (_, i) => [i + t[0], t[0] * t[2], x]);
+  M[1][2] = M[0][1] * M[2][0];
+  let s = 0;
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) s += M[i][j] * (i + j + 1);
+  return s;
+}
+export const gAnyRows = grad(anyRows);
 export const hElimSwap = hessian(elimSwap);
 export const jHeat = (u0: number[][], k: number, du: number[][], dk: number) => jvp(heat, [u0, k, 3], [du, dk, 0]);
 export const vHeat = (u0: number[][], k: number) => vjp(heat, u0, k, 3);
@@ -180,6 +191,10 @@ describe('arrays of arrays written in place', () => {
           }), 1e-6, `grad u0, ${steps} steps`);
           expectClose(gw, (m.relax(u, steps, 0.2 + 1e-6) - m.relax(u, steps, 0.2 - 1e-6)) / 2e-6, 1e-6, `grad w, ${steps} steps`);
         }
+      });
+
+      it('rows built from an any[] array', () => {
+        for (const x of [0.4, -1.3]) expectClose(m.gAnyRows(x), finiteDiff(m.anyRows, [x], 0), 1e-6, `grad at ${x}`);
       });
 
       it('the Hessian of elimination followed by a row swap', () => {
