@@ -234,7 +234,8 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
     return { ir, params: ir.params.map((p) => p.v.name), body: [...declareLocals(ir, body), ...body] };
   }
   const ir = lowerToIR(decl, fnName, { ...options, argnums: 'differentiable' });
-  if (storedArrays(ir.body).size > 0 && ir.params.some((p) => storedArrays(ir.body).has(p.v))) {
+  const stored = storedArrays(ir.body);
+  if (ir.params.some((p) => stored.has(p.v))) {
     unsupported(decl, `'${fnName}' is compiled on its own (it is recursive) and writes into an array parameter`, 'copy the array inside the function and write into the copy');
   }
   const activity = analyzeActivity(ir);

@@ -22,6 +22,7 @@ import {
   transformMarkers,
 } from './passes/findCallSites.js';
 import { ts, useTypeScript } from './tsapi.js';
+import { functionName } from './types.js';
 import { type CustomRule, type CustomRules, findCustomRules } from './passes/customRules.js';
 import { findOverrides, type Overridden } from './passes/findOverrides.js';
 
@@ -289,7 +290,7 @@ class FileTransform {
     this.companionNames.set(decl, byKind);
     let name = byKind.get(kind);
     if (!name) {
-      const fnName = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) ? decl.parent.name.getText() : 'fn';
+      const fnName = functionName(decl) ?? 'fn';
       name = this.fileNames.unique(`${fnName}_${kind}`);
       byKind.set(kind, name);
       this.pendingCompanions.push({ decl, fnName, kind, name });

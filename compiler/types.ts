@@ -8,6 +8,12 @@ export type { Shape } from './ir.js';
 /** The functions tsgrad reads: declarations, expressions, arrows, methods and getters. */
 export type FunctionLike = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration | TS.GetAccessorDeclaration;
 
+/** A function's name: its own, or the `const` it initializes (`const f = (x) => …`). */
+export function functionName(decl: FunctionLike): string | undefined {
+  if (decl.name && ts.isIdentifier(decl.name)) return decl.name.text;
+  return ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : undefined;
+}
+
 const typedArrays: Readonly<Record<string, ArrayType>> = {
   Float64Array: 'f64',
   Float32Array: 'f32',

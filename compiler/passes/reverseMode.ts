@@ -86,6 +86,8 @@ class ReverseMode {
   private scratchD?: string;
   /** Copies of the arrays passed to user calls, restored from the tape for their pullbacks. */
   private readonly snapshots: string[] = [];
+  /** The arrays the body stores into (for snapshotted), found once. */
+  private stored?: ReadonlySet<Var>;
 
   constructor(
     private readonly fn: IRFunction,
@@ -238,7 +240,7 @@ class ReverseMode {
       }
       case 'store':
         if (s.sub) {
-          out.push(assign(index(index(id(s.arr.name), atom(s.index)), atom(s.sub)), atom(s.value)));
+          out.push(assign(elementOf(id(s.arr.name), s), atom(s.value)));
           return;
         }
         if (s.arr.arrayType === 'rows' && differentiated(this.activity, s)) {
@@ -411,7 +413,7 @@ class ReverseMode {
 
   /** The array arguments of a user call that may change before its pullback runs: copied onto the tape. */
   private snapshotted(e: Expr & { k: 'userCall' }): Var[] {
-    const stored = storedArrays(this.fn.body);
+    const stored = (this.stored ??= storedArrays(this.fn.body));
     const fixed = (v: Var): boolean => !!v.outer || (this.fn.params.some((p) => p.v === v) && !stored.has(v));
     return e.args.flatMap((a, i) => (e.fn.params[i] === 'array' && a.k === 'var' && !fixed(a.v) ? [a.v] : []));
   }
@@ -431,7 +433,7 @@ class ReverseMode {
     const args = e.args.map((a) => (a.k === 'var' && copies.has(a.v) ? copies.get(a.v)! : atom(a)));
     const adjoints = e.args.flatMap((a, i) => {
       if (e.fn.params[i] !== 'array') return [];
-      return [this.isActive(a) ? this.adj(a.v) : call(member(id(runtimeNamespace), 'zerosLike'), args[i])];
+      return [this.isActive(a) ? this.adj(a.v) : zerosLike(args[i])];
     });
     this.scratchD ??= this.names.unique('_d');
     out.push(assign(id(this.scratchD), call(id(e.fn.companion('pullback')), ...args, ...adjoints, g)));

@@ -9,7 +9,7 @@ import { unsupported } from '../../diagnostics.js';
 import { type Atom, bool, ref, type Stmt, type Var, type VarKind } from '../../ir.js';
 import { rules, zeroDerivative } from '../../rules.js';
 import { ts } from '../../tsapi.js';
-import { isObjectType, scalarKind, shapeOf } from '../../types.js';
+import { functionName, isObjectType, scalarKind, shapeOf } from '../../types.js';
 import { isTsgradDeclaration } from '../findCallSites.js';
 import type { CustomRule } from '../customRules.js';
 import { atomKind, type Bound, isArrayType, type FnValue, type Frame, type FunctionLike, isGlobalMath, isNumeric, type SelfValue, skipParens, type StructNode } from './base.js';
@@ -236,7 +236,7 @@ export abstract class CallLowerer extends SeparateLowerer {
    * `parent`: the frame a closure was declared in.
    */
   protected inline(decl: FunctionLike, parent: Frame | undefined, args: readonly (Bound | undefined)[], site: TS.Node, out: Stmt[], self?: SelfValue, into?: { struct?: StructNode }): Atom {
-    const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : 'fn';
+    const name = functionName(decl) ?? 'fn';
     const fns = args.map((a) => (a?.k === 'fn' ? ('math' in a.f ? a.f.math : a.f.decl) : ''));
     const same = (x: { decl: FunctionLike; fns: readonly (TS.Node | string)[] }): boolean => x.decl === decl && x.fns.length === fns.length && x.fns.every((f, i) => f === fns[i]);
     // the differentiated function itself (the root frame, never on `inlining`), or a callee with the same function arguments

@@ -18,7 +18,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
 import { type Atom, num, type Stmt, type UserFunction } from '../../ir.js';
 import { ts } from '../../tsapi.js';
-import { isDifferentiable, scalarKind } from '../../types.js';
+import { functionName, isDifferentiable, scalarKind } from '../../types.js';
 import { type Bound, type Frame, type FunctionLike, numericLiteral } from './base.js';
 import { ExprLowerer } from './expressions.js';
 
@@ -85,7 +85,7 @@ export abstract class SeparateLowerer extends ExprLowerer {
   private userFunction(decl: FunctionLike, parent: Frame | undefined, site?: TS.Node): UserFunction | undefined {
     const known = this.userFunctions.get(decl);
     if (known) return known;
-    const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : ts.isVariableDeclaration(decl.parent) && ts.isIdentifier(decl.parent.name) ? decl.parent.name.text : undefined;
+    const name = functionName(decl);
     const why = this.ineligible(decl, parent, name);
     if (why) return site ? unsupported(site, `recursive call to '${name ?? 'a function'}': ${why}`, 'recursive functions are compiled on their own: declare them at module level, taking numbers and numeric arrays and returning a number (or write the recursion as a loop)') : undefined;
     const companion = this.options.companion!;
