@@ -50,6 +50,15 @@ export class Tape {
     return this.i[--this.ni];
   }
 
+  /**
+   * An integer a number variable holds (an array's length, a bitwise result), on the integer
+   * stack so that it comes back as one. Lengths past int32 would wrap: refused, not corrupted.
+   */
+  pushLength(v: number): void {
+    if (v > 0x7fffffff) throw new RangeError(`tsgrad: a length of ${v} does not fit the tape's integers (at most 2^31 - 1)`);
+    this.pushInt(v);
+  }
+
   /** Array references (arrays allocated inside loops) and their adjoints. */
   pushRef(v: unknown): void {
     this.r.push(v);

@@ -20,6 +20,7 @@ import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
 import { atom, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
+import { analyzeBuffers, type Buffers, integerVars } from './analyzeBuffers.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
 export interface GradientSpec {
@@ -88,6 +89,13 @@ class ReverseMode {
   private readonly snapshots: string[] = [];
   /** The arrays the body stores into (for snapshotted), found once. */
   private stored?: ReadonlySet<Var>;
+  /** Arrays with one adjoint buffer for all they hold, their primal arrays reused (analyzeBuffers.ts). */
+  private readonly private: ReadonlySet<Var>;
+  private readonly moves: Buffers['moves'];
+  /** The temporary of a move's swaps. */
+  private swap?: string;
+  /** Numbers saved on the integer tape. */
+  private readonly integers: ReadonlySet<Var>;
 
   constructor(
     private readonly fn: IRFunction,
@@ -99,6 +107,11 @@ class ReverseMode {
   ) {
     this.hooks = loops.hooks;
     this.tapeName = names.unique('tape');
+    // kernels and checkpointed loops move adjoint arrays themselves: every array keeps its own there
+    const buffers = loops.hooks || (loops.checkpoints?.size ?? 0) > 0 ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
+    this.private = buffers.private;
+    this.moves = buffers.moves;
+    this.integers = integerVars(fn);
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
     for (const v of [...fn.params.map((p) => p.v), ...fn.locals]) {
@@ -165,10 +178,10 @@ class ReverseMode {
       else if (isParam && v.arrayType === 'rows') out.push(...rowsOfZeros(name, v));
       else if (isParam && (v.arrayType === 'objects' || v.arrayType === 'record')) out.push({ k: 'let', decls: [{ name, init: zerosLike(id(v.name)) }], isConst: true });
       else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });
-      else scalars.push({ name });
+      else scalars.push({ name, init: this.private.has(v) ? zeros(n(0)) : undefined });
     }
     for (const s of [this.scratchG, this.scratchY]) if (s) scalars.push({ name: s, init: n(0) });
-    for (const s of [this.scratchD, ...this.snapshots]) if (s) scalars.push({ name: s });
+    for (const s of [this.scratchD, ...this.snapshots, this.swap]) if (s) scalars.push({ name: s });
     if (scalars.length > 0) out.push({ k: 'let', decls: scalars });
     return out;
   }
@@ -225,9 +238,9 @@ class ReverseMode {
           // pushed before the target's old value, so the reverse pops them after it
           for (const a of this.snapshotted(s.expr)) out.push(exprStmt(this.tape('pushRef', call(member(id(runtimeNamespace), 'copyOf'), id(a.name)))));
         }
-        if (this.isSaved(s)) {
-          out.push(exprStmt(v.kind === 'array' ? this.tape('pushRef', this.adj(v)) : this.tape('push', id(v.name))));
-        }
+        if (this.private.has(v) && s.expr.k === 'newArray') return this.forwardPrivate(v, s.expr, out);
+        if (this.moves.has(s)) return this.swapArrays(s, out, true);
+        if (this.isSaved(s)) out.push(exprStmt(this.save(v)));
         out.push(assign(id(v.name), primal(s.expr)));
         if (v.kind === 'array' && this.activity.active.has(v)) {
           // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory; a row
@@ -278,7 +291,7 @@ class ReverseMode {
     const plan = this.saves.reversed.has(loop) ? this.loops.checkpoints?.get(loop) : undefined;
     const counted = this.saves.reversed.has(loop) && !plan ? this.count(loop) : undefined;
     if (this.hooks) out.push(...this.hooks.before(loop));
-    for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(v.name))));
+    for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
     if (plan) {
       out.push(...checkpointedForward(plan, this.checkpointNames(plan)));
       return;
@@ -388,7 +401,7 @@ class ReverseMode {
   private afterReverse(loop: Loop, out: CStmt[]): void {
     out.push(...this.reverseBlock(loop.pre));
     const snapshots = this.saves.snapshots.get(loop) ?? [];
-    for (let i = snapshots.length - 1; i >= 0; i--) out.push(assign(id(snapshots[i].name), this.tape('pop')));
+    for (let i = snapshots.length - 1; i >= 0; i--) out.push(this.restore(snapshots[i]));
   }
 
   private inLoop(generate: () => CStmt[]): CStmt[] {
@@ -452,6 +465,69 @@ class ReverseMode {
     return undefined;
   }
 
+  /**
+   * `v = new Array(n).fill(0)` of a private array: the array it held before is dead, so it is
+   * refilled when it has the length wanted; the adjoint buffer grows to the longest array held
+   * (zeros until the reverse sweep, which clears it again at each array's allocation).
+   *
+   *   k1 = k1 !== undefined && k1.length === n ? k1.fill(0) : new Array(n).fill(0);
+   *   if (k1_b.length < k1.length) k1_b = new Float64Array(k1.length);
+   */
+  private forwardPrivate(v: Var, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
+    const same = { k: 'bin' as const, op: '&&' as const, a: { k: 'bin' as const, op: '!==' as const, a: id(v.name), b: id('undefined') }, b: { k: 'bin' as const, op: '===' as const, a: member(id(v.name), 'length'), b: atom(e.length) } };
+    // run once per call, and given no array by a swap, it holds none to reuse
+    const once = this.depth === 0 && ![...this.moves].some((m) => m.k === 'assign' && m.expr.k === 'atom' && m.expr.a.k === 'var' && m.expr.a.v === v);
+    out.push(assign(id(v.name), once ? primal(e) : { k: 'cond', c: same, a: call(member(id(v.name), 'fill'), atom(e.fill)), b: primal(e) }));
+    if (this.activity.active.has(v)) out.push(this.growBuffer(v));
+  }
+
+  /**
+   * `x = next`, next dead after it: x's old array (dead too) goes to next, which refills it; their
+   * adjoint buffers swap the same way, and swap back in the reverse sweep.
+   */
+  private swapArrays(s: Stmt & { k: 'assign' }, out: CStmt[], primalToo: boolean): void {
+    const from = (s.expr as Expr & { k: 'atom' }).a as Atom & { k: 'var' };
+    const swap = (this.swap ??= this.names.unique('_swap'));
+    const exchange = (a: CExpr, b: CExpr): CStmt[] => [assign(id(swap), a), assign(a, b), assign(b, id(swap))];
+    if (primalToo) out.push(...exchange(id(s.target.name), id(from.v.name)));
+    if (!this.activity.active.has(s.target)) return;
+    if (this.activity.active.has(from.v)) out.push(...exchange(this.adj(s.target), this.adj(from.v)));
+    // next carries no derivative (x gets its derivative from later writes): x's buffer starts here
+    else if (primalToo) out.push(this.growBuffer(s.target));
+    else out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
+  }
+
+  /** A private array's adjoint buffer, grown to its array's length if shorter (zeros in the forward sweep). */
+  private growBuffer(v: Var): CStmt {
+    const length = member(id(v.name), 'length');
+    return { k: 'if', cond: { k: 'bin', op: '<', a: member(this.adj(v), 'length'), b: length }, then: [assign(this.adj(v), zeros(length))], else: [] };
+  }
+
+  /** The reverse of a private array's allocation: its fill's adjoint; the buffer cleared for the array held before. */
+  private reversePrivate(s: Stmt & { k: 'assign' }, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
+    if (!this.activity.active.has(s.target)) return;
+    if (differentiated(this.activity, s)) this.reverseFill(s.target, e, out);
+    out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
+  }
+
+  /** `new Array(n).fill(x)`: x's adjoint is the sum of the array's. */
+  private reverseFill(v: Var, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
+    if (!this.isActive(e.fill)) return;
+    const k = this.names.unique('_i');
+    out.push(countUp(k, n(0), member(this.adj(v), 'length'), [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))]));
+  }
+
+  /** Push a saved variable's old value: an array's adjoint reference, an integer on the integer tape. */
+  private save(v: Var): CExpr {
+    if (v.kind === 'array') return this.tape('pushRef', this.adj(v));
+    return this.tape(this.integers.has(v) ? 'pushLength' : 'push', id(v.name));
+  }
+
+  private restore(v: Var): CStmt {
+    if (v.kind === 'array') return assign(this.adj(v), this.tape('popRef'));
+    return assign(id(v.name), this.tape(this.integers.has(v) ? 'popInt' : 'pop'));
+  }
+
   /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
   private isSaved(s: Stmt & { k: 'assign' }): boolean {
     return this.saves.saved.has(s.target) && !(s.init && this.depth === 0) && !this.saves.covered.has(s);
@@ -462,8 +538,10 @@ class ReverseMode {
     const e = s.expr;
     const saved = this.isSaved(s);
     const restore = (): void => {
-      out.push(v.kind === 'array' ? assign(this.adj(v), this.tape('popRef')) : assign(id(v.name), this.tape('pop')));
+      out.push(this.restore(v));
     };
+    if (this.private.has(v) && e.k === 'newArray') return this.reversePrivate(s, e, out);
+    if (this.moves.has(s)) return this.swapArrays(s, out, false);
     if (!differentiated(this.activity, s)) {
       // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN
       if (saved) restore();
@@ -475,10 +553,7 @@ class ReverseMode {
       return;
     }
     if (e.k === 'newArray') {
-      if (this.isActive(e.fill)) {
-        const k = this.names.unique('_i');
-        out.push(countUp(k, n(0), member(this.adj(v), 'length'), [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))]));
-      }
+      this.reverseFill(v, e, out);
       if (saved) restore();
       return;
     }
