@@ -28,7 +28,7 @@ export function ragged(x: number[], lengths: Int32Array): number {
 export const gRagged = grad(ragged);
 export const hvRagged = hvp(ragged);
 
-/** An array read in the next step before it is replaced, and replaced again in a branch. */
+/** An array read in the next step before it is replaced (its first element left 0), and replaced again in a branch. */
 export function carried(x: number[]): number {
   const n = x.length;
   let prev = new Float64Array(n);
@@ -36,7 +36,7 @@ export function carried(x: number[]): number {
   for (let t = 0; t < 4; t++) {
     for (let i = 0; i < n; i++) s += prev[i] * x[i];
     prev = new Float64Array(n);
-    for (let i = 0; i < n; i++) prev[i] = Math.cos(x[i] * (t + 1)) + s * 0.1;
+    for (let i = 1; i < n; i++) prev[i] = Math.cos(x[i] * (t + 1)) + s * 0.1;
     if (t % 2 === 1) {
       prev = new Float64Array(n);
       for (let i = 0; i < n; i++) prev[i] = x[(i + t) % n] * s;
