@@ -75,8 +75,11 @@ export type Expr =
   | { readonly k: 'length'; readonly arr: Var }
   /** `obj.name` of a record: a number, boolean, array or record, by the field's shape. */
   | { readonly k: 'field'; readonly obj: Var; readonly name: string }
-  /** A fresh array of `length` elements, all `fill`. */
-  | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom }
+  /**
+   * A fresh array of `length` elements, all `fill`. `written`: the construct that makes it (map,
+   * slice, a literal, a copy) writes every element before anything can read it.
+   */
+  | { readonly k: 'newArray'; readonly type: ArrayType; readonly ctor: string; readonly length: Atom; readonly fill: Atom; readonly written?: boolean }
   /** A call to a function that is not inlined (it has a custom derivative): no derivative of its own. */
   | { readonly k: 'call'; readonly callee: Callee; readonly args: readonly Atom[] }
   /**

@@ -13,7 +13,7 @@
 import {
   accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var, walk } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
@@ -477,7 +477,9 @@ class ReverseMode {
     const same = { k: 'bin' as const, op: '&&' as const, a: { k: 'bin' as const, op: '!==' as const, a: id(v.name), b: id('undefined') }, b: { k: 'bin' as const, op: '===' as const, a: member(id(v.name), 'length'), b: atom(e.length) } };
     // run once per call, and given no array by a swap, it holds none to reuse
     const once = this.depth === 0 && ![...this.moves].some((m) => m.k === 'assign' && m.expr.k === 'atom' && m.expr.a.k === 'var' && m.expr.a.v === v);
-    out.push(assign(id(v.name), once ? primal(e) : { k: 'cond', c: same, a: call(member(id(v.name), 'fill'), atom(e.fill)), b: primal(e) }));
+    // an array whose every element is written next is reused as it is
+    const reused = e.written ? id(v.name) : call(member(id(v.name), 'fill'), atom(e.fill));
+    out.push(assign(id(v.name), once ? primal(e) : { k: 'cond', c: same, a: reused, b: primal(e) }));
     if (this.activity.active.has(v)) out.push(this.growBuffer(v));
   }
 
@@ -507,7 +509,16 @@ class ReverseMode {
   private reversePrivate(s: Stmt & { k: 'assign' }, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
     if (!this.activity.active.has(s.target)) return;
     if (differentiated(this.activity, s)) this.reverseFill(s.target, e, out);
-    out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
+    // every element written, each write's reverse clears its element: the buffer is clear already
+    if (!e.written || !this.storesDifferentiated(s.target)) out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
+  }
+
+  private storesDifferentiated(v: Var): boolean {
+    let all = true;
+    walk(this.fn.body, (s) => {
+      if (s.k === 'store' && s.arr === v && !differentiated(this.activity, s)) all = false;
+    });
+    return all;
   }
 
   /** `new Array(n).fill(x)`: x's adjoint is the sum of the array's. */

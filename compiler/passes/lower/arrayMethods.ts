@@ -214,7 +214,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         if (elementType && scalarKind(elementType) !== 'num' && scalarKind(elementType) !== 'unknown') {
           unsupported(c, `map to ${this.checker.typeToString(elementType)}`, 'map to numbers or to arrays of numbers; arrays of objects are not supported yet');
         }
-        const result = this.freshArray(type, this.temp('num', { k: 'length', arr }, out), out, name, c);
+        const result = this.filledArray(type, this.temp('num', { k: 'length', arr }, out), out, name, c);
         this.eachElement(arr, out, (v, i, body) => body.push({ k: 'store', arr: result, index: i, value: this.callback(fn, [v, i, arr], c, body) }));
         return result;
       }
@@ -252,7 +252,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
           // A.slice(1): the same rows, by reference, in a new array
           return this.buildRows(length, c, name, out, (i, body) => ref(this.rowOf(arr, this.temp('num', { k: 'bin', op: '+', a: start, b: i }, body), body)));
         }
-        const result = this.freshArray(type, length, out, name, c);
+        const result = this.filledArray(type, length, out, name, c);
         this.countedLoop(num(0), length, out, (i, body) => {
           const from = this.temp('num', { k: 'bin', op: '+', a: start, b: i }, body);
           body.push({ k: 'store', arr: result, index: i, value: this.temp('num', { k: 'load', arr, index: from }, body) });
@@ -267,7 +267,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         });
         let length = this.temp('num', { k: 'length', arr }, out);
         for (const o of others) length = this.add(length, this.temp('num', { k: 'length', arr: o }, out), out);
-        const result = this.freshArray('numarr', length, out, name, c);
+        const result = this.filledArray('numarr', length, out, name, c);
         let at = this.copyInto(result, arr, num(0), out);
         for (const o of others) at = this.copyInto(result, o, at, out);
         return result;
@@ -284,7 +284,7 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
           this.assignTo(total, this.temp('num', { k: 'bin', op: '+', a: ref(total), b: n }, body), body);
         });
         length = ref(total);
-        const result = this.freshArray('numarr', length, out, name, c);
+        const result = this.filledArray('numarr', length, out, name, c);
         const at = this.newVar('at', { kind: 'num' }, c);
         out.push({ k: 'assign', target: at, expr: { k: 'atom', a: num(0) }, init: true });
         this.eachElement(arr, out, (row, _, body) => this.assignTo(at, this.copyInto(result, (row as { v: Var }).v, ref(at), body), body));

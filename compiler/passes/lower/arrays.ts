@@ -12,7 +12,7 @@
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../../diagnostics.js';
-import { type ArrayType, type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
+import { type ArrayType, type Atom, type Expr, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
 import { arrayTypeOfConstructor, isObjectType } from '../../types.js';
 import { type FnValue, type FunctionLike, isArrayType, isNumeric, skipParens } from './base.js';
@@ -112,9 +112,17 @@ export abstract class ArrayLowerer extends CallLowerer {
 
   /** A fresh array: `new Float64Array(n)` or `new Array(n).fill(fill)`. */
   protected freshArray(type: ArrayType, length: Atom, out: Stmt[], name: string, node?: TS.Node, fill: Atom = num(0), row?: Var['row']): Var {
-    const v = this.newVar(name, { kind: 'array', arrayType: type, row }, node);
-    const ctor = type === 'numarr' || type === 'rows' ? 'Array' : type === 'f64' ? 'Float64Array' : type === 'f32' ? 'Float32Array' : 'Int32Array';
-    out.push({ k: 'assign', target: v, expr: { k: 'newArray', type, ctor, length, fill }, init: true });
+    return this.allocate({ k: 'newArray', type, ctor: ctorOf(type), length, fill }, out, name, node, row);
+  }
+
+  /** A fresh array that the caller writes every element of next (a map's result, a copy): IR newArray's `written`. */
+  protected filledArray(type: ArrayType, length: Atom, out: Stmt[], name: string, node?: TS.Node): Var {
+    return this.allocate({ k: 'newArray', type, ctor: ctorOf(type), length, fill: num(0), written: true }, out, name, node);
+  }
+
+  private allocate(e: Expr & { k: 'newArray' }, out: Stmt[], name: string, node?: TS.Node, row?: Var['row']): Var {
+    const v = this.newVar(name, { kind: 'array', arrayType: e.type, row }, node);
+    out.push({ k: 'assign', target: v, expr: e, init: true });
     return v;
   }
 
@@ -217,7 +225,7 @@ export abstract class ArrayLowerer extends CallLowerer {
     const isVar = (p: Atom | Var): p is Var => 'kind' in p;
     let length: Atom = num(parts.filter((p) => !isVar(p)).length);
     for (const p of parts) if (isVar(p)) length = this.add(length, this.temp('num', { k: 'length', arr: p }, out), out);
-    const arr = this.freshArray('numarr', length, out, name, e);
+    const arr = this.filledArray('numarr', length, out, name, e);
     let at: Atom = num(0);
     for (const p of parts) {
       if (isVar(p)) {
@@ -280,7 +288,7 @@ export abstract class ArrayLowerer extends CallLowerer {
     const args = made.arguments ?? [];
     if (args.length === 1 && !isNumeric(this.checker.getTypeAtLocation(args[0])) && this.isArray(args[0]) && ctor !== 'Array') {
       const src = this.lowerArray(args[0], out);
-      const arr = this.freshArray(type, this.temp('num', { k: 'length', arr: src }, out), out, name, e);
+      const arr = this.filledArray(type, this.temp('num', { k: 'length', arr: src }, out), out, name, e);
       this.copyInto(arr, src, num(0), out);
       return arr;
     }
@@ -324,7 +332,7 @@ export abstract class ArrayLowerer extends CallLowerer {
         const n = this.lowerExpr(prop.initializer, out);
         return this.buildRows(n.k === 'var' ? this.temp('num', { k: 'atom', a: n }, out) : n, c, name, out, (i, body) => this.callback(fn, [undefined, i], c, body, true));
       }
-      const arr = this.freshArray(type, this.lowerExpr(prop.initializer, out), out, name, c);
+      const arr = this.filledArray(type, this.lowerExpr(prop.initializer, out), out, name, c);
       this.countedLoop(num(0), this.temp('num', { k: 'length', arr }, out), out, (i, body) => {
         const value = fn ? this.callback(fn, [undefined, i], c, body) : num(NaN);
         body.push({ k: 'store', arr, index: i, value: fn ? value : num(0) });
@@ -334,7 +342,7 @@ export abstract class ArrayLowerer extends CallLowerer {
     }
     if (!s || !this.isArray(s)) unsupported(c, 'Array.from of something other than an array or { length: n }', 'pass an array');
     const src = this.flatArray(this.lowerArray(s, out), s);
-    const arr = this.freshArray(type, this.temp('num', { k: 'length', arr: src }, out), out, name, c);
+    const arr = this.filledArray(type, this.temp('num', { k: 'length', arr: src }, out), out, name, c);
     this.eachElement(src, out, (v, i, body) => body.push({ k: 'store', arr, index: i, value: fn ? this.callback(fn, [v, i], c, body) : v }));
     return arr;
   }
@@ -378,3 +386,5 @@ export abstract class ArrayLowerer extends CallLowerer {
     return ref(acc);
   }
 }
+
+const ctorOf = (type: ArrayType): string => (type === 'numarr' || type === 'rows' ? 'Array' : type === 'f64' ? 'Float64Array' : type === 'f32' ? 'Float32Array' : 'Int32Array');

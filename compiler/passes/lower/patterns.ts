@@ -206,7 +206,7 @@ export abstract class PatternLowerer extends ObjectLowerer {
     this.flatArray(arr, node);
     const n = this.temp('num', { k: 'length', arr }, out);
     const length = this.temp('num', { k: 'math', fn: 'max', args: [this.temp('num', { k: 'bin', op: '-', a: n, b: num(from) }, out), num(0)] }, out);
-    const rest = this.freshArray(arr.arrayType === 'numarr' || !arr.arrayType ? 'numarr' : arr.arrayType, length, out, 'rest', node);
+    const rest = this.filledArray(arr.arrayType === 'numarr' || !arr.arrayType ? 'numarr' : arr.arrayType, length, out, 'rest', node);
     this.countedLoop(num(0), length, out, (i, body) => {
       const k = this.temp('num', { k: 'bin', op: '+', a: i, b: num(from) }, body);
       body.push({ k: 'store', arr: rest, index: i, value: this.temp('num', { k: 'load', arr, index: k }, body) });
