@@ -240,7 +240,7 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
   }
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
-  const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, newTape, { checkpoints: planCheckpoints(ir) });
+  const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(ir) });
   return { ir, params: out.params, body: out.body };
 }
 
@@ -264,7 +264,7 @@ function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tang
   }
   const activity = analyzeActivity(fn);
   const saves = analyzeSaves(fn, activity, ctx.optimize);
-  const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, newTape, { checkpoints: planCheckpoints(fn) });
+  const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(fn) });
   return { ir: fn, params: out.params, body: out.body };
 }
 
@@ -287,5 +287,7 @@ function writtenParams(ir: IRFunction): number[] {
   return userParams(ir).flatMap((leaves, i) => (leaves.some((p) => stored.has(p.v)) ? [i] : []));
 }
 
-/** `new __tsgrad.Tape()`: keep in sync with runtime/tape.ts. */
+/** `new __tsgrad.Tape()`, hoisted beside a generated function: keep in sync with runtime/tape.ts. */
 export const newTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [] } as const;
+/** `new __tsgrad.Tape(false)`, a companion's tape for one call (not counted by tapeMemory). */
+const callTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [{ k: 'bool', value: false }] } as const;

@@ -5,67 +5,71 @@ import { Checkpoints } from './checkpoint.js';
  * reverse sweep. One `Tape` is created per generated function (hoisted beside it) and reused
  * across calls: `reset()` at entry, so steady-state calls allocate nothing.
  *
- * keep in sync with compiler/passes/reverseMode.ts and checkpointLoops.ts (method names `push`, `pop`, `pushInt`, …).
+ * Generated code uses the stacks directly, `tape.floats.push(p)` and `p = tape.floats.pop()`:
+ * V8 compiles an array's push and pop in place wherever they are, where a method of this class
+ * called from a large derivative function may stay a call (the function's inlining budget is
+ * spent), which made the tape most of a gradient's time. Emptied arrays keep their capacity.
+ *
+ * keep in sync with compiler/passes/reverseMode.ts (TAPE_STACKS) and checkpointLoops.ts.
  */
 
 /**
- * Float64 values (any number: overwritten primal values, loop-carried state), control decisions,
- * array references, and the saved states of `// @checkpoint` loops (checkpoint.ts).
+ * Float64 values (any number: overwritten primal values, loop-carried state), integers (control
+ * decisions, trip counts, lengths), array references, and the saved states of `// @checkpoint`
+ * loops (checkpoint.ts).
  */
 export class Tape {
-  private f = new Float64Array(1024);
-  private nf = 0;
-  private i = new Int32Array(256);
-  private ni = 0;
-  private r: unknown[] = [];
+  /** Numbers; an array of doubles from the start, so that it never changes representation. */
+  readonly floats: number[] = [0.5];
+  /** Branches taken, loop trip counts, lengths: small integers. */
+  readonly ints: number[] = [];
+  /** Array references (arrays allocated inside loops) and their adjoints. */
+  readonly refs: unknown[] = [];
   private loops = new Map<number, Checkpoints>();
+  /** The most entries held at once, as of the last `mark()`: for memory reports. */
+  private peak = 0;
 
-  constructor() {
-    tapes.add(this);
+  /** `registered`: counted by tapeMemory (the tapes hoisted beside generated functions; not a companion's per-call tape). */
+  constructor(registered = true) {
+    this.floats.pop();
+    if (registered) tapes.add(this);
   }
 
-  /** Empty all stacks; called at the start of each generated gradient. */
+  /** Empty all stacks; called at the start of each generated gradient (they are empty unless the last call threw). */
   reset(): void {
-    this.nf = 0;
-    this.ni = 0;
-    this.r.length = 0;
+    if (this.floats.length > 0) this.floats.length = 0;
+    if (this.ints.length > 0) this.ints.length = 0;
+    if (this.refs.length > 0) this.refs.length = 0;
+  }
+
+  /** Note how much the stacks hold now (generated code calls it where they hold the most: the end of a forward sweep). */
+  mark(): void {
+    const held = this.floats.length + this.ints.length + this.refs.length;
+    if (held > this.peak) this.peak = held;
   }
 
   push(v: number): void {
-    if (this.nf === this.f.length) this.f = grow(this.f, new Float64Array(this.f.length * 2));
-    this.f[this.nf++] = v;
+    this.floats.push(v);
   }
 
   pop(): number {
-    return this.f[--this.nf];
+    return this.floats.pop()!;
   }
 
-  /** Control decisions: branch taken, loop trip counts. */
   pushInt(v: number): void {
-    if (this.ni === this.i.length) this.i = grow(this.i, new Int32Array(this.i.length * 2));
-    this.i[this.ni++] = v;
+    this.ints.push(v);
   }
 
   popInt(): number {
-    return this.i[--this.ni];
+    return this.ints.pop()!;
   }
 
-  /**
-   * An integer a number variable holds (an array's length, a bitwise result), on the integer
-   * stack so that it comes back as one. Lengths past int32 would wrap: refused, not corrupted.
-   */
-  pushLength(v: number): void {
-    if (v > 0x7fffffff) throw new RangeError(`tsgrad: a length of ${v} does not fit the tape's integers (at most 2^31 - 1)`);
-    this.pushInt(v);
-  }
-
-  /** Array references (arrays allocated inside loops) and their adjoints. */
   pushRef(v: unknown): void {
-    this.r.push(v);
+    this.refs.push(v);
   }
 
   popRef<T>(): T {
-    return this.r.pop() as T;
+    return this.refs.pop() as T;
   }
 
   /** The saved states and schedule of the `// @checkpoint` loop with this id, kept across calls. */
@@ -75,22 +79,17 @@ export class Tape {
     return c;
   }
 
-  /** Bytes held by the stacks and saved states (capacity, not use): for memory reports. */
+  /** Bytes held by the stacks at their fullest (8 per entry) and by saved states: for memory reports. */
   get bytes(): number {
-    let bytes = this.f.byteLength + this.i.byteLength + 8 * this.r.length;
+    let bytes = 8 * this.peak;
     for (const c of this.loops.values()) bytes += 8 * c.size;
     return bytes;
   }
 
   /** Entries currently held (floats, ints, refs): for tests and memory reports. */
   get size(): { floats: number; ints: number; refs: number } {
-    return { floats: this.nf, ints: this.ni, refs: this.r.length };
+    return { floats: this.floats.length, ints: this.ints.length, refs: this.refs.length };
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** Every tape created (one per generated function, module-level, so they live as long as the program). */

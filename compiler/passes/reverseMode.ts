@@ -94,7 +94,7 @@ class ReverseMode {
   private readonly moves: Buffers['moves'];
   /** The temporary of a move's swaps. */
   private swap?: string;
-  /** Numbers saved on the integer tape. */
+  /** Numbers saved on the integer stack. */
   private readonly integers: ReadonlySet<Var>;
 
   constructor(
@@ -136,6 +136,7 @@ class ReverseMode {
     }
     body.push(...this.declarations(used));
     body.push(comment('forward sweep'), ...forward);
+    if (this.usesTape) body.push(exprStmt(this.tape('mark')));
     if (valueName) body.push({ k: 'let', decls: [{ name: valueName, init: id(this.fn.result.name) }], isConst: true });
     body.push(comment('reverse sweep'), ...reverse);
 
@@ -206,8 +207,11 @@ class ReverseMode {
     return a.k === 'var' && this.activity.active.has(a.v);
   }
 
+  /** `tape.floats.push(x)`, `tape.ints.pop()`, …: the stacks used directly (runtime/tape.ts says why); other methods called. */
   private tape(method: string, ...args: CExpr[]): CExpr {
     this.usesTape = true;
+    const stack = TAPE_STACKS[method];
+    if (stack) return call(member(member(id(this.tapeName), stack[0]), stack[1]), ...args);
     return call(member(id(this.tapeName), method), ...args);
   }
 
@@ -358,7 +362,7 @@ class ReverseMode {
     const plan = this.loops.checkpoints?.get(loop);
     if (plan) {
       out.push(...checkpointedReverse(plan, this.checkpointNames(plan), {
-        taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o))]),
+        taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o)), exprStmt(this.tape('mark'))]),
         adjoint: () => this.inLoop(() => [...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]),
       }));
       return this.afterReverse(loop, out);
@@ -531,7 +535,7 @@ class ReverseMode {
   /** Push a saved variable's old value: an array's adjoint reference, an integer on the integer tape. */
   private save(v: Var): CExpr {
     if (v.kind === 'array') return this.tape('pushRef', this.adj(v));
-    return this.tape(this.integers.has(v) ? 'pushLength' : 'push', id(v.name));
+    return this.tape(this.integers.has(v) ? 'pushInt' : 'push', id(v.name));
   }
 
   private restore(v: Var): CStmt {
@@ -619,6 +623,16 @@ class ReverseMode {
  *   a = Array.from(a);                  // a number[] f writes into
  *   a_dot = Float64Array.from(a_dot);   // its tangent, where the tangent program writes (hvp's v)
  */
+/** Tape methods generated code calls as the stack operations they are: keep in sync with runtime/tape.ts. */
+const TAPE_STACKS: Record<string, readonly [string, string]> = {
+  push: ['floats', 'push'],
+  pop: ['floats', 'pop'],
+  pushInt: ['ints', 'push'],
+  popInt: ['ints', 'pop'],
+  pushRef: ['refs', 'push'],
+  popRef: ['refs', 'pop'],
+};
+
 export function copyWrittenParams(fn: IRFunction): CStmt[] {
   const stored = storedArrays(fn.body);
   const written = fn.params.filter((p) => stored.has(p.v)).map((p) => p.v);

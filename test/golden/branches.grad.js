@@ -43,34 +43,34 @@ function f_grad(x, n) {
             _ret1 = false;
             _t9 = z > 20;
             if (_t9) {
-                tape.push(softplus_result);
+                tape.floats.push(softplus_result);
                 softplus_result = z;
                 _ret1 = true;
-                tape.pushInt(1);
+                tape.ints.push(1);
             }
             else {
-                tape.pushInt(0);
+                tape.ints.push(0);
             }
             _t12 = !_ret1;
             if (_t12) {
-                tape.push(_t10);
+                tape.floats.push(_t10);
                 _t10 = Math.exp(z);
                 _t11 = Math.log1p(_t10);
-                tape.push(softplus_result);
+                tape.floats.push(softplus_result);
                 softplus_result = _t11;
-                tape.pushInt(1);
+                tape.ints.push(1);
             }
             else {
-                tape.pushInt(0);
+                tape.ints.push(0);
             }
             _t13 = x[i];
             _t14 = Math.cos(_t13);
             _t15 = softplus_result * _t14;
             s = s + _t15;
-            tape.pushInt(1);
+            tape.ints.push(1);
         }
         else {
-            tape.pushInt(0);
+            tape.ints.push(0);
         }
         _t21 = !_brk1;
         if (_t21) {
@@ -79,13 +79,14 @@ function f_grad(x, n) {
         _n0 += 1;
     }
     f_result = s;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     s_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
         _t0 = x[i];
         _t1 = _t0 > 0;
-        if (tape.popInt()) {
+        if (tape.ints.pop()) {
             _t13 = x[i];
             _t14 = Math.cos(_t13);
             _t15_b += s_b;
@@ -96,19 +97,19 @@ function f_grad(x, n) {
             _t14_b = 0;
             x_b[i] += _t13_b;
             _t13_b = 0;
-            if (tape.popInt()) {
-                softplus_result = tape.pop();
+            if (tape.ints.pop()) {
+                softplus_result = tape.floats.pop();
                 _t11_b += softplus_result_b;
                 softplus_result_b = 0;
                 _t10_b += _t11_b * (1 / (1 + _t10));
                 _t11_b = 0;
                 _y = _t10;
-                _t10 = tape.pop();
+                _t10 = tape.floats.pop();
                 z_b += _t10_b * _y;
                 _t10_b = 0;
             }
-            if (tape.popInt()) {
-                softplus_result = tape.pop();
+            if (tape.ints.pop()) {
+                softplus_result = tape.floats.pop();
                 z_b += softplus_result_b;
                 softplus_result_b = 0;
             }

@@ -59,6 +59,7 @@ function f_grad(x0, steps) {
         t = t + 1;
     }
     f_result = J;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     J_b += f_result_b;
@@ -116,7 +117,7 @@ function f_grad(x0, steps) {
                 if (!_t10) {
                     break;
                 }
-                tape.push(_t4);
+                tape.floats.push(_t4);
                 _t4 = x[i_2];
                 _t5 = Math.sin(_t4);
                 _t6 = x[i_2];
@@ -126,26 +127,27 @@ function f_grad(x0, steps) {
                 i_2 = i_2 + 1;
                 _n2 += 1;
             }
-            tape.pushInt(_n2);
-            tape.push(_t11);
+            tape.ints.push(_n2);
+            tape.floats.push(_t11);
             _t11 = x[0];
-            tape.push(_t12);
+            tape.floats.push(_t12);
             _t12 = x[1];
             _t13 = _t11 * _t12;
             J = J + _t13;
             t = t + 1;
+            tape.mark();
             t = _ck1.from;
             _t13_b += J_b;
             _t11_b += _t13_b * _t12;
             _t12_b += _t13_b * _t11;
             _t13_b = 0;
-            _t12 = tape.pop();
+            _t12 = tape.floats.pop();
             x_b[1] += _t12_b;
             _t12_b = 0;
-            _t11 = tape.pop();
+            _t11 = tape.floats.pop();
             x_b[0] += _t11_b;
             _t11_b = 0;
-            _n2 = tape.popInt();
+            _n2 = tape.ints.pop();
             for (i_2 = _n2 - 1; i_2 >= 0; i_2--) {
                 _t8_b += x_b[i_2];
                 x_b[i_2] = 0;
@@ -158,7 +160,7 @@ function f_grad(x0, steps) {
                 _t6_b = 0;
                 _t4_b += _t5_b * Math.cos(_t4);
                 _t5_b = 0;
-                _t4 = tape.pop();
+                _t4 = tape.floats.pop();
                 x_b[i_2] += _t4_b;
                 _t4_b = 0;
             }

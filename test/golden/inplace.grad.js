@@ -15,15 +15,15 @@ function f_grad(x, w) {
         if (!_t8) {
             break;
         }
-        tape.push(_t0);
+        tape.floats.push(_t0);
         _t0 = x[i];
         _t1 = i - 1;
-        tape.push(_t2);
+        tape.floats.push(_t2);
         _t2 = x[_t1];
         _t3 = _t0 * _t2;
         _t4 = w[i];
         _t5 = _t3 * _t4;
-        tape.push(_t6);
+        tape.floats.push(_t6);
         _t6 = Math.tanh(_t5);
         x[i] = _t6;
         i = i + 1;
@@ -35,6 +35,7 @@ function f_grad(x, w) {
     _t12 = x[0];
     _t13 = _t11 * _t12;
     f_result = _t13;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     _t13_b += f_result_b;
@@ -48,7 +49,7 @@ function f_grad(x, w) {
         _t6_b += x_b[i];
         x_b[i] = 0;
         _y = _t6;
-        _t6 = tape.pop();
+        _t6 = tape.floats.pop();
         _t5_b += _t6_b * (1 - _y * _y);
         _t6_b = 0;
         _t3_b += _t5_b * _t4;
@@ -56,10 +57,10 @@ function f_grad(x, w) {
         _t0_b += _t3_b * _t2;
         _t2_b += _t3_b * _t0;
         _t3_b = 0;
-        _t2 = tape.pop();
+        _t2 = tape.floats.pop();
         x_b[_t1] += _t2_b;
         _t2_b = 0;
-        _t0 = tape.pop();
+        _t0 = tape.floats.pop();
         x_b[i] += _t0_b;
         _t0_b = 0;
     }

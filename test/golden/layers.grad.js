@@ -18,7 +18,7 @@ function f_grad(layers, x) {
         b = item.b;
         b_b = item_b.b;
         _t1 = W.length;
-        tape.pushRef(h_2_b);
+        tape.refs.push(h_2_b);
         h_2 = new Array(_t1).fill(0);
         h_2_b = new Float64Array(h_2.length);
         _t2 = W.length;
@@ -39,7 +39,7 @@ function f_grad(layers, x) {
                 s = acc;
                 w = _t8;
                 j = i_3;
-                tape.push(_t9);
+                tape.floats.push(_t9);
                 _t9 = h[j];
                 _t10 = w * _t9;
                 _t11 = s + _t10;
@@ -48,16 +48,16 @@ function f_grad(layers, x) {
                 i_3 = i_3 + 1;
                 _n1 += 1;
             }
-            tape.pushInt(_n1);
-            tape.push(_t12);
+            tape.ints.push(_n1);
+            tape.floats.push(_t12);
             _t12 = Math.tanh(acc);
             fn_result = _t12;
             h_2[i_2] = fn_result;
             i_2 = i_2 + 1;
             _n2 += 1;
         }
-        tape.pushInt(_n2);
-        tape.pushRef(h_b);
+        tape.ints.push(_n2);
+        tape.refs.push(h_b);
         h = h_2;
         h_b = h_2_b;
         i = i + 1;
@@ -71,7 +71,7 @@ function f_grad(layers, x) {
     while (i_4 < _t15) {
         _t17 = h[i_4];
         s_2 = acc_2;
-        tape.push(v);
+        tape.floats.push(v);
         v = _t17;
         _t18 = v * v;
         _t19 = s_2 + _t18;
@@ -81,6 +81,7 @@ function f_grad(layers, x) {
         _n3 += 1;
     }
     f_result = acc_2;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     acc_2_b += f_result_b;
@@ -95,7 +96,7 @@ function f_grad(layers, x) {
         v_b += _t18_b * v;
         v_b += _t18_b * v;
         _t18_b = 0;
-        v = tape.pop();
+        v = tape.floats.pop();
         _t17_b += v_b;
         v_b = 0;
         acc_2_b += s_2_b;
@@ -111,8 +112,8 @@ function f_grad(layers, x) {
         W_b = item_b.W;
         b = item.b;
         b_b = item_b.b;
-        h_b = tape.popRef();
-        _n2 = tape.popInt();
+        h_b = tape.refs.pop();
+        _n2 = tape.ints.pop();
         for (i_2 = _n2 - 1; i_2 >= 0; i_2--) {
             row = W[i_2];
             row_b = W_b[i_2];
@@ -122,10 +123,10 @@ function f_grad(layers, x) {
             _t12_b += fn_result_b;
             fn_result_b = 0;
             _y = _t12;
-            _t12 = tape.pop();
+            _t12 = tape.floats.pop();
             acc_b += _t12_b * (1 - _y * _y);
             _t12_b = 0;
-            _n1 = tape.popInt();
+            _n1 = tape.ints.pop();
             for (i_3 = _n1 - 1; i_3 >= 0; i_3--) {
                 _t8 = row[i_3];
                 w = _t8;
@@ -140,7 +141,7 @@ function f_grad(layers, x) {
                 w_b += _t10_b * _t9;
                 _t9_b += _t10_b * w;
                 _t10_b = 0;
-                _t9 = tape.pop();
+                _t9 = tape.floats.pop();
                 h_b[j] += _t9_b;
                 _t9_b = 0;
                 _t8_b += w_b;
@@ -155,7 +156,7 @@ function f_grad(layers, x) {
             b_b[k] += _t5_b;
             _t5_b = 0;
         }
-        h_2_b = tape.popRef();
+        h_2_b = tape.refs.pop();
     }
     return layers_b;
 }

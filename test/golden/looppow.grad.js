@@ -8,19 +8,20 @@ function f_grad(x) {
     i = 0;
     _n0 = 0;
     while (i < 5) {
-        tape.push(p);
+        tape.floats.push(p);
         p = p * x;
         i = i + 1;
         _n0 += 1;
     }
     f_result = p;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     p_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
         _g = p_b;
         p_b = 0;
-        p = tape.pop();
+        p = tape.floats.pop();
         p_b += _g * x;
         x_b += _g * p;
     }

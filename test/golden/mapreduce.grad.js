@@ -32,9 +32,9 @@ function f_grad(w, x) {
         s = acc;
         z = _t9;
         z_2 = z;
-        tape.push(_t10);
+        tape.floats.push(_t10);
         _t10 = Math.exp(z_2);
-        tape.push(_t11);
+        tape.floats.push(_t11);
         _t11 = 1 + _t10;
         _t12 = Math.log(_t11);
         softplus_result = _t12;
@@ -45,6 +45,7 @@ function f_grad(w, x) {
         _n1 += 1;
     }
     f_result = acc;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     acc_b += f_result_b;
@@ -60,11 +61,11 @@ function f_grad(w, x) {
         softplus_result_b = 0;
         _t11_b += _t12_b * (1 / _t11);
         _t12_b = 0;
-        _t11 = tape.pop();
+        _t11 = tape.floats.pop();
         _t10_b += _t11_b;
         _t11_b = 0;
         _y = _t10;
-        _t10 = tape.pop();
+        _t10 = tape.floats.pop();
         z_2_b += _t10_b * _y;
         _t10_b = 0;
         z_b += z_2_b;

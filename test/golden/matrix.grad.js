@@ -29,15 +29,16 @@ function f_grad(x, W) {
             i_2 = i_2 + 1;
             _n1 += 1;
         }
-        tape.pushInt(_n1);
+        tape.ints.push(_n1);
         z = acc;
-        tape.push(_t8);
+        tape.floats.push(_t8);
         _t8 = Math.tanh(z);
         s = s + _t8;
         i = i + 1;
         _n0 += 1;
     }
     f_result = s;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     s_b += f_result_b;
@@ -45,12 +46,12 @@ function f_grad(x, W) {
         row = W[i];
         _t8_b += s_b;
         _y = _t8;
-        _t8 = tape.pop();
+        _t8 = tape.floats.pop();
         z_b += _t8_b * (1 - _y * _y);
         _t8_b = 0;
         acc_b += z_b;
         z_b = 0;
-        _n1 = tape.popInt();
+        _n1 = tape.ints.pop();
         for (i_2 = _n1 - 1; i_2 >= 0; i_2--) {
             _t4 = row[i_2];
             w = _t4;

@@ -30,35 +30,35 @@ function f_grad(theta, X, y, n, d, c) {
                 j = j + 1;
                 _n2 += 1;
             }
-            tape.pushInt(_n2);
+            tape.ints.push(_n2);
             logits[k] = z;
             _t9 = z > max;
             if (_t9) {
                 max = z;
-                tape.pushInt(1);
+                tape.ints.push(1);
             }
             else {
-                tape.pushInt(0);
+                tape.ints.push(0);
             }
             k = k + 1;
             _n1 += 1;
         }
-        tape.pushInt(_n1);
-        tape.push(sum);
+        tape.ints.push(_n1);
+        tape.floats.push(sum);
         sum = 0;
         k_2 = 0;
-        tape.push(sum);
+        tape.floats.push(sum);
         _n3 = 0;
         while (k_2 < c) {
             _t11 = logits[k_2];
             _t12 = _t11 - max;
-            tape.push(_t13);
+            tape.floats.push(_t13);
             _t13 = Math.exp(_t12);
             sum = sum + _t13;
             k_2 = k_2 + 1;
             _n3 += 1;
         }
-        tape.pushInt(_n3);
+        tape.ints.push(_n3);
         _t16 = Math.log(sum);
         _t17 = _t16 + max;
         _t18 = y[i];
@@ -70,6 +70,7 @@ function f_grad(theta, X, y, n, d, c) {
     }
     _t23 = total / n;
     f_result = _t23;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     _t23_b += f_result_b;
@@ -87,11 +88,11 @@ function f_grad(theta, X, y, n, d, c) {
         _t17_b = 0;
         sum_b += _t16_b * (1 / sum);
         _t16_b = 0;
-        _n3 = tape.popInt();
+        _n3 = tape.ints.pop();
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t13_b += sum_b;
             _y = _t13;
-            _t13 = tape.pop();
+            _t13 = tape.floats.pop();
             _t12_b += _t13_b * _y;
             _t13_b = 0;
             _t11_b += _t12_b;
@@ -100,18 +101,18 @@ function f_grad(theta, X, y, n, d, c) {
             logits_b[k_2] += _t11_b;
             _t11_b = 0;
         }
-        sum = tape.pop();
-        sum = tape.pop();
+        sum = tape.floats.pop();
+        sum = tape.floats.pop();
         sum_b = 0;
-        _n1 = tape.popInt();
+        _n1 = tape.ints.pop();
         for (k = _n1 - 1; k >= 0; k--) {
-            if (tape.popInt()) {
+            if (tape.ints.pop()) {
                 z_b += max_b;
                 max_b = 0;
             }
             z_b += logits_b[k];
             logits_b[k] = 0;
-            _n2 = tape.popInt();
+            _n2 = tape.ints.pop();
             for (j = _n2 - 1; j >= 0; j--) {
                 _t0 = k * d;
                 _t1 = _t0 + j;

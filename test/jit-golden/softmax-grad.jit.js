@@ -9,15 +9,15 @@ function f_grad(theta, X, y, n, d, c) {
     i = 0;
     _n0 = 0;
     while (i < n) {
-        tape.push(m);
+        tape.floats.push(m);
         m = -Infinity;
         k = 0;
         _n1 = 0;
         while (k < c) {
-            tape.push(z);
+            tape.floats.push(z);
             z = 0;
             j = 0;
-            tape.push(z);
+            tape.floats.push(z);
             _n2 = 0;
             while (j < d) {
                 _t0 = k * d;
@@ -31,17 +31,17 @@ function f_grad(theta, X, y, n, d, c) {
                 j = j + 1;
                 _n2 += 1;
             }
-            tape.pushInt(_n2);
-            tape.push(m);
+            tape.ints.push(_n2);
+            tape.floats.push(m);
             m = Math.max(m, z);
             k = k + 1;
             _n1 += 1;
         }
-        tape.pushInt(_n1);
-        tape.push(s);
+        tape.ints.push(_n1);
+        tape.floats.push(s);
         s = 0;
         k_2 = 0;
-        tape.push(s);
+        tape.floats.push(s);
         _n3 = 0;
         while (k_2 < c) {
             z_2 = 0;
@@ -59,15 +59,15 @@ function f_grad(theta, X, y, n, d, c) {
                 j_2 = j_2 + 1;
                 _n4 += 1;
             }
-            tape.pushInt(_n4);
+            tape.ints.push(_n4);
             _t20 = z_2 - m;
-            tape.push(_t21);
+            tape.floats.push(_t21);
             _t21 = Math.exp(_t20);
             s = s + _t21;
             k_2 = k_2 + 1;
             _n3 += 1;
         }
-        tape.pushInt(_n3);
+        tape.ints.push(_n3);
         zy = 0;
         j_3 = 0;
         _n5 = 0;
@@ -84,7 +84,7 @@ function f_grad(theta, X, y, n, d, c) {
             j_3 = j_3 + 1;
             _n5 += 1;
         }
-        tape.pushInt(_n5);
+        tape.ints.push(_n5);
         _t34 = Math.log(s);
         _t35 = _t34 + m;
         _t36 = _t35 - zy;
@@ -94,6 +94,7 @@ function f_grad(theta, X, y, n, d, c) {
     }
     _t39 = total / n;
     f_result = _t39;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     _t39_b += f_result_b;
@@ -108,7 +109,7 @@ function f_grad(theta, X, y, n, d, c) {
         _t35_b = 0;
         s_b += _t34_b * (1 / s);
         _t34_b = 0;
-        _n5 = tape.popInt();
+        _n5 = tape.ints.pop();
         for (j_3 = _n5 - 1; j_3 >= 0; j_3--) {
             _t24 = y[i];
             _t25 = _t24 * d;
@@ -123,17 +124,17 @@ function f_grad(theta, X, y, n, d, c) {
             _t27_b = 0;
         }
         zy_b = 0;
-        _n3 = tape.popInt();
+        _n3 = tape.ints.pop();
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t21_b += s_b;
             _y = _t21;
-            _t21 = tape.pop();
+            _t21 = tape.floats.pop();
             _t20_b += _t21_b * _y;
             _t21_b = 0;
             z_2_b += _t20_b;
             m_b -= _t20_b;
             _t20_b = 0;
-            _n4 = tape.popInt();
+            _n4 = tape.ints.pop();
             for (j_2 = _n4 - 1; j_2 >= 0; j_2--) {
                 _t11 = k_2 * d;
                 _t12 = _t11 + j_2;
@@ -148,17 +149,17 @@ function f_grad(theta, X, y, n, d, c) {
             }
             z_2_b = 0;
         }
-        s = tape.pop();
-        s = tape.pop();
+        s = tape.floats.pop();
+        s = tape.floats.pop();
         s_b = 0;
-        _n1 = tape.popInt();
+        _n1 = tape.ints.pop();
         for (k = _n1 - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
-            m = tape.pop();
+            m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            _n2 = tape.popInt();
+            _n2 = tape.ints.pop();
             for (j = _n2 - 1; j >= 0; j--) {
                 _t0 = k * d;
                 _t1 = _t0 + j;
@@ -171,11 +172,11 @@ function f_grad(theta, X, y, n, d, c) {
                 theta_b[_t1] += _t2_b;
                 _t2_b = 0;
             }
-            z = tape.pop();
-            z = tape.pop();
+            z = tape.floats.pop();
+            z = tape.floats.pop();
             z_b = 0;
         }
-        m = tape.pop();
+        m = tape.floats.pop();
         m_b = 0;
     }
     total_b = 0;
@@ -287,29 +288,29 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     }
     _n0 = 0;
     while (i < n) {
-        tape.push(m);
+        tape.floats.push(m);
         m = -Infinity;
         k = 0;
         _n1 = 0;
         while (k < c) {
-            tape.push(z);
+            tape.floats.push(z);
             z = 0;
             j = 0;
             _t_4 = i * _T_k;
             _t_5 = _t_4 + k;
             _l = _L0[_t_5];
-            tape.push(z);
+            tape.floats.push(z);
             z = z + _l;
-            tape.push(m);
+            tape.floats.push(m);
             m = Math.max(m, z);
             k = k + 1;
             _n1 += 1;
         }
-        tape.pushInt(_n1);
-        tape.push(s);
+        tape.ints.push(_n1);
+        tape.floats.push(s);
         s = 0;
         k_2 = 0;
-        tape.push(s);
+        tape.floats.push(s);
         _n3 = 0;
         while (k_2 < c) {
             z_2 = 0;
@@ -319,13 +320,13 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             _l_2 = _L0[_t_8];
             z_2 = z_2 + _l_2;
             _t20 = z_2 - m;
-            tape.push(_t21);
+            tape.floats.push(_t21);
             _t21 = Math.exp(_t20);
             s = s + _t21;
             k_2 = k_2 + 1;
             _n3 += 1;
         }
-        tape.pushInt(_n3);
+        tape.ints.push(_n3);
         zy = 0;
         j_3 = 0;
         _l_3 = _L1[i];
@@ -339,6 +340,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     }
     _t39 = total / n;
     f_result = _t39;
+    tape.mark();
     // reverse sweep
     f_result_b = 1;
     _t39_b += f_result_b;
@@ -357,13 +359,13 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         _L1_b[i] += _l_3_b;
         _l_3_b = 0;
         zy_b = 0;
-        _n3 = tape.popInt();
+        _n3 = tape.ints.pop();
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t_7 = i * _T_k_2;
             _t_8 = _t_7 + k_2;
             _t21_b += s_b;
             _y = _t21;
-            _t21 = tape.pop();
+            _t21 = tape.floats.pop();
             _t20_b += _t21_b * _y;
             _t21_b = 0;
             z_2_b += _t20_b;
@@ -374,26 +376,26 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             _l_2_b = 0;
             z_2_b = 0;
         }
-        s = tape.pop();
-        s = tape.pop();
+        s = tape.floats.pop();
+        s = tape.floats.pop();
         s_b = 0;
-        _n1 = tape.popInt();
+        _n1 = tape.ints.pop();
         for (k = _n1 - 1; k >= 0; k--) {
             _t_4 = i * _T_k;
             _t_5 = _t_4 + k;
             _g = m_b;
             m_b = 0;
-            m = tape.pop();
+            m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            z = tape.pop();
+            z = tape.floats.pop();
             _l_b += z_b;
             _L0_b[_t_5] += _l_b;
             _l_b = 0;
-            z = tape.pop();
+            z = tape.floats.pop();
             z_b = 0;
         }
-        m = tape.pop();
+        m = tape.floats.pop();
         m_b = 0;
     }
     // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks
