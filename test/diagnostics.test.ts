@@ -46,7 +46,7 @@ const cases: Record<string, Case> = {
   'an array variable given an existing array': { file: 'array-reassign-existing.ts', mentions: /'x' given an existing array: two variables naming one array/, code: 99001 },
   'writing through a second name of an array': { file: 'array-shared-write.ts', mentions: /writing into 'u', which names the same array as another variable/, code: 99001 },
   'reassigning an array parameter': { file: 'array-reassign-param.ts', mentions: /reassigning 'a', an array parameter or const/, code: 99001 },
-  'a checkpointed loop giving its state a new array each step': { file: 'checkpoint-array-reassign.ts', mentions: /'x' is given a new array each step/, code: 99001 },
+  'a checkpointed loop giving its state a new array each step, read through a second name': { file: 'checkpoint-array-reassign.ts', mentions: /'x' is given a new array each step, and the loop also uses it other than by index/, code: 99001 },
   'a checkpointed loop writing into an array grown by push before it (fuzz seed 7040: its states were not restored)': { file: 'checkpoint-pushed-array.ts', mentions: /it writes into 'q', an array grown by push, whose saved states are not restored yet/, code: 99001 },
   'nested differentiation': { file: 'nested-grad.ts', mentions: /nested differentiation \('grad\(energy\)' inside a differentiated function\) is not supported yet/, code: 99001 },
   'push onto a parameter array': { file: 'array-push.ts', mentions: /push onto 'a': only a local number\[\] of this function can grow/, code: 99001 },

@@ -101,7 +101,7 @@ export function analyzeBuffers(fn: IRFunction, active: ReadonlySet<Var>): Buffer
  * same block, and mentioned nowhere but between the two. Each pass through the block gives it a
  * new array before reading it, so it is dead after the copy.
  */
-function temporary(fn: IRFunction, u: Var, copy: Assign, allocations: readonly Assign[]): boolean {
+export function temporary(fn: IRFunction, u: Var, copy: Assign, allocations: readonly Assign[]): boolean {
   if (allocations.length !== 1) return false;
   const block = blockOf(fn.body, copy);
   const from = block?.indexOf(allocations[0]) ?? -1;

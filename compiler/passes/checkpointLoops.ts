@@ -69,6 +69,7 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   const assigned = new Set<Var>(); // by body and update
   const stored = new Set<Var>();
   const allocated = new Set<Var>(); // arrays made afresh each step: not loop state
+  const given: (Stmt & { k: 'assign' })[] = []; // array variables given another array in the step
   walk([...loop.body, ...loop.update], (s) => {
     if (s.k === 'assign' && s.expr.k === 'newArray') allocated.add(s.target);
   });
@@ -84,11 +85,17 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
         'allocate the array with its final length (new Array(n).fill(0)) and store by index, or build it inside the loop');
     }
     // an array made in the step (`[cur, nxt] = [nxt, cur]` of two buffers it allocates) is no state
-    if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node && !allocated.has(s.target)) {
-      unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${s.target.name}' is given a new array each step`,
-        `keep the state in one array and copy each step's result into it (for (let i = 0; i < n; i++) ${s.target.name}[i] = next[i])`);
-    }
+    if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node && !allocated.has(s.target)) given.push(s);
   });
+  // a state given each step's new array that checkpointState.ts could not keep in one array (named
+  // first: the variable given a fresh array, rather than another name for the state)
+  const fresh = (s: Stmt & { k: 'assign' }): boolean => s.expr.k === 'atom' && s.expr.a.k === 'var' && allocated.has(s.expr.a.v);
+  const state = given.find(fresh) ?? given[0];
+  if (state) {
+    const x = state.target.name;
+    unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${x}' is given a new array each step, and the loop also uses it other than by index (another name for it, a call it is passed to) or gives it an array that lives on`,
+      `give the state a step's fresh result (${x} = step(${x})) and inside the loop only index it, or copy each step's result into one array (for (let i = 0; i < n; i++) ${x}[i] = next[i])`);
+  }
   for (const s of loop.pre as readonly (Stmt & { k: 'assign' })[]) {
     for (const a of exprOperands(s.expr)) {
       const v = a.k === 'var' ? a.v : undefined;

@@ -25,7 +25,8 @@
  *   patterns.ts     declarations, destructuring, array variables given new arrays
  *   statements.ts   lists, if/else, switch, jumps as flags, return
  *   loops.ts        for, for…of, while, do…while, labels
- *   lowerToIR.ts    the root function: its parameters (defaults, destructured), its result
+ *   lowerToIR.ts    the root function: its parameters (defaults, destructured), its result;
+ *                   then checkpointState.ts: a // @checkpoint loop's state given new arrays kept in one
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';
@@ -37,12 +38,13 @@ import { checkRowWrites } from './lower/rowWrites.js';
 import type { Bound } from './lower/calls.js';
 import { initOperatorTables } from './lower/expressions.js';
 import { LoopLowerer } from './lower/loops.js';
+import { keepCheckpointState } from './checkpointState.js';
 
 export type { FunctionLike, LowerOptions };
 
 export function lowerToIR(decl: FunctionLike, name: string, options: LowerOptions): IRFunction {
   initOperatorTables();
-  return new Lowerer(options).lowerRoot(decl, name);
+  return keepCheckpointState(new Lowerer(options).lowerRoot(decl, name), options.names);
 }
 
 class Lowerer extends LoopLowerer {
