@@ -123,6 +123,13 @@ function tested(y: number, k?: number): number {
   return w.reduce((s, v) => s + v, 0) + d.reduce((s, v) => s + v * v, 0) + c[0] + t[1] * t[3] + z[1] + shifted[0];`,
   },
   {
+    name: 'Array.from of fractional and negative lengths, slice at fractional indices (fuzz seed 95231: new Array(2.5) threw)',
+    body: `const w = Array.from({ length: 2.5 + a.length * 0 }, (_, i) => a[i] * x);
+  const none = Array.from({ length: x * 0 - 1.5 }, () => x);
+  const s = a.slice(0.7, 3.9).concat(a.slice(-2.5));
+  return w.reduce((p, q) => p + q, 0) + none.length + s.reduce((p, q) => p + q * x, 0) + s.length * x + w.length;`,
+  },
+  {
     name: 'subarray read',
     body: `const sub = b.subarray(1, 3);
   return sub[0] * sub[1] * x + sub.length;`,

@@ -311,8 +311,9 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
     return this.buildRows(n, c, name, out, (i, body) => this.callback(fn, [this.loadElement(arr, i, body), i, arr], c, body, true));
   }
 
-  /** slice's index rule: negative counts from the end, then clamped to [0, n]. */
-  private clampIndex(index: Atom, n: Atom, out: Stmt[]): Atom {
+  /** slice's index rule: the integer part (NaN as 0), negative counts from the end, then clamped to [0, n]. */
+  private clampIndex(given: Atom, n: Atom, out: Stmt[]): Atom {
+    const index = this.integerOf(given, out);
     if (index.k === 'const' && (index.value as number) >= 0) return this.temp('num', { k: 'math', fn: 'min', args: [index, n] }, out);
     const negative = this.temp('bool', { k: 'bin', op: '<', a: index, b: num(0) }, out);
     const fromEnd = this.temp('num', { k: 'math', fn: 'max', args: [this.temp('num', { k: 'bin', op: '+', a: n, b: index }, out), num(0)] }, out);

@@ -199,6 +199,19 @@ export abstract class ArrayLowerer extends CallLowerer {
     this.countedLoop(start, reverse ? num(0) : n, out, (i, body) => each(this.loadElement(arr, i, body), i, body), reverse ? -1 : 1, exit);
   }
 
+  /** JavaScript's ToIntegerOrInfinity, as slice and Array.from apply it: the integer part, NaN as 0. */
+  protected integerOf(a: Atom, out: Stmt[]): Atom {
+    if (a.k === 'const') return num(Number.isNaN(Number(a.value)) ? 0 : Math.trunc(Number(a.value)));
+    const isNumber = this.temp('bool', { k: 'bin', op: '===', a, b: a }, out);
+    return this.temp('num', { k: 'select', c: isNumber, a: this.temp('num', { k: 'math', fn: 'trunc', args: [a] }, out), b: num(0) }, out);
+  }
+
+  /** `Array.from({ length: x })`'s length: ToLength(x), the integer part of x, at least 0. */
+  protected lengthOf(a: Atom, out: Stmt[]): Atom {
+    const n = this.integerOf(a, out);
+    return n.k === 'const' ? num(Math.max(0, n.value as number)) : this.temp('num', { k: 'math', fn: 'max', args: [n, num(0)] }, out);
+  }
+
   /** Copies `src` into `dst` from index `at`; returns the index after the last one written. */
   protected copyInto(dst: Var, src: Var, at: Atom, out: Stmt[]): Atom {
     if (src.arrayType === 'rows') unsupported(src.node ?? dst.node!, `copying '${src.name}', an array of arrays`, 'arrays of arrays are read (A[i][j], map, reduce, for…of) but not copied yet');
@@ -328,11 +341,11 @@ export abstract class ArrayLowerer extends CallLowerer {
       if (!prop || !ts.isPropertyAssignment(prop) || prop.name.getText() !== 'length') {
         unsupported(s, 'Array.from of an object other than { length: n }', 'write Array.from({ length: n }, (_, i) => …)');
       }
+      const length = this.lengthOf(this.lowerExpr(prop.initializer, out), out);
       if (fn && type === 'numarr' && this.isRows(c)) {
-        const n = this.lowerExpr(prop.initializer, out);
-        return this.buildRows(n.k === 'var' ? this.temp('num', { k: 'atom', a: n }, out) : n, c, name, out, (i, body) => this.callback(fn, [undefined, i], c, body, true));
+        return this.buildRows(length.k === 'var' ? this.temp('num', { k: 'atom', a: length }, out) : length, c, name, out, (i, body) => this.callback(fn, [undefined, i], c, body, true));
       }
-      const arr = this.filledArray(type, this.lowerExpr(prop.initializer, out), out, name, c);
+      const arr = this.filledArray(type, length, out, name, c);
       this.countedLoop(num(0), this.temp('num', { k: 'length', arr }, out), out, (i, body) => {
         const value = fn ? this.callback(fn, [undefined, i], c, body) : num(NaN);
         body.push({ k: 'store', arr, index: i, value: fn ? value : num(0) });
