@@ -16,7 +16,7 @@ const REPS = 11;
 const truth0 = spinUp(40, F);
 const w = twinWindow(truth0, { steps: STEPS, dt: 0.001, every: 100, stride: 2, sigmaO: 0.5, sigmaB: 1, seed: 13 });
 const variants = {
-  primal: (x: Float64Array) => cost(x, w),
+  primal: (x: number[]) => cost(x, w),
   taped: grad(costTaped, 0),
   checkpointed: grad(cost, 0),
 } as const;

@@ -12,8 +12,8 @@ describe('Lorenz-96 4D-Var example', () => {
   const out = compile([path.join(casesDir, 'lorenz96.ts')]);
   const m = out.modules.get('test/cases/lorenz96')!;
   // a state on the attractor, from the model itself
-  const start = (): Float64Array => {
-    const x = new Float64Array(40).fill(8);
+  const start = (): number[] => {
+    const x = new Array<number>(40).fill(8);
     x[20] += 0.01;
     return m.forecast(x, 1000, 0.01);
   };
@@ -26,7 +26,7 @@ describe('Lorenz-96 4D-Var example', () => {
   it('tangent-linear model (jvp) against central differences of the model', () => {
     const x0 = start();
     for (const seed of [1, 2]) {
-      const dx = randomArray(seed, 40);
+      const dx = Array.from(randomArray(seed, 40));
       const [y, Mdx] = m.forecast_jvp(x0, 50, 0.01, dx);
       expect(Array.from(y)).to.deep.equal(Array.from(m.forecast(x0, 50, 0.01)));
       const h = 1e-6;
@@ -39,8 +39,8 @@ describe('Lorenz-96 4D-Var example', () => {
   it('adjoint model (vjp, checkpointed) passes the dot-product test <M dx, dy> = <dx, Mᵀ dy> to 1e-12', () => {
     const x0 = start();
     for (const steps of [1, 37, 100]) {
-      const dx = randomArray(steps, 40);
-      const dy = randomArray(steps + 1, 40);
+      const dx = Array.from(randomArray(steps, 40));
+      const dy = Array.from(randomArray(steps + 1, 40));
       const [, Mdx] = m.forecast_jvp(x0, steps, 0.01, dx);
       const [, pullback] = m.forecast_vjp(x0, steps, 0.01);
       const [MTdy, dSteps, dDt] = pullback(dy);
@@ -57,12 +57,12 @@ describe('Lorenz-96 4D-Var example', () => {
     const every = 6;
     const values = randomArray(5, (steps / every) * observed.length, 0, 8);
     const w = { steps, dt: 0.01, every, observed, values, background: x0.map((v) => v + 0.5), sigmaB: 1, sigmaO: 0.5 };
-    const at = randomArray(9, 40, -3, 3).map((v, i) => v + x0[i]);
+    const at = Array.from(randomArray(9, 40, -3, 3), (v, i) => v + x0[i]);
     const g = m.cost_grad(at, w);
     expect(relError(g, m.costTaped_grad(at, w))).to.be.below(1e-14);
     const h = 1e-6;
     for (const seed of [3, 4]) {
-      const v = randomArray(seed, 40);
+      const v = Array.from(randomArray(seed, 40));
       const fd = (m.cost(at.map((a, i) => a + h * v[i]), w) - m.cost(at.map((a, i) => a - h * v[i]), w)) / (2 * h);
       expectClose(dot(g, v), fd, 1e-7, `direction ${seed}`);
     }

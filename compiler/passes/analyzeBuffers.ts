@@ -53,7 +53,11 @@ export function analyzeBuffers(fn: IRFunction, active: ReadonlySet<Var>): Buffer
     if (s.k === 'assign') {
       const e = s.expr;
       if (e.k === 'newArray') allocations.set(s.target, [...(allocations.get(s.target) ?? []), s]);
-      else if (e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array') copies.push({ s, from: e.a.v });
+      else if (e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array') {
+        // a checkpointed loop reruns its steps as plain code, which gives arrays as they are: no swaps there
+        if (loops.some((l) => l.checkpoint)) [s.target, e.a.v].forEach((v) => candidates.delete(v));
+        else copies.push({ s, from: e.a.v });
+      }
       else candidates.delete(s.target);
       // indexing an array (a load, its length) reads through it; every other operand hands it on
       if (!(e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array')) (e.k === 'load' || e.k === 'length' ? exprOperands(e).slice(1) : exprOperands(e)).forEach(handedOn);

@@ -210,7 +210,7 @@ export function checkpointsOf(plan: CheckpointPlan, tape: CExpr): CExpr {
 }
 
 /** Forward sweep: count the steps, then run them all, saving the state where the schedule says. */
-export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames): CStmt[] {
+export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames, reused: ReadonlySet<Var>): CStmt[] {
   const { loop } = plan;
   const ck = id(cn.checkpoints);
   const [k, s] = [cn.step, cn.state];
@@ -224,13 +224,13 @@ export function checkpointedForward(plan: CheckpointPlan, cn: CheckpointNames): 
     exprStmt(call(member(ck, 'begin'), id(cn.steps), n(snapshots ?? 0), width(plan))),
     countUp(k, n(0), id(cn.steps), [
       { k: 'if', cond: { k: 'bin', op: '===', a: id(k), b: member(ck, 'shot') }, then: [constDecl(s, call(member(ck, 'take'))), ...save(plan, id(s))], else: [] },
-      ...plainStep(plan, id(k)),
+      ...plainStep(plan, id(k), reused),
     ]),
   ];
 }
 
 /** Reverse sweep: the schedule's operations, until it says done. */
-export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, step: StepCode): CStmt[] {
+export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, reused: ReadonlySet<Var>, step: StepCode): CStmt[] {
   const ck = id(cn.checkpoints);
   const [k, s, op] = [cn.step, cn.state, cn.op];
   const state = constDecl(s, call(member(ck, 'state')));
@@ -238,7 +238,7 @@ export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, s
   const next = call(member(ck, 'next'));
   const at = setCounter(plan, member(ck, 'from'));
   const reverseStep: CStmt[] = [comment('reverse step from: run it with taping, then its adjoint'), at, ...step.taped(), at, ...step.adjoint()];
-  const advance = countUp(k, member(ck, 'from'), member(ck, 'to'), plainStep(plan, id(k)));
+  const advance = countUp(k, member(ck, 'from'), member(ck, 'to'), plainStep(plan, id(k), reused));
   const dispatch: CStmt = {
     k: 'if', cond: is(1), then: [comment('restore a saved state'), ...(plan.scalars.length > 0 ? [state] : []), ...restore(plan, id(s), ck)],
     else: [{
@@ -250,8 +250,9 @@ export function checkpointedReverse(plan: CheckpointPlan, cn: CheckpointNames, s
   return [{ k: 'for', body: [constDecl(op, next), done, dispatch] }];
 }
 
-function plainStep(plan: CheckpointPlan, k: CExpr): CStmt[] {
-  return [setCounter(plan, k), ...primalCode(plan.loop.body), ...primalCode(plan.loop.update)];
+/** A step run plainly; the step's private arrays (analyzeBuffers.ts) reuse the arrays they held. */
+function plainStep(plan: CheckpointPlan, k: CExpr, reused: ReadonlySet<Var>): CStmt[] {
+  return [setCounter(plan, k), ...primalCode(plan.loop.body, undefined, reused), ...primalCode(plan.loop.update, undefined, reused)];
 }
 
 /** counter = start + k·step */

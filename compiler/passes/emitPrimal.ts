@@ -3,17 +3,17 @@
  * forwardMode.ts becomes the body of `f_jvp`, and how jit's host code prints what it does not launch.
  */
 import { assign, type CExpr, type CStmt, id, index, namesIn } from '../code.js';
-import type { IRFunction, Loop, Stmt } from '../ir.js';
-import { atom, elementOf, initialValue, loopStatement, primal, testOnly } from './irCode.js';
+import type { IRFunction, Loop, Stmt, Var } from '../ir.js';
+import { atom, elementOf, initialValue, loopStatement, primal, reuseArray, testOnly } from './irCode.js';
 
-/** The statements as code; `loop` may take over a loop (jit launches parallel ones as kernels). */
-export function primalCode(stmts: readonly Stmt[], loop?: (l: Loop, out: CStmt[]) => boolean): CStmt[] {
+/** The statements as code; `loop` may take over a loop (jit launches parallel ones as kernels); `reused` arrays refill the array they hold (reuseArray). */
+export function primalCode(stmts: readonly Stmt[], loop?: (l: Loop, out: CStmt[]) => boolean, reused?: ReadonlySet<Var>): CStmt[] {
   const out: CStmt[] = [];
-  const block = (b: readonly Stmt[]): CStmt[] => primalCode(b, loop);
+  const block = (b: readonly Stmt[]): CStmt[] => primalCode(b, loop, reused);
   for (const s of stmts) {
     switch (s.k) {
       case 'assign':
-        out.push(assign(id(s.target.name), primal(s.expr)));
+        out.push(assign(id(s.target.name), s.expr.k === 'newArray' && reused?.has(s.target) ? reuseArray(s.target, s.expr) : primal(s.expr)));
         break;
       case 'store':
         out.push(assign(elementOf(id(s.arr.name), s), atom(s.value)));

@@ -83,3 +83,14 @@ export function primal(e: Expr): CExpr {
     }
   }
 }
+
+/**
+ * `v = <newArray e>` for a private array (analyzeBuffers.ts), whose old array is dead: the old
+ * one again when it has the length wanted (refilled unless every element is written next).
+ *
+ *   k1 = k1 !== undefined && k1.length === n ? k1 : new Array(n).fill(0);
+ */
+export function reuseArray(v: Var, e: Expr & { k: 'newArray' }): CExpr {
+  const same: CExpr = { k: 'bin', op: '&&', a: { k: 'bin', op: '!==', a: id(v.name), b: id('undefined') }, b: { k: 'bin', op: '===', a: member(id(v.name), 'length'), b: atom(e.length) } };
+  return { k: 'cond', c: same, a: e.written ? id(v.name) : call(member(id(v.name), 'fill'), atom(e.fill)), b: primal(e) };
+}

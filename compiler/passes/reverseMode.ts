@@ -19,7 +19,7 @@ import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
-import { atom, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
+import { atom, elementOf, initialValue, loopStatement, primal, reuseArray, testOnly, zeros, zerosLike } from './irCode.js';
 import { analyzeBuffers, type Buffers, integerVars } from './analyzeBuffers.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
@@ -107,8 +107,8 @@ class ReverseMode {
   ) {
     this.hooks = loops.hooks;
     this.tapeName = names.unique('tape');
-    // kernels and checkpointed loops move adjoint arrays themselves: every array keeps its own there
-    const buffers = loops.hooks || (loops.checkpoints?.size ?? 0) > 0 ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
+    // kernels move adjoint arrays themselves: every array keeps its own there
+    const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
     this.private = buffers.private;
     this.moves = buffers.moves;
     this.integers = integerVars(fn);
@@ -297,7 +297,7 @@ class ReverseMode {
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
     if (plan) {
-      out.push(...checkpointedForward(plan, this.checkpointNames(plan)));
+      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.private));
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
@@ -361,7 +361,7 @@ class ReverseMode {
     if (!this.saves.reversed.has(loop)) return;
     const plan = this.loops.checkpoints?.get(loop);
     if (plan) {
-      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), {
+      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), this.private, {
         taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o)), exprStmt(this.tape('mark'))]),
         adjoint: () => this.inLoop(() => [...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]),
       }));
@@ -478,12 +478,9 @@ class ReverseMode {
    *   if (k1_b.length < k1.length) k1_b = new Float64Array(k1.length);
    */
   private forwardPrivate(v: Var, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
-    const same = { k: 'bin' as const, op: '&&' as const, a: { k: 'bin' as const, op: '!==' as const, a: id(v.name), b: id('undefined') }, b: { k: 'bin' as const, op: '===' as const, a: member(id(v.name), 'length'), b: atom(e.length) } };
     // run once per call, and given no array by a swap, it holds none to reuse
     const once = this.depth === 0 && ![...this.moves].some((m) => m.k === 'assign' && m.expr.k === 'atom' && m.expr.a.k === 'var' && m.expr.a.v === v);
-    // an array whose every element is written next is reused as it is
-    const reused = e.written ? id(v.name) : call(member(id(v.name), 'fill'), atom(e.fill));
-    out.push(assign(id(v.name), once ? primal(e) : { k: 'cond', c: same, a: reused, b: primal(e) }));
+    out.push(assign(id(v.name), once ? primal(e) : reuseArray(v, e)));
     if (this.activity.active.has(v)) out.push(this.growBuffer(v));
   }
 

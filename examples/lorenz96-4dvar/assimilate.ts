@@ -11,7 +11,7 @@ import { cost, costTaped, F, forecast, type Window } from './model.js';
 import { gaussian, rms, spinUp, twinWindow } from './experiment.js';
 
 const N = 40;
-const maxRelDiff = (a: Float64Array, b: Float64Array): number => {
+const maxRelDiff = (a: ArrayLike<number>, b: number[]): number => {
   let worst = 0;
   const scale = Math.max(...b.map(Math.abs));
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / scale);
@@ -26,8 +26,8 @@ const noise = gaussian(7);
 {
   const steps = 100;
   const dt = 0.01;
-  const dx = Float64Array.from({ length: N }, noise);
-  const dy = Float64Array.from({ length: N }, noise);
+  const dx = Array.from({ length: N }, noise);
+  const dy = Array.from({ length: N }, noise);
   const [, Mdx] = jvp(forecast, [truth0, steps, dt], [dx, 0, 0]);
   const [, pullback] = vjp(forecast, truth0, steps, dt);
   const [MTdy] = pullback(dy);
@@ -50,7 +50,7 @@ const noise = gaussian(7);
   const costGrad = valueAndGrad(cost, 0);
   console.log(`\n2. 4D-Var over ${w.steps} steps (${w.steps * w.dt} time units): ${w.observed.length} of ${N} variables observed every ${w.every} steps, σo = ${w.sigmaO}, background error σb = ${w.sigmaB}`);
   // the gradient against central differences of the cost, along a random direction
-  const v = Float64Array.from({ length: N }, noise);
+  const v = Array.from({ length: N }, noise);
   const [, g] = costGrad(w.background, w);
   const h = 1e-6;
   const fd = (cost(w.background.map((x, i) => x + h * v[i]), w) - cost(w.background.map((x, i) => x - h * v[i]), w)) / (2 * h);
@@ -76,7 +76,7 @@ const noise = gaussian(7);
   const taped = grad(costTaped, 0);
   // memory: how much the first call grows tsgrad's tapes and saved states (capacities, which do
   // not shrink: the call's peak need)
-  const firstCall = (g: (x: Float64Array, w: Window) => Float64Array): { bytes: number; out: Float64Array } => {
+  const firstCall = (g: (x: number[], w: Window) => number[]): { bytes: number; out: number[] } => {
     const held = tapeMemory();
     const out = g(w.background, w);
     return { bytes: tapeMemory() - held, out };
@@ -84,7 +84,7 @@ const noise = gaussian(7);
   const ck = firstCall(checkpointed);
   const tp = firstCall(taped);
   // time: two warm-up rounds, then 7 rounds calling the three in turn (medians)
-  const runs = { primal: (x: Float64Array) => cost(x, w), taped: (x: Float64Array) => taped(x, w), checkpointed: (x: Float64Array) => checkpointed(x, w) };
+  const runs = { primal: (x: number[]) => cost(x, w), taped: (x: number[]) => taped(x, w), checkpointed: (x: number[]) => checkpointed(x, w) };
   const times = { primal: [] as number[], taped: [] as number[], checkpointed: [] as number[] };
   for (let r = 0; r < 9; r++) {
     for (const k of ['primal', 'taped', 'checkpointed'] as const) {

@@ -23,8 +23,8 @@ export function gaussian(seed: number): () => number {
 }
 
 /** A state on the attractor: rest (x = F) nudged at one variable, then run for 20 time units. */
-export function spinUp(n: number, F: number): Float64Array {
-  const x = new Float64Array(n).fill(F);
+export function spinUp(n: number, F: number): number[] {
+  const x = new Array<number>(n).fill(F);
   x[n >> 1] += 0.01;
   return forecast(x, 2000, 0.01);
 }
@@ -41,7 +41,7 @@ export interface TwinSetup {
 }
 
 /** Observations of the truth from `truth0` along the window, and a background around `truth0`. */
-export function twinWindow(truth0: Float64Array, s: TwinSetup): Window {
+export function twinWindow(truth0: number[], s: TwinSetup): Window {
   const noise = gaussian(s.seed);
   const n = truth0.length;
   const observed = Int32Array.from({ length: Math.ceil(n / s.stride) }, (_, j) => j * s.stride);
@@ -56,7 +56,7 @@ export function twinWindow(truth0: Float64Array, s: TwinSetup): Window {
   return { steps: s.steps, dt: s.dt, every: s.every, observed, values, background, sigmaB: s.sigmaB, sigmaO: s.sigmaO };
 }
 
-export function rms(a: Float64Array, b: Float64Array): number {
+export function rms(a: number[], b: number[]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return Math.sqrt(s / a.length);

@@ -13,7 +13,7 @@ export interface LbfgsOptions {
 }
 
 export interface LbfgsResult {
-  readonly x: Float64Array;
+  readonly x: number[];
   readonly value: number;
   readonly iterations: number;
   /** Calls of valueAndGrad. */
@@ -27,21 +27,21 @@ export const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return s;
 };
 
-export function lbfgs(valueAndGrad: (x: Float64Array) => [number, Float64Array], start: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+export function lbfgs(valueAndGrad: (x: number[]) => [number, number[]], start: number[], options: LbfgsOptions = {}): LbfgsResult {
   const memory = options.memory ?? 7;
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.gradientTolerance ?? 1e-6;
   const n = start.length;
-  let x: Float64Array = Float64Array.from(start);
+  let x = [...start];
   let [f, g] = valueAndGrad(x);
   let evaluations = 1;
   const g0 = Math.sqrt(dot(g, g));
-  const pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];
+  const pairs: { s: number[]; y: number[]; rho: number }[] = [];
   options.onIteration?.(0, f, g0);
   let iteration = 0;
   while (iteration < maxIterations && Math.sqrt(dot(g, g)) > tolerance * g0) {
     // direction d = −H g by the two-loop recursion
-    const q = Float64Array.from(g);
+    const q = [...g];
     const alphas: number[] = [];
     for (let k = pairs.length - 1; k >= 0; k--) {
       const { s, y, rho } = pairs[k];
@@ -67,9 +67,9 @@ export function lbfgs(valueAndGrad: (x: Float64Array) => [number, Float64Array],
     }
     // backtracking line search: f(x + t d) ≤ f(x) + 1e-4 · t · gᵀd
     let t = 1;
-    let next: Float64Array;
+    let next: number[];
     let fNext: number;
-    let gNext: Float64Array;
+    let gNext: number[];
     for (;;) {
       next = x.map((xi, i) => xi + t * d[i]);
       [fNext, gNext] = valueAndGrad(next);
