@@ -23,11 +23,13 @@ import { temporary } from './analyzeBuffers.js';
 type Assign = Stmt & { k: 'assign' };
 
 export function keepCheckpointState(fn: IRFunction, names: NameScope): IRFunction {
-  const loops = fn.body.filter((s): s is Loop => s.k === 'loop' && !!s.checkpoint);
-  if (loops.length === 0) return fn;
+  let any = false;
+  walk(fn.body, (s) => {
+    if (s.k === 'loop' && s.checkpoint) any = true;
+  });
+  if (!any) return fn;
   const b = new Builder(fn, names);
-  let body = fn.body;
-  for (const loop of loops) body = b.rewrite(body, loop);
+  const body = b.block(fn.body);
   return body === fn.body ? fn : { ...fn, body, locals: [...fn.locals, ...b.made] };
 }
 
@@ -48,8 +50,23 @@ class Builder {
     this.nextLoop = loopId + 1;
   }
 
+  /**
+   * The checkpointed loops of a statement list, and of the branches of its ifs (code after an
+   * early return is such a branch); not inside other loops, where checkpointLoops rejects them.
+   */
+  block(body: readonly Stmt[]): readonly Stmt[] {
+    let out = body;
+    for (const s of body) {
+      if (s.k === 'loop' && s.checkpoint) out = this.rewrite(out, s);
+      if (s.k !== 'if') continue;
+      const [then, otherwise] = [this.block(s.then), this.block(s.else)];
+      if (then !== s.then || otherwise !== s.else) out = out.map((x) => (x === s ? { ...s, then, else: otherwise } : x));
+    }
+    return out;
+  }
+
   /** `body` with the state moves of `loop` (one of its statements) turned into copies. */
-  rewrite(body: readonly Stmt[], loop: Loop): readonly Stmt[] {
+  private rewrite(body: readonly Stmt[], loop: Loop): readonly Stmt[] {
     const at = body.indexOf(loop);
     const moves = new Map<Assign, Var>();
     const assigned = new Map<Var, Assign[]>();

@@ -205,6 +205,46 @@ export class BufferIdioms extends ObjectIdioms {
     return out;
   }
 
+  /**
+   * A state given each step's new array, `x = x.map(…)` (or `[...x.slice(1), e]`,
+   * `Float64Array.from(x, …)`), starting as a parameter itself or a copy of it; in f's body outside
+   * loops the time loop is mostly `// @checkpoint` (passes/checkpointState.ts keeps such a state in
+   * one array).
+   */
+  protected stateStep(scope: BufScope): S[] | undefined {
+    if (scope.readOnlyParams || !this.inF) return undefined;
+    const sources = scope.arrays.filter((a) => (a.kind === 'numarr' || a.kind === 'f64') && !a.name.includes('.'));
+    if (sources.length === 0) return undefined;
+    const L = this.L;
+    const src = this.pick(sources);
+    const [x, acc, n, i, v] = [this.fresh('x'), this.fresh('acc'), this.fresh('n'), this.fresh('i'), this.fresh('v')];
+    const checkpoint = !scope.loop && this.chance(0.7);
+    const inner = this.within(scope, [], [], { loop: true, canBreak: false, canReturn: false, readOnlyParams: scope.readOnlyParams || checkpoint });
+    const callback = this.within(inner, [{ name: v, mutable: false }], [i]);
+    const copy = src.kind === 'f64' ? `Float64Array.from(${src.name})` : `[...${src.name}]`;
+    const step: Piece[] = src.kind === 'f64'
+      ? this.pick<Piece[]>([
+        [`${x}.map((${v}, ${i}) => 0.5 * ${v} + 0.25 * Math.tanh(${x}[(${i} + 1) % ${L}] * `, this.num(callback, 1), '))'],
+        [`Float64Array.from(${x}, (${v}, ${i}) => ${v} * 0.5 + `, this.num(callback, 1), ')'],
+      ])
+      : this.pick<Piece[]>([
+        [`${x}.map((${v}, ${i}) => 0.5 * ${v} + 0.25 * Math.tanh(${x}[(${i} + 1) % ${L}] * `, this.num(callback, 1), '))'],
+        [`[...${x}.slice(1), ${x}[0] * 0.5 + `, this.num(inner, 1), ']'],
+      ]);
+    const body = [line(cat('num', `${x} = `, ...step, ';')), line(expr('num', [`${acc} += ${x}[`, '] * ', ';'], this.index(inner), this.num(inner, 1)))];
+    const loop = block(`for (let ${n} = 0; ${n} < ${2 + this.int(3)}; ${n}++)`, [body]);
+    const out: S[] = [
+      // the array itself only when nothing writes it (an array written later may not have a second name)
+      line(`let ${x} = ${!src.writable && this.chance(0.5) ? src.name : copy};`, x),
+      line(`let ${acc} = 0;`, acc),
+      ...(checkpoint ? [line(this.pick(['// @checkpoint', '// @checkpoint snapshots=1', '// @checkpoint snapshots=2']))] : []),
+      loop,
+    ];
+    const s = this.sink(scope, out);
+    out.push(line(expr('num', [`${s} += ${acc} + ${x}[`, '];'], this.index(scope))));
+    return out;
+  }
+
   /** `let [h, c] = [xs.slice(0, k), xs.slice(k)]; for (…) { const s = Array.from(…h, c…); [h, c] = [s.slice(0, k), s.slice(k)]; }` */
   private split(scope: BufScope): S[] {
     const L = this.L;

@@ -32,6 +32,8 @@ export const allIdioms = [
   'rowsParam', 'objectsParam',
   // objects as values (idiomObjects.ts), arrays written as buffers (idiomBuffers.ts), classes and recursion (idiomClasses.ts)
   'objectLiteral', 'objectHelper', 'rowWrites', 'arraySwap', 'classParam', 'recursion',
+  // a time loop's state given each step's new array, often // @checkpoint (idiomBuffers.ts)
+  'stateStep',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -92,6 +94,7 @@ class IdiomGenerator extends ClassIdioms {
     ['objectHelper', (s) => this.objectCallStmt(s)],
     ['rowWrites', (s, d) => this.rowWrites(s, d)],
     ['arraySwap', (s, d) => this.nested(d, () => this.arraySwap(s))],
+    ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s))],
     ['classParam', (s, d) => this.classStmt(s, d)],
   ];
 
