@@ -211,14 +211,14 @@ export class BufferIdioms extends ObjectIdioms {
    * loops the time loop is mostly `// @checkpoint` (passes/checkpointState.ts keeps such a state in
    * one array).
    */
-  protected stateStep(scope: BufScope): S[] | undefined {
+  protected stateStep(scope: BufScope, depth: number): S[] | undefined {
     if (scope.readOnlyParams || !this.inF) return undefined;
     const sources = scope.arrays.filter((a) => (a.kind === 'numarr' || a.kind === 'f64') && !a.name.includes('.'));
     if (sources.length === 0) return undefined;
     const L = this.L;
     const src = this.pick(sources);
     const [x, acc, n, i, v] = [this.fresh('x'), this.fresh('acc'), this.fresh('n'), this.fresh('i'), this.fresh('v')];
-    const checkpoint = !scope.loop && this.chance(0.7);
+    const checkpoint = depth === 0 && !scope.loop && this.chance(0.7);
     const inner = this.within(scope, [], [], { loop: true, canBreak: false, canReturn: false, readOnlyParams: scope.readOnlyParams || checkpoint });
     const callback = this.within(inner, [{ name: v, mutable: false }], [i]);
     const copy = src.kind === 'f64' ? `Float64Array.from(${src.name})` : `[...${src.name}]`;

@@ -94,7 +94,7 @@ class IdiomGenerator extends ClassIdioms {
     ['objectHelper', (s) => this.objectCallStmt(s)],
     ['rowWrites', (s, d) => this.rowWrites(s, d)],
     ['arraySwap', (s, d) => this.nested(d, () => this.arraySwap(s))],
-    ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s))],
+    ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s, d))],
     ['classParam', (s, d) => this.classStmt(s, d)],
   ];
 
