@@ -127,3 +127,53 @@ describe('classes', () => {
     expect(text).to.match(/classes-rejected\.ts:14:10 .*'this' outside a method/);
   });
 });
+
+/** `new` of a subclass inside differentiated code: the base constructor through super(…), an inherited constructor, fields of both. */
+describe('new of a subclass in differentiated code', () => {
+  const file2 = path.join(repoRoot, 'test', 'virtual', 'subclasses.ts');
+  const source2 = `import { grad, hvp, jvp } from 'tsgrad';
+class Shape {
+  scale = 1;
+  constructor(public w: number, readonly name: string) {}
+  area(): number { return this.w * this.w * this.scale; }
+}
+class Scaled extends Shape {
+  offset: number;
+  constructor(w: number, public factor: number) {
+    const twice = w * 2;
+    super(twice, 'scaled');
+    this.scale = Math.sin(factor) + 2;
+    this.offset = w * this.w;
+  }
+  total(): number { return this.area() + this.offset; }
+}
+class Plain extends Scaled {
+  extra = this.w * 0.5;
+}
+export function f(xy: number[]): number {
+  const s = new Scaled(xy[0], xy[1]);
+  const p = new Plain(xy[1], xy[0]);
+  return s.total() + p.total() * s.factor + p.extra * Math.cos(p.scale);
+}
+export const g = grad(f);
+export const h = hvp(f);
+export const t = (xy: number[], v: number[]) => jvp(f, [xy], [v]);
+`;
+  for (const optimize of [true, false]) {
+    it(`grad, jvp and hvp against finite differences (optimize: ${optimize})`, () => {
+      const out = compile([file2], { optimize }, new Map([[file2, source2]]));
+      expect(formatDiagnostics(out.diagnostics)).to.equal('');
+      const m = out.modules.get('test/virtual/subclasses')!;
+      const xy = [0.7, -1.3];
+      const fd = (fn: (a: number[]) => number, at: number[]): number[] => at.map((_, i) => (fn(at.map((a, j) => a + (i === j ? 1e-6 : 0))) - fn(at.map((a, j) => a - (i === j ? 1e-6 : 0)))) / 2e-6);
+      const g = m.g(xy);
+      expectClose(g, fd(m.f, xy), 1e-6, 'grad');
+      const v = [0.4, 0.9];
+      expectClose(m.t(xy, v)[1], g[0] * v[0] + g[1] * v[1], 1e-12, 'jvp');
+      const gAt = (eps: number) => m.g(xy.map((a, i) => a + eps * v[i]));
+      const [gp, gm] = [gAt(1e-5), gAt(-1e-5)];
+      expectClose(m.h(xy, v), gp.map((a: number, i: number) => (a - gm[i]) / 2e-5), 1e-5, 'hvp');
+    });
+  }
+});
+

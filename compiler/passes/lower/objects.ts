@@ -14,6 +14,7 @@ import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind } from '../../types.js';
 import { ArrayMethodLowerer } from './arrayMethods.js';
 import { type Flags, type FunctionLike, skipParens, type StructNode } from './base.js';
+import type { Bound } from './calls.js';
 
 export abstract class ObjectLowerer extends ArrayMethodLowerer {
   protected abstract lowerStatement(s: TS.Statement, out: Stmt[], label?: string): Flags;
@@ -44,25 +45,39 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
 
   /**
    * `new Particle(x, v)` of a class of the program: its fields, from parameter properties, field
-   * initializers and `this.f = …` in the constructor (whose other statements run as written).
+   * initializers and `this.f = …` in the constructor (whose other statements run as written); a
+   * subclass's base class first, where its constructor calls `super(…)`.
    */
   private newInstance(e: TS.NewExpression, out: Stmt[], name: string): StructNode {
-    let symbol = this.checker.getSymbolAtLocation(e.expression);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
-    const cls = symbol?.declarations?.find(ts.isClassDeclaration);
-    if (!cls || cls.getSourceFile().isDeclarationFile) unsupported(e, `'new ${e.expression.getText()}' of a class that is not in the program`, 'construct objects of the program\'s classes, or pass them in');
-    if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) unsupported(e, `'new ${e.expression.getText()}' of a class that extends another`, 'construct it outside the differentiated function and pass it in');
+    const cls = this.classOf(e.expression, e);
     const node: StructNode = new Map();
     this.localStructs.add(node);
+    // the arguments, in the caller's frame
+    this.runConstructor(cls, (e.arguments ?? []).map((a) => this.bindArg(a, out)), e, node, out, name);
+    return node;
+  }
+
+  /** The program's class an expression names (`Particle`, `Base` in `extends Base`). */
+  private classOf(ref: TS.Expression, site: TS.Node): TS.ClassDeclaration {
+    let symbol = this.checker.getSymbolAtLocation(ref);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const cls = symbol?.declarations?.find(ts.isClassDeclaration);
+    if (!cls || cls.getSourceFile().isDeclarationFile) unsupported(site, `'new ${ref.getText()}' of a class that is not in the program`, 'construct objects of the program\'s classes, or pass them in');
+    return cls;
+  }
+
+  /** Runs `cls`'s constructor on `args`, setting the fields of `node` (the instance, `this`). */
+  private runConstructor(cls: TS.ClassDeclaration, args: readonly Bound[], e: TS.Node, node: StructNode, out: Stmt[], name: string): void {
+    const extended = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const base = extended && this.classOf(extended.expression, extended);
     const ctor = cls.members.find((m): m is TS.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
-    // the arguments, in the caller's frame; then the constructor's parameters: parameter properties become fields
-    const args = (e.arguments ?? []).map((a) => this.bindArg(a, out));
     const frame = this.newFrame((ctor ?? cls) as unknown as FunctionLike, 'num', `${cls.name?.text ?? 'C'}_new`, undefined);
     frame.self = { k: 'struct', s: node };
     const caller = this.frame;
     this.frame = frame;
     this.active.push(frame);
     try {
+      const properties: TS.ParameterDeclaration[] = [];
       ctor?.parameters.forEach((p, i) => {
         this.bindParam(p, args[i], e, out);
         if (ts.isIdentifier(p.name) && ts.isParameterPropertyDeclaration(p, ctor)) {
@@ -74,15 +89,30 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
             if (v) frame.symbols.set(sym, v);
             if (st) frame.structs.set(sym, st);
           }
-          node.set(p.name.text, this.fieldValue(p.name, out, `${name}_${p.name.text}`));
+          properties.push(p);
         }
       });
-      for (const m of cls.members) {
-        if (ts.isPropertyDeclaration(m) && m.initializer && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && ts.isIdentifier(m.name)) {
-          node.set(m.name.text, this.fieldValue(m.initializer, out, `${name}_${m.name.text}`));
+      // parameter properties and field initializers: at the start, or right after super(…) returns
+      const fields = (): void => {
+        for (const p of properties) node.set(p.name.getText(), this.fieldValue(p.name as TS.Identifier, out, `${name}_${p.name.getText()}`));
+        for (const m of cls.members) {
+          if (ts.isPropertyDeclaration(m) && m.initializer && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && ts.isIdentifier(m.name)) {
+            node.set(m.name.text, this.fieldValue(m.initializer, out, `${name}_${m.name.text}`));
+          }
         }
+      };
+      if (!base) fields();
+      // no constructor of its own: the base class's, on the same arguments
+      else if (!ctor) {
+        this.runConstructor(base, args, e, node, out, name);
+        fields();
       }
       for (const st of ctor?.body?.statements ?? []) {
+        if (base && isSuperCall(st)) {
+          this.runConstructor(base, st.expression.arguments.map((a) => this.bindArg(a, out)), st, node, out, name);
+          fields();
+          continue;
+        }
         const assigned = ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? st.expression : undefined;
         const field = assigned && ts.isPropertyAccessExpression(assigned.left) && assigned.left.expression.kind === ts.SyntaxKind.ThisKeyword ? assigned.left.name.text : undefined;
         if (assigned && field && !(node.get(field) && !(node.get(field) instanceof Map) && (node.get(field) as Var).kind !== 'array')) {
@@ -95,7 +125,6 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
       this.active.pop();
       this.frame = caller;
     }
-    return node;
   }
 
   /** `{ x: e, w, ...other }`: numbers copied into fresh variables, arrays and objects by reference. */
@@ -158,4 +187,9 @@ export abstract class ObjectLowerer extends ArrayMethodLowerer {
     out.push({ k: 'assign', target: v, expr: { k: 'atom', a: atom }, init: true });
     return v;
   }
+}
+
+/** `super(…);` */
+function isSuperCall(st: TS.Statement): st is TS.ExpressionStatement & { expression: TS.CallExpression } {
+  return ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.kind === ts.SyntaxKind.SuperKeyword;
 }
