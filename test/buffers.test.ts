@@ -60,6 +60,18 @@ export function rings(x: number[], sizes: Int32Array): number {
   return s;
 }
 export const gRings = grad(rings);
+
+/** A state that starts as the parameter itself, then is given each step's new array (made its own copy first). */
+export function stepped(x0: number[], steps: number): number {
+  let x = x0;
+  for (let t = 0; t < steps; t++) {
+    const k = x.map((v, i) => Math.sin(v) * x[(i + 1) % x.length]);
+    x = x.map((v, i) => v + 0.1 * k[i]);
+  }
+  return x.reduce((s, v) => s + v * v, 0) + x0[0];
+}
+export const gStepped = grad(stepped);
+export const hvStepped = hvp(stepped);
 `;
 
 describe('private arrays and integers on the tape', () => {
@@ -95,6 +107,15 @@ describe('private arrays and integers on the tape', () => {
 
       it('integers restored for index arithmetic', () => {
         expectClose(m.gRings(x, lengths), finiteDiff(m.rings, [x, lengths], 0), 1e-6, 'grad');
+      });
+
+      it('a state starting as the parameter itself: the parameter is not refilled', () => {
+        const copy = [...x];
+        for (const steps of [0, 1, 5]) {
+          expectClose(m.gStepped(x, steps), finiteDiff(m.stepped, [x, steps], 0), 1e-6, `grad, ${steps} steps`);
+          expectClose(m.hvStepped(x, steps, v), hvpByDifferences((p) => m.gStepped(p, steps), x), 1e-5, `hvp, ${steps} steps`);
+        }
+        expect(x).to.deep.equal(copy);
       });
 
       it('calls after the first reuse nothing from the one before', () => {

@@ -33,6 +33,41 @@ export function keepCheckpointState(fn: IRFunction, names: NameScope): IRFunctio
   return body === fn.body ? fn : { ...fn, body, locals: [...fn.locals, ...b.made] };
 }
 
+/**
+ * A state that starts as another name for an array and is then given each step's result,
+ *
+ *   let x = x0;  for (…) x = step(x);
+ *
+ * starts as a copy instead (`x = [...x0]`): the arrays it holds are then all its own, so
+ * reverseMode can swap them with the step's temporaries (analyzeBuffers.ts) where it would
+ * otherwise hand the caller's array to a temporary to refill. Same values: x is only indexed.
+ */
+export function ownStates(fn: IRFunction, names: NameScope): IRFunction {
+  const sites = new Map<Var, Assign[]>();
+  walk(fn.body, (s) => {
+    if (s.k === 'assign' && s.target.kind === 'array') sites.set(s.target, [...(sites.get(s.target) ?? []), s]);
+  });
+  const allocations = (v: Var): Assign[] => (sites.get(v) ?? []).filter((s) => s.expr.k === 'newArray');
+  const copies = new Map<Assign, Var>();
+  for (const [x, list] of sites) {
+    if (!['f64', 'f32', 'numarr'].includes(x.arrayType ?? '') || x.growable || x.outer) continue;
+    const from = (s: Assign): Var | undefined => (s.expr.k === 'atom' && s.expr.a.k === 'var' && s.expr.a.v !== x ? s.expr.a.v : undefined);
+    const moves = list.filter((s) => {
+      const u = from(s);
+      return !!u && u.arrayType === x.arrayType && temporary(fn, u, s, allocations(u));
+    });
+    const rest = list.filter((s) => !moves.includes(s));
+    const start = rest.length === 1 && fn.body.includes(rest[0]) ? rest[0] : undefined;
+    const p = start && from(start);
+    if (!start || !p || p.arrayType !== x.arrayType || moves.length === 0 || handedOnIn(fn.body, x)) continue;
+    copies.set(start, p);
+  }
+  if (copies.size === 0) return fn;
+  const b = new Builder(fn, names);
+  const body = fn.body.flatMap((s) => (s.k === 'assign' && copies.has(s) ? b.copyFrom(s.target, copies.get(s)!) : [s]));
+  return { ...fn, body, locals: [...fn.locals, ...b.made] };
+}
+
 class Builder {
   readonly made: Var[] = [];
   private nextId: number;
@@ -101,10 +136,14 @@ class Builder {
   /** `x = <new array, x's length>; x[i] = old[i]`: the state's own array. */
   private copyOf(x: Var): Stmt[] {
     const old = this.newVar(`${x.name}_start`, { kind: 'array', arrayType: x.arrayType });
+    return [{ k: 'assign', target: old, expr: { k: 'atom', a: ref(x) } }, ...this.copyFrom(x, old)];
+  }
+
+  /** `x = <new array, old's length>; x[i] = old[i]`. */
+  copyFrom(x: Var, old: Var): Stmt[] {
     const length = this.newVar('_len', { kind: 'num' });
     const ctor = x.arrayType === 'f64' ? 'Float64Array' : x.arrayType === 'f32' ? 'Float32Array' : 'Array';
     return [
-      { k: 'assign', target: old, expr: { k: 'atom', a: ref(x) } },
       { k: 'assign', target: length, expr: { k: 'length', arr: old } },
       { k: 'assign', target: x, expr: { k: 'newArray', type: x.arrayType!, ctor, length: ref(length), fill: num(0), written: true } },
       ...this.eachIndex(ref(length), (i, body) => {
@@ -160,8 +199,12 @@ const str = (value: string): Atom => ({ k: 'const', value });
 
 /** Whether the loop uses x other than by indexing it (a load, a store, its length) or giving it a new array. */
 function handedOn(loop: Loop, x: Var): boolean {
+  return handedOnIn([...loop.pre, ...loop.body, ...loop.update], x);
+}
+
+function handedOnIn(stmts: readonly Stmt[], x: Var): boolean {
   let found = false;
-  walk([...loop.pre, ...loop.body, ...loop.update], (s) => {
+  walk(stmts, (s) => {
     const atoms: (Atom | undefined)[] =
       s.k === 'assign' ? (s.expr.k === 'load' || s.expr.k === 'length' ? exprOperands(s.expr).slice(1) : exprOperands(s.expr))
       : s.k === 'store' ? [s.index, s.sub, s.value]

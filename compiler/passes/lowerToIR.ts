@@ -26,7 +26,8 @@
  *   statements.ts   lists, if/else, switch, jumps as flags, return
  *   loops.ts        for, for…of, while, do…while, labels
  *   lowerToIR.ts    the root function: its parameters (defaults, destructured), its result;
- *                   then checkpointState.ts: a // @checkpoint loop's state given new arrays kept in one
+ *                   then checkpointState.ts: a // @checkpoint loop's state given new arrays kept in one,
+ *                   a state that starts as another array's name made a copy (ownStates)
  */
 import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';
@@ -38,13 +39,13 @@ import { checkRowWrites } from './lower/rowWrites.js';
 import type { Bound } from './lower/calls.js';
 import { initOperatorTables } from './lower/expressions.js';
 import { LoopLowerer } from './lower/loops.js';
-import { keepCheckpointState } from './checkpointState.js';
+import { keepCheckpointState, ownStates } from './checkpointState.js';
 
 export type { FunctionLike, LowerOptions };
 
 export function lowerToIR(decl: FunctionLike, name: string, options: LowerOptions): IRFunction {
   initOperatorTables();
-  return keepCheckpointState(new Lowerer(options).lowerRoot(decl, name), options.names);
+  return ownStates(keepCheckpointState(new Lowerer(options).lowerRoot(decl, name), options.names), options.names);
 }
 
 class Lowerer extends LoopLowerer {

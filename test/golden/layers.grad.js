@@ -1,12 +1,23 @@
 function f_grad(layers, x) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, fn_result = 0, k = 0, acc = 0, _t4 = 0, _t5 = 0, _t6 = 0, i_3 = 0, _t8 = 0, fn_result_2 = 0, s = 0, w = 0, j = 0, _t9 = 0, _t10 = 0, _t11 = 0, _t12 = 0, acc_2 = 0, _t14 = 0, _t15 = 0, i_4 = 0, _t17 = 0, fn_result_3 = 0, s_2 = 0, v = 0, _t18 = 0, _t19 = 0, _n0 = 0, _n2 = 0, _n1 = 0, _n3 = 0;
+    let f_result = 0, h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, fn_result = 0, k = 0, acc = 0, _t4 = 0, _t5 = 0, _t6 = 0, i_3 = 0, _t8 = 0, fn_result_2 = 0, s = 0, w = 0, j = 0, _t9 = 0, _t10 = 0, _t11 = 0, _t12 = 0, acc_2 = 0, _t14 = 0, _t15 = 0, i_4 = 0, _t17 = 0, fn_result_3 = 0, s_2 = 0, v = 0, _t18 = 0, _t19 = 0, _len = 0, i_5 = 0, _e = 0, _n4 = 0, _n0 = 0, _n2 = 0, _n1 = 0, _n3 = 0;
     const layers_b = __tsgrad.zerosLike(layers);
-    let f_result_b = 0, h_b, item_b, W_b, b_b, h_2_b, row_b, fn_result_b = 0, acc_b = 0, _t5_b = 0, _t8_b = 0, fn_result_2_b = 0, s_b = 0, w_b = 0, _t9_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, acc_2_b = 0, _t17_b = 0, fn_result_3_b = 0, s_2_b = 0, v_b = 0, _t18_b = 0, _t19_b = 0, _y = 0;
+    let f_result_b = 0, h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, fn_result_b = 0, acc_b = 0, _t5_b = 0, _t8_b = 0, fn_result_2_b = 0, s_b = 0, w_b = 0, _t9_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, acc_2_b = 0, _t17_b = 0, fn_result_3_b = 0, s_2_b = 0, v_b = 0, _t18_b = 0, _t19_b = 0, _y = 0, _swap;
     // forward sweep
-    h = x;
-    h_b = new Float64Array(h.length);
+    _len = x.length;
+    h = new Array(_len).fill(0);
+    if (h_b.length < h.length) {
+        h_b = new Float64Array(h.length);
+    }
+    i_5 = 0;
+    _n4 = 0;
+    while (i_5 < _len) {
+        _e = x[i_5];
+        h[i_5] = _e;
+        i_5 = i_5 + 1;
+        _n4 += 1;
+    }
     _t0 = layers.length;
     i = 0;
     _n0 = 0;
@@ -18,9 +29,10 @@ function f_grad(layers, x) {
         b = item.b;
         b_b = item_b.b;
         _t1 = W.length;
-        tape.refs.push(h_2_b);
-        h_2 = new Array(_t1).fill(0);
-        h_2_b = new Float64Array(h_2.length);
+        h_2 = h_2 !== undefined && h_2.length === _t1 ? h_2 : new Array(_t1).fill(0);
+        if (h_2_b.length < h_2.length) {
+            h_2_b = new Float64Array(h_2.length);
+        }
         _t2 = W.length;
         i_2 = 0;
         _n2 = 0;
@@ -57,9 +69,12 @@ function f_grad(layers, x) {
             _n2 += 1;
         }
         tape.ints.push(_n2);
-        tape.refs.push(h_b);
+        _swap = h;
         h = h_2;
+        h_2 = _swap;
+        _swap = h_b;
         h_b = h_2_b;
+        h_2_b = _swap;
         i = i + 1;
         _n0 += 1;
     }
@@ -112,7 +127,9 @@ function f_grad(layers, x) {
         W_b = item_b.W;
         b = item.b;
         b_b = item_b.b;
-        h_b = tape.refs.pop();
+        _swap = h_b;
+        h_b = h_2_b;
+        h_2_b = _swap;
         _n2 = tape.ints.pop();
         for (i_2 = _n2 - 1; i_2 >= 0; i_2--) {
             row = W[i_2];
@@ -156,7 +173,9 @@ function f_grad(layers, x) {
             b_b[k] += _t5_b;
             _t5_b = 0;
         }
-        h_2_b = tape.refs.pop();
+    }
+    for (i_5 = _n4 - 1; i_5 >= 0; i_5--) {
+        h_b[i_5] = 0;
     }
     return layers_b;
 }
