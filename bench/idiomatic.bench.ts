@@ -10,6 +10,8 @@ import { grad } from 'tsgrad';
 import { gmmIdiomatic, gmmLoops, mlpIdiomatic, mlpLoops, odeIdiomatic, odeLoops, readGmm } from './idiomatic.js';
 
 const REPS = 15;
+/** Calls before timing: V8 takes several calls to optimize a large generated function (an unoptimized gradient runs ~20× slower). */
+const WARMUP = 12;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -32,15 +34,15 @@ function median(a: number[]): number {
 }
 
 function time(rows: Row[]): void {
-  console.log('\nidiomatic TypeScript vs loops: median ms of', REPS, 'interleaved calls');
+  console.log('\nidiomatic TypeScript vs loops: median ms of', REPS, 'interleaved calls, after', WARMUP, 'warm-up calls');
   console.log('                      primal (idiomatic, loops)   grad (idiomatic, ×primal)   grad (loops, ×primal)   grad idiomatic/loops');
   for (const row of rows) {
     const t = { primal: [] as number[], primalLoops: [] as number[], idiomatic: [] as number[], loops: [] as number[] };
-    for (let r = 0; r < REPS + 2; r++) {
+    for (let r = 0; r < REPS + WARMUP; r++) {
       for (const k of ['primal', 'primalLoops', 'idiomatic', 'loops'] as const) {
         const t0 = performance.now();
         row[k]();
-        if (r >= 2) t[k].push(performance.now() - t0);
+        if (r >= WARMUP) t[k].push(performance.now() - t0);
       }
     }
     const [p, pl, i, l] = [median(t.primal), median(t.primalLoops), median(t.idiomatic), median(t.loops)];

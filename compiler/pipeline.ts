@@ -6,13 +6,17 @@
  *                    per (function, mode, argnums), however many call sites share it  (transform.ts)
  *   customRules, findOverrides   the program's custom derivatives; methods subclasses override
  *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
- *                    flags, calls inlined (recursive ones called: their companions, compileCompanion)
+ *                    flags, calls inlined (recursive ones called: their companions, compileCompanion);
+ *                    checkpointState: state arrays given each step's new array kept in one array
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
- *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces)
+ *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and
+ *                    step temporaries swapped) and integers (saved on the integer stack)
+ *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces;
+ *                    reverseBuffers: the code for private arrays)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
@@ -29,7 +33,8 @@ import { NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
 import { type FunctionLike, type LowerOptions, lowerToIR } from './passes/lowerToIR.js';
-import { copyWrittenParams, type GradientSpec, reverseMode } from './passes/reverseMode.js';
+import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
+import { copyWrittenParams } from './passes/irCode.js';
 import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';

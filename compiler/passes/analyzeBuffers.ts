@@ -39,6 +39,16 @@ export interface Buffers {
 
 type Assign = Stmt & { k: 'assign' };
 
+/**
+ * The operands through which a statement (itself, not the ones nested in it) may hand an array on:
+ * all but the array of a load or a length, since indexing an array only reads through it.
+ */
+export function handsOn(s: Stmt): (Atom | undefined)[] {
+  if (s.k === 'assign') return s.expr.k === 'load' || s.expr.k === 'length' ? exprOperands(s.expr).slice(1) : exprOperands(s.expr);
+  if (s.k === 'store') return [s.index, s.sub, s.value];
+  return [s.cond];
+}
+
 export function analyzeBuffers(fn: IRFunction, active: ReadonlySet<Var>): Buffers {
   const candidates = new Set(fn.locals.filter((v) => v.kind === 'array' && FLAT.has(v.arrayType ?? '') && !v.growable && !v.outer && v !== fn.result));
   for (const p of fn.params) candidates.delete(p.v);
@@ -59,12 +69,9 @@ export function analyzeBuffers(fn: IRFunction, active: ReadonlySet<Var>): Buffer
         else copies.push({ s, from: e.a.v });
       }
       else candidates.delete(s.target);
-      // indexing an array (a load, its length) reads through it; every other operand hands it on
-      if (!(e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array')) (e.k === 'load' || e.k === 'length' ? exprOperands(e).slice(1) : exprOperands(e)).forEach(handedOn);
-    } else if (s.k === 'store') {
-      [s.index, s.sub, s.value].forEach(handedOn);
+      if (!(e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array')) handsOn(s).forEach(handedOn);
     } else {
-      handedOn(s.cond);
+      handsOn(s).forEach(handedOn);
     }
   });
   const moves = new Set<Stmt>();

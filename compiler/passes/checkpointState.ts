@@ -16,9 +16,9 @@
  * the copy before the loop keeps the caller's array (or any other holder of x's first array)
  * as it was. Any other way of giving the state a new array is left for checkpointLoops to reject.
  */
-import { type Atom, type Expr, exprOperands, type IRFunction, type Loop, num, ref, type Stmt, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, num, ref, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
-import { temporary } from './analyzeBuffers.js';
+import { handsOn, temporary } from './analyzeBuffers.js';
 
 type Assign = Stmt & { k: 'assign' };
 
@@ -202,14 +202,11 @@ function handedOn(loop: Loop, x: Var): boolean {
   return handedOnIn([...loop.pre, ...loop.body, ...loop.update], x);
 }
 
+/** Whether the statements use x other than by indexing it or giving it a new array. */
 function handedOnIn(stmts: readonly Stmt[], x: Var): boolean {
   let found = false;
   walk(stmts, (s) => {
-    const atoms: (Atom | undefined)[] =
-      s.k === 'assign' ? (s.expr.k === 'load' || s.expr.k === 'length' ? exprOperands(s.expr).slice(1) : exprOperands(s.expr))
-      : s.k === 'store' ? [s.index, s.sub, s.value]
-      : [s.cond];
-    if (atoms.some((a) => a?.k === 'var' && a.v === x)) found = true;
+    if (handsOn(s).some((a) => a?.k === 'var' && a.v === x)) found = true;
   });
   return found;
 }

@@ -3,8 +3,8 @@
  * lowerKernels, adjointKernels): atoms and primal expressions as code, loops as code, locals'
  * initial values, zero arrays. Below the passes, so they import it and not each other.
  */
-import { call, type CExpr, cond, type CStmt, id, index, member, n } from '../code.js';
-import type { Atom, Callee, Expr, Loop, Stmt, Var } from '../ir.js';
+import { assign, call, type CExpr, comment, cond, type CStmt, id, index, member, n } from '../code.js';
+import { type Atom, type Callee, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { runtimeNamespace } from '../naming.js';
 
 /** What a local is declared with: 0, false, or nothing for an array. */
@@ -93,4 +93,28 @@ export function primal(e: Expr): CExpr {
 export function reuseArray(v: Var, e: Expr & { k: 'newArray' }): CExpr {
   const same: CExpr = { k: 'bin', op: '&&', a: { k: 'bin', op: '!==', a: id(v.name), b: id('undefined') }, b: { k: 'bin', op: '===', a: member(id(v.name), 'length'), b: atom(e.length) } };
   return { k: 'cond', c: same, a: e.written ? id(v.name) : call(member(id(v.name), 'fill'), atom(e.fill)), b: primal(e) };
+}
+
+/**
+ * Inputs are never written by a derivative: each array parameter that `fn` stores into is replaced,
+ * on entry, by a copy in its declared type (a Float32Array stays a Float32Array, so stores round as
+ * in f; a tangent is a Float64Array, whatever array the caller passed). Arrays only read are not
+ * copied. Used by every generated derivative (reverse mode here, jvp in pipeline.ts).
+ *
+ *   a = Array.from(a);                  // a number[] f writes into
+ *   a_dot = Float64Array.from(a_dot);   // its tangent, where the tangent program writes (hvp's v)
+ */
+export function copyWrittenParams(fn: IRFunction): CStmt[] {
+  const stored = storedArrays(fn.body);
+  const written = fn.params.filter((p) => stored.has(p.v)).map((p) => p.v);
+  if (written.length === 0) return [];
+  return [comment('arrays written below: copies, so the caller\'s stay as they were'), ...written.map((v) => assign(id(v.name), copyOf(v)))];
+}
+
+/** A fresh copy of array `v`; integer arrays (any Int*Array/Uint*Array) by their own `slice`. */
+function copyOf(v: Var): CExpr {
+  if (v.arrayType === 'f64') return call(member(id('Float64Array'), 'from'), id(v.name));
+  if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), id(v.name));
+  if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), id(v.name));
+  return call(member(id(v.name), 'slice'));
 }

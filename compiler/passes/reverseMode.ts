@@ -13,14 +13,15 @@
 import {
   accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
 } from '../code.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var, walk } from '../ir.js';
+import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
-import { atom, elementOf, initialValue, loopStatement, primal, reuseArray, testOnly, zeros, zerosLike } from './irCode.js';
+import { atom, copyWrittenParams, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
 import { analyzeBuffers, type Buffers, integerVars } from './analyzeBuffers.js';
+import { BufferCode, freshAdjoint, rowsOfZeros } from './reverseBuffers.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
 export interface GradientSpec {
@@ -92,8 +93,7 @@ class ReverseMode {
   /** Arrays with one adjoint buffer for all they hold, their primal arrays reused (analyzeBuffers.ts). */
   private readonly private: ReadonlySet<Var>;
   private readonly moves: Buffers['moves'];
-  /** The temporary of a move's swaps. */
-  private swap?: string;
+  private readonly buffers: BufferCode;
   /** Numbers saved on the integer stack. */
   private readonly integers: ReadonlySet<Var>;
 
@@ -111,6 +111,7 @@ class ReverseMode {
     const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
     this.private = buffers.private;
     this.moves = buffers.moves;
+    this.buffers = new BufferCode(fn, activity, buffers, names, (v) => this.adj(v));
     this.integers = integerVars(fn);
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
@@ -182,7 +183,7 @@ class ReverseMode {
       else scalars.push({ name, init: this.private.has(v) ? zeros(n(0)) : undefined });
     }
     for (const s of [this.scratchG, this.scratchY]) if (s) scalars.push({ name: s, init: n(0) });
-    for (const s of [this.scratchD, ...this.snapshots, this.swap]) if (s) scalars.push({ name: s });
+    for (const s of [this.scratchD, ...this.snapshots, this.buffers.swapName]) if (s) scalars.push({ name: s });
     if (scalars.length > 0) out.push({ k: 'let', decls: scalars });
     return out;
   }
@@ -242,8 +243,14 @@ class ReverseMode {
           // pushed before the target's old value, so the reverse pops them after it
           for (const a of this.snapshotted(s.expr)) out.push(exprStmt(this.tape('pushRef', call(member(id(runtimeNamespace), 'copyOf'), id(a.name)))));
         }
-        if (this.private.has(v) && s.expr.k === 'newArray') return this.forwardPrivate(v, s.expr, out);
-        if (this.moves.has(s)) return this.swapArrays(s, out, true);
+        if (this.private.has(v) && s.expr.k === 'newArray') {
+          out.push(...this.buffers.allocate(v, s.expr, this.depth));
+          return;
+        }
+        if (this.moves.has(s)) {
+          out.push(...this.buffers.swap(s, true));
+          return;
+        }
         if (this.isSaved(s)) out.push(exprStmt(this.save(v)));
         out.push(assign(id(v.name), primal(s.expr)));
         if (v.kind === 'array' && this.activity.active.has(v)) {
@@ -469,66 +476,6 @@ class ReverseMode {
     return undefined;
   }
 
-  /**
-   * `v = new Array(n).fill(0)` of a private array: the array it held before is dead, so it is
-   * refilled when it has the length wanted; the adjoint buffer grows to the longest array held
-   * (zeros until the reverse sweep, which clears it again at each array's allocation).
-   *
-   *   k1 = k1 !== undefined && k1.length === n ? k1.fill(0) : new Array(n).fill(0);
-   *   if (k1_b.length < k1.length) k1_b = new Float64Array(k1.length);
-   */
-  private forwardPrivate(v: Var, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
-    // run once per call, and given no array by a swap, it holds none to reuse
-    const once = this.depth === 0 && ![...this.moves].some((m) => m.k === 'assign' && m.expr.k === 'atom' && m.expr.a.k === 'var' && m.expr.a.v === v);
-    out.push(assign(id(v.name), once ? primal(e) : reuseArray(v, e)));
-    if (this.activity.active.has(v)) out.push(this.growBuffer(v));
-  }
-
-  /**
-   * `x = next`, next dead after it: x's old array (dead too) goes to next, which refills it; their
-   * adjoint buffers swap the same way, and swap back in the reverse sweep.
-   */
-  private swapArrays(s: Stmt & { k: 'assign' }, out: CStmt[], primalToo: boolean): void {
-    const from = (s.expr as Expr & { k: 'atom' }).a as Atom & { k: 'var' };
-    const swap = (this.swap ??= this.names.unique('_swap'));
-    const exchange = (a: CExpr, b: CExpr): CStmt[] => [assign(id(swap), a), assign(a, b), assign(b, id(swap))];
-    if (primalToo) out.push(...exchange(id(s.target.name), id(from.v.name)));
-    if (!this.activity.active.has(s.target)) return;
-    if (this.activity.active.has(from.v)) out.push(...exchange(this.adj(s.target), this.adj(from.v)));
-    // next carries no derivative (x gets its derivative from later writes): x's buffer starts here
-    else if (primalToo) out.push(this.growBuffer(s.target));
-    else out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
-  }
-
-  /** A private array's adjoint buffer, grown to its array's length if shorter (zeros in the forward sweep). */
-  private growBuffer(v: Var): CStmt {
-    const length = member(id(v.name), 'length');
-    return { k: 'if', cond: { k: 'bin', op: '<', a: member(this.adj(v), 'length'), b: length }, then: [assign(this.adj(v), zeros(length))], else: [] };
-  }
-
-  /** The reverse of a private array's allocation: its fill's adjoint; the buffer cleared for the array held before. */
-  private reversePrivate(s: Stmt & { k: 'assign' }, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
-    if (!this.activity.active.has(s.target)) return;
-    if (differentiated(this.activity, s)) this.reverseFill(s.target, e, out);
-    // every element written, each write's reverse clears its element: the buffer is clear already
-    if (!e.written || !this.storesDifferentiated(s.target)) out.push(exprStmt(call(member(this.adj(s.target), 'fill'), n(0))));
-  }
-
-  private storesDifferentiated(v: Var): boolean {
-    let all = true;
-    walk(this.fn.body, (s) => {
-      if (s.k === 'store' && s.arr === v && !differentiated(this.activity, s)) all = false;
-    });
-    return all;
-  }
-
-  /** `new Array(n).fill(x)`: x's adjoint is the sum of the array's. */
-  private reverseFill(v: Var, e: Expr & { k: 'newArray' }, out: CStmt[]): void {
-    if (!this.isActive(e.fill)) return;
-    const k = this.names.unique('_i');
-    out.push(countUp(k, n(0), member(this.adj(v), 'length'), [accumulate(this.adj(e.fill.v), index(this.adj(v), id(k)))]));
-  }
-
   /** Push a saved variable's old value: an array's adjoint reference, an integer on the integer tape. */
   private save(v: Var): CExpr {
     if (v.kind === 'array') return this.tape('pushRef', this.adj(v));
@@ -552,8 +499,14 @@ class ReverseMode {
     const restore = (): void => {
       out.push(this.restore(v));
     };
-    if (this.private.has(v) && e.k === 'newArray') return this.reversePrivate(s, e, out);
-    if (this.moves.has(s)) return this.swapArrays(s, out, false);
+    if (this.private.has(v) && e.k === 'newArray') {
+      out.push(...this.buffers.reverseAllocate(s, e));
+      return;
+    }
+    if (this.moves.has(s)) {
+      out.push(...this.buffers.swap(s, false));
+      return;
+    }
     if (!differentiated(this.activity, s)) {
       // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN
       if (saved) restore();
@@ -565,7 +518,7 @@ class ReverseMode {
       return;
     }
     if (e.k === 'newArray') {
-      this.reverseFill(v, e, out);
+      out.push(...this.buffers.reverseFill(v, e));
       if (saved) restore();
       return;
     }
@@ -611,15 +564,6 @@ class ReverseMode {
   }
 }
 
-/**
- * Inputs are never written by a derivative: each array parameter that `fn` stores into is replaced,
- * on entry, by a copy in its declared type (a Float32Array stays a Float32Array, so stores round as
- * in f; a tangent is a Float64Array, whatever array the caller passed). Arrays only read are not
- * copied. Used by every generated derivative (reverse mode here, jvp in pipeline.ts).
- *
- *   a = Array.from(a);                  // a number[] f writes into
- *   a_dot = Float64Array.from(a_dot);   // its tangent, where the tangent program writes (hvp's v)
- */
 /** Tape methods generated code calls as the stack operations they are: keep in sync with runtime/tape.ts. */
 const TAPE_STACKS: Record<string, readonly [string, string]> = {
   push: ['floats', 'push'],
@@ -629,37 +573,3 @@ const TAPE_STACKS: Record<string, readonly [string, string]> = {
   pushRef: ['refs', 'push'],
   popRef: ['refs', 'pop'],
 };
-
-export function copyWrittenParams(fn: IRFunction): CStmt[] {
-  const stored = storedArrays(fn.body);
-  const written = fn.params.filter((p) => stored.has(p.v)).map((p) => p.v);
-  if (written.length === 0) return [];
-  return [comment('arrays written below: copies, so the caller\'s stay as they were'), ...written.map((v) => assign(id(v.name), copyOf(v)))];
-}
-
-/** A fresh copy of array `v`; integer arrays (any Int*Array/Uint*Array) by their own `slice`. */
-function copyOf(v: Var): CExpr {
-  if (v.arrayType === 'f64') return call(member(id('Float64Array'), 'from'), id(v.name));
-  if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), id(v.name));
-  if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), id(v.name));
-  return call(member(id(v.name), 'slice'));
-}
-
-/** The adjoint of an array variable given a fresh array (or, for objects, a value with no adjoint of its own). */
-function freshAdjoint(v: Var): CExpr {
-  const length = member(id(v.name), 'length');
-  if (v.arrayType === 'rows') return { k: 'new', callee: id('Array'), args: [length] };
-  if (v.arrayType === 'record' || v.arrayType === 'objects') return zerosLike(id(v.name));
-  return v.growable ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
-}
-
-/** `const A_b = new Array(A.length); for (…) A_b[k] = new Float64Array(A[k].length)`: zeros shaped like A, rows of A's row type. */
-function rowsOfZeros(name: string, v: Var): CStmt[] {
-  const k = `${name}_k`;
-  const length = member(index(id(v.name), id(k)), 'length');
-  const row: CExpr = v.row === 'numarr' ? call(member({ k: 'new', callee: id('Array'), args: [length] }, 'fill'), n(0)) : zeros(length);
-  return [
-    { k: 'let', decls: [{ name, init: { k: 'new', callee: id('Array'), args: [member(id(v.name), 'length')] } }], isConst: true },
-    countUp(k, n(0), member(id(v.name), 'length'), [assign(index(id(name), id(k)), row)]),
-  ];
-}
