@@ -1,16 +1,28 @@
 #!/usr/bin/env node
 /**
+ * `tsgrad build [-p tsconfig.json] [--watch]`: the project compiled like `tsc -p`, with tsgrad's
+ * transformer (build.ts).
  * `tsgrad emit path/to/file.ts [--no-optimize]`: prints the derivative code tsgrad generates for
  * each grad/valueAndGrad call in that file, using the nearest tsconfig.json's compiler options.
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
+import { build } from './build.js';
 import transformer from './transform.js';
 
-const usage = 'usage: tsgrad emit <file.ts> [--no-optimize]';
+const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad emit <file.ts> [--no-optimize]';
 
 function main(argv: string[]): number {
   const [command, file, ...flags] = argv;
+  if (command === 'build') {
+    const p = argv.findIndex((a) => a === '-p' || a === '--project');
+    const unknown = argv.slice(1).filter((a, i) => a !== '--watch' && a !== '-w' && i + 1 !== p && i + 1 !== p + 1);
+    if ((p >= 0 && !argv[p + 1]) || unknown.length > 0) {
+      console.error(usage);
+      return 2;
+    }
+    return build(p >= 0 ? argv[p + 1] : undefined, argv.includes('--watch') || argv.includes('-w'));
+  }
   if (command !== 'emit' || !file) {
     console.error(usage);
     return 2;

@@ -1,6 +1,8 @@
 /**
  * End to end, as a user does it: a small multi-file project whose tsconfig names
- * `tsgrad/transform`, built with ts-patch's `tspc` CLI, then run with node.
+ * `tsgrad/transform`, built with ts-patch's `tspc` CLI, then run with node; and the same project
+ * built by `tsgrad build` (no plugin entry needed), also where the project's own `typescript` is
+ * version 7 (which tsgrad must not load).
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -11,15 +13,22 @@ import { finiteDiff, relError, repoRoot } from './harness.js';
 
 const tspc = path.join(repoRoot, 'node_modules', 'ts-patch', 'bin', 'tspc.js');
 
-function makeProject(files: Record<string, string>): string {
+/** A project in a temporary folder; `typescript7`: its node_modules/typescript is a TypeScript 7 stand-in that throws if loaded. */
+function makeProject(files: Record<string, string>, how: { plugin?: boolean; typescript7?: boolean } = { plugin: true }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-e2e-'));
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'tsgrad'), 'dir');
-  fs.symlinkSync(path.join(repoRoot, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+  if (how.typescript7) {
+    fs.mkdirSync(path.join(dir, 'node_modules', 'typescript'));
+    fs.writeFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), JSON.stringify({ name: 'typescript', version: '7.0.2', main: 'index.js' }));
+    fs.writeFileSync(path.join(dir, 'node_modules', 'typescript', 'index.js'), "throw new Error('TypeScript 7 has no JavaScript API');\n");
+  } else {
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+  }
   const tsconfig = {
     compilerOptions: {
       target: 'es2022', module: 'nodenext', strict: true, outDir: 'dist', rootDir: 'src', types: [],
-      plugins: [{ transform: 'tsgrad/transform' }],
+      ...(how.plugin ? { plugins: [{ transform: 'tsgrad/transform' }] } : { sourceMap: true, declaration: true }),
     },
     include: ['src'],
   };
@@ -33,42 +42,49 @@ function makeProject(files: Record<string, string>): string {
 
 const build = (dir: string) => spawnSync(process.execPath, [tspc, '-p', dir], { encoding: 'utf8' });
 
+const lossProject = (): Record<string, string> => ({
+    'src/util.ts': `export function softplus(z: number): number { return z > 30 ? z : Math.log1p(Math.exp(z)); }\n`,
+    'src/model.ts': [
+      `import { softplus } from './util.js';`,
+      `export function loss(w: Float64Array, x: Float64Array, n: number): number {`,
+      `  let s = 0;`,
+      `  for (let i = 0; i < n; i++) s += softplus(w[i] * x[i]) + 0.5 * w[i] * w[i];`,
+      `  return s / n;`,
+      `}`,
+    ].join('\n'),
+    'src/main.ts': [
+      `import { grad, valueAndGrad } from 'tsgrad';`,
+      `import { loss } from './model.js';`,
+      `const w = new Float64Array([0.5, -1, 2]);`,
+      `const x = new Float64Array([1, 2, -0.5]);`,
+      `const [value, g] = valueAndGrad(loss)(w, x, 3);`,
+      `const g2 = grad(loss)(w, x, 3);`,
+      `console.log(JSON.stringify({ value, g: Array.from(g), g2: Array.from(g2) }));`,
+    ].join('\n'),
+});
+
+/** Runs dist/main.js of a built lossProject and checks what it printed against finite differences. */
+function checkLoss(dir: string): void {
+  const run = spawnSync(process.execPath, [path.join(dir, 'dist', 'main.js')], { encoding: 'utf8' });
+  expect(run.status, run.stderr).to.equal(0);
+  const printed = JSON.parse(run.stdout);
+  const model = require(path.join(dir, 'dist', 'model.js'));
+  const w = new Float64Array([0.5, -1, 2]);
+  const x = new Float64Array([1, 2, -0.5]);
+  expect(printed.value).to.equal(model.loss(w, x, 3));
+  const reference = finiteDiff(model.loss, [w, x, 3], 0);
+  expect(relError(printed.g, reference)).to.be.below(1e-7);
+  expect(printed.g2).to.deep.equal(printed.g);
+}
+
 describe('end to end: a project built with tspc', function () {
   this.timeout(120000);
 
   it('builds a multi-file project and the compiled gradient matches finite differences', () => {
-    const dir = makeProject({
-      'src/util.ts': `export function softplus(z: number): number { return z > 30 ? z : Math.log1p(Math.exp(z)); }\n`,
-      'src/model.ts': [
-        `import { softplus } from './util.js';`,
-        `export function loss(w: Float64Array, x: Float64Array, n: number): number {`,
-        `  let s = 0;`,
-        `  for (let i = 0; i < n; i++) s += softplus(w[i] * x[i]) + 0.5 * w[i] * w[i];`,
-        `  return s / n;`,
-        `}`,
-      ].join('\n'),
-      'src/main.ts': [
-        `import { grad, valueAndGrad } from 'tsgrad';`,
-        `import { loss } from './model.js';`,
-        `const w = new Float64Array([0.5, -1, 2]);`,
-        `const x = new Float64Array([1, 2, -0.5]);`,
-        `const [value, g] = valueAndGrad(loss)(w, x, 3);`,
-        `const g2 = grad(loss)(w, x, 3);`,
-        `console.log(JSON.stringify({ value, g: Array.from(g), g2: Array.from(g2) }));`,
-      ].join('\n'),
-    });
+    const dir = makeProject(lossProject());
     const result = build(dir);
     expect(result.status, result.stdout + result.stderr).to.equal(0);
-    const run = spawnSync(process.execPath, [path.join(dir, 'dist', 'main.js')], { encoding: 'utf8' });
-    expect(run.status, run.stderr).to.equal(0);
-    const printed = JSON.parse(run.stdout);
-    const model = require(path.join(dir, 'dist', 'model.js'));
-    const w = new Float64Array([0.5, -1, 2]);
-    const x = new Float64Array([1, 2, -0.5]);
-    expect(printed.value).to.equal(model.loss(w, x, 3));
-    const reference = finiteDiff(model.loss, [w, x, 3], 0);
-    expect(relError(printed.g, reference)).to.be.below(1e-7);
-    expect(printed.g2).to.deep.equal(printed.g);
+    checkLoss(dir);
   });
 
   it('fails the build with a file:line:col diagnostic for unsupported code, and the output throws', () => {
@@ -99,5 +115,44 @@ describe('end to end: a project built with tspc', function () {
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.contain('function f_grad(x)');
     expect(result.stdout).to.contain('// reverse sweep');
+  });
+});
+
+describe('end to end: tsgrad build', function () {
+  this.timeout(120000);
+  const tsgrad = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'tsgrad.js'), ...args], { encoding: 'utf8' });
+
+  for (const typescript7 of [false, true]) {
+    it(`builds a project with no plugin entry, like tsc -p (declarations, source maps)${typescript7 ? ', the project\'s own typescript being version 7' : ''}`, () => {
+      const dir = makeProject(lossProject(), { typescript7 });
+      const result = tsgrad('build', '-p', dir);
+      expect(result.status, result.stdout + result.stderr).to.equal(0);
+      for (const f of ['main.js', 'main.js.map', 'main.d.ts', 'model.js', 'util.d.ts']) expect(fs.existsSync(path.join(dir, 'dist', f)), f).to.equal(true);
+      checkLoss(dir);
+    });
+  }
+
+  it('reports tsgrad and type errors at file:line:col, tsc\'s format, and exits 1', () => {
+    const dir = makeProject({
+      'src/main.ts': [
+        `import { grad } from 'tsgrad';`,
+        `declare function external(x: number): number;`,
+        `export function f(x: number): number {`,
+        `  return external(x) * 2;`,
+        `}`,
+        `export const df = grad(f);`,
+        `export const wrong: string = 1;`,
+      ].join('\n'),
+    }, {});
+    const result = tsgrad('build', '-p', path.join(dir, 'tsconfig.json'));
+    expect(result.status).to.equal(1);
+    expect(result.stdout).to.match(/src\/main\.ts\(4,10\): error TS99001: tsgrad: .*no body in the program/);
+    expect(result.stdout).to.match(/src\/main\.ts\(7,14\): error TS2322/);
+  });
+
+  it('says what it needs when there is no tsconfig', () => {
+    const result = tsgrad('build', '-p', path.join(os.tmpdir(), 'no-such-project'));
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.contain('no tsconfig.json');
   });
 });
