@@ -79,7 +79,19 @@ export function fromParams(layers: Layer[], x: number): number {
   return eff.reduce((a, q) => a + Math.tanh(q.k + q.c), 0) + chained;
 }
 
+/** A callback with several returns; for…of over entries(). */
+export function several(xs: number[], a: number): number {
+  const s = xs.map((x) => {
+    if (x > a) return { x, y: 1 };
+    return { x: -x * a, y: a };
+  });
+  let t = 0;
+  for (const [i, p] of s.entries()) t += p.x * p.y * (i + 1);
+  return t;
+}
+
 export const gFit = grad(fit, [0, 1, 2]);
+export const gSeveral = grad(several, [0, 1]);
 export const gMore = grad(more, [0, 1]);
 export const gNested = grad(nested, [0, 1]);
 export const gFrom = grad(fromParams, [0, 1]);
@@ -185,6 +197,10 @@ describe('arrays of objects built in differentiated code', () => {
           expect(gx.length).to.equal(4);
         });
       }
+
+      it('a callback with several returns, for…of over entries()', () => {
+        for (const a of [0.5, -0.5]) expectGrad(m.several, m.gSeveral, [xs, a], [0, 1]);
+      });
 
       it('a literal of objects with nested objects and array fields; map of an array of objects to another', () => {
         expectGrad(m.nested, m.gNested, [[0.3, -1.1, 0.7], 1.3], [0, 1]);

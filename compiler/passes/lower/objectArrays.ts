@@ -272,6 +272,9 @@ export abstract class ObjectArrayLowerer extends ObjectLowerer {
     if (!o) return super.methodCall(c, callee, out);
     const fnArg = c.arguments[0];
     const onObjects = `'${method}' of '${callee.expression.getText()}', an array of objects built in this function`;
+    if (!['forEach', 'reduce', 'reduceRight', 'some', 'every', 'findIndex'].includes(method)) {
+      return unsupported(c, onObjects, method === 'push' ? `it cannot grow: build it whole (xs.map((x) => ({ … })), Array.from({ length: n }, (_, i) => ({ … })))` : reads);
+    }
     if (!fnArg || ts.isSpreadElement(fnArg)) return unsupported(c, onObjects, reads);
     switch (method) {
       case 'forEach':
