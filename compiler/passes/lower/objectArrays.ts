@@ -190,13 +190,7 @@ export abstract class ObjectArrayLowerer extends ObjectLowerer {
     };
     fill(store, stmts);
     out.push(...allocations, ...stmts);
-    const first = (node: ObjectArrayNode): Var | undefined => {
-      for (const f of node.values()) {
-        const v = f instanceof Map ? first(f) : f;
-        if (v) return v;
-      }
-      return undefined;
-    };
+    const first = (node: ObjectArrayNode): Var | undefined => [...node.values()].map((f) => (f instanceof Map ? first(f) : f)).find((v) => v);
     const lengthOf = first(fields);
     if (!lengthOf) return unsupported(site, `the objects in '${name}' have no number or array fields`, 'give them number fields');
     return { fields, lengthOf, name };
