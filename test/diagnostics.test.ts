@@ -50,6 +50,7 @@ const cases: Record<string, Case> = {
   'a checkpointed loop writing into an array grown by push before it (fuzz seed 7040: its states were not restored)': { file: 'checkpoint-pushed-array.ts', mentions: /it writes into 'q', an array grown by push, whose saved states are not restored yet/, code: 99001 },
   'nested differentiation': { file: 'nested-grad.ts', mentions: /nested differentiation \('grad\(energy\)' inside a differentiated function\) is not supported yet/, code: 99001 },
   'push onto a parameter array': { file: 'array-push.ts', mentions: /push onto 'a': only a local number\[\] of this function can grow/, code: 99001 },
+  'writing a field of an array of objects built in the function': { file: 'object-array-write.ts', mentions: /writing 'samples\[1\]\.y', in an array of objects built in this function/, code: 99001 },
   'unsupported construct inside an imported helper': { file: 'uses-bad-helper.ts', errorIn: 'bad-helper.ts', mentions: /for…in/, code: 99001 },
   // jit: `// @parallel` loops whose iterations cannot be shown independent, and bad jit calls
   'parallel loop that is not a counted for loop': { file: 'parallel-while.ts', mentions: /must be a counted loop/, code: 99001 },

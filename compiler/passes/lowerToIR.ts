@@ -22,6 +22,7 @@
  *   arrays.ts       arrays as values: allocations, copies, literals, spread, rows, objects, loops
  *   arrayMethods.ts map, reduce, filter, some, find, … as loops with the callback inlined
  *   objects.ts      objects as values: literals, helpers returning objects, new C(…)
+ *   objectArrays.ts arrays of objects built here (map, Array.from, literals): an array per field, read only
  *   patterns.ts     declarations, destructuring, array variables given new arrays
  *   statements.ts   lists, if/else, switch, jumps as flags, return
  *   loops.ts        for, for…of, while, do…while, labels

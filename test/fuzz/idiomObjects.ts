@@ -156,6 +156,43 @@ export class ObjectIdioms extends AggregateIdioms {
     ];
   }
 
+  /**
+   * An array of objects built in f: `const s = xs.map((v, i) => ({ x: e, y: e }))` or
+   * `Array.from({ length: L }, (_, i) => ({ … }))`, then only read, into a number: a reduce with
+   * the element destructured or not, a for…of, or an element by index (`s[k].x`).
+   */
+  protected objectArray(scope: ObjScope, depth: number): S[] | undefined {
+    // number[] only: a typed array's map gives a typed array, of numbers
+    const arrays = scope.arrays.filter((a) => a.kind === 'numarr');
+    const name = this.fresh('s');
+    const v = this.fresh('v');
+    const i = this.fresh('i');
+    const fields = FIELDS.slice(0, 1 + this.int(3));
+    const fromArray = arrays.length > 0 && this.chance(0.7);
+    const inner = this.within(scope, fromArray ? [{ name: v, mutable: false }] : [], [i], { loop: false, canBreak: false });
+    const literal: Piece[] = ['({ ', ...fields.flatMap((f, k): Piece[] => [k > 0 ? ', ' : '', `${f}: `, this.num(inner, 2)]), ' })'];
+    const head = fromArray ? `${this.pick(arrays).name}.map((${v}, ${i}) => ` : `Array.from({ length: ${this.L} }, (_, ${i}) => `;
+    const out: S[] = [line(cat('num', `const ${name} = ${head}`, ...literal, ');'), name)];
+    const t = this.fresh('t');
+    const p = this.fresh('p');
+    const roll = this.int(4);
+    if (roll === 0) {
+      out.push(line(`const ${t} = ${name}[${this.int(this.L)}].${this.pick(fields)} + ${name}.length;`, t));
+    } else if (roll === 1 && depth < 3) {
+      const body = this.within(scope, fields.map((f) => ({ name: `${p}.${f}`, mutable: false })), [], { loop: false, canBreak: false });
+      out.push(line(`let ${t} = 0;`, t), block(`for (const ${p} of ${name})`, [[line(expr('num', [`${t} += `, ';'], this.num(body, 2)))]]));
+    } else {
+      const acc = this.fresh('a');
+      const destructure = roll === 2;
+      const names = fields.map((f) => (destructure ? this.fresh(f) : `${p}.${f}`));
+      const body = this.within(scope, [{ name: acc, mutable: false }, ...names.map((n) => ({ name: n, mutable: false }))], [], { loop: false, canBreak: false });
+      const param = destructure ? `{ ${fields.map((f, k) => `${f}: ${names[k]}`).join(', ')} }` : p;
+      out.push(line(cat('num', `const ${t} = ${name}.${this.pick(['reduce', 'reduceRight'])}((${acc}, ${param}) => ${acc} + `, this.num(body, 2), ', 0);'), t));
+    }
+    scope.nums.push({ name: t, mutable: false });
+    return out;
+  }
+
   // ── helpers returning objects ──────────────────────────────────────────────────────────────
 
   /** generate.ts's helpers, each sometimes followed by a helper returning an object. */

@@ -31,7 +31,7 @@ export const allIdioms = [
   // parameters that are arrays of arrays and arrays of objects (idiomAggregates.ts)
   'rowsParam', 'objectsParam',
   // objects as values (idiomObjects.ts), arrays written as buffers (idiomBuffers.ts), classes and recursion (idiomClasses.ts)
-  'objectLiteral', 'objectHelper', 'rowWrites', 'arraySwap', 'classParam', 'recursion',
+  'objectLiteral', 'objectHelper', 'objectArray', 'rowWrites', 'arraySwap', 'classParam', 'recursion',
   // a time loop's state given each step's new array, often // @checkpoint (idiomBuffers.ts)
   'stateStep',
 ] as const;
@@ -92,6 +92,7 @@ class IdiomGenerator extends ClassIdioms {
     ['objectsParam', (s, d) => this.objsStmt(s, d)],
     ['objectLiteral', (s, d) => this.objectLiteral(s, d)],
     ['objectHelper', (s) => this.objectCallStmt(s)],
+    ['objectArray', (s, d) => this.objectArray(s, d)],
     ['rowWrites', (s, d) => this.rowWrites(s, d)],
     ['arraySwap', (s, d) => this.nested(d, () => this.arraySwap(s))],
     ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s, d))],

@@ -212,7 +212,9 @@ export abstract class ArrayMethodLowerer extends ArrayLowerer {
         const toRows = !!elementType && isArrayType(elementType, this.checker);
         if (toRows) return this.mapToRows(c, arr, fn, out, name);
         if (elementType && scalarKind(elementType) !== 'num' && scalarKind(elementType) !== 'unknown') {
-          unsupported(c, `map to ${this.checker.typeToString(elementType)}`, 'map to numbers or to arrays of numbers; arrays of objects are not supported yet');
+          unsupported(c, `map to ${this.checker.typeToString(elementType)} here`, isObjectType(elementType, this.checker)
+            ? 'an array of objects is built into a const (const samples = xs.map((x) => ({ … }))), or read at once (xs.map(…).reduce(…)), then only read'
+            : 'map to numbers, to arrays of numbers, or to objects of those');
         }
         const result = this.filledArray(type, this.temp('num', { k: 'length', arr }, out), out, name, c);
         this.eachElement(arr, out, (v, i, body) => body.push({ k: 'store', arr: result, index: i, value: this.callback(fn, [v, i, arr], c, body) }));

@@ -12,8 +12,8 @@ import { type FunctionLike, scalarKind, type Shape, shapeOf } from '../../types.
 
 export type { FunctionLike };
 
-/** A value as a callee receives it: an atom (an array by reference), an object's fields, or a function. */
-export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue };
+/** A value as a callee receives it: an atom (an array by reference), an object's fields, a function, or an array of objects built here. */
+export type Bound = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode } | { readonly k: 'fn'; readonly f: FnValue } | { readonly k: 'objects'; readonly o: ObjectArray };
 
 /** What `this` is in a method being inlined: an object parameter's fields, or an object by reference. */
 export type SelfValue = { readonly k: 'atom'; readonly a: Atom } | { readonly k: 'struct'; readonly s: StructNode };
@@ -78,6 +78,8 @@ export interface Frame {
   readonly structs: Map<TS.Symbol, StructNode>;
   /** Local functions and function-valued parameters: what they are at build time. */
   readonly functions: Map<TS.Symbol, FnValue>;
+  /** Arrays of objects built in differentiated code (objectArrays.ts): one array per field. */
+  readonly objectArrays: Map<TS.Symbol, ObjectArray>;
   /** Optional parameters this call leaves out. */
   readonly absent: Set<TS.Symbol>;
   readonly result: Var;
@@ -96,6 +98,20 @@ export type StructNode = Map<string, Var | StructNode>;
 export interface StructTree {
   readonly node: StructNode;
   readonly shapes: Map<Var, Shape>;
+}
+
+/**
+ * An array of objects built in differentiated code (`xs.map((x) => ({ x, y: 2 * x }))`), held as
+ * one array per field (objectArrays.ts): a number[] per number field, an array of rows per array
+ * field, nested objects as maps. Read only: element i is a StructNode of values loaded from them.
+ */
+export type ObjectArrayNode = Map<string, Var | ObjectArrayNode>;
+export interface ObjectArray {
+  readonly fields: ObjectArrayNode;
+  /** A field's array, whose length is the array's. */
+  readonly lengthOf: Var;
+  /** Its name in the source, for the names of the variables reading it. */
+  readonly name: string;
 }
 
 export type Flags = Set<Var>;
@@ -140,7 +156,7 @@ export abstract class LowerBase {
   protected newFrame(decl: FunctionLike, resultKind: VarKind, fnName: string, parent?: Frame): Frame {
     const result: Var = { ...this.newVar(resultName(fnName), { kind: resultKind }, decl), callResult: true };
     this.locals[this.locals.length - 1] = result;
-    return { decl, parent, symbols: new Map(), structs: new Map(), functions: new Map(), absent: new Set(), result, loops: [] };
+    return { decl, parent, symbols: new Map(), structs: new Map(), functions: new Map(), objectArrays: new Map(), absent: new Set(), result, loops: [] };
   }
 
   /** What the innermost frame that knows a name says about it (a closure reads its parents' names). */

@@ -308,6 +308,8 @@ export abstract class CallLowerer extends SeparateLowerer {
       this.frame.structs.set(symbol, value.s);
     } else if (value.k === 'fn') {
       this.frame.functions.set(symbol, value.f);
+    } else if (value.k === 'objects') {
+      this.frame.objectArrays.set(symbol, value.o);
     } else if (value.a.k === 'var' && value.a.v.kind === 'array') {
       this.frame.symbols.set(symbol, value.a.v);
     } else {

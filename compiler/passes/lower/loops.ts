@@ -11,7 +11,7 @@ import { tempName } from '../../naming.js';
 import { ts } from '../../tsapi.js';
 import { canonicalFor } from '../canonicalLoop.js';
 import { loopMarks, type LoopMarks } from '../loopMarkers.js';
-import { type Flags, type LoopFrame, skipParens } from './base.js';
+import { type Bound, type Flags, type LoopFrame, skipParens } from './base.js';
 import { StmtLowerer } from './statements.js';
 
 interface LoopParts {
@@ -70,14 +70,16 @@ export abstract class LoopLowerer extends StmtLowerer {
     if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1) {
       unsupported(s.initializer, 'for…of assigning to an existing variable', 'declare the loop variable: for (const v of xs)');
     }
-    const arr = this.lowerArray(iterated, out);
+    // an array of objects built here: each element the object of its fields (objectArrays.ts)
+    const objects = this.objectArrayValue(iterated, out);
+    const arr = objects?.lengthOf ?? this.lowerArray(iterated, out);
     const n = this.temp('num', { k: 'length', arr }, out);
     const counter = this.newVar('i', { kind: 'num' });
     out.push({ k: 'assign', target: counter, expr: { k: 'atom', a: num(0) }, init: true });
     const name = list.declarations[0].name;
     const prelude = (body: Stmt[]): void => {
       const index = { k: 'atom', a: ref(counter) } as const;
-      const element = (): { k: 'atom'; a: Atom } => ({ k: 'atom', a: this.loadElement(arr, ref(counter), body) });
+      const element = (): Bound => (objects ? { k: 'struct', s: this.objectElement(objects, ref(counter), body) } : { k: 'atom', a: this.loadElement(arr, ref(counter), body) });
       if (mode === 'keys') {
         if (!ts.isIdentifier(name)) unsupported(name, 'destructuring an index', 'name it: for (const i of xs.keys())');
         this.bindName(name, index, name, body);
@@ -97,7 +99,7 @@ export abstract class LoopLowerer extends StmtLowerer {
     return this.lowerLoop({ condition, body: s.statement, update, canonical: { counter, start: num(0), step: 1 }, marks: {}, prelude, label }, out);
   }
 
-  private bindPatternElement(el: TS.BindingElement, value: { k: 'atom'; a: Atom }, body: Stmt[]): void {
+  private bindPatternElement(el: TS.BindingElement, value: Bound, body: Stmt[]): void {
     if (el.dotDotDotToken || el.initializer) unsupported(el, 'rest or default in an entry', 'write for (const [i, v] of xs.entries())');
     if (ts.isIdentifier(el.name)) this.bindName(el.name, value, el, body);
     else this.bindPattern(el.name, value, body);

@@ -12,11 +12,11 @@ import { unsupported } from '../../diagnostics.js';
 import { type Atom, num, ref, type Stmt, type Var } from '../../ir.js';
 import { ts } from '../../tsapi.js';
 import { isObjectType, scalarKind, shapeOf } from '../../types.js';
-import { ObjectLowerer } from './objects.js';
+import { ObjectArrayLowerer } from './objectArrays.js';
 import { atomKind, skipParens } from './base.js';
 import type { Bound } from './calls.js';
 
-export abstract class PatternLowerer extends ObjectLowerer {
+export abstract class PatternLowerer extends ObjectArrayLowerer {
   protected lowerDeclarations(list: TS.VariableDeclarationList, out: Stmt[]): void {
     if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
       unsupported(list, "'var' declarations are not supported", "use 'let' or 'const'");
@@ -56,6 +56,12 @@ export abstract class PatternLowerer extends ObjectLowerer {
       if (!init && !d.type && scalarKind(type) === 'unknown') {
         // `let z;` (implicitly any): a number, as the arithmetic it takes part in requires
         this.frame.symbols.set(symbol, this.newVar(d.name.text, { kind: 'num' }, d));
+        continue;
+      }
+      // `const samples = xs.map((x) => ({ x, y: 2 * x }))`: an array of objects, one array per field
+      const objects = init && this.objectArrayValue(init, out, d.name.text);
+      if (objects) {
+        this.frame.objectArrays.set(symbol, objects);
         continue;
       }
       if (this.isArray(d.name) && !scalarKind(type)) {
@@ -158,6 +164,7 @@ export abstract class PatternLowerer extends ObjectLowerer {
       }
       return;
     }
+    if (value.k === 'objects') unsupported(pattern, 'array destructuring of an array of objects built in this function', 'read the elements by index: const p = samples[0]');
     if (value.k !== 'atom' || value.a.k !== 'var' || value.a.v.kind !== 'array') {
       return unsupported(pattern, 'array destructuring of something that is not an array', 'destructure arrays and tuples');
     }

@@ -75,7 +75,7 @@ export abstract class SeparateLowerer extends ExprLowerer {
       if (a?.k === 'atom') return a.a;
       const literal = !a && p.initializer ? numericLiteral(p.initializer) : undefined;
       if (literal !== undefined) return num(literal);
-      return unsupported(site, `'${fn.name}' is compiled on its own (it is recursive), and its argument '${p.name.getText()}' is ${a ? 'a function or an object' : 'left out'}`,
+      return unsupported(site, `'${fn.name}' is compiled on its own (it is recursive), and its argument '${p.name.getText()}' is ${a ? (a.k === 'objects' ? 'an array of objects built in the caller' : 'a function or an object') : 'left out'}`,
         'pass numbers and arrays to recursive functions, every argument (or a literal default)');
     });
     return this.temp('num', { k: 'userCall', fn, args: atoms }, out);
