@@ -74,6 +74,19 @@ function power(x: number, n: number): number {
 export const cube = (x: number): number => power(x, 3) + Math.sin(power(x, 2));
 export const cubeGG = grad(grad(cube));
 
+/** A number given its own recursive image, x = r(x, …) (fuzz seed 120656: its adjoint was zeroed after the pullback added to it). */
+function shifted(x: number, d: number): number {
+  return d <= 0 ? d * x : Math.sin(x) + shifted(2 * x, d - 1);
+}
+export function selfCall(x: number, y: number): number {
+  x = shifted(x, 3);
+  y = shifted(y * x, 2);
+  return x * y;
+}
+export const gSelf = grad(selfCall, [0, 1]);
+export const vSelf = (x: number, y: number) => vjp(selfCall, x, y);
+export const hvpSelf = hvp(selfCall);
+
 ${chain}
 export const deep = (x: number, d: number): number => h0(x, d);
 export const gDeep = grad(deep);
@@ -143,6 +156,14 @@ describe('recursion and large call graphs', () => {
         const Hv = finiteDiff((ws: number[]) => (m.gSeries(0.7, ws)[1] as Float64Array).reduce((s, g, i) => s + g * v[i], 0), [w], 0, 1e-5);
         expectClose(m.hvpSeries(0.7, w, v), Hv, 1e-5, 'hvp wrt w');
         for (const x of [0.4, -1.3]) expectClose(m.cubeGG(x), 6 * x + 2 * Math.cos(x * x) - 4 * x * x * Math.sin(x * x), 1e-9, `(x³ + sin x²)'' at ${x}, by hand`);
+      });
+
+      it('a number given its own recursive image (x = r(x, …), fuzz seed 120656): grad, vjp, hvp', () => {
+        const want = [0, 1].map((k) => finiteDiff((a: number, b: number) => m.selfCall(a, b), [0.4, -0.7], k) as number);
+        expectClose(m.gSelf(0.4, -0.7), want, 1e-6, 'grad');
+        expectClose(m.vSelf(0.4, -0.7)[1](2), want.map((g) => 2 * g), 1e-6, 'vjp');
+        const h = (eps: number) => (m.gSelf(0.4 + eps, -0.7)[0] as number);
+        expectClose(m.hvpSelf(0.4, -0.7, 1), (h(1e-5) - h(-1e-5)) / 2e-5, 1e-5, 'hvp');
       });
 
       it('a chain of 30 helpers each calling the next twice: code linear in the chain, derivative right', () => {

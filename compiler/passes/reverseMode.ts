@@ -523,7 +523,8 @@ class ReverseMode {
       return;
     }
     const rule = ruleFor(e);
-    const args = e.k === 'atom' ? [e.a] : ruleArgs(e);
+    // a user call's arguments count too: `x = g(x)` (fuzz seed 120656: x's adjoint was zeroed after its pullback)
+    const args = e.k === 'atom' ? [e.a] : e.k === 'userCall' ? [...e.args] : ruleArgs(e);
     const selfReference = args.some((a) => a.k === 'var' && a.v === v);
     let y: CExpr = id(v.name);
     const partials = rule ? rule.partials(args.map(atom), id('$y')) : [];
