@@ -63,6 +63,19 @@ const lossProject = (): Record<string, string> => ({
     ].join('\n'),
 });
 
+/** A project whose main.ts differentiates through a declared function (no body: a tsgrad error at 4:10), then `extra`. */
+const unsupportedProject = (...extra: string[]): Record<string, string> => ({
+  'src/main.ts': [
+    `import { grad } from 'tsgrad';`,
+    `declare function external(x: number): number;`,
+    `export function f(x: number): number {`,
+    `  return external(x) * 2;`,
+    `}`,
+    `export const df = grad(f);`,
+    ...extra,
+  ].join('\n'),
+});
+
 /** Runs dist/main.js of a built lossProject and checks what it printed against finite differences. */
 function checkLoss(dir: string): void {
   const run = spawnSync(process.execPath, [path.join(dir, 'dist', 'main.js')], { encoding: 'utf8' });
@@ -88,16 +101,7 @@ describe('end to end: a project built with tspc', function () {
   });
 
   it('fails the build with a file:line:col diagnostic for unsupported code, and the output throws', () => {
-    const dir = makeProject({
-      'src/main.ts': [
-        `import { grad } from 'tsgrad';`,
-        `declare function external(x: number): number;`,
-        `export function f(x: number): number {`,
-        `  return external(x) * 2;`,
-        `}`,
-        `export const df = grad(f);`,
-      ].join('\n'),
-    });
+    const dir = makeProject(unsupportedProject());
     const result = build(dir);
     const output = result.stdout + result.stderr;
     expect(result.status).to.not.equal(0);
@@ -133,17 +137,7 @@ describe('end to end: tsgrad build', function () {
   }
 
   it('reports tsgrad and type errors at file:line:col, tsc\'s format, and exits 1', () => {
-    const dir = makeProject({
-      'src/main.ts': [
-        `import { grad } from 'tsgrad';`,
-        `declare function external(x: number): number;`,
-        `export function f(x: number): number {`,
-        `  return external(x) * 2;`,
-        `}`,
-        `export const df = grad(f);`,
-        `export const wrong: string = 1;`,
-      ].join('\n'),
-    }, {});
+    const dir = makeProject(unsupportedProject(`export const wrong: string = 1;`), {});
     const result = tsgrad('build', '-p', path.join(dir, 'tsconfig.json'));
     expect(result.status).to.equal(1);
     expect(result.stdout).to.match(/src\/main\.ts\(4,10\): error TS99001: tsgrad: .*no body in the program/);
