@@ -158,8 +158,11 @@ function notTransformed(marker: string, f: AnyFn): Error {
   const name = (typeof f === 'function' && f.name) || '<anonymous function>';
   return new Error(
     `tsgrad: ${marker}(${name}) was called at run time, so the tsgrad transformer did not compile this call. ` +
-      `Either the transformer is not configured, or it reported an error for this call (see the build output). ` +
-      `Build with ts-patch's tspc and add to tsconfig.json:\n` +
+      `Either the code was built without it, or it reported an error for this call (see the build output). ` +
+      `Build with tsgrad's own compiler, which works whatever TypeScript the project has (plain tsc, ` +
+      `TypeScript 7 included, has no transformer API):\n` +
+      `  npx tsgrad build            (or: npx tsgrad build -p path/to/tsconfig.json)\n` +
+      `or with ts-patch on TypeScript 6: npx tspc, and in tsconfig.json\n` +
       `  "compilerOptions": { "plugins": [{ "transform": "tsgrad/transform" }] }`,
   );
 }

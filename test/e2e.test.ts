@@ -110,6 +110,7 @@ describe('end to end: a project built with tspc', function () {
     const run = spawnSync(process.execPath, [path.join(dir, 'dist', 'main.js')], { encoding: 'utf8' });
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.contain('tsgrad/transform');
+    expect(run.stderr).to.contain('npx tsgrad build');
   });
 
   it('tsgrad emit (the npx entry) prints the generated code', () => {
