@@ -2,15 +2,17 @@
 /**
  * `tsgrad build [-p tsconfig.json] [--watch]`: the project compiled like `tsc -p`, with tsgrad's
  * transformer (build.ts).
+ * `tsgrad generate <files or dirs> --out <dir>`: the transformed sources as TypeScript (generate.ts).
  * `tsgrad emit path/to/file.ts [--no-optimize]`: prints the derivative code tsgrad generates for
  * each grad/valueAndGrad call in that file, using the nearest tsconfig.json's compiler options.
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
 import { build } from './build.js';
+import { generate } from './generate.js';
 import transformer from './transform.js';
 
-const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad emit <file.ts> [--no-optimize]';
+const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad generate <files or directories> --out <dir> [-p <tsconfig.json>]\n       tsgrad emit <file.ts> [--no-optimize]';
 
 function main(argv: string[]): number {
   const [command, file, ...flags] = argv;
@@ -22,6 +24,18 @@ function main(argv: string[]): number {
       return 2;
     }
     return build(p >= 0 ? argv[p + 1] : undefined, argv.includes('--watch') || argv.includes('-w'));
+  }
+  if (command === 'generate') {
+    const rest = argv.slice(1);
+    const at = (flag: string): string | undefined => (rest.includes(flag) ? rest[rest.indexOf(flag) + 1] : undefined);
+    const out = at('--out');
+    const project = at('-p') ?? at('--project');
+    const inputs = rest.filter((a, i) => !a.startsWith('-') && !['--out', '-p', '--project'].includes(rest[i - 1]));
+    if (!out || inputs.length === 0) {
+      console.error(usage);
+      return 2;
+    }
+    return generate(inputs, out, project);
   }
   if (command !== 'emit' || !file) {
     console.error(usage);
