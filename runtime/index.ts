@@ -1,6 +1,6 @@
 /**
  * tsgrad's public API. `grad`, `valueAndGrad` are *markers*: the tsgrad transformer
- * (`tsgrad/transform`, run by ts-patch's `tspc`) replaces each call with generated derivative code
+ * (`tsgrad/transform`, run by `tsgrad build`, `tsgrad generate` or ts-patch's `tspc`) replaces each call with generated derivative code
  * at build time. Called at run time, a marker means the transformer did not run (or rejected the
  * call with a diagnostic), so it throws instead of returning a wrong or slow answer.
  */
