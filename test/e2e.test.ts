@@ -174,3 +174,29 @@ describe('end to end: tsgrad generate', function () {
   });
 });
 
+describe('end to end: node --import tsgrad/register', function () {
+  this.timeout(120000);
+  const run = (dir: string, file: string) => spawnSync(process.execPath, ['--import', 'tsgrad/register', file], { cwd: dir, encoding: 'utf8' });
+
+  it('runs a TypeScript project as written (./model.js finds model.ts); the gradient matches finite differences', () => {
+    const dir = makeProject(lossProject(), {});
+    const result = run(dir, 'src/main.ts');
+    expect(result.status, result.stderr).to.equal(0);
+    const printed = JSON.parse(result.stdout);
+    // the reference: the model compiled by tsgrad build, loaded as CommonJS
+    expect(spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'tsgrad.js'), 'build', '-p', dir], { encoding: 'utf8' }).status).to.equal(0);
+    const model = require(path.join(dir, 'dist', 'model.js'));
+    const w = new Float64Array([0.5, -1, 2]);
+    const x = new Float64Array([1, 2, -0.5]);
+    expect(printed.value).to.equal(model.loss(w, x, 3));
+    expect(relError(printed.g, finiteDiff(model.loss, [w, x, 3], 0))).to.be.below(1e-7);
+  });
+
+  it('stops with tsgrad\'s diagnostic at file:line:col for unsupported code', () => {
+    const dir = makeProject(unsupportedProject(), {});
+    const result = run(dir, 'src/main.ts');
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(/src\/main\.ts\(4,10\): error TS99001: tsgrad: .*no body in the program/);
+  });
+});
+
