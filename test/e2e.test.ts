@@ -220,3 +220,54 @@ describe('the package', function () {
   });
 });
 
+describe('end to end: bundler plugins (tsgrad/esbuild, tsgrad/vite)', function () {
+  this.timeout(120000);
+  const node = (dir: string, ...args: string[]) => spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+  const esbuildScript = (entry: string) => [
+    `const esbuild = require(${JSON.stringify(path.join(repoRoot, 'node_modules', 'esbuild'))});`,
+    `const tsgrad = require('tsgrad/esbuild');`,
+    `esbuild.build({ entryPoints: ['${entry}'], bundle: true, platform: 'node', format: 'cjs', outfile: 'out/main.cjs', sourcemap: true, plugins: [tsgrad()], logLevel: 'silent' })`,
+    `  .catch((e) => { console.error(e.message); process.exit(1); });`,
+  ].join('\n');
+
+  /** Checks what a bundled lossProject printed against finite differences of its model (built by tsgrad build). */
+  function checkBundle(dir: string, bundle: string): void {
+    const run = node(dir, bundle);
+    expect(run.status, run.stderr).to.equal(0);
+    const printed = JSON.parse(run.stdout);
+    expect(spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'tsgrad.js'), 'build', '-p', dir], { encoding: 'utf8' }).status).to.equal(0);
+    const model = require(path.join(dir, 'dist', 'model.js'));
+    const w = new Float64Array([0.5, -1, 2]);
+    const x = new Float64Array([1, 2, -0.5]);
+    expect(printed.value).to.equal(model.loss(w, x, 3));
+    expect(relError(printed.g, finiteDiff(model.loss, [w, x, 3], 0))).to.be.below(1e-7);
+  }
+
+  it('esbuild bundles a project with tsgrad/esbuild; the gradient matches finite differences, with a source map', () => {
+    const dir = makeProject({ ...lossProject(), 'build.cjs': esbuildScript('src/main.ts') }, {});
+    const result = node(dir, 'build.cjs');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'main.cjs.map'))).to.equal(true);
+    checkBundle(dir, 'out/main.cjs');
+  });
+
+  it('esbuild fails the build with tsgrad\'s diagnostic at file:line:col', () => {
+    const dir = makeProject({ ...unsupportedProject(), 'build.cjs': esbuildScript('src/main.ts') }, {});
+    const result = node(dir, 'build.cjs');
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(/src\/main\.ts\(4,10\): error TS99001: tsgrad: .*no body in the program/);
+  });
+
+  it('vite builds a project with tsgrad/vite (vite.config.mjs); the gradient matches finite differences', () => {
+    const config = [
+      `import tsgrad from 'tsgrad/vite';`,
+      `export default { plugins: [tsgrad()], logLevel: 'warn', build: { ssr: 'src/main.ts', outDir: 'vdist', rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.cjs' } } } };`,
+    ].join('\n');
+    const dir = makeProject({ ...lossProject(), 'vite.config.mjs': config }, {});
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', 'vite'), path.join(dir, 'node_modules', 'vite'), 'dir');
+    const result = node(dir, path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    checkBundle(dir, 'vdist/main.cjs');
+  });
+});
+

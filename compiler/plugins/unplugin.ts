@@ -1,0 +1,76 @@
+/**
+ * tsgrad as a bundler plugin (unplugin): `tsgrad/vite`, `tsgrad/rollup`, `tsgrad/esbuild`,
+ * `tsgrad/webpack`, each a default export taking the transformer's options. TypeScript modules
+ * that call tsgrad are type-checked in one program, shared by the build and updated as modules
+ * change (dev servers, watch), and emitted as JavaScript with tsgrad's transform and a source map;
+ * the bundler takes it from there. A tsgrad diagnostic fails the build with file:line:col.
+ */
+import * as path from 'node:path';
+import * as TS from 'typescript';
+import { createUnplugin } from 'unplugin';
+import transformer, { type TsgradConfig } from '../transform.js';
+
+const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
+const MARKERS = /\b(grad|valueAndGrad|jvp|vjp|jacfwd|jacrev|hessian|hvp|jit|customDerivative)\b/;
+
+/** One program for the build, its files read from what the bundler hands over where it has them. */
+class SharedProgram {
+  private program: TS.Program | undefined;
+  private readonly texts = new Map<string, string>();
+  private options: TS.CompilerOptions | undefined;
+
+  compile(file: string, code: string, config: TsgradConfig): { code: string; map?: string } {
+    const changed = this.texts.get(file) !== code;
+    this.texts.set(file, code);
+    this.options ??= optionsFor(file);
+    if (!this.program || changed || !this.program.getSourceFile(file)) {
+      const roots = new Set([...(this.program?.getRootFileNames() ?? []), file]);
+      const host = TS.createCompilerHost(this.options);
+      const read = host.readFile.bind(host);
+      host.readFile = (name) => this.texts.get(path.resolve(name)) ?? read(name);
+      this.program = TS.createProgram([...roots], this.options, host, this.program);
+    }
+    const program = this.program;
+    const found: TS.Diagnostic[] = [];
+    const out: { code: string; map?: string } = { code: '' };
+    program.emit(program.getSourceFile(file), (name, text) => {
+      if (name.endsWith('.map')) out.map = text;
+      else if (/\.(m|c)?js$/.test(name)) out.code = text.replace(/\n\/\/# sourceMappingURL=.*$/, '');
+    }, undefined, false, { before: [transformer(program, config, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
+    if (found.length > 0) {
+      const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
+      throw new Error(`tsgrad:\n${TS.formatDiagnostics(found, host)}`);
+    }
+    return out;
+  }
+}
+
+function optionsFor(file: string): TS.CompilerOptions {
+  const config = TS.findConfigFile(path.dirname(file), TS.sys.fileExists);
+  const base = config ? TS.parseJsonConfigFileContent(TS.readConfigFile(config, TS.sys.readFile).config, TS.sys, path.dirname(config)).options : {};
+  return {
+    ...base,
+    module: TS.ModuleKind.ESNext,
+    moduleResolution: TS.ModuleResolutionKind.Bundler,
+    target: base.target ?? TS.ScriptTarget.ES2022,
+    noEmit: false,
+    declaration: false,
+    sourceMap: true,
+    inlineSources: true,
+    inlineSourceMap: false,
+    jsx: base.jsx ?? TS.JsxEmit.Preserve,
+  };
+}
+
+export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined) => {
+  const shared = new SharedProgram();
+  return {
+    name: 'tsgrad',
+    enforce: 'pre',
+    transformInclude: (id: string) => TYPESCRIPT.test(id.split('?')[0]) && !id.includes('/node_modules/'),
+    transform(code: string, id: string) {
+      if (!MARKERS.test(code)) return null;
+      return shared.compile(path.resolve(id.split('?')[0]), code, config ?? {});
+    },
+  };
+});
