@@ -7,18 +7,12 @@
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
+import { formatDiagnostics, formatHost } from './project.js';
 import transformer, { type TsgradConfig } from './transform.js';
-
-const formatHost: TS.FormatDiagnosticsHost = {
-  getCanonicalFileName: (f) => f,
-  getCurrentDirectory: () => TS.sys.getCurrentDirectory(),
-  getNewLine: () => TS.sys.newLine,
-};
 
 function print(diagnostics: readonly TS.Diagnostic[]): void {
   if (diagnostics.length === 0) return;
-  const pretty = !!process.stdout.isTTY;
-  process.stdout.write(pretty ? TS.formatDiagnosticsWithColorAndContext(diagnostics, formatHost) : TS.formatDiagnostics(diagnostics, formatHost));
+  process.stdout.write(process.stdout.isTTY ? TS.formatDiagnosticsWithColorAndContext(diagnostics, formatHost) : formatDiagnostics(diagnostics));
 }
 
 /** The tsconfig a `-p` argument names (a file or a directory), or the nearest one above the current directory. */

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as TS from 'typescript';
 import { build } from './build.js';
 import { generate } from './generate.js';
+import { configOptions, formatDiagnostics } from './project.js';
 import transformer from './transform.js';
 
 const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad generate <files or directories> --out <dir> [-p <tsconfig.json>]\n       tsgrad emit <file.ts> [--no-optimize]';
@@ -43,11 +44,7 @@ function main(argv: string[]): number {
   }
   const fileName = path.resolve(file);
   const configPath = TS.findConfigFile(path.dirname(fileName), TS.sys.fileExists);
-  let options: TS.CompilerOptions = { target: TS.ScriptTarget.ES2022, module: TS.ModuleKind.NodeNext, strict: true };
-  if (configPath) {
-    const read = TS.readConfigFile(configPath, TS.sys.readFile);
-    options = TS.parseJsonConfigFileContent(read.config, TS.sys, path.dirname(configPath)).options;
-  }
+  const options: TS.CompilerOptions = configPath ? configOptions(configPath) : { target: TS.ScriptTarget.ES2022, module: TS.ModuleKind.NodeNext, strict: true };
   const program = TS.createProgram([fileName], { ...options, noEmit: false, outDir: undefined, declaration: false });
   const source = program.getSourceFile(fileName);
   if (!source) {
@@ -64,8 +61,7 @@ function main(argv: string[]): number {
   program.emit(source, () => undefined, undefined, false, { before: [factory] });
   if (printed.length > 0) console.log(printed.join('\n\n'));
   if (diagnostics.length > 0) {
-    const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
-    console.error(TS.formatDiagnostics(diagnostics, host));
+    console.error(formatDiagnostics(diagnostics));
     return 1;
   }
   if (printed.length === 0) console.error(`tsgrad: no grad/valueAndGrad calls in ${file}`);

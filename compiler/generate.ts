@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as TS from 'typescript';
+import { configOptions, formatDiagnostics } from './project.js';
 import transformer from './transform.js';
 
 const SOURCE = /\.(ts|tsx|mts|cts)$/;
@@ -36,11 +37,8 @@ export function generate(inputs: readonly string[], out: string, project: string
     return 2;
   }
   const configPath = project ? path.resolve(project) : TS.findConfigFile(path.dirname(files[0]), TS.sys.fileExists);
-  let options: TS.CompilerOptions = { target: TS.ScriptTarget.ES2022, module: TS.ModuleKind.NodeNext, strict: true };
-  if (configPath && TS.sys.fileExists(configPath)) {
-    const read = TS.readConfigFile(configPath, TS.sys.readFile);
-    options = TS.parseJsonConfigFileContent(read.config, TS.sys, path.dirname(configPath)).options;
-  }
+  const fallback: TS.CompilerOptions = { target: TS.ScriptTarget.ES2022, module: TS.ModuleKind.NodeNext, strict: true };
+  const options = configPath && TS.sys.fileExists(configPath) ? configOptions(configPath) : fallback;
   const program = TS.createProgram(files, { ...options, noEmit: true });
   const diagnostics: TS.Diagnostic[] = [];
   const factory = transformer(program, {}, { ts: TS, addDiagnostic: (d) => diagnostics.push(d) });
@@ -60,8 +58,7 @@ export function generate(inputs: readonly string[], out: string, project: string
   }
   const errors = [...TS.getPreEmitDiagnostics(program), ...diagnostics].filter((d) => d.category === TS.DiagnosticCategory.Error);
   if (errors.length > 0) {
-    const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
-    process.stdout.write(TS.formatDiagnostics(errors, host));
+    process.stdout.write(formatDiagnostics(errors));
     return 1;
   }
   return 0;

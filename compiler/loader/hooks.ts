@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as TS from 'typescript';
+import { formatDiagnostics, moduleOptions } from '../project.js';
 import transformer from '../transform.js';
 
 interface Resolved { url: string; format?: string | null; shortCircuit?: boolean }
@@ -36,26 +37,9 @@ export async function resolve(specifier: string, context: { parentURL?: string }
 
 let program: TS.Program | undefined;
 
-function optionsFor(file: string): TS.CompilerOptions {
-  const config = TS.findConfigFile(path.dirname(file), TS.sys.fileExists);
-  const base = config ? TS.parseJsonConfigFileContent(TS.readConfigFile(config, TS.sys.readFile).config, TS.sys, path.dirname(config)).options : {};
-  return {
-    ...base,
-    module: TS.ModuleKind.ESNext,
-    moduleResolution: TS.ModuleResolutionKind.Bundler,
-    target: base.target ?? TS.ScriptTarget.ES2022,
-    noEmit: false,
-    outDir: undefined,
-    declaration: false,
-    sourceMap: false,
-    inlineSourceMap: true,
-    inlineSources: true,
-  };
-}
-
 /** The file as JavaScript, with tsgrad's transform. */
 function compile(file: string): string {
-  if (!program || !program.getSourceFile(file)) program = TS.createProgram([...(program?.getRootFileNames() ?? []), file], optionsFor(file), undefined, program);
+  if (!program || !program.getSourceFile(file)) program = TS.createProgram([...(program?.getRootFileNames() ?? []), file], moduleOptions(file, { sourceMap: true, inline: true }), undefined, program);
   const source = program.getSourceFile(file)!;
   const found: TS.Diagnostic[] = [];
   let js = '';
@@ -63,8 +47,7 @@ function compile(file: string): string {
     if (/\.(m|c)?js$/.test(name)) js = text;
   }, undefined, false, { before: [transformer(program, {}, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
   if (found.length > 0) {
-    const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
-    throw new Error(`tsgrad could not compile ${path.relative(process.cwd(), file)}:\n${TS.formatDiagnostics(found, host)}`);
+    throw new Error(`tsgrad could not compile ${path.relative(process.cwd(), file)}:\n${formatDiagnostics(found)}`);
   }
   return js;
 }

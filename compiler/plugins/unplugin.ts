@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as TS from 'typescript';
 import { createUnplugin } from 'unplugin';
+import { formatDiagnostics, moduleOptions } from '../project.js';
 import transformer, { type TsgradConfig } from '../transform.js';
 
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
@@ -22,7 +23,7 @@ class SharedProgram {
   compile(file: string, code: string, config: TsgradConfig): { code: string; map?: string } {
     const changed = this.texts.get(file) !== code;
     this.texts.set(file, code);
-    this.options ??= optionsFor(file);
+    this.options ??= { ...moduleOptions(file, { sourceMap: true, inline: false }), jsx: TS.JsxEmit.Preserve };
     if (!this.program || changed || !this.program.getSourceFile(file)) {
       const roots = new Set([...(this.program?.getRootFileNames() ?? []), file]);
       const host = TS.createCompilerHost(this.options);
@@ -38,28 +39,10 @@ class SharedProgram {
       else if (/\.(m|c)?js$/.test(name)) out.code = text.replace(/\n\/\/# sourceMappingURL=.*$/, '');
     }, undefined, false, { before: [transformer(program, config, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
     if (found.length > 0) {
-      const host: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
-      throw new Error(`tsgrad:\n${TS.formatDiagnostics(found, host)}`);
+      throw new Error(`tsgrad:\n${formatDiagnostics(found)}`);
     }
     return out;
   }
-}
-
-function optionsFor(file: string): TS.CompilerOptions {
-  const config = TS.findConfigFile(path.dirname(file), TS.sys.fileExists);
-  const base = config ? TS.parseJsonConfigFileContent(TS.readConfigFile(config, TS.sys.readFile).config, TS.sys, path.dirname(config)).options : {};
-  return {
-    ...base,
-    module: TS.ModuleKind.ESNext,
-    moduleResolution: TS.ModuleResolutionKind.Bundler,
-    target: base.target ?? TS.ScriptTarget.ES2022,
-    noEmit: false,
-    declaration: false,
-    sourceMap: true,
-    inlineSources: true,
-    inlineSourceMap: false,
-    jsx: base.jsx ?? TS.JsxEmit.Preserve,
-  };
 }
 
 export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined) => {

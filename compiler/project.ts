@@ -1,0 +1,44 @@
+/**
+ * What the entry points that compile a user's project share (build.ts, generate.ts, cli.ts,
+ * loader/hooks.ts, plugins/unplugin.ts): the nearest tsconfig's options, and diagnostics printed
+ * the way tsc prints them.
+ */
+import * as path from 'node:path';
+import * as TS from 'typescript';
+
+export const formatHost: TS.FormatDiagnosticsHost = {
+  getCanonicalFileName: (f) => f,
+  getCurrentDirectory: () => TS.sys.getCurrentDirectory(),
+  getNewLine: () => TS.sys.newLine,
+};
+
+/** Diagnostics as tsc prints them (`file(line,col): error TSnnnn: …`). */
+export const formatDiagnostics = (diagnostics: readonly TS.Diagnostic[]): string => TS.formatDiagnostics(diagnostics, formatHost);
+
+/** The compiler options a tsconfig file sets. */
+export function configOptions(config: string): TS.CompilerOptions {
+  return TS.parseJsonConfigFileContent(TS.readConfigFile(config, TS.sys.readFile).config, TS.sys, path.dirname(config)).options;
+}
+
+/** The compiler options of the tsconfig nearest to `file` (or `fallback` where there is none). */
+export function nearestOptions(file: string, fallback: TS.CompilerOptions = {}): TS.CompilerOptions {
+  const config = TS.findConfigFile(path.dirname(file), TS.sys.fileExists);
+  return config ? configOptions(config) : fallback;
+}
+
+/** The project's options for compiling one module at a time to an ES module (the loader, bundler plugins). */
+export function moduleOptions(file: string, maps: { sourceMap: boolean; inline: boolean }): TS.CompilerOptions {
+  const base = nearestOptions(file);
+  return {
+    ...base,
+    module: TS.ModuleKind.ESNext,
+    moduleResolution: TS.ModuleResolutionKind.Bundler,
+    target: base.target ?? TS.ScriptTarget.ES2022,
+    noEmit: false,
+    outDir: undefined,
+    declaration: false,
+    sourceMap: maps.sourceMap && !maps.inline,
+    inlineSourceMap: maps.sourceMap && maps.inline,
+    inlineSources: maps.sourceMap,
+  };
+}
