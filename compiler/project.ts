@@ -1,10 +1,11 @@
 /**
  * What the entry points that compile a user's project share (build.ts, generate.ts, cli.ts,
- * loader/hooks.ts, plugins/unplugin.ts): the nearest tsconfig's options, and diagnostics printed
- * the way tsc prints them.
+ * loader/hooks.ts, plugins/unplugin.ts): the nearest tsconfig's options, diagnostics printed the
+ * way tsc prints them, one module emitted with the transform.
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
+import transformer, { type TsgradConfig } from './transform.js';
 
 export const formatHost: TS.FormatDiagnosticsHost = {
   getCanonicalFileName: (f) => f,
@@ -41,4 +42,16 @@ export function moduleOptions(file: string, maps: { sourceMap: boolean; inline: 
     inlineSourceMap: maps.sourceMap && maps.inline,
     inlineSources: maps.sourceMap,
   };
+}
+
+/** One file of `program` as JavaScript (and its source map, if the options ask for a separate one), with tsgrad's transform; a tsgrad diagnostic throws. */
+export function emitModule(program: TS.Program, file: string, config: TsgradConfig = {}): { code: string; map?: string } {
+  const found: TS.Diagnostic[] = [];
+  const out: { code: string; map?: string } = { code: '' };
+  program.emit(program.getSourceFile(file), (name, text) => {
+    if (name.endsWith('.map')) out.map = text;
+    else if (/\.(m|c)?js$/.test(name)) out.code = program.getCompilerOptions().sourceMap ? text.replace(/\n\/\/# sourceMappingURL=.*$/, '') : text;
+  }, undefined, false, { before: [transformer(program, config, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
+  if (found.length > 0) throw new Error(`tsgrad could not compile ${path.relative(process.cwd(), file)}:\n${formatDiagnostics(found)}`);
+  return out;
 }

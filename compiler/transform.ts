@@ -41,6 +41,9 @@ export interface TransformerExtras {
 /** Globals the generated code refers to; generated locals must not shadow them. */
 const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace];
 
+/** A cheap test before any parsing: source that names none of tsgrad's functions has nothing to transform. */
+export const mayUseTsgrad = (text: string): boolean => /grad|jit|jvp|vjp|jac|hessian|hvp|customDerivative/i.test(text);
+
 export default function tsgradTransformer(
   program: TS.Program,
   config: TsgradConfig = {},
@@ -56,7 +59,7 @@ export default function tsgradTransformer(
     else throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
   return (context) => (file) => {
-    if (file.isDeclarationFile || !/grad|jit|jvp|vjp|jac|hessian|hvp|customDerivative/i.test(file.text)) return file;
+    if (file.isDeclarationFile || !mayUseTsgrad(file.text)) return file;
     custom ??= findCustomRules(program, checker);
     overridden ??= findOverrides(program, checker);
     for (const e of custom.errors.get(file) ?? []) report(makeDiagnostic(e.node, `${e.what}. Hint: ${e.hint}`, e.code));

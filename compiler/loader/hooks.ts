@@ -7,11 +7,9 @@
  * of TypeScript files is not covered (Node 20's hooks see imports only).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as TS from 'typescript';
-import { formatDiagnostics, moduleOptions } from '../project.js';
-import transformer from '../transform.js';
+import { emitModule, moduleOptions } from '../project.js';
 
 interface Resolved { url: string; format?: string | null; shortCircuit?: boolean }
 type NextResolve = (specifier: string, context: unknown) => Promise<Resolved>;
@@ -40,16 +38,7 @@ let program: TS.Program | undefined;
 /** The file as JavaScript, with tsgrad's transform. */
 function compile(file: string): string {
   if (!program || !program.getSourceFile(file)) program = TS.createProgram([...(program?.getRootFileNames() ?? []), file], moduleOptions(file, { sourceMap: true, inline: true }), undefined, program);
-  const source = program.getSourceFile(file)!;
-  const found: TS.Diagnostic[] = [];
-  let js = '';
-  program.emit(source, (name, text) => {
-    if (/\.(m|c)?js$/.test(name)) js = text;
-  }, undefined, false, { before: [transformer(program, {}, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
-  if (found.length > 0) {
-    throw new Error(`tsgrad could not compile ${path.relative(process.cwd(), file)}:\n${formatDiagnostics(found)}`);
-  }
-  return js;
+  return emitModule(program, file).code;
 }
 
 export async function load(url: string, context: unknown, next: NextLoad): Promise<Loaded> {

@@ -60,19 +60,18 @@ export function analyzeBuffers(fn: IRFunction, active: ReadonlySet<Var>): Buffer
   const inLoop = new Set<Stmt>();
   walk(fn.body, (s, loops) => {
     if (loops.length > 0) inLoop.add(s);
-    if (s.k === 'assign') {
-      const e = s.expr;
-      if (e.k === 'newArray') allocations.set(s.target, [...(allocations.get(s.target) ?? []), s]);
-      else if (e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array') {
-        // a checkpointed loop reruns its steps as plain code, which gives arrays as they are: no swaps there
-        if (loops.some((l) => l.checkpoint)) [s.target, e.a.v].forEach((v) => candidates.delete(v));
-        else copies.push({ s, from: e.a.v });
-      }
-      else candidates.delete(s.target);
-      if (!(e.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array')) handsOn(s).forEach(handedOn);
-    } else {
-      handsOn(s).forEach(handedOn);
+    const e = s.k === 'assign' ? s.expr : undefined;
+    // `w = u` between arrays: a copy, which may be a move (below)
+    const from = e?.k === 'atom' && e.a.k === 'var' && e.a.v.kind === 'array' ? e.a.v : undefined;
+    if (s.k === 'assign' && from) {
+      // a checkpointed loop reruns its steps as plain code, which gives arrays as they are: no swaps there
+      if (loops.some((l) => l.checkpoint)) [s.target, from].forEach((v) => candidates.delete(v));
+      else copies.push({ s, from });
+      return;
     }
+    if (s.k === 'assign' && e?.k === 'newArray') allocations.set(s.target, [...(allocations.get(s.target) ?? []), s]);
+    else if (s.k === 'assign') candidates.delete(s.target);
+    handsOn(s).forEach(handedOn);
   });
   const moves = new Set<Stmt>();
   const ctor = (v: Var): string | undefined => {

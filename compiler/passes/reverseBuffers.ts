@@ -22,6 +22,10 @@ export class BufferCode {
   /** The temporary of the swaps, once one is generated (declared with the locals). */
   swapName?: string;
   private readonly cleared = new Map<Var, boolean>();
+  /** Private arrays a swap hands an array to (the steps' temporaries). */
+  private readonly swappedIn: ReadonlySet<Var>;
+  /** The private arrays: their primal arrays are refilled (in plain steps of checkpointed loops too). */
+  readonly reused: ReadonlySet<Var>;
 
   constructor(
     private readonly fn: IRFunction,
@@ -29,7 +33,22 @@ export class BufferCode {
     private readonly buffers: Buffers,
     private readonly names: NameScope,
     private readonly adj: (v: Var) => CExpr,
-  ) {}
+  ) {
+    this.reused = buffers.private;
+    this.swappedIn = new Set([...buffers.moves].map((m) => ((m as Assign).expr as Expr & { k: 'atom' }).a).map((a) => (a as Atom & { k: 'var' }).v));
+  }
+
+  /** The forward sweep of `s` where it gives a private array an array (an allocation or a swap); undefined elsewhere. */
+  forward(s: Assign, depth: number): CStmt[] | undefined {
+    if (this.buffers.private.has(s.target) && s.expr.k === 'newArray') return this.allocate(s.target, s.expr, depth);
+    return this.buffers.moves.has(s) ? this.swap(s, true) : undefined;
+  }
+
+  /** The reverse sweep of `s` where it gives a private array an array; undefined elsewhere. */
+  reverse(s: Assign): CStmt[] | undefined {
+    if (this.buffers.private.has(s.target) && s.expr.k === 'newArray') return this.reverseAllocate(s, s.expr);
+    return this.buffers.moves.has(s) ? this.swap(s, false) : undefined;
+  }
 
   /**
    * `v = new Array(n).fill(0)`: the array v held before is dead, so it is refilled when it has the
@@ -37,15 +56,14 @@ export class BufferCode {
    * sweep, which clears it again at each array's allocation). Outside loops, where v holds no
    * array yet unless a swap gave it one, a plain allocation.
    */
-  allocate(v: Var, e: NewArray, depth: number): CStmt[] {
-    const swappedIn = [...this.buffers.moves].some((m) => m.k === 'assign' && m.expr.k === 'atom' && m.expr.a.k === 'var' && m.expr.a.v === v);
-    const out = [assign(id(v.name), depth === 0 && !swappedIn ? primal(e) : reuseArray(v, e))];
+  private allocate(v: Var, e: NewArray, depth: number): CStmt[] {
+    const out = [assign(id(v.name), depth === 0 && !this.swappedIn.has(v) ? primal(e) : reuseArray(v, e))];
     if (this.activity.active.has(v)) out.push(this.grow(v));
     return out;
   }
 
   /** The reverse of an allocation: the fill's adjoint; the buffer cleared for the array v held before. */
-  reverseAllocate(s: Assign, e: NewArray): CStmt[] {
+  private reverseAllocate(s: Assign, e: NewArray): CStmt[] {
     const v = s.target;
     if (!this.activity.active.has(v)) return [];
     const out = differentiated(this.activity, s) ? this.reverseFill(v, e) : [];
@@ -65,7 +83,7 @@ export class BufferCode {
    * `x = next`, next dead after it: x's old array (dead too) goes to next, which refills it; their
    * adjoint buffers swap the same way (`forward`), and swap back in the reverse sweep.
    */
-  swap(s: Assign, forward: boolean): CStmt[] {
+  private swap(s: Assign, forward: boolean): CStmt[] {
     const from = (s.expr as Expr & { k: 'atom' }).a as Atom & { k: 'var' };
     const swap = (this.swapName ??= this.names.unique('_swap'));
     const exchange = (a: CExpr, b: CExpr): CStmt[] => [assign(id(swap), a), assign(a, b), assign(b, id(swap))];

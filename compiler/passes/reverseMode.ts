@@ -20,7 +20,7 @@ import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
 import { atom, copyWrittenParams, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
-import { analyzeBuffers, type Buffers, integerVars } from './analyzeBuffers.js';
+import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
 import { BufferCode, freshAdjoint, rowsOfZeros } from './reverseBuffers.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
@@ -90,9 +90,7 @@ class ReverseMode {
   private readonly snapshots: string[] = [];
   /** The arrays the body stores into (for snapshotted), found once. */
   private stored?: ReadonlySet<Var>;
-  /** Arrays with one adjoint buffer for all they hold, their primal arrays reused (analyzeBuffers.ts). */
-  private readonly private: ReadonlySet<Var>;
-  private readonly moves: Buffers['moves'];
+  /** Private arrays: one adjoint buffer for all they hold, their primal arrays reused (analyzeBuffers.ts). */
   private readonly buffers: BufferCode;
   /** Numbers saved on the integer stack. */
   private readonly integers: ReadonlySet<Var>;
@@ -109,8 +107,6 @@ class ReverseMode {
     this.tapeName = names.unique('tape');
     // kernels move adjoint arrays themselves: every array keeps its own there
     const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
-    this.private = buffers.private;
-    this.moves = buffers.moves;
     this.buffers = new BufferCode(fn, activity, buffers, names, (v) => this.adj(v));
     this.integers = integerVars(fn);
     const withAdjoint = new Set(activity.active);
@@ -180,7 +176,7 @@ class ReverseMode {
       else if (isParam && v.arrayType === 'rows') out.push(...rowsOfZeros(name, v));
       else if (isParam && (v.arrayType === 'objects' || v.arrayType === 'record')) out.push({ k: 'let', decls: [{ name, init: zerosLike(id(v.name)) }], isConst: true });
       else if (isParam) out.push({ k: 'let', decls: [{ name, init: zeros(member(id(v.name), 'length')) }], isConst: true });
-      else scalars.push({ name, init: this.private.has(v) ? zeros(n(0)) : undefined });
+      else scalars.push({ name, init: this.buffers.reused.has(v) ? zeros(n(0)) : undefined });
     }
     for (const s of [this.scratchG, this.scratchY]) if (s) scalars.push({ name: s, init: n(0) });
     for (const s of [this.scratchD, ...this.snapshots, this.buffers.swapName]) if (s) scalars.push({ name: s });
@@ -243,12 +239,9 @@ class ReverseMode {
           // pushed before the target's old value, so the reverse pops them after it
           for (const a of this.snapshotted(s.expr)) out.push(exprStmt(this.tape('pushRef', call(member(id(runtimeNamespace), 'copyOf'), id(a.name)))));
         }
-        if (this.private.has(v) && s.expr.k === 'newArray') {
-          out.push(...this.buffers.allocate(v, s.expr, this.depth));
-          return;
-        }
-        if (this.moves.has(s)) {
-          out.push(...this.buffers.swap(s, true));
+        const buffered = this.buffers.forward(s, this.depth);
+        if (buffered) {
+          out.push(...buffered);
           return;
         }
         if (this.isSaved(s)) out.push(exprStmt(this.save(v)));
@@ -304,7 +297,7 @@ class ReverseMode {
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
     if (plan) {
-      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.private));
+      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.buffers.reused));
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
@@ -368,7 +361,7 @@ class ReverseMode {
     if (!this.saves.reversed.has(loop)) return;
     const plan = this.loops.checkpoints?.get(loop);
     if (plan) {
-      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), this.private, {
+      out.push(...checkpointedReverse(plan, this.checkpointNames(plan), this.buffers.reused, {
         taped: () => this.inLoop(() => [...this.block(loop.body, (x, o) => this.forward(x, o)), ...this.block(loop.update, (x, o) => this.forward(x, o)), exprStmt(this.tape('mark'))]),
         adjoint: () => this.inLoop(() => [...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]),
       }));
@@ -499,12 +492,9 @@ class ReverseMode {
     const restore = (): void => {
       out.push(this.restore(v));
     };
-    if (this.private.has(v) && e.k === 'newArray') {
-      out.push(...this.buffers.reverseAllocate(s, e));
-      return;
-    }
-    if (this.moves.has(s)) {
-      out.push(...this.buffers.swap(s, false));
+    const buffered = this.buffers.reverse(s);
+    if (buffered) {
+      out.push(...buffered);
       return;
     }
     if (!differentiated(this.activity, s)) {

@@ -8,11 +8,10 @@
 import * as path from 'node:path';
 import * as TS from 'typescript';
 import { createUnplugin } from 'unplugin';
-import { formatDiagnostics, moduleOptions } from '../project.js';
-import transformer, { type TsgradConfig } from '../transform.js';
+import { emitModule, moduleOptions } from '../project.js';
+import { mayUseTsgrad, type TsgradConfig } from '../transform.js';
 
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
-const MARKERS = /\b(grad|valueAndGrad|jvp|vjp|jacfwd|jacrev|hessian|hvp|jit|customDerivative)\b/;
 
 /** One program for the build, its files read from what the bundler hands over where it has them. */
 class SharedProgram {
@@ -31,17 +30,7 @@ class SharedProgram {
       host.readFile = (name) => this.texts.get(path.resolve(name)) ?? read(name);
       this.program = TS.createProgram([...roots], this.options, host, this.program);
     }
-    const program = this.program;
-    const found: TS.Diagnostic[] = [];
-    const out: { code: string; map?: string } = { code: '' };
-    program.emit(program.getSourceFile(file), (name, text) => {
-      if (name.endsWith('.map')) out.map = text;
-      else if (/\.(m|c)?js$/.test(name)) out.code = text.replace(/\n\/\/# sourceMappingURL=.*$/, '');
-    }, undefined, false, { before: [transformer(program, config, { ts: TS, addDiagnostic: (d) => found.push(d) })] });
-    if (found.length > 0) {
-      throw new Error(`tsgrad:\n${formatDiagnostics(found)}`);
-    }
-    return out;
+    return emitModule(this.program, file, config);
   }
 }
 
@@ -52,7 +41,7 @@ export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined) =>
     enforce: 'pre',
     transformInclude: (id: string) => TYPESCRIPT.test(id.split('?')[0]) && !id.includes('/node_modules/'),
     transform(code: string, id: string) {
-      if (!MARKERS.test(code)) return null;
+      if (!mayUseTsgrad(code)) return null;
       return shared.compile(path.resolve(id.split('?')[0]), code, config ?? {});
     },
   };
