@@ -1,0 +1,41 @@
+/** The bundler plugins (tsgrad/esbuild, tsgrad/vite), used from config files as the bundlers' docs show. */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkLossRun, lossProject, makeProject, node, unsupportedDiagnostic, unsupportedProject } from './project.js';
+
+describe('end to end: bundler plugins', function () {
+  this.timeout(300000);
+  const esbuildScript = (entry: string) => [
+    `const esbuild = require('esbuild');`,
+    `const tsgrad = require('tsgrad/esbuild');`,
+    `esbuild.build({ entryPoints: ['${entry}'], bundle: true, platform: 'node', format: 'cjs', outfile: 'out/main.cjs', sourcemap: true, plugins: [tsgrad()], logLevel: 'silent' })`,
+    `  .catch((e) => { console.error(e.message); process.exit(1); });`,
+  ].join('\n');
+
+  it('esbuild bundles a project with tsgrad/esbuild; the gradient matches finite differences, with a source map', () => {
+    const dir = makeProject({ ...lossProject(), 'build.cjs': esbuildScript('src/main.ts') });
+    const result = node(dir, 'build.cjs');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'main.cjs.map'))).to.equal(true);
+    checkLossRun(dir, 'out/main.cjs');
+  });
+
+  it('esbuild fails the build with tsgrad\'s diagnostic at file:line:col', () => {
+    const dir = makeProject({ ...unsupportedProject(), 'build.cjs': esbuildScript('src/main.ts') });
+    const result = node(dir, 'build.cjs');
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(unsupportedDiagnostic);
+  });
+
+  it('vite builds a project with tsgrad/vite (vite.config.mjs); the gradient matches finite differences', () => {
+    const config = [
+      `import tsgrad from 'tsgrad/vite';`,
+      `export default { plugins: [tsgrad()], logLevel: 'warn', build: { ssr: 'src/main.ts', outDir: 'vdist', rollupOptions: { output: { format: 'cjs', entryFileNames: 'main.cjs' } } } };`,
+    ].join('\n');
+    const dir = makeProject({ ...lossProject(), 'vite.config.mjs': config });
+    const result = node(dir, path.join('..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    checkLossRun(dir, 'vdist/main.cjs');
+  });
+});
