@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { type BackendName, chooseBackend, jit, jitAsync, valueAndGrad } from 'tsgrad';
+import { type BackendName, jit, jitAsync, valueAndGrad } from 'tsgrad';
+import { chooseBackend } from 'tsgrad/jit';
 import { softmaxLoss } from '../examples/softmax-gpu/loss.js';
 
 const N = 100_000;

@@ -31,6 +31,8 @@ export const flagName = (kind: 'brk' | 'cnt' | 'ret' | 'first', id: number): str
 export const resultName = (fn: string): string => `${fn}_result`;
 export const tapeName = (generated: string): string => `${generated}_tape`;
 export const runtimeNamespace = '__tsgrad';
+/** What jit code calls (`tsgrad/jit`: kernels, backends), imported only by files that use jit, so gpu.js stays out of the others. */
+export const jitNamespace = '__tsgradJit';
 
 export function generatedName(fn: string, mode: 'grad' | 'valueAndGrad', argnums: readonly number[], multi: boolean): string {
   const suffix = multi || argnums[0] !== 0 ? `_${argnums.join('_')}` : '';

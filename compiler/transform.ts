@@ -8,12 +8,13 @@
  * `import * as __tsgrad from "tsgrad"` for the tapes. A call that cannot be compiled gets an error
  * diagnostic and stays as it was, so the output throws instead of computing a wrong derivative.
  */
+import * as path from 'node:path';
 import { type CStmt, namesIn } from './code.js';
 import type { CompanionKind, IRFunction } from './ir.js';
 import type * as TS from 'typescript';
 import { Code, makeDiagnostic, Unsupported } from './diagnostics.js';
 import { emitExpr, emitFunction, emitKernel } from './emit.js';
-import { generatedName, NameScope, runtimeNamespace } from './naming.js';
+import { generatedName, jitNamespace, NameScope, runtimeNamespace } from './naming.js';
 import { type CompileContext, compileCompanion, compileDerivative, compileGradient, compileJit, compileJitGradient, type DerivativeKind, newTape } from './pipeline.js';
 import type { FunctionLike } from './passes/lowerToIR.js';
 import type { JitCode } from './passes/lowerKernels.js';
@@ -39,7 +40,20 @@ export interface TransformerExtras {
 }
 
 /** Globals the generated code refers to; generated locals must not shadow them. */
-const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace];
+const builtins = ['Math', 'Float64Array', 'Float32Array', 'Int32Array', 'Array', 'NaN', 'Infinity', runtimeNamespace, jitNamespace];
+
+/** The gpu.js release tsgrad's kernels are written for (a peer dependency of the package). */
+const gpuJsVersion = '2.24.1';
+
+/** Whether gpu.js, which `tsgrad/jit` imports, can be found from `fileName`'s folder, as Node and the bundlers look for it. */
+function gpuJsInstalled(fileName: string): boolean {
+  try {
+    require.resolve('gpu.js', { paths: [path.dirname(path.resolve(fileName))] });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A cheap test before any parsing: source that names none of tsgrad's functions has nothing to transform. */
 export const mayUseTsgrad = (text: string): boolean => /grad|jit|jvp|vjp|jac|hessian|hvp|customDerivative/i.test(text);
@@ -88,6 +102,7 @@ class FileTransform {
   private readonly after = new Map<TS.Statement, TS.Statement[]>();
   private readonly top: TS.Statement[] = [];
   private usesRuntime = false;
+  private usesJit = false;
 
   constructor(
     private readonly file: TS.SourceFile,
@@ -251,6 +266,10 @@ class FileTransform {
   private compileJit(call: ResolvedJit): Placed | undefined {
     const f = ts.factory;
     const d = call.derivative;
+    if (!gpuJsInstalled(this.file.fileName)) {
+      throw new Unsupported(call.call, `jit compiles kernels for gpu.js, which is not installed for ${path.basename(this.file.fileName)} (tsgrad does not install it: only jit needs it)`,
+        `npm install gpu.js@${gpuJsVersion}`, Code.BadCall);
+    }
     const reference = d ? this.compile(d)?.replacement : call.reference;
     if (!reference) return undefined;
     const suffix = call.isAsync ? 'jitAsync' : 'jit';
@@ -268,7 +287,7 @@ class FileTransform {
         this.config.onGenerated?.({ name: k.name, source: this.file, node: kernel });
         this.top.push(kernel);
       }
-      this.usesRuntime = true;
+      this.usesJit = true;
       const tape = out.tape;
       if (tape) this.declareTape(tape);
       const fn = emitFunction(generated, out.params, out.body, call.isAsync);
@@ -279,7 +298,7 @@ class FileTransform {
     if (!compiled) return undefined;
     const options = call.options ? [call.options] : [];
     return {
-      replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(runtimeNamespace), 'bindJit'), undefined,
+      replacement: f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(jitNamespace), 'bindJit'), undefined,
         [compiled.replacement, reference, call.isAsync ? f.createTrue() : f.createFalse(), ...options]),
     };
   }
@@ -318,7 +337,9 @@ class FileTransform {
 
   /** Generated code that calls tsgrad's runtime (`__tsgrad.raise`, `__tsgrad.zerosLike`) needs its import. */
   private noteRuntime(body: readonly CStmt[]): void {
-    if (namesIn(body).has(runtimeNamespace)) this.usesRuntime = true;
+    const names = namesIn(body);
+    if (names.has(runtimeNamespace)) this.usesRuntime = true;
+    if (names.has(jitNamespace)) this.usesJit = true;
   }
 
   /** `const f_grad_tape = new __tsgrad.Tape();` at the top of the file. */
@@ -400,9 +421,12 @@ class FileTransform {
     const isImport = (s: TS.Statement): boolean => ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s);
     const imports = statements.filter(isImport);
     const rest = statements.filter((s) => !isImport(s));
-    const runtime = this.usesRuntime
-      ? [f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(runtimeNamespace))), f.createStringLiteral('tsgrad'))]
-      : [];
+    const importAll = (name: string, from: string): TS.ImportDeclaration =>
+      f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(name))), f.createStringLiteral(from));
+    const runtime = [
+      ...(this.usesRuntime ? [importAll(runtimeNamespace, 'tsgrad')] : []),
+      ...(this.usesJit ? [importAll(jitNamespace, 'tsgrad/jit')] : []),
+    ];
     return f.updateSourceFile(visited, [...imports, ...runtime, ...this.top, ...rest]);
   }
 

@@ -6,9 +6,7 @@
  */
 export { Tape, tapeMemory } from './tape.js';
 export { Checkpoints, defaultSnapshots, Op as CheckpointOp, schedule as checkpointSchedule } from './checkpoint.js';
-export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './gpu/backend.js';
-export { bindJit } from './gpu/bind.js';
-export { runKernel, runKernelAsync } from './gpu/kernel.js';
+export type { BackendInfo, BackendName, JitOptions } from './gpu/backend.js';
 export { copyOf, raise, zerosLike } from './values.js';
 export { hessian as hessianOf, jacfwd as jacfwdOf, jacrev as jacrevOf, padded, vjpOf } from './transforms.js';
 import type { BackendInfo, JitOptions } from './gpu/backend.js';
@@ -159,10 +157,12 @@ function notTransformed(marker: string, f: AnyFn): Error {
   return new Error(
     `tsgrad: ${marker}(${name}) was called at run time, so the tsgrad transformer did not compile this call. ` +
       `Either the code was built without it, or it reported an error for this call (see the build output). ` +
-      `Build with tsgrad's own compiler, which works whatever TypeScript the project has (plain tsc, ` +
-      `TypeScript 7 included, has no transformer API):\n` +
-      `  npx tsgrad build            (or: npx tsgrad build -p path/to/tsconfig.json)\n` +
-      `or with ts-patch on TypeScript 6: npx tspc, and in tsconfig.json\n` +
-      `  "compilerOptions": { "plugins": [{ "transform": "tsgrad/transform" }] }`,
+      `Plain tsc (TypeScript 7's included: it has no transformer API), tsx, esbuild, vite and webpack do not run it by themselves; ` +
+      `build with one of:\n` +
+      `  npx tsgrad build                         tsc -p with the transform, whatever TypeScript the project has\n` +
+      `  plugins: [tsgrad()]                      from 'tsgrad/vite' (and vitest), 'tsgrad/rollup', 'tsgrad/esbuild', 'tsgrad/webpack'\n` +
+      `  node --import tsgrad/register main.ts    run TypeScript directly\n` +
+      `  npx tsgrad generate src --out gen        transformed .ts sources for any other compiler\n` +
+      `  npx tspc, with "plugins": [{ "transform": "tsgrad/transform" }] in tsconfig.json   (ts-patch, TypeScript 6)`,
   );
 }

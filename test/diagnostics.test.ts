@@ -160,10 +160,14 @@ describe('runtime markers without the transformer', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtime = require('../runtime/index.js') as typeof import('../runtime/index.js');
 
-  it('grad(f) throws, naming f, the transformer and tsgrad/transform', () => {
+  it('grad(f) throws, naming f, the transformer and every way to run it', () => {
     expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /myLoss/);
     expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /transformer/);
     expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, /tsgrad\/transform/);
+     // every supported path, and why plain TypeScript 7 does not do it
+    for (const path of [/npx tsgrad build/, /tsgrad\/vite/, /tsgrad\/webpack/, /--import tsgrad\/register/, /tsgrad generate/, /tspc/, /TypeScript 7/]) {
+      expect(() => runtime.grad(function myLoss() { return 0; })).to.throw(Error, path);
+    }
   });
 
   it('valueAndGrad(f, argnums) throws the same way', () => {

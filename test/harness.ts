@@ -88,6 +88,7 @@ export function compile(files: string[], config: TsgradConfig = {}, sources?: Re
     modules.set(k, exports);
     const req = (spec: string): unknown => {
       if (spec === 'tsgrad') return require('../runtime/index.js');
+      if (spec === 'tsgrad/jit') return require('../runtime/gpu/index.js');
       if (spec.startsWith('.')) return load(path.join(path.dirname(k), spec).replace(/\.js$/, ''));
       return require(spec);
     };

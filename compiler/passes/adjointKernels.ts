@@ -19,7 +19,7 @@
  */
 import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, identifiers, index, member, mul, n } from '../code.js';
 import { type Atom, type Expr, type Loop, type Var, walk } from '../ir.js';
-import { runtimeNamespace, type NameScope } from '../naming.js';
+import { jitNamespace, type NameScope } from '../naming.js';
 import { differentiableOperands } from './analyzeActivity.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import type { Kernel } from './lowerKernels.js';
@@ -43,7 +43,7 @@ export function adjointKernels(
 ): { hooks: LoopHooks; kernels: Kernel[] } {
   const kernels: Kernel[] = [];
   const launch = (k: Kernel, shape: CExpr[], consts: CExpr, args: CExpr[]): CExpr => {
-    const c = call(member(id(runtimeNamespace), isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, { k: 'array', items: args });
+    const c = call(member(id(jitNamespace), isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, { k: 'array', items: args });
     return isAsync ? { k: 'await', e: c } : c;
   };
   const addKernel = (base: string, w: KernelWriter, body: CStmt[]): Kernel => {

@@ -39,7 +39,7 @@ const packageRoot = path.resolve(__dirname, '..', '..', '..');
 export function isTsgradDeclaration(decl: TS.Declaration): boolean {
   const file = path.resolve(decl.getSourceFile().fileName);
   if (file.startsWith(packageRoot + path.sep) && /[\\/]runtime[\\/]index\.(d\.)?ts$/.test(file)) return true;
-  return /[\\/]node_modules[\\/]tsgrad[\\/]dist[\\/]runtime[\\/]index\.d\.ts$/.test(file);
+  return /[\\/]node_modules[\\/]tsgrad[\\/]dist[\\/](esm[\\/])?runtime[\\/]index\.d\.ts$/.test(file);
 }
 
 export function findCallSites(file: TS.SourceFile, checker: TS.TypeChecker): CallSite[] {

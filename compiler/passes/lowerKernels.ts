@@ -19,7 +19,7 @@
 import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, index, member, mul, n, namesIn, postfix } from '../code.js';
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
-import { runtimeNamespace } from '../naming.js';
+import { jitNamespace } from '../naming.js';
 import { atom, initialValue } from './irCode.js';
 import { primalCode } from './emitPrimal.js';
 import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, declaresFresh, findParallelLoops, scalarOperands } from './parallelLoops.js';
@@ -99,7 +99,7 @@ class JitLowering {
     const consts: CExpr = { k: 'object', props: [...uniforms].map((v) => ({ name: v.name, value: atom({ k: 'var', v }) })) };
     const args = (k: Kernel): CExpr => ({ k: 'array', items: k.params.map((p) => id(p)) });
     const run = (k: Kernel, shape: CExpr[]): CStmt => {
-      const launched = call(member(id(runtimeNamespace), this.isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, args(k));
+      const launched = call(member(id(jitNamespace), this.isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, args(k));
       return assign(id(result), this.isAsync ? { k: 'await', e: launched } : launched);
     };
     const loopOver = (limit: CExpr, body: CStmt[]): CStmt => ({

@@ -7,7 +7,7 @@
  * or the `TSGRAD_BACKEND` environment variable picks one; the environment wins, so a deployed
  * program can be moved to another backend without a rebuild.
  */
-import { loadGpuJs } from './gpujs.js';
+import { GPU } from 'gpu.js';
 
 export type BackendName = 'webgpu' | 'headlessgl' | 'webgl2' | 'webasm' | 'cpu' | 'js';
 export const backendNames: readonly BackendName[] = ['webgpu', 'headlessgl', 'webgl2', 'webasm', 'cpu', 'js'];
@@ -34,12 +34,6 @@ export interface BackendInfo {
 /** Why `name` cannot run here, or undefined when it can. */
 export function whyUnavailable(name: BackendName, async: boolean): string | undefined {
   if (name === 'js') return undefined;
-  let GPU: ReturnType<typeof loadGpuJs>['GPU'];
-  try {
-    GPU = loadGpuJs().GPU;
-  } catch (err) {
-    return `gpu.js could not be loaded (${(err as Error).message})`;
-  }
   switch (name) {
     case 'webgpu':
       if (!async) return 'webgpu returns Promises: use jit(f, { async: true }) or jitAsync(f)';

@@ -6,23 +6,21 @@
  * gpu.js kernels are built once per (backend, function, output shape, constants) and cached: a
  * training loop that calls a jit function with same-sized inputs compiles each kernel once.
  */
-import type * as GpuJs from 'gpu.js';
+import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { BackendInfo, BackendName } from './backend.js';
-import { loadGpuJs } from './gpujs.js';
 
 /** A generated kernel: `this.thread.x` (and `.y`) index its output. */
 export type KernelFunction = (this: unknown, ...args: never[]) => number;
 
-type Built = GpuJs.IKernelRunShortcut;
+type Built = IKernelRunShortcut;
 
-const instances = new Map<string, GpuJs.GPU>();
+const instances = new Map<string, GPU>();
 const built = new WeakMap<KernelFunction, Map<string, Built>>();
 
-function gpuFor(backend: BackendName, async: boolean): GpuJs.GPU {
+function gpuFor(backend: BackendName, async: boolean): GPU {
   const key = `${backend}${async ? ':async' : ''}`;
   let gpu = instances.get(key);
   if (!gpu) {
-    const { GPU } = loadGpuJs();
     gpu = new GPU({ mode: backend as never });
     instances.set(key, gpu);
   }

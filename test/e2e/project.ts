@@ -6,8 +6,9 @@
  * node_modules by walking up.
  *
  * Kinds:
- * - `ts7`: the project's own `typescript` is 7 (npm's `latest`), with the bundlers and vitest;
- * - `ts6`: TypeScript 6 and ts-patch, for the `tspc` path.
+ * - `ts7`: the project's own `typescript` is 7 (npm's `latest`), with the bundlers and vitest; no gpu.js
+ *   (a grad-only install);
+ * - `ts6`: TypeScript 6 and ts-patch, for the `tspc` path, and gpu.js (what `jit` needs).
  */
 import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -28,7 +29,7 @@ function locked(name: string): string {
 
 const toolchains: Record<InstallKind, () => string[]> = {
   ts7: () => ['typescript@7.0.2', ...['vite', 'esbuild', 'rollup', 'webpack', 'vitest'].map(locked)],
-  ts6: () => [locked('typescript'), locked('ts-patch')],
+  ts6: () => [locked('typescript'), locked('ts-patch'), locked('gpu.js')],
 };
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -62,6 +63,8 @@ export interface ProjectOptions {
   readonly install?: InstallKind;
   /** tsconfig.json names `tsgrad/transform` as a ts-patch plugin (the `tspc` path). */
   readonly plugin?: boolean;
+  /** The project's package.json "type" (none by default: .ts files compile to CommonJS). */
+  readonly packageType?: 'module' | 'commonjs';
 }
 
 /** A project folder inside a shared install, with `files` and a tsconfig.json (src → dist, NodeNext). */
@@ -74,7 +77,8 @@ export function makeProject(files: Record<string, string>, options: ProjectOptio
     },
     include: ['src'],
   };
-  for (const [name, text] of Object.entries({ 'tsconfig.json': JSON.stringify(tsconfig, null, 2), ...files })) {
+  const packageJson = options.packageType ? { 'package.json': JSON.stringify({ type: options.packageType }) } : {};
+  for (const [name, text] of Object.entries({ 'tsconfig.json': JSON.stringify(tsconfig, null, 2), ...packageJson, ...files })) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
   }

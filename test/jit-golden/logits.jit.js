@@ -31,7 +31,7 @@ function f_jit(__backend, theta, X, out, n, d, c) {
     _trips = n - 0;
     if (_trips > 0) {
         // out: f_jit_out writes a block per iteration
-        _r = __tsgrad.runKernel(__backend, f_jit_out, [c, _trips], { c: c, d: d }, [theta, X]);
+        _r = __tsgradJit.runKernel(__backend, f_jit_out, [c, _trips], { c: c, d: d }, [theta, X]);
         for (_i = 0; _i < _trips * c; _i++) {
             out[_i] = _r[_i];
         }

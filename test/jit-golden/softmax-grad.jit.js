@@ -281,10 +281,10 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     _L1_b = new Float64Array(_L1.length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
-        _L0 = __tsgrad.runKernel(__backend, f_jit_grad_L0, [_T_k, _trips0], { _T_k: _T_k, d: d }, [theta, X]);
+        _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k, _trips0], { _T_k: _T_k, d: d }, [theta, X]);
     }
     if (_t_9 > 0) {
-        _L1 = __tsgrad.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, [y, theta, X]);
+        _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, [y, theta, X]);
     }
     _n0 = 0;
     while (i < n) {
@@ -402,7 +402,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     if (theta.length > 0) {
         const _blocks = Math.max(1, Math.min(_trips0, Math.ceil(65536 / theta.length)));
         const _chunk = Math.ceil(_trips0 / _blocks);
-        const _r = __tsgrad.runKernel(__backend, f_jit_grad_theta_b, [theta.length, _blocks], { _chunk: _chunk, n: n, d: d, c: c, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
+        const _r = __tsgradJit.runKernel(__backend, f_jit_grad_theta_b, [theta.length, _blocks], { _chunk: _chunk, n: n, d: d, c: c, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
         for (let _i = 0; _i < theta.length; _i++) {
             let _s = 0;
             for (let _q = 0; _q < _blocks; _q++) {
