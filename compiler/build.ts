@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
-import { formatDiagnostics, formatHost } from './project.js';
+import { formatDiagnostics, formatHost, withoutTypescript7Options } from './project.js';
 import transformer, { type TsgradConfig } from './transform.js';
 
 function print(diagnostics: readonly TS.Diagnostic[]): void {
@@ -55,9 +55,10 @@ export function build(project: string | undefined, watch: boolean): number {
     return 1;
   }
   const config = pluginConfig(parsed.options);
-  const builder = parsed.options.incremental || parsed.options.composite
-    ? TS.createIncrementalProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences, configFileParsingDiagnostics: TS.getConfigFileParsingDiagnostics(parsed) })
-    : TS.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences, configFileParsingDiagnostics: TS.getConfigFileParsingDiagnostics(parsed) });
+  const { kept: configFileParsingDiagnostics, notes } = withoutTypescript7Options(TS.getConfigFileParsingDiagnostics(parsed));
+  for (const note of notes) console.log(note);
+  const setup = { rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences, configFileParsingDiagnostics };
+  const builder = parsed.options.incremental || parsed.options.composite ? TS.createIncrementalProgram(setup) : TS.createProgram(setup);
   const program = 'getProgram' in builder ? builder.getProgram() : builder;
   const diagnostics = [...TS.getPreEmitDiagnostics(program), ...emit(builder, config)];
   print(TS.sortAndDeduplicateDiagnostics(diagnostics));
@@ -71,7 +72,7 @@ function watchProject(configPath: string): number {
   const host = TS.createWatchCompilerHost(configPath, {}, TS.sys, TS.createEmitAndSemanticDiagnosticsBuilderProgram, report, status);
   host.afterProgramCreate = (builder) => {
     const config = pluginConfig(builder.getCompilerOptions());
-    const diagnostics = [...builder.getConfigFileParsingDiagnostics(), ...builder.getSyntacticDiagnostics(), ...builder.getSemanticDiagnostics(), ...emit(builder, config)];
+    const diagnostics = [...withoutTypescript7Options(builder.getConfigFileParsingDiagnostics()).kept, ...builder.getSyntacticDiagnostics(), ...builder.getSemanticDiagnostics(), ...emit(builder, config)];
     print(TS.sortAndDeduplicateDiagnostics(diagnostics));
     const errors = diagnostics.filter((d) => d.category === TS.DiagnosticCategory.Error).length;
     console.log(`tsgrad: ${errors === 0 ? 'built' : `${errors} error${errors === 1 ? '' : 's'}`}; watching for changes`);

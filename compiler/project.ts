@@ -16,6 +16,24 @@ export const formatHost: TS.FormatDiagnosticsHost = {
 /** Diagnostics as tsc prints them (`file(line,col): error TSnnnn: …`). */
 export const formatDiagnostics = (diagnostics: readonly TS.Diagnostic[]): string => TS.formatDiagnostics(diagnostics, formatHost);
 
+/** Options TypeScript 7's native tsc added (parallel checking, profiling), unknown to the TypeScript 6 tsgrad compiles with. */
+const typescript7Options: ReadonlySet<string> = new Set(['checkers', 'builders', 'singleThreaded', 'quiet', 'pprofDir']);
+
+/**
+ * A tsconfig's parsing diagnostics without TypeScript 6's "Unknown compiler option" errors for
+ * TypeScript 7's own options (they only tune how tsc 7 runs; tsgrad ignores them), and a note for each.
+ */
+export function withoutTypescript7Options(diagnostics: readonly TS.Diagnostic[]): { kept: TS.Diagnostic[]; notes: string[] } {
+  const kept: TS.Diagnostic[] = [];
+  const notes: string[] = [];
+  for (const d of diagnostics) {
+    const option = /^Unknown compiler option '([^']+)'/.exec(TS.flattenDiagnosticMessageText(d.messageText, '\n'))?.[1];
+    if (option && typescript7Options.has(option)) notes.push(`tsgrad: ignoring '${option}', an option of TypeScript 7's tsc (tsgrad compiles with TypeScript 6)`);
+    else kept.push(d);
+  }
+  return { kept, notes };
+}
+
 /** The compiler options a tsconfig file sets. */
 export function configOptions(config: string): TS.CompilerOptions {
   return TS.parseJsonConfigFileContent(TS.readConfigFile(config, TS.sys.readFile).config, TS.sys, path.dirname(config)).options;

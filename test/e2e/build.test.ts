@@ -26,6 +26,21 @@ describe('end to end: tsgrad build', function () {
     expect(result.stdout).to.match(/^Version 7\./);
   });
 
+  it('ignores, with a note, the options only TypeScript 7\'s tsc knows (checkers, singleThreaded)', () => {
+    const dir = makeProject(lossProject());
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'));
+    Object.assign(tsconfig.compilerOptions, { checkers: 2, singleThreaded: true });
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    // they are TypeScript 7's: its tsc takes them
+    const tsc7 = node(dir, path.join(install('ts7'), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit');
+    expect(tsc7.status, tsc7.stdout + tsc7.stderr).to.equal(0);
+    const result = tsgrad(dir, 'build');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.contain(`tsgrad: ignoring 'checkers', an option of TypeScript 7's tsc`);
+    expect(result.stdout).to.contain(`tsgrad: ignoring 'singleThreaded'`);
+    checkLossRun(dir, 'dist/main.js');
+  });
+
   it('reports tsgrad and type errors at file:line:col, tsc\'s format, and exits 1', () => {
     const dir = makeProject(unsupportedProject(`export const wrong: string = 1;`));
     const result = tsgrad(dir, 'build', '-p', path.join(dir, 'tsconfig.json'));
