@@ -11,52 +11,41 @@ export { copyOf, raise, zerosLike } from './values.js';
 export { hessian as hessianOf, jacfwd as jacfwdOf, jacrev as jacrevOf, padded, vjpOf } from './transforms.js';
 import type { BackendInfo, JitOptions } from './gpu/backend.js';
 
-/** Parameter types that can be differentiated; the gradient has the same type and length. */
+import type { Argnum, Argnums, Cotangent, Cotangents, DifferentiableAt, FlatArgnum, Gradients, TangentIn, TangentOut, Tangents } from './types.js';
+export type { Argnum, Argnums, Cotangent, Cotangents, FlatArgnum, Gradients, IntegerArray, IsDifferentiable, TangentIn, TangentOut, Tangents } from './types.js';
+
+/** Parameter types that can be differentiated (and objects and arrays of them: see runtime/types.ts). */
 export type Differentiable = number | number[] | Float64Array | Float32Array;
 
 type Fn = (...args: any[]) => number;
-type Grads<P extends readonly unknown[], A extends readonly number[]> = { -readonly [K in keyof A]: P[A[K]] };
 
-/** Gradient of `f` with respect to argument 0 (JAX's `grad`). */
-export function grad<F extends Fn>(f: F): (...args: Parameters<F>) => Parameters<F>[0];
-/** Gradient of `f` with respect to argument `argnums`. */
-export function grad<F extends Fn, const A extends number>(f: F, argnums: A): (...args: Parameters<F>) => Parameters<F>[A];
-/** Gradients of `f` with respect to each argument in `argnums`, as a tuple. */
-export function grad<F extends Fn, const A extends readonly number[]>(
-  f: F,
-  argnums: A,
-): (...args: Parameters<F>) => Grads<Parameters<F>, A>;
+/**
+ * Gradient of `f` with respect to argument 0 (JAX's `grad`): for a parameter of type T, a
+ * `Cotangent<T>` (runtime/types.ts): T's own type for numbers and float arrays, an object of its
+ * fields' gradients for an object.
+ */
+export function grad<F extends Fn>(f: F & DifferentiableAt<F>): (...args: Parameters<F>) => Cotangent<Parameters<F>[0]>;
+/**
+ * Gradient of `f` with respect to argument `argnums`, or a tuple of gradients for a list of them
+ * (JAX's `argnums`); each must be the index of a differentiable parameter.
+ */
+export function grad<F extends Fn, const A extends Argnums<Parameters<F>>>(f: F, argnums: A): (...args: Parameters<F>) => Gradients<Parameters<F>, A>;
 export function grad(f: Fn, _argnums?: number | readonly number[]): never {
   throw notTransformed('grad', f);
 }
 
 /** `[f(...args), gradient]` in one pass (JAX's `value_and_grad`). */
-export function valueAndGrad<F extends Fn>(f: F): (...args: Parameters<F>) => [number, Parameters<F>[0]];
-export function valueAndGrad<F extends Fn, const A extends number>(
+export function valueAndGrad<F extends Fn>(f: F & DifferentiableAt<F>): (...args: Parameters<F>) => [number, Cotangent<Parameters<F>[0]>];
+export function valueAndGrad<F extends Fn, const A extends Argnums<Parameters<F>>>(
   f: F,
   argnums: A,
-): (...args: Parameters<F>) => [number, Parameters<F>[A]];
-export function valueAndGrad<F extends Fn, const A extends readonly number[]>(
-  f: F,
-  argnums: A,
-): (...args: Parameters<F>) => [number, Grads<Parameters<F>, A>];
+): (...args: Parameters<F>) => [number, Gradients<Parameters<F>, A>];
 export function valueAndGrad(f: Fn, _argnums?: number | readonly number[]): never {
   throw notTransformed('valueAndGrad', f);
 }
 
 type AnyFn = (...args: any[]) => any;
 type VectorFn = (...args: any[]) => number | number[] | Float64Array | Float32Array;
-
-/** A tangent for a parameter: a number for a number, an array of the same length for an array, anything else ignored. */
-export type TangentIn<T> = T extends number ? number : T extends number[] | Float64Array | Float32Array ? ArrayLike<number> : unknown;
-/** The tangent of a result: a number for a number, a Float64Array for an array. */
-export type TangentOut<T> = T extends number ? number : Float64Array;
-/** A parameter's cotangent: its own type, or null for a parameter that is not differentiable. */
-export type Cotangent<T> = T extends number | number[] | Float64Array | Float32Array ? T : null;
-/** One cotangent per parameter (a tuple, so it destructures: `const [dx, dk] = pullback(ct)`). */
-export type Cotangents<P extends readonly unknown[]> = { -readonly [K in keyof P]: Cotangent<P[K]> };
-/** One tangent per parameter. */
-export type Tangents<P extends readonly unknown[]> = { [K in keyof P]: TangentIn<P[K]> };
 
 /**
  * Forward mode (JAX's `jvp`): `[f(...primals), J·tangents]`, computed by the tangent-linear code
@@ -84,19 +73,22 @@ export function vjp(f: VectorFn, ..._primals: unknown[]): never {
 }
 
 /** Dense Jacobian by forward mode, one jvp per input element: row-major m×n Float64Array. */
-export function jacfwd<F extends VectorFn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function jacfwd<F extends VectorFn>(f: F & DifferentiableAt<F, 0, 'flat'>): (...args: Parameters<F>) => Float64Array;
+export function jacfwd<F extends VectorFn>(f: F, argnum: FlatArgnum<Parameters<F>>): (...args: Parameters<F>) => Float64Array;
 export function jacfwd(f: VectorFn, _argnum?: number): never {
   throw notTransformed('jacfwd', f);
 }
 
 /** Dense Jacobian by reverse mode, one vjp per output element: row-major m×n Float64Array. */
-export function jacrev<F extends VectorFn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function jacrev<F extends VectorFn>(f: F & DifferentiableAt<F, 0, 'flat'>): (...args: Parameters<F>) => Float64Array;
+export function jacrev<F extends VectorFn>(f: F, argnum: FlatArgnum<Parameters<F>>): (...args: Parameters<F>) => Float64Array;
 export function jacrev(f: VectorFn, _argnum?: number): never {
   throw notTransformed('jacrev', f);
 }
 
 /** Dense Hessian of a scalar function, one Hessian-vector product per direction: row-major n×n Float64Array. */
-export function hessian<F extends Fn>(f: F, argnum?: number): (...args: Parameters<F>) => Float64Array;
+export function hessian<F extends Fn>(f: F & DifferentiableAt<F, 0, 'flat'>): (...args: Parameters<F>) => Float64Array;
+export function hessian<F extends Fn>(f: F, argnum: FlatArgnum<Parameters<F>>): (...args: Parameters<F>) => Float64Array;
 export function hessian(f: Fn, _argnum?: number): never {
   throw notTransformed('hessian', f);
 }
@@ -106,8 +98,11 @@ export function hessian(f: Fn, _argnum?: number): never {
  * without forming H: the gradient of the directional derivative (reverse mode over forward mode).
  * Called with f's arguments followed by `v`.
  */
-export function hvp<F extends Fn>(f: F): (...args: [...Parameters<F>, TangentIn<Parameters<F>[0]>]) => Parameters<F>[0];
-export function hvp<F extends Fn, const A extends number>(f: F, argnum: A): (...args: [...Parameters<F>, TangentIn<Parameters<F>[A]>]) => Parameters<F>[A];
+export function hvp<F extends Fn>(f: F & DifferentiableAt<F>): (...args: [...Parameters<F>, v: TangentIn<Parameters<F>[0]>]) => Cotangent<Parameters<F>[0]>;
+export function hvp<F extends Fn, const A extends Argnum<Parameters<F>>>(
+  f: F,
+  argnum: A,
+): (...args: [...Parameters<F>, v: TangentIn<Parameters<F>[A]>]) => Cotangent<Parameters<F>[A]>;
 export function hvp(f: Fn, _argnum?: number): never {
   throw notTransformed('hvp', f);
 }

@@ -20,6 +20,8 @@ export interface Compiled {
   readonly js: Map<string, string>;
   /** What loading the emitted modules threw, if anything. */
   readonly loadError?: unknown;
+  /** The program compiled (its checker gives the declared types of what the modules export). */
+  readonly program: ts.Program;
 }
 
 const compilerOptions: ts.CompilerOptions = {
@@ -104,7 +106,7 @@ export function compile(files: string[], config: TsgradConfig = {}, sources?: Re
       loadError ??= err;
     }
   }
-  return { modules, diagnostics, generated, js, loadError };
+  return { modules, diagnostics, generated, js, loadError, program };
 }
 
 export function formatDiagnostics(ds: readonly ts.Diagnostic[]): string {
