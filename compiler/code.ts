@@ -103,6 +103,33 @@ export function countUp(name: string, from: CExpr, to: CExpr, body: readonly CSt
 export const exprStmt = (e: CExpr): CStmt => ({ k: 'expr', e });
 export const comment = (text: string): CStmt => ({ k: 'comment', text });
 
+/** The expressions directly inside `e`. */
+export function children(e: CExpr): readonly CExpr[] {
+  switch (e.k) {
+    case 'bin':
+      return [e.a, e.b];
+    case 'un':
+      return [e.a];
+    case 'cond':
+      return [e.c, e.a, e.b];
+    case 'call':
+    case 'new':
+      return [e.callee, ...e.args];
+    case 'member':
+      return [e.obj];
+    case 'index':
+      return [e.obj, e.index];
+    case 'array':
+      return e.items;
+    case 'object':
+      return e.props.map((p) => p.value);
+    case 'await':
+      return [e.e];
+    default:
+      return [];
+  }
+}
+
 /** Names of the identifiers an expression reads. */
 export function identifiers(e: CExpr, out: Set<string> = new Set()): Set<string> {
   switch (e.k) {

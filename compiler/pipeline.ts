@@ -20,7 +20,8 @@
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
- * and lowerKernels (host code plus one gpu.js kernel per loop output).
+ * and lowerKernels (host code plus one gpu.js kernel per loop output); kernelCounters gives every
+ * kernel loop an integer counter (WGSL increments only integers).
  *
  * jit(grad(f)): lowerToIR → parallelLoops → materializeLeaves (leaf sums out of parallel loops,
  * into buffers) → analyzeActivity → analyzeSaves → reverseMode, with adjointKernels' hooks around
@@ -39,6 +40,7 @@ import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
 import { adjointKernels } from './passes/adjointKernels.js';
+import { integerCounters } from './passes/kernelCounters.js';
 import { planCheckpoints, rejectCheckpoints } from './passes/checkpointLoops.js';
 import { forwardMode } from './passes/forwardMode.js';
 import { declareLocals, primalCode } from './passes/emitPrimal.js';
@@ -104,7 +106,8 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
-  return lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
+  const code = lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
+  return { ...code, kernels: code.kernels.map(integerCounters) };
 }
 
 /**
@@ -123,7 +126,7 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
   const tape = tapeName(request.generated);
   const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks });
-  return { params: [backendParam, ...out.params], body: out.body, kernels, tape: out.usesTape ? tape : undefined };
+  return { params: [backendParam, ...out.params], body: out.body, kernels: kernels.map(integerCounters), tape: out.usesTape ? tape : undefined };
 }
 
 /** What the transformations beyond grad compile (README, "Forward mode, Jacobians, Hessians"). */

@@ -6,6 +6,7 @@
  * gpu.js kernels are built once per (backend, function, output shape, constants) and cached: a
  * training loop that calls a jit function with same-sized inputs compiles each kernel once.
  */
+import * as gpujs from 'gpu.js';
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { BackendInfo, BackendName } from './backend.js';
 
@@ -71,11 +72,21 @@ function flatten(result: unknown): Float32Array {
   return out;
 }
 
+/**
+ * gpu.js's kernel classes by the backend name tsgrad uses, most derived first. Their own `mode` is
+ * no use here: every WebGL kernel (WebGL2's, headless-gl's) says 'gpu'.
+ */
+const exported = gpujs as unknown as Record<string, (abstract new (...args: never[]) => unknown) | undefined>;
+const kernelClasses = ([['headlessgl', 'HeadlessGLKernel'], ['webgl2', 'WebGL2Kernel'], ['webgl', 'WebGLKernel'], ['webgpu', 'WebGPUKernel'], ['webasm', 'WebAssemblyKernel'], ['cpu', 'CPUKernel']] as const)
+  .flatMap(([name, cls]) => (exported[cls] ? [[name, exported[cls]] as const] : []));
+
+/** Notes in `backend.fallbacks` a kernel that gpu.js ran on another backend than the one chosen (a fallback to its CPU kernel). */
 function check(backend: BackendInfo, kernel: Built): void {
   const inner = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
-  const mode = inner?.constructor.mode;
-  if (mode && mode !== backend.name && !backend.fallbacks.some((f) => f.startsWith(mode))) {
-    backend.fallbacks.push(`${mode}: ${inner?.fallbackReason ?? 'gpu.js chose another backend'}`);
+  if (!inner) return;
+  const ranOn = kernelClasses.find(([, cls]) => inner instanceof cls)?.[0] ?? inner.constructor.mode ?? 'unknown';
+  if (ranOn !== backend.name && !backend.fallbacks.some((f) => f.startsWith(ranOn))) {
+    backend.fallbacks.push(`${ranOn}: ${inner.fallbackReason ?? 'gpu.js chose another backend'}`);
   }
 }
 

@@ -67,9 +67,9 @@ const theta = uniform(c * d);
 const X = uniform(n * d);
 const y = Int32Array.from({ length: n }, () => Math.floor(rand() * c));
 
-/** `jit(f, { backend })` or its async form: the same function either way, awaited. */
-const pick = <F extends (...args: any[]) => any>(sync: F & Jitted, later: Jitted & ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>), isAsync: boolean) =>
-  (isAsync ? later : sync) as Jitted & ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> | ReturnType<F>);
+/** `jit(f, { backend })` or its async form (each built only when picked: webgpu has no sync form). */
+const pick = <F extends (...args: any[]) => any>(sync: () => F & Jitted, later: () => Jitted & ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>), isAsync: boolean) =>
+  (isAsync ? later() : sync()) as Jitted & ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> | ReturnType<F>);
 
 const cases: Record<string, [Case, number]> = {
   'sum reduction (softmax cross-entropy, n = 2500)': [async (backend, isAsync) => {
@@ -77,7 +77,7 @@ const cases: Record<string, [Case, number]> = {
     return [f, scaledError(await f(theta, X, y, n, d, c), loss(theta, X, y, n, d, c))];
   }, 2e-6],
   'block writes out[i * c + k] (logits)': [async (backend, isAsync) => {
-    const f = pick(jit(logits, { backend }), jitAsync(logits, { backend }), isAsync);
+    const f = pick(() => jit(logits, { backend }), () => jitAsync(logits, { backend }), isAsync);
     const want = new Float64Array(n * c);
     const got = new Float64Array(n * c).fill(NaN);
     logits(theta, X, want, n, d, c);
@@ -85,7 +85,7 @@ const cases: Record<string, [Case, number]> = {
     return [f, scaledError(got, want)];
   }, 2e-6],
   'max and min reductions, a counted sum under a branch, a loop from an offset': [async (backend, isAsync) => {
-    const f = pick(jit(extremes, { backend }), jitAsync(extremes, { backend }), isAsync);
+    const f = pick(() => jit(extremes, { backend }), () => jitAsync(extremes, { backend }), isAsync);
     const x = uniform(3001);
     const errors: number[] = [];
     for (const from of [0, 7, 2999]) errors.push(scaledError(await f(x, from, 3001), extremes(x, from, 3001)));
@@ -93,7 +93,7 @@ const cases: Record<string, [Case, number]> = {
     return [f, Math.max(...errors)];
   }, 2e-6],
   'two fixed slots per iteration, a ternary, a scalar argument': [async (backend, isAsync) => {
-    const f = pick(jit(pairs, { backend }), jitAsync(pairs, { backend }), isAsync);
+    const f = pick(() => jit(pairs, { backend }), () => jitAsync(pairs, { backend }), isAsync);
     const x = uniform(1500, -2, 2);
     const want = new Float64Array(3000);
     const got = new Float64Array(3000).fill(NaN);
@@ -102,7 +102,7 @@ const cases: Record<string, [Case, number]> = {
     return [f, scaledError(got, want)];
   }, 1e-4],
   'an inner loop of 1500 iterations and 1200 rows (past loopMaxIterations)': [async (backend, isAsync) => {
-    const f = pick(jit(rowSums, { backend }), jitAsync(rowSums, { backend }), isAsync);
+    const f = pick(() => jit(rowSums, { backend }), () => jitAsync(rowSums, { backend }), isAsync);
     const A = uniform(1200 * 1500, 0, 1);
     const want = new Float64Array(1200);
     const got = new Float64Array(1200);
@@ -110,7 +110,7 @@ const cases: Record<string, [Case, number]> = {
     return [f, worst([[await f(A, got, 1200, 1500), total], [got, want]])];
   }, 1e-5],
   'block writes whose value is carried along the block (row prefix sums)': [async (backend, isAsync) => {
-    const f = pick(jit(prefixRows, { backend }), jitAsync(prefixRows, { backend }), isAsync);
+    const f = pick(() => jit(prefixRows, { backend }), () => jitAsync(prefixRows, { backend }), isAsync);
     const x = uniform(300 * 40);
     const want = new Float64Array(300 * 40);
     const got = new Float64Array(300 * 40).fill(NaN);
@@ -119,18 +119,18 @@ const cases: Record<string, [Case, number]> = {
     return [f, scaledError(got, want)];
   }, 1e-5],
   'a mean of softplus (exp and log1p in the kernel)': [async (backend, isAsync) => {
-    const f = pick(jit(meanSoftplus, { backend }), jitAsync(meanSoftplus, { backend }), isAsync);
+    const f = pick(() => jit(meanSoftplus, { backend }), () => jitAsync(meanSoftplus, { backend }), isAsync);
     const x = uniform(4000, -5, 5);
     return [f, scaledError(await f(x, 4000), meanSoftplus(x, 4000))];
   }, 1e-4],
   'jit(valueAndGrad) of softmax cross-entropy (the example\'s loss)': [async (backend, isAsync) => {
-    const f = pick(jit(valueAndGrad(softmax), { backend }), jitAsync(valueAndGrad(softmax), { backend }), isAsync);
+    const f = pick(() => jit(valueAndGrad(softmax), { backend }), () => jitAsync(valueAndGrad(softmax), { backend }), isAsync);
     const [value, g] = await f(theta, X, y, n, d, c);
     const [v64, g64] = valueAndGrad(softmax)(theta, X, y, n, d, c);
     return [f, worst([[value, v64], [g, g64]])];
   }, 1e-4],
   'jit(grad) with respect to the data, a vector and a scalar (loop from an offset)': [async (backend, isAsync) => {
-    const f = pick(jit(grad(mixed, [0, 1, 2]), { backend }), jitAsync(grad(mixed, [0, 1, 2]), { backend }), isAsync);
+    const f = pick(() => jit(grad(mixed, [0, 1, 2]), { backend }), () => jitAsync(grad(mixed, [0, 1, 2]), { backend }), isAsync);
     const Xd = Float64Array.from(uniform(1100 * 3));
     const v = Float64Array.from(uniform(3));
     const [gX, gv, gw] = await f(Xd, v, 0.7, 3, 1100, 3);
@@ -138,19 +138,19 @@ const cases: Record<string, [Case, number]> = {
     return [f, worst([[gX, wX], [gv, wv], [gw, ww]])];
   }, 1e-4],
   'jit(grad) where the gather cannot invert the index': [async (backend, isAsync) => {
-    const f = pick(jit(grad(scrambled), { backend }), jitAsync(grad(scrambled), { backend }), isAsync);
+    const f = pick(() => jit(grad(scrambled), { backend }), () => jitAsync(grad(scrambled), { backend }), isAsync);
     const v = uniform(d);
     const Xs = uniform(300 * d);
     return [f, scaledError(await f(v, Xs, 300, d, c), grad(scrambled)(v, Xs, 300, d, c))];
   }, 1e-4],
   'jit(grad) of a parallel loop inside a sequential loop, a sum under a branch': [async (backend, isAsync) => {
-    const f = pick(jit(grad(repeated), { backend }), jitAsync(grad(repeated), { backend }), isAsync);
+    const f = pick(() => jit(grad(repeated), { backend }), () => jitAsync(grad(repeated), { backend }), isAsync);
     const v = uniform(d);
     const Xr = uniform(1200 * d);
     return [f, scaledError(await f(v, Xr, 1200, d, 3), grad(repeated)(v, Xr, 1200, d, 3))];
   }, 1e-4],
   'jit(grad) of a sum that reads an active value from outside it (host only)': [async (backend, isAsync) => {
-    const f = pick(jit(grad(hostOnly), { backend }), jitAsync(grad(hostOnly), { backend }), isAsync);
+    const f = pick(() => jit(grad(hostOnly), { backend }), () => jitAsync(grad(hostOnly), { backend }), isAsync);
     const v = Float64Array.from(uniform(d));
     const Xh = Float64Array.from(uniform(1200 * d));
     return [f, scaledError(await f(v, Xh, 1200, d), grad(hostOnly)(v, Xh, 1200, d))];

@@ -3,7 +3,9 @@ const f_jit_out = function (theta, X) {
     let z = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = 0, _t10 = 0;
     let out_i = 0;
     const _target = i * this.constants.c + this.thread.x;
-    for (let k = this.thread.x % this.constants.c; k < this.thread.x % this.constants.c + 1; k++) {
+    const k_from = this.thread.x % this.constants.c;
+    for (let k_i = 0; k_i < this.thread.x % this.constants.c + 1 - k_from; k_i++) {
+        const k = k_from + k_i;
         z = 0;
         for (let j = 0; j < this.constants.d; j++) {
             _t0 = k * this.constants.d;

@@ -230,7 +230,9 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
     if (_rest >= 0 && _rest < this.constants.d * this.constants.c) {
         j_4 = _rest % this.constants.d;
         k_3 = Math.floor(_rest / this.constants.d) % this.constants.c;
-        for (let i_2 = _first; i_2 < _end; i_2++) {
+        const i_2_from = _first;
+        for (let i_2_i = 0; i_2_i < _end - i_2_from; i_2_i++) {
+            const i_2 = i_2_from + i_2_i;
             _lb = _L0_b[i_2 * this.constants._T_k + k_3];
             if (_lb !== 0) {
                 _t3 = i_2 * this.constants.d;
@@ -241,7 +243,9 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
         }
     }
     // theta[…] read in the sum into zy
-    for (let i_3 = _first; i_3 < _end; i_3++) {
+    const i_3_from = _first;
+    for (let i_3_i = 0; i_3_i < _end - i_3_from; i_3_i++) {
+        const i_3 = i_3_from + i_3_i;
         _t24 = y[i_3];
         _rest_2 = _m - _t24 * this.constants.d;
         if (_rest_2 >= 0 && _rest_2 < this.constants.d) {
