@@ -10,45 +10,18 @@
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { chromiumFlags as flags, chromiumHint, chromiumPath, launchChromium, serve } from './browser/chromium.js';
 import type { CaseResult } from './browser/suite.js';
 import { repoRoot } from './harness.js';
 
-const chromiumPath = process.env.TSGRAD_CHROMIUM ?? '/usr/bin/chromium';
 const required = !!process.env.TSGRAD_REQUIRE_BROWSER;
 
-/** Flags for headless Chromium on a machine with no GPU and no network: WebGL2 and WebGPU on SwiftShader. */
-export const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-angle=swiftshader',
-];
-
-/** Serves `dir` on 127.0.0.1 at a free port. */
-export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
-  const server = http.createServer((req, res) => {
-    const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.join(dir, name.endsWith('/') ? `${name}index.html` : name);
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(fs.readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+export { serve };
+/** The flags test/browser/chromium.ts gives Chromium (SwiftShader). */
+export const chromiumFlags = flags();
 
 describe('jit in headless Chromium (webgl2, webgpu on SwiftShader; webasm, cpu)', function () {
   this.timeout(600000);
@@ -59,8 +32,8 @@ describe('jit in headless Chromium (webgl2, webgpu on SwiftShader; webasm, cpu)'
 
   before(async function () {
     if (!fs.existsSync(chromiumPath)) {
-      if (required) throw new Error(`TSGRAD_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath} (apt-get install -y chromium, or set TSGRAD_CHROMIUM)`);
-      console.log(`      skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set TSGRAD_CHROMIUM)`);
+      if (required) throw new Error(`TSGRAD_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath} (${chromiumHint})`);
+      console.log(`      skipped: no Chromium at ${chromiumPath} (${chromiumHint})`);
       this.skip();
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-browser-'));
@@ -80,8 +53,7 @@ describe('jit in headless Chromium (webgl2, webgpu on SwiftShader; webasm, cpu)'
     });
     fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><script type="module">import * as suite from './suite.js'; window.suite = suite;</script>`);
     server = await serve(dir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => 'suite' in window);

@@ -1,0 +1,116 @@
+/**
+ * The GPU benchmark's page (bundled by bench/gpu.bench.ts with tsgrad/esbuild): the softmax
+ * regression gradient of examples/softmax-gpu at N samples, timed in the browser as
+ * `jit(valueAndGrad(loss))` on webgpu and webgl2, the compiled JS gradient (float64, no kernels), and
+ * TensorFlow.js's `tf.valueAndGrad` on its webgpu and webgl backends. Each case is checked against
+ * the compiled JS gradient before it is timed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { jit, jitAsync, valueAndGrad } from 'tsgrad';
+import { softmaxLoss } from '../../examples/softmax-gpu/loss.js';
+
+const D = 64;
+const C = 10;
+
+export interface Row {
+  readonly name: string;
+  /** Median ms per call, and the range. */
+  readonly ms: number;
+  readonly min: number;
+  readonly max: number;
+  /** Largest gradient difference from the compiled JS gradient, relative to its largest element. */
+  readonly diff: number;
+  /** Why the case did not run, if it did not. */
+  readonly skipped?: string;
+}
+
+type Result = [number, ArrayLike<number>];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What the browser says its GPU is. */
+export async function adapters(): Promise<{ webgpu: string; webgl2: string }> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter() : null;
+  const info = adapter?.info;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+  return {
+    webgpu: adapter ? [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' / ') || 'an adapter (no info)' : 'none',
+    webgl2: gl ? String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)) : 'none',
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Every case at N samples, `reps` timed calls each after one warm-up call. */
+export async function runBench(N: number, reps: number): Promise<Row[]> {
+  const rand = rng(7);
+  const X = Float32Array.from({ length: N * D }, () => 2 * rand() - 1);
+  const y = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
+  const theta = Float32Array.from({ length: C * D }, () => 0.3 * (2 * rand() - 1));
+  const compiled = valueAndGrad(softmaxLoss);
+  const [, reference] = compiled(theta, X, y, N, D, C);
+  const scale = Math.max(...Array.from(reference, Math.abs));
+
+  /** Each case: its name and a setup that returns the call to time (and a cleanup). */
+  const cases: [string, () => Promise<[() => Result | Promise<Result>, () => void]>][] = [
+    ['compiled JS valueAndGrad (float64)', async () => [() => compiled(theta, X, y, N, D, C), () => undefined]],
+    ['jit(valueAndGrad) on webgpu', async () => {
+      const f = jitAsync(valueAndGrad(softmaxLoss), { backend: 'webgpu' });
+      return [() => f(theta, X, y, N, D, C), () => undefined];
+    }],
+    ['jit(valueAndGrad) on webgl2', async () => {
+      const f = jit(valueAndGrad(softmaxLoss), { backend: 'webgl2' });
+      return [() => f(theta, X, y, N, D, C), () => undefined];
+    }],
+    ...(['webgpu', 'webgl'] as const).map((backend): [string, () => Promise<[() => Promise<Result>, () => void]>] => [`TF.js tf.valueAndGrad, ${backend}`, async () => {
+      if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);
+      await tf.ready();
+      const Xt = tf.tensor2d(X, [N, D]);
+      const Y = tf.oneHot(tf.tensor1d(y, 'int32'), C).toFloat();
+      const vg = tf.valueAndGrad((th: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(tf.matMul(Xt, th, false, true))), 1))) as tf.Scalar);
+      const run = async (): Promise<Result> => {
+        const { value, grad } = tf.tidy(() => vg(tf.tensor2d(theta, [C, D])));
+        const out: Result = [(await value.data())[0], (await grad.data()) as Float32Array];
+        tf.dispose([value, grad]);
+        return out;
+      };
+      return [run, () => tf.dispose([Xt, Y])];
+    }]),
+  ];
+
+  const rows: Row[] = [];
+  for (const [name, setup] of cases) {
+    try {
+      const [run, cleanup] = await setup();
+      const [, g] = await run();
+      const diff = Math.max(...Array.from(g, (x, t) => Math.abs(x - reference[t]))) / scale;
+      if (!(diff < 1e-3)) throw new Error(`its gradient differs from the compiled JS gradient by ${diff.toExponential(2)} (relative); not timed`);
+      const samples: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const t0 = performance.now();
+        await run();
+        samples.push(performance.now() - t0);
+      }
+      cleanup();
+      rows.push({ name, ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), diff });
+    } catch (err) {
+      rows.push({ name, ms: NaN, min: NaN, max: NaN, diff: NaN, skipped: String((err as Error)?.message ?? err).split('\n')[0] });
+    }
+  }
+  return rows;
+}

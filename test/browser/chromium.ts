@@ -1,0 +1,52 @@
+/**
+ * Headless Chromium for the browser tests and the GPU benchmark: where it is, the flags that give
+ * WebGL2 and WebGPU on a machine with no display (SwiftShader where there is no GPU) and no network,
+ * and a static server on 127.0.0.1 (WebGPU needs a secure context, which localhost is).
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+
+/** Debian's chromium, or TSGRAD_CHROMIUM. */
+export const chromiumPath = process.env.TSGRAD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** What to do to get a Chromium, for messages. */
+export const chromiumHint = 'apt-get install -y chromium, or set TSGRAD_CHROMIUM to a Chromium or Chrome binary';
+
+/** Flags for headless Chromium with WebGL2 and WebGPU; `software`: on SwiftShader even where a GPU exists. */
+export function chromiumFlags(software = true): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--enable-unsafe-webgpu',
+    '--enable-features=Vulkan',
+    ...(software ? ['--use-angle=swiftshader'] : ['--ignore-gpu-blocklist', '--use-angle=vulkan']),
+  ];
+}
+
+export async function launchChromium(software = true): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags(software) });
+}
+
+/** Serves `dir` on 127.0.0.1 at a free port (`/` is index.html). */
+export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json', '.wasm': 'application/wasm' };
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, name.endsWith('/') ? `${name}index.html` : name);
+    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(fs.readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
