@@ -8,18 +8,11 @@
 import * as path from 'node:path';
 import { grad } from 'tsgrad';
 import { gmmIdiomatic, gmmLoops, mlpIdiomatic, mlpLoops, odeIdiomatic, odeLoops, readGmm } from './idiomatic.js';
+import { rng } from '../test/random.js';
 
 const REPS = 15;
 /** Calls before timing: V8 takes several calls to optimize a large generated function (an unoptimized gradient runs ~20× slower). */
 const WARMUP = 12;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 interface Row {
   name: string;

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { type BackendName, jit, jitAsync, valueAndGrad } from 'tsgrad';
 import { chooseBackend } from 'tsgrad/jit';
 import { softmaxLoss } from '../examples/softmax-gpu/loss.js';
+import { rng } from '../test/random.js';
 
 const N = 100_000;
 const D = 64;
@@ -16,16 +17,6 @@ const C = 10;
 const WARMUP = 1;
 const REPS = Number(process.env.REPS ?? 5);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(7);
 const X = Float32Array.from({ length: N * D }, () => 2 * rand() - 1);
 const y = Int32Array.from({ length: N }, () => Math.floor(rand() * C));

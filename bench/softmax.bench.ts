@@ -4,6 +4,7 @@
  */
 import { grad, valueAndGrad } from 'tsgrad';
 import { softmaxLoss, softmaxLossGradByHand } from './loss.js';
+import { rng } from '../test/random.js';
 
 const N = 20000;
 const D = 50;
@@ -11,17 +12,6 @@ const C = 10;
 const WARMUP = 5;
 const REPS = 21;
 
-// mulberry32: small, seeded, good enough for synthetic data
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(42);
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 

@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import transformer, { type TsgradConfig } from '../compiler/transform.js';
+import { rng } from './random.js';
+
+export { rng };
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const casesDir = path.join(repoRoot, 'test', 'cases');
@@ -200,14 +203,3 @@ export function randomArray(seed: number, n: number, lo = -1, hi = 1): Float64Ar
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
 }
 
-/** A deterministic pseudo-random generator (mulberry32) for test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { jit, jitAsync, valueAndGrad } from 'tsgrad';
 import { softmaxLoss } from '../../examples/softmax-gpu/loss.js';
+import { rng } from '../../test/random.js';
 
 const D = 64;
 const C = 10;
@@ -26,17 +27,6 @@ export interface Row {
 }
 
 type Result = [number, ArrayLike<number>];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the browser says its GPU is. */
 export async function adapters(): Promise<{ webgpu: string; webgl2: string }> {

@@ -11,6 +11,7 @@ import { grad, jit, jitAsync, valueAndGrad } from 'tsgrad';
 import type { BackendName } from 'tsgrad';
 import { extremes, logits, loss, meanSoftplus, pairs, prefixRows, rowSums } from '../jit-cases/kernels.js';
 import { hostOnly, mixed, repeated, scrambled, softmax } from '../jit-cases/grads.js';
+import { rng } from '../random.js';
 
 export interface CaseResult {
   readonly name: string;
@@ -23,17 +24,6 @@ export interface CaseResult {
   readonly tolerance: number;
   /** What the case threw, if it did. */
   readonly threw?: string;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function scaledError(got: number | ArrayLike<number>, want: number | ArrayLike<number>): number {

@@ -1,0 +1,14 @@
+/**
+ * A deterministic pseudo-random generator (mulberry32) for test inputs and benchmark data: small,
+ * seeded, good enough for synthetic data, and free of Node imports so browser pages can use it.
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
