@@ -6,21 +6,11 @@
  */
 import * as path from 'node:path';
 import { compile, formatDiagnostics, repoRoot } from '../harness.js';
-
-interface Dawn {
-  create(options: string[]): { requestAdapter(): Promise<unknown> };
-  globals: object;
-}
+import { installDawn } from './dawn.js';
 
 async function main(): Promise<unknown> {
-  // a string, not a literal: TypeScript need not load the package's WebGPU typings
-  const dawn = (await import('webgpu' as string)) as Dawn;
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  // gpu.js checks only that navigator.gpu exists; without an adapter every kernel would throw
-  if (!(await gpu.requestAdapter())) return { skipped: 'Dawn found no WebGPU adapter (no Vulkan driver: VK_ICD_FILENAMES)' };
-  if (typeof globalThis.navigator === 'undefined') Object.assign(globalThis, { navigator: { gpu } });
-  else Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true });
+  const dawn = await installDawn();
+  if ('missing' in dawn) return { skipped: dawn.missing };
 
   const suite = path.join(repoRoot, 'test', 'browser', 'suite.ts');
   const out = compile([suite]);
