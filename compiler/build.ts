@@ -25,7 +25,7 @@ function configFile(project: string | undefined): string | undefined {
 }
 
 /** The transformer's options from the tsconfig's `plugins` entry for tsgrad/transform, if any. */
-function pluginConfig(options: TS.CompilerOptions): TsgradConfig {
+export function pluginConfig(options: TS.CompilerOptions): TsgradConfig {
   const plugins = (options.plugins ?? []) as unknown as readonly Record<string, unknown>[];
   const entry = plugins.find((p) => typeof p.transform === 'string' && /^tsgrad(\/transform)?$/.test(p.transform));
   return entry && typeof entry.optimize === 'boolean' ? { optimize: entry.optimize } : {};
