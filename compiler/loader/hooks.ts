@@ -9,6 +9,11 @@
  * - `syncHooks`, for `module.registerHooks` (Node ≥ 22.15 and 23.5), in the main thread, which
  *   see every `import` and `require`.
  *
+ * Either way a CommonJS entry point runs in Node's own CommonJS loader, not in the CommonJS
+ * emulation of its ES module loader (which has no require.cache, require.extensions or
+ * module.children): under --import Node hands the entry point to the ES module loader, and the
+ * hooks pass it back.
+ *
  * `resolve`: a relative import from a TypeScript file finds the TypeScript file TypeScript's
  * NodeNext resolution finds (`./loss.js` → `loss.ts`, `./m.mjs` → `m.mts`, `./c.cjs` → `c.cts`,
  * and for `require`, `./loss` → `loss.ts`), before Node looks; from another file, if Node finds
