@@ -108,12 +108,15 @@ function watchProject(configPath: string): number {
       tsgradDiagnostics.delete(name);
     }
     previous = files;
+    // tsgrad's diagnostics by the file being transformed (a derivative in main.ts can fail in model.ts)
     const found = new Map<string, TS.Diagnostic[]>();
-    const addDiagnostic = (d: TS.Diagnostic): void => {
-      const file = d.file?.fileName ?? '';
-      found.set(file, [...(found.get(file) ?? []), d]);
+    let transforming = '';
+    const track: TS.TransformerFactory<TS.SourceFile> = () => (sf) => {
+      transforming = sf.fileName;
+      return sf;
     };
-    const transformers = { before: [transformer(program, config, { ts: TS, addDiagnostic })] };
+    const addDiagnostic = (d: TS.Diagnostic): void => void found.set(transforming, [...(found.get(transforming) ?? []), d]);
+    const transformers = { before: [track, transformer(program, config, { ts: TS, addDiagnostic })] };
     const emitDiagnostics: TS.Diagnostic[] = [];
     // the files whose JavaScript was written (the builder may emit only the declarations of a file a change affects)
     const emitted = new Set<string>();
@@ -137,7 +140,6 @@ function watchProject(configPath: string): number {
       again.push(sf.fileName);
     }
     for (const file of emitted) tsgradDiagnostics.set(file, found.get(file) ?? []);
-    if (found.has('')) tsgradDiagnostics.set('', found.get('')!);
     const diagnostics = [
       ...withoutTypescript7Options(builder.getConfigFileParsingDiagnostics()).kept, ...builder.getSyntacticDiagnostics(), ...builder.getSemanticDiagnostics(),
       ...emitDiagnostics, ...[...tsgradDiagnostics.values()].flat(),
