@@ -140,13 +140,19 @@ export const unsupportedDiagnostic = /src\/main\.ts\(4,10\): error TS99001: tsgr
 
 /**
  * Checks what a lossProject's main printed (`output`, its stdout) against central finite differences
- * of the model, compiled on its own here by TypeScript (no transformer: model.ts has no tsgrad call).
+ * of the model, compiled on its own here by TypeScript (no transformer: model.ts has no tsgrad call);
+ * `source` holds the project's files if they are not lossProject's (its util and model files, named
+ * util and model, .ts, .cts or .mts).
  */
-export function checkLossOutput(output: string): void {
+export function checkLossOutput(output: string, source: Record<string, string> = lossProject()): void {
   const printed = JSON.parse(output);
-  const source = lossProject();
-  const js = ['src/util.ts', 'src/model.ts']
-    .map((f) => require('typescript').transpileModule(source[f], { compilerOptions: { module: 'commonjs', target: 'es2022' } }).outputText as string);
+  const named = (base: string): string => {
+    const file = Object.keys(source).find((f) => new RegExp(`(^|/)${base}\\.[cm]?ts$`).test(f));
+    if (!file) throw new Error(`no ${base}.ts among ${Object.keys(source).join(', ')}`);
+    return source[file];
+  };
+  const js = [named('util'), named('model')]
+    .map((text) => require('typescript').transpileModule(text, { compilerOptions: { module: 'commonjs', target: 'es2022' } }).outputText as string);
   const util: Record<string, unknown> = {};
   new Function('exports', 'require', js[0])(util, () => undefined);
   const model: { loss: (w: Float64Array, x: Float64Array, n: number) => number } = {} as never;
