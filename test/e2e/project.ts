@@ -85,16 +85,19 @@ export function makeProject(files: Record<string, string>, options: ProjectOptio
 export const node = (dir: string, ...args: string[]): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
 
-/** Runs the installed `tsgrad` command (node_modules/.bin/tsgrad, what npx runs) in `dir`. */
-export function tsgrad(dir: string, ...args: string[]): SpawnSyncReturns<string> {
-  let bin = dir;
-  while (!fs.existsSync(path.join(bin, 'node_modules', '.bin', 'tsgrad'))) {
-    const up = path.dirname(bin);
-    if (up === bin) throw new Error(`no node_modules/.bin/tsgrad above ${dir}`);
-    bin = up;
+/** Runs an installed command (node_modules/.bin/`name`, what npx runs) in `dir`. */
+export function bin(dir: string, name: string, ...args: string[]): SpawnSyncReturns<string> {
+  let root = dir;
+  while (!fs.existsSync(path.join(root, 'node_modules', '.bin', name))) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error(`no node_modules/.bin/${name} above ${dir}`);
+    root = up;
   }
-  return spawnSync(path.join(bin, 'node_modules', '.bin', 'tsgrad'), args, { cwd: dir, encoding: 'utf8' });
+  return spawnSync(path.join(root, 'node_modules', '.bin', name), args, { cwd: dir, encoding: 'utf8' });
 }
+
+/** Runs the installed `tsgrad` command in `dir`. */
+export const tsgrad = (dir: string, ...args: string[]): SpawnSyncReturns<string> => bin(dir, 'tsgrad', ...args);
 
 /** A two-module model and a main.ts that prints its value and gradients as JSON. */
 export const lossProject = (): Record<string, string> => ({
@@ -118,6 +121,12 @@ export const lossProject = (): Record<string, string> => ({
   ].join('\n'),
 });
 
+/** lossProject with model.ts edited (a term whose derivative calls Math.sin), as the watch and dev-server tests edit it. */
+export const editedLossProject = (): Record<string, string> => {
+  const files = lossProject();
+  return { ...files, 'src/model.ts': files['src/model.ts'].replace('0.5 * w[i] * w[i]', '0.5 * Math.cos(w[i]) * w[i]') };
+};
+
 /** A project whose main.ts differentiates through a declared function (no body: a tsgrad error at 4:10), then `extra`. */
 export const unsupportedProject = (...extra: string[]): Record<string, string> => ({
   'src/main.ts': [
@@ -136,11 +145,11 @@ export const unsupportedDiagnostic = /src\/main\.ts\(4,10\): error TS99001: tsgr
 
 /**
  * Checks what a lossProject's main printed (`output`, its stdout) against central finite differences
- * of the model, compiled on its own here by TypeScript (no transformer: model.ts has no tsgrad call).
+ * of the model in `source` (lossProject's unless given), compiled on its own here by TypeScript (no
+ * transformer: model.ts has no tsgrad call).
  */
-export function checkLossOutput(output: string): void {
+export function checkLossOutput(output: string, source = lossProject()): void {
   const printed = JSON.parse(output);
-  const source = lossProject();
   const js = ['src/util.ts', 'src/model.ts']
     .map((f) => require('typescript').transpileModule(source[f], { compilerOptions: { module: 'commonjs', target: 'es2022' } }).outputText as string);
   const util: Record<string, unknown> = {};
