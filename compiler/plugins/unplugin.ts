@@ -52,6 +52,19 @@ export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined, me
     }));
   let resolutionCache: TS.ModuleResolutionCache | undefined;
   const servers = new Set<ViteServer>();
+  /** Files changed since the modules they affect were last prepared (see IncrementalProgram.prepare). */
+  const changed = new Set<string>();
+  const fileChanged = (file: string): void => {
+    if (!shared) return;
+    shared.changed(file);
+    if (changed.size === 0) {
+      setTimeout(() => {
+        for (const f of changed) shared!.prepare(f, config ?? {});
+        changed.clear();
+      });
+    }
+    changed.add(file);
+  };
 
   /** The modules of vite's graph for the files whose generated code depends on `file`. */
   const dependentModules = (graph: ModuleGraph | undefined, file: string): ModuleNode[] =>
@@ -92,7 +105,7 @@ export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined, me
       return { code: emitted.code, map: emitted.map };
     },
     watchChange(id: string) {
-      shared?.changed(fileOf(id));
+      fileChanged(fileOf(id));
     },
     vite: {
       configureServer(server: ViteServer) {
@@ -106,7 +119,7 @@ export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined, me
         const graphs = new Set([...servers].flatMap((s) => Object.values(s.environments ?? {}).map((e) => e.moduleGraph)));
         if (this.environment) graphs.add(this.environment.moduleGraph);
         for (const graph of graphs) for (const mod of dependentModules(graph, file)) graph.invalidateModule(mod);
-        shared?.changed(file);
+        fileChanged(file);
       },
       // The HMR update names the dependent modules too, so a client that accepted model.ts's update
       // in main.ts still gets main.ts's new derivative.

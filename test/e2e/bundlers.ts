@@ -140,6 +140,27 @@ export const webpackWatch = [
   `});`,
 ].join('\n');
 
+/** esbuild's incremental rebuilds (context().rebuild(), what its watch and serve modes run). */
+export const esbuildRebuild = [
+  `const { execFileSync } = require('node:child_process');`,
+  `const fs = require('node:fs');`,
+  `const esbuild = require('esbuild');`,
+  `const tsgrad = require('tsgrad/esbuild');`,
+  runOutput,
+  edit,
+  `(async () => {`,
+  `  const context = await esbuild.context({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: 'out/main.cjs', plugins: [tsgrad()], logLevel: 'silent' });`,
+  `  const outputs = [];`,
+  `  await context.rebuild();`,
+  `  outputs.push(runOutput());`,
+  `  edit();`,
+  `  await context.rebuild();`,
+  `  outputs.push(runOutput());`,
+  `  await context.dispose();`,
+  `  console.log(JSON.stringify(outputs));`,
+  `})().catch((e) => { console.error(e); process.exit(1); });`,
+].join('\n');
+
 /** vitest in watch mode (its Node API, vitest.config.ts), collecting what the test printed per run. */
 export const vitestWatch = [
   `import * as fs from 'node:fs';`,

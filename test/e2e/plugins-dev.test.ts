@@ -5,7 +5,7 @@
  * against what tsgrad printed before. A stale derivative here is a silently wrong one.
  */
 import { expect } from 'chai';
-import { devPage, editedModel, lossTest, rollupConfig, rollupWatch, viteConfig, viteDev, vitestConfig, vitestWatch, webpackConfig, webpackWatch } from './bundlers.js';
+import { devPage, editedModel, esbuildRebuild, lossTest, rollupConfig, rollupWatch, viteConfig, viteDev, vitestConfig, vitestWatch, webpackConfig, webpackWatch } from './bundlers.js';
 import { bin, checkLossOutput, editedLossProject, lossProject, makeProject, node } from './project.js';
 
 /** Runs a watch script in `dir` and checks its two outputs: the model's gradient, then the edited model's. */
@@ -61,6 +61,10 @@ describe('end to end: bundler plugins in dev servers, vitest and watch mode', fu
 
   it('rollup watch: after model.ts is edited, main.ts is transformed again (the edited model\'s derivative)', () => {
     checkWatch(makeProject({ ...lossProject(), ...editedModel(), 'rollup.config.mjs': rollupConfig, 'watch.mjs': rollupWatch }), 'watch.mjs');
+  });
+
+  it('esbuild rebuild (context): after model.ts is edited, main.ts is transformed again (the edited model\'s derivative)', () => {
+    checkWatch(makeProject({ ...lossProject(), ...editedModel(), 'rebuild.cjs': esbuildRebuild }), 'rebuild.cjs');
   });
 
   it('webpack watch: after model.ts is edited, main.ts is transformed again (the edited model\'s derivative)', () => {
