@@ -29,7 +29,8 @@ interface ProjectFile {
 }
 
 interface Emitted {
-  readonly program: TS.Program;
+  /** The program it was emitted from, by number (an old program's checker is not kept alive). */
+  readonly version: number;
   readonly output: { code: string; map?: string };
   /** Files the module's generated code depends on (the module itself left out). */
   readonly dependencies: ReadonlySet<string>;
@@ -52,6 +53,7 @@ const isLibrary = (file: string): boolean => file.includes('/node_modules/');
 
 export class IncrementalProgram {
   private program: TS.Program | undefined;
+  private version = 0;
   private stale = true;
   private readonly roots = new Set<string>();
   private readonly files = new Map<string, ProjectFile>();
@@ -105,6 +107,11 @@ export class IncrementalProgram {
     if (this.program?.getSourceFile(file)) this.stale = true;
   }
 
+  /** The bundler compiles `file` without the program now (it no longer calls tsgrad): no longer emitted here. */
+  forget(file: string): void {
+    this.emitted.delete(normalizePath(file));
+  }
+
   /** `file` changed on disk (the bundler's watcher says so). */
   changed(file: string): void {
     file = normalizePath(file);
@@ -139,6 +146,7 @@ export class IncrementalProgram {
     }
     if (!this.program || this.stale) {
       this.program = TS.createProgram([...this.roots], this.options, this.host, this.program);
+      this.version++;
       this.stats.programs++;
       this.stale = false;
     }
@@ -156,12 +164,12 @@ export class IncrementalProgram {
     if (derives) this.checkDisk();
     const program = this.current(file);
     const last = this.emitted.get(file);
-    if (last?.program === program) return { ...last.output, dependencies: last.dependencies };
+    if (last?.version === this.version) return { ...last.output, dependencies: last.dependencies };
     this.emitted.delete(file);
     const output = emitModule(program, file, config);
     this.stats.emitted++;
     const dependencies = derives ? this.dependenciesOf(program, file) : new Set<string>();
-    this.emitted.set(file, { program, output, dependencies });
+    this.emitted.set(file, { version: this.version, output, dependencies });
     return { ...output, dependencies };
   }
 

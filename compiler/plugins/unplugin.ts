@@ -91,6 +91,7 @@ export const tsgradPlugin = createUnplugin((config: TsgradConfig | undefined, me
       const file = fileOf(id);
       if (!compilesAll && !mayUseTsgrad(code)) {
         shared?.supply(file, code);
+        shared?.forget(file);
         return null;
       }
       let emitted: ReturnType<IncrementalProgram['emit']>;
