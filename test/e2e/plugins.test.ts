@@ -1,8 +1,9 @@
-/** The bundler plugins (tsgrad/esbuild, tsgrad/vite), used from config files as the bundlers' docs show. */
+/** The bundler plugins building a project (tsgrad/esbuild, tsgrad/vite, tsgrad/rollup, tsgrad/webpack), from config files as the bundlers' docs show them. */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkLossRun, lossProject, makeProject, node, unsupportedDiagnostic, unsupportedProject } from './project.js';
+import { rollupConfig, webpackBuild, webpackConfig } from './bundlers.js';
+import { bin, checkLossRun, lossProject, makeProject, node, unsupportedDiagnostic, unsupportedProject } from './project.js';
 
 describe('end to end: bundler plugins', function () {
   this.timeout(300000);
@@ -37,5 +38,35 @@ describe('end to end: bundler plugins', function () {
     const result = node(dir, path.join('..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build');
     expect(result.status, result.stdout + result.stderr).to.equal(0);
     checkLossRun(dir, 'vdist/main.cjs');
+  });
+
+  it('rollup bundles a project with tsgrad/rollup (rollup -c, rollup.config.mjs): TypeScript compiled, ./model.js found as model.ts; the gradient matches finite differences', () => {
+    const dir = makeProject({ ...lossProject(), 'rollup.config.mjs': rollupConfig });
+    const result = bin(dir, 'rollup', '-c');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'main.cjs.map'))).to.equal(true);
+    checkLossRun(dir, 'out/main.cjs');
+  });
+
+  it('rollup fails the build with tsgrad\'s diagnostic at file:line:col', () => {
+    const dir = makeProject({ ...unsupportedProject(), 'rollup.config.mjs': rollupConfig });
+    const result = bin(dir, 'rollup', '-c');
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(unsupportedDiagnostic);
+  });
+
+  it('webpack bundles a project with tsgrad/webpack (webpack.config.cjs, no ts-loader, no extensionAlias); the gradient matches finite differences', () => {
+    const dir = makeProject({ ...lossProject(), 'webpack.config.cjs': webpackConfig, 'build.cjs': webpackBuild });
+    const result = node(dir, 'build.cjs');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'main.cjs.map'))).to.equal(true);
+    checkLossRun(dir, 'out/main.cjs');
+  });
+
+  it('webpack fails the build with tsgrad\'s diagnostic at file:line:col', () => {
+    const dir = makeProject({ ...unsupportedProject(), 'webpack.config.cjs': webpackConfig, 'build.cjs': webpackBuild });
+    const result = node(dir, 'build.cjs');
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(unsupportedDiagnostic);
   });
 });

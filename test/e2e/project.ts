@@ -89,16 +89,19 @@ export function makeProject(files: Record<string, string>, options: ProjectOptio
 export const node = (dir: string, ...args: string[]): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
 
-/** Runs the installed `tsgrad` command (node_modules/.bin/tsgrad, what npx runs) in `dir`. */
-export function tsgrad(dir: string, ...args: string[]): SpawnSyncReturns<string> {
-  let bin = dir;
-  while (!fs.existsSync(path.join(bin, 'node_modules', '.bin', 'tsgrad'))) {
-    const up = path.dirname(bin);
-    if (up === bin) throw new Error(`no node_modules/.bin/tsgrad above ${dir}`);
-    bin = up;
+/** Runs an installed command (node_modules/.bin/`name`, what npx runs) in `dir`. */
+export function bin(dir: string, name: string, ...args: string[]): SpawnSyncReturns<string> {
+  let root = dir;
+  while (!fs.existsSync(path.join(root, 'node_modules', '.bin', name))) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error(`no node_modules/.bin/${name} above ${dir}`);
+    root = up;
   }
-  return spawnSync(path.join(bin, 'node_modules', '.bin', 'tsgrad'), args, { cwd: dir, encoding: 'utf8' });
+  return spawnSync(path.join(root, 'node_modules', '.bin', name), args, { cwd: dir, encoding: 'utf8' });
 }
+
+/** Runs the installed `tsgrad` command in `dir`. */
+export const tsgrad = (dir: string, ...args: string[]): SpawnSyncReturns<string> => bin(dir, 'tsgrad', ...args);
 
 /** A two-module model and a main.ts that prints its value and gradients as JSON. */
 export const lossProject = (): Record<string, string> => ({
@@ -121,6 +124,12 @@ export const lossProject = (): Record<string, string> => ({
     `console.log(JSON.stringify({ value, g: Array.from(g), g2: Array.from(g2) }));`,
   ].join('\n'),
 });
+
+/** lossProject with model.ts edited (a term whose derivative calls Math.sin), as the watch and dev-server tests edit it. */
+export const editedLossProject = (): Record<string, string> => {
+  const files = lossProject();
+  return { ...files, 'src/model.ts': files['src/model.ts'].replace('0.5 * w[i] * w[i]', '0.5 * Math.cos(w[i]) * w[i]') };
+};
 
 /** A project whose main.ts differentiates through a declared function (no body: a tsgrad error at 4:10), then `extra`. */
 export const unsupportedProject = (...extra: string[]): Record<string, string> => ({
