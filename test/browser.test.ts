@@ -13,11 +13,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumFlags as flags, chromiumHint, chromiumPath, launchChromium, serve } from './browser/chromium.js';
+import { chromiumFlags as flags, launchChromium, serve, skipWithoutChromium } from './browser/chromium.js';
 import type { CaseResult } from './browser/suite.js';
 import { repoRoot } from './harness.js';
-
-const required = !!process.env.TSGRAD_REQUIRE_BROWSER;
 
 export { serve };
 /** The flags test/browser/chromium.ts gives Chromium (SwiftShader). */
@@ -31,11 +29,7 @@ describe('jit in headless Chromium (webgl2, webgpu on SwiftShader; webasm, cpu)'
   let caseCount = 0;
 
   before(async function () {
-    if (!fs.existsSync(chromiumPath)) {
-      if (required) throw new Error(`TSGRAD_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath} (${chromiumHint})`);
-      console.log(`      skipped: no Chromium at ${chromiumPath} (${chromiumHint})`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-browser-'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');

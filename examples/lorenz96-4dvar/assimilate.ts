@@ -4,10 +4,15 @@
  *   1. the tangent-linear and adjoint models (jvp, vjp) and the dot-product test;
  *   2. 4D-Var: the initial state recovered from noisy observations by L-BFGS on the cost's gradient;
  *   3. a 10,000-step window: the adjoint with binomial checkpointing against the fully taped one.
+ * Part 2 writes its curves to out/: the cost per iteration (4dvar-cost.svg) and the truth, background
+ * and analysis trajectories of an observed and an unobserved variable (4dvar-x0.svg, 4dvar-x1.svg).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { checkpointSchedule, defaultSnapshots, grad, jvp, tapeMemory, valueAndGrad, vjp } from 'tsgrad';
+import { linePlot, type Series } from '../shared/plot.js';
 import { dot, lbfgs } from './lbfgs.js';
-import { cost, costTaped, F, forecast, type Window } from './model.js';
+import { cost, costTaped, F, forecast, rk4Step, type Window } from './model.js';
 import { gaussian, rms, spinUp, twinWindow } from './experiment.js';
 
 const N = 40;
@@ -18,6 +23,14 @@ const maxRelDiff = (a: ArrayLike<number>, b: number[]): number => {
   return worst;
 };
 const fmt = (v: number, digits = 6): string => v.toPrecision(digits);
+// compiled to dist/lorenz96-4dvar/ (the build's root is examples/, for ../shared/plot.ts)
+const outDir = path.join(__dirname, '..', '..', 'out');
+/** Writes an SVG into out/ and prints its path. */
+const writePlot = (name: string, svg: string): void => {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, name), svg);
+  console.log(`   plot: ${path.relative(process.cwd(), path.join(outDir, name))}`);
+};
 
 const truth0 = spinUp(N, F);
 const noise = gaussian(7);
@@ -56,16 +69,59 @@ const noise = gaussian(7);
   const fd = (cost(w.background.map((x, i) => x + h * v[i]), w) - cost(w.background.map((x, i) => x - h * v[i]), w)) / (2 * h);
   console.log(`   gradient · v = ${fmt(dot(g, v), 10)}, central differences ${fmt(fd, 10)}`);
   console.log('   iteration   cost          |gradient|');
+  const costs: number[] = [];
   const result = lbfgs((x) => costGrad(x, w), w.background, {
     memory: 12,
     maxIterations: 150,
     gradientTolerance: 1e-4,
-    onIteration: (k, f, gn) => console.log(`   ${String(k).padStart(9)}   ${fmt(f, 8).padEnd(12)}  ${gn.toExponential(2)}`),
+    onIteration: (k, f, gn) => {
+      costs.push(f);
+      console.log(`   ${String(k).padStart(9)}   ${fmt(f, 8).padEnd(12)}  ${gn.toExponential(2)}`);
+    },
   });
   const endTruth = forecast(truth0, w.steps, w.dt);
   console.log(`   ${result.iterations} iterations, ${result.evaluations} gradients`);
   console.log(`   RMS error of the initial state:  background ${fmt(rms(w.background, truth0), 4)}  →  analysis ${fmt(rms(result.x, truth0), 4)}`);
   console.log(`   RMS error at the end of window:  background ${fmt(rms(forecast(w.background, w.steps, w.dt), endTruth), 4)}  →  analysis ${fmt(rms(forecast(result.x, w.steps, w.dt), endTruth), 4)}`);
+  writePlot('4dvar-cost.svg', linePlot({
+    title: '4D-Var on Lorenz-96: L-BFGS on the cost\'s gradient (valueAndGrad)',
+    xLabel: 'iteration',
+    yLabel: 'cost J(x₀)',
+    logY: true,
+    series: [{ name: 'cost', y: costs }],
+  }));
+  // the trajectories step by step, and the observations of a variable (none for odd ones)
+  const run = (x0: number[]): number[][] => {
+    const states = [x0];
+    for (let t = 0; t < w.steps; t++) states.push(rk4Step(states[t], w.dt));
+    return states;
+  };
+  const [truth, background, analysis] = [run(truth0), run(w.background), run(result.x)];
+  const time = truth.map((_, t) => t * w.dt);
+  for (const v of [0, 1]) {
+    const j = Array.from(w.observed).indexOf(v);
+    const times = w.values.length / w.observed.length;
+    const series: Series[] = [
+      { name: 'truth', x: time, y: truth.map((x) => x[v]) },
+      { name: 'background', x: time, y: background.map((x) => x[v]), dashed: true },
+      { name: 'analysis (4D-Var)', x: time, y: analysis.map((x) => x[v]) },
+    ];
+    if (j >= 0) {
+      series.push({
+        name: `observations (σo = ${w.sigmaO})`,
+        x: Array.from({ length: times }, (_, k) => (k + 1) * w.every * w.dt),
+        y: Array.from({ length: times }, (_, k) => w.values[k * w.observed.length + j]),
+        points: true,
+      });
+    }
+    const name = `x${String.fromCharCode(0x2080 + v)}`; // x₀, x₁
+    writePlot(`4dvar-x${v}.svg`, linePlot({
+      title: `Lorenz-96: ${name} over the assimilation window (${j >= 0 ? 'observed' : 'not observed'})`,
+      xLabel: 'time (model units)',
+      yLabel: name,
+      series,
+    }));
+  }
 }
 
 // ── 3. a 10,000-step window: checkpointed against taped adjoint ───────────────────────────────

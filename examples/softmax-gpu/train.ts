@@ -4,10 +4,11 @@
  * adjoint, on the fastest backend available (TSGRAD_BACKEND=cpu|webasm|… chooses one).
  *
  * Synthetic problem, N = 100,000 samples, D = 64 features, C = 10 classes: labels from a random
- * linear model plus noise. Prints the backend, time per epoch and the loss, and checks the first
- * gradient against the compiled float64 JS gradient (kernels compute in float32).
+ * linear model plus noise (data.ts). Prints the backend, time per epoch and the loss, and checks
+ * the first gradient against the compiled float64 JS gradient (kernels compute in float32).
  */
 import { jit, valueAndGrad } from 'tsgrad';
+import { synthetic } from './data.js';
 import { softmaxLoss } from './loss.js';
 
 const N = 100_000;
@@ -16,33 +17,7 @@ const C = 10;
 const EPOCHS = Number(process.env.EPOCHS ?? 15);
 const RATE = 0.5;
 
-// mulberry32 and Box–Muller: seeded, so every run trains on the same data
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(2026);
-const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-
-const X = Float32Array.from({ length: N * D }, gauss);
-const truth = Float64Array.from({ length: C * D }, () => gauss() / Math.sqrt(D));
-const y = new Int32Array(N);
-for (let i = 0; i < N; i++) {
-  let best = 0;
-  let bestZ = -Infinity;
-  for (let k = 0; k < C; k++) {
-    let z = 0.5 * gauss();
-    for (let j = 0; j < D; j++) z += 3 * truth[k * D + j] * X[i * D + j];
-    if (z > bestZ) [best, bestZ] = [k, z];
-  }
-  y[i] = best;
-}
+const { X, y } = synthetic(N, D, C);
 
 const step = jit(valueAndGrad(softmaxLoss));
 const reference = valueAndGrad(softmaxLoss);

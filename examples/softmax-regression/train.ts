@@ -2,10 +2,12 @@
  * Softmax regression on Seattle weather: full-batch gradient descent with a gradient compiled by
  * tsgrad, a finite-difference check of that gradient at the trained parameters, then Newton's
  * method from the same start, its steps solved by conjugate gradients on Hessian-vector products
- * (tsgrad's hvp: the Hessian is never formed).
+ * (tsgrad's hvp: the Hessian is never formed). Writes the loss curves to out/loss.svg.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hvp, valueAndGrad } from 'tsgrad';
+import { linePlot } from '../shared/plot.js';
 import { CLASSES, FEATURES, loadWeather, type Split } from './data.js';
 import { softmaxLoss } from './loss.js';
 
@@ -18,8 +20,9 @@ const REPORT_EVERY = 100;
 const FD_STEP = 1e-5;
 const FD_TOLERANCE = 1e-6;
 
-// compiled output lives in dist/, the data one level up
-const data = loadWeather(path.join(__dirname, '..', 'data', 'seattle-weather.csv'));
+// compiled to dist/softmax-regression/ (the build's root is examples/, for ../shared/plot.ts)
+const exampleDir = path.join(__dirname, '..', '..');
+const data = loadWeather(path.join(exampleDir, 'data', 'seattle-weather.csv'));
 const { train, test, d, c } = data;
 
 const step = valueAndGrad(softmaxLoss);
@@ -27,8 +30,13 @@ const step = valueAndGrad(softmaxLoss);
 const theta = new Float64Array(c * d);
 const start = process.hrtime.bigint();
 const curve: string[] = [];
+// every epoch's training loss, and the test loss at the same parameters (for the plot)
+const trainLoss: number[] = [];
+const testLoss: number[] = [];
 for (let epoch = 0; epoch <= EPOCHS; epoch++) {
   const [loss, g] = step(theta, train.X, train.y, train.n, d, c);
+  trainLoss.push(loss);
+  testLoss.push(softmaxLoss(theta, test.X, test.y, test.n, d, c));
   if (epoch % REPORT_EVERY === 0) curve.push(`${epoch}: ${loss.toFixed(4)}`);
   if (epoch === EPOCHS) break;
   for (let t = 0; t < theta.length; t++) theta[t] -= LEARNING_RATE * g[t];
@@ -160,6 +168,21 @@ const newtonSeconds = Number(process.hrtime.bigint() - newtonStart) / 1e9;
 console.log(`Newton-CG with hvp (${newtonSeconds.toFixed(2)} s, ${products} Hessian-vector products): ${newtonCurve.join('  ')}`);
 console.log(`gradient descent's loss after ${EPOCHS} epochs, ${gdFinal.toFixed(6)}, reached by Newton-CG at iteration ${reachedAt}; ` +
   `Newton's final loss ${softmaxLoss(newton, ...args).toFixed(6)}`);
+
+const newtonFinal = softmaxLoss(newton, ...args);
+const svg = path.join(exampleDir, 'out', 'loss.svg');
+fs.mkdirSync(path.dirname(svg), { recursive: true });
+fs.writeFileSync(svg, linePlot({
+  title: 'Softmax regression on Seattle weather: gradient descent',
+  xLabel: 'epoch',
+  yLabel: 'mean cross-entropy (+ ridge)',
+  series: [
+    { name: 'training loss', y: trainLoss },
+    { name: 'test loss', y: testLoss, dashed: true },
+    { name: `Newton-CG optimum (${newtonFinal.toFixed(4)})`, x: [0, EPOCHS], y: [newtonFinal, newtonFinal], color: '#009e73' },
+  ],
+}));
+console.log(`loss curves: ${path.relative(process.cwd(), svg)}`);
 
 const failures: string[] = [];
 if (!(relErr <= FD_TOLERANCE)) failures.push('gradient check failed');

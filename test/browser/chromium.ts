@@ -29,6 +29,17 @@ export function chromiumFlags(software = true): string[] {
   ];
 }
 
+/**
+ * For a test suite's `before`: where there is no Chromium, skips the suite (`context.skip()`), saying
+ * why, unless TSGRAD_REQUIRE_BROWSER is set (as .ci/run sets it): then it throws, failing the suite.
+ */
+export function skipWithoutChromium(context: { skip(): void }): void {
+  if (fs.existsSync(chromiumPath)) return;
+  if (process.env.TSGRAD_REQUIRE_BROWSER) throw new Error(`TSGRAD_REQUIRE_BROWSER is set but there is no Chromium at ${chromiumPath} (${chromiumHint})`);
+  console.log(`      skipped: no Chromium at ${chromiumPath} (${chromiumHint})`);
+  context.skip();
+}
+
 export async function launchChromium(software = true): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags(software) });
