@@ -10,6 +10,7 @@ import { type BackendName, jit, jitAsync, valueAndGrad } from 'tsgrad';
 import { chooseBackend } from 'tsgrad/jit';
 import { softmaxLoss } from '../examples/softmax-gpu/loss.js';
 import { rng } from '../test/random.js';
+import { installDawn } from '../test/webgpu/dawn.js';
 
 const N = 100_000;
 const D = 64;
@@ -26,6 +27,9 @@ type Result = [number, ArrayLike<number>];
 const compiled = valueAndGrad(softmaxLoss);
 
 async function main(): Promise<void> {
+  // webgpu in Node: Dawn (the webgpu package) on the machine's Vulkan driver, where it finds an adapter
+  const dawn = await installDawn();
+  console.log('adapter' in dawn ? `WebGPU in Node: ${dawn.adapter}` : `(WebGPU in Node: ${dawn.missing})`);
   await tf.setBackend('wasm');
   await tf.ready();
   const Xt = tf.tensor2d(X, [N, D]);

@@ -52,11 +52,16 @@ export function scalarKind(type: TS.Type): 'num' | 'bool' | 'unknown' | undefine
   return undefined;
 }
 
-export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefined {
+/**
+ * `within`: the object types being read around this one (recordFields), so that a recursive type
+ * (`interface Tree { v: number; kids: Tree[] }`) ends where it meets itself instead of expanding
+ * forever; lowerToIR rejects such parameters first (recursivePath).
+ */
+export function shapeOf(type: TS.Type, checker: TS.TypeChecker, within: readonly TS.Type[] = []): Shape | undefined {
   const scalar = scalarKind(type);
   if (scalar === 'num' || scalar === 'bool') return { kind: scalar };
   if (type.isUnion()) {
-    const parts = type.types.map((t) => shapeOf(t, checker));
+    const parts = type.types.map((t) => shapeOf(t, checker, within));
     const first = parts[0];
     if (first && first.kind !== 'array' && parts.every((p) => p?.kind === first.kind)) return first;
     return undefined;
@@ -73,10 +78,10 @@ export function shapeOf(type: TS.Type, checker: TS.TypeChecker): Shape | undefin
     const [element] = checker.getTypeArguments(type as TS.TypeReference);
     // any[] (`new Array(n).fill(x)`, a literal with such elements): numbers, as its elements lower to
     if (element && element.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.Any)) return { kind: 'array', arrayType: 'numarr' };
-    const row = element && shapeOf(element, checker);
+    const row = element && shapeOf(element, checker, within);
     if (row?.kind === 'array' && row.arrayType !== 'rows' && row.arrayType !== 'record' && row.arrayType !== 'objects') return { kind: 'array', arrayType: 'rows', row: row.arrayType };
     // Layer[], Camera[]: an array of objects
-    const fields = element && !row && recordFields(element, checker);
+    const fields = element && !row && recordFields(element, checker, 4, within);
     if (fields) return { kind: 'array', arrayType: 'objects', fields };
   }
   return undefined;
@@ -91,21 +96,23 @@ export function isObjectType(type: TS.Type, checker: TS.TypeChecker): boolean {
 /**
  * The fields of an object type as tsgrad reads them: numbers, booleans and strings (constants),
  * numeric arrays, and objects and arrays of objects of those, nested up to `depth`. Methods,
- * getters and fields of other types are left out (reading one is an error where it is read).
+ * getters and fields of other types are left out (reading one is an error where it is read), and
+ * so is a field through which the type contains itself (one of `within`, see shapeOf).
  */
-export function recordFields(type: TS.Type, checker: TS.TypeChecker, depth = 4): Fields | undefined {
-  if (depth === 0 || !isObjectType(type, checker)) return undefined;
+export function recordFields(type: TS.Type, checker: TS.TypeChecker, depth = 4, within: readonly TS.Type[] = []): Fields | undefined {
+  if (depth === 0 || !isObjectType(type, checker) || within.includes(type) || within.length >= deepestObject) return undefined;
+  const inside = [...within, type];
   const fields = new Map<string, Shape>();
   for (const prop of checker.getPropertiesOfType(type)) {
     if (prop.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.GetAccessor | ts.SymbolFlags.SetAccessor)) continue;
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
     const ft = decl ? checker.getTypeOfSymbolAtLocation(prop, decl) : checker.getTypeOfSymbol(prop);
-    const shape = shapeOf(ft, checker);
+    const shape = shapeOf(ft, checker, inside);
     if (shape) {
       fields.set(prop.name, shape);
       continue;
     }
-    const nested = recordFields(ft, checker, depth - 1);
+    const nested = recordFields(ft, checker, depth - 1, inside);
     if (nested) fields.set(prop.name, { kind: 'array', arrayType: 'record', fields: nested });
   }
   return fields;
@@ -114,6 +121,66 @@ export function recordFields(type: TS.Type, checker: TS.TypeChecker, depth = 4):
 /** Parameter types whose derivative tsgrad computes (and returns with the same type). */
 export function isDifferentiable(shape: Shape): boolean {
   return shape.kind === 'num' || (shape.kind === 'array' && shape.arrayType !== 'int' && shape.row !== 'int');
+}
+
+/**
+ * Whether a parameter of this shape has anything to differentiate: a number or a float array,
+ * itself or somewhere among its fields (an object or array of objects of strings and integer
+ * arrays has not).
+ */
+export function hasDerivative(shape: Shape): boolean {
+  if (!isDifferentiable(shape)) return false;
+  return !shape.fields || [...shape.fields.values()].some(hasDerivative);
+}
+
+/**
+ * A type that contains itself: `path` (`.kids[i]`, below the value of the type) leads to a value
+ * of type `self` again, or, `deep`, to objects nested `deepestObject` levels deep.
+ */
+export interface Recursion {
+  readonly self: TS.Type;
+  readonly path: string;
+  readonly deep: boolean;
+}
+
+/** Nesting of objects past which a type counts as recursive (a generic type that grows each level: `E<T> { next: E<T[]> }`). */
+const deepestObject = 16;
+
+/**
+ * How an object type contains itself, as the field path from the type back to it (`.kids[i]` for
+ * `interface Tree { v: number; kids: Tree[] }`, `.b.a` through another type), through data fields
+ * (methods, getters and #private fields are not followed, as tsgrad does not read them as fields),
+ * array and tuple elements, and unions (`next?: Node`); undefined for a type that does not.
+ */
+export function recursivePath(type: TS.Type, checker: TS.TypeChecker): Recursion | undefined {
+  // types read through without meeting themselves (a type shared by many fields is read once)
+  const acyclic = new Set<TS.Type>();
+  const visit = (t: TS.Type, path: string, stack: readonly TS.Type[]): Recursion | undefined => {
+    if (t.isUnion()) {
+      for (const part of t.types) {
+        const found = visit(part, path, stack);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (checker.isArrayType(t) || checker.isTupleType(t)) {
+      for (const element of checker.getTypeArguments(t as TS.TypeReference)) {
+        const found = visit(element, `${path}[i]`, stack);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (!isObjectType(t, checker) || acyclic.has(t)) return undefined;
+    if (stack.includes(t) || stack.length === deepestObject) return { self: t, path, deep: !stack.includes(t) };
+    for (const prop of checker.getPropertiesOfType(t)) {
+      if (prop.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.GetAccessor | ts.SymbolFlags.SetAccessor) || prop.name.startsWith('#')) continue;
+      const found = visit(checker.getTypeOfSymbol(prop), `${path}.${prop.name}`, [...stack, t]);
+      if (found) return found;
+    }
+    acyclic.add(t);
+    return undefined;
+  };
+  return visit(type, '', []);
 }
 
 const arrayNames: Readonly<Record<string, string>> = { f64: 'Float64Array', f32: 'Float32Array', numarr: 'number[]', int: 'integer typed array' };

@@ -34,7 +34,7 @@ import type * as TS from 'typescript';
 import { unsupported } from '../diagnostics.js';
 import { type IRFunction, type Param, ref, type Stmt, type StructParam, type Var } from '../ir.js';
 import { ts } from '../tsapi.js';
-import { describeShape, isDifferentiable, scalarKind, shapeOf } from '../types.js';
+import { describeShape, hasDerivative, isDifferentiable, recordFields, recursivePath, scalarKind, shapeOf } from '../types.js';
 import { type FunctionLike, type LowerOptions, numericLiteral, skipParens } from './lower/base.js';
 import { checkRowWrites } from './lower/rowWrites.js';
 import type { Bound } from './lower/calls.js';
@@ -79,6 +79,7 @@ class Lowerer extends LoopLowerer {
     const nameOf = (p: TS.ParameterDeclaration, i: number): string => (ts.isIdentifier(p.name) ? p.name.text : this.names.unique(`arg${i}`));
     const params: Param[] = decl.parameters.flatMap((p, i): Param[] => {
       const name = nameOf(p, i);
+      this.notRecursive(p);
       const tree = this.structTree(p, name);
       if (tree) {
         // an object of numbers and arrays: one parameter per leaf
@@ -87,6 +88,7 @@ class Lowerer extends LoopLowerer {
         else patterns.push({ pattern: p.name, value: { k: 'struct', s: tree.node } });
         structs.push({ name, leaves: leaves.map((l) => ({ path: l.path, v: l.v })) });
         const wanted = argnums === 'differentiable' || argnums.includes(i);
+        if (wanted && argnums !== 'differentiable' && !leaves.some((l) => hasDerivative(l.shape))) this.nothingToDifferentiate(p, i);
         return leaves.map((l) => ({ v: l.v, selected: wanted && isDifferentiable(l.shape) }));
       }
       const fallback = this.defaultValue(p);
@@ -96,6 +98,7 @@ class Lowerer extends LoopLowerer {
         unsupported(p, `parameter '${p.name.getText()}' of type ${describeShape(shape)} cannot be differentiated`,
           'differentiable parameters are number, number[], Float64Array or Float32Array; choose others with argnums');
       }
+      if (selected && argnums !== 'differentiable' && !hasDerivative(shape)) this.nothingToDifferentiate(p, i);
       const v = this.newVar(name, shape, p, false);
       if (ts.isIdentifier(p.name)) frame.symbols.set(this.symbolOf(p.name), v);
       else patterns.push({ pattern: p.name, value: { k: 'atom', a: ref(v) } });
@@ -140,6 +143,42 @@ class Lowerer extends LoopLowerer {
     };
     visit(body);
     return other ? undefined : found;
+  }
+
+  /**
+   * A parameter whose type contains itself (`interface Tree { v: number; kids: Tree[] }`, or A and
+   * B holding each other) has no fixed set of leaves to read it into: rejected, selected or not
+   * (reading its fields would expand the type forever).
+   */
+  private notRecursive(p: TS.ParameterDeclaration): void {
+    const type = this.checker.getTypeAtLocation(p);
+    const found = recursivePath(type, this.checker);
+    if (!found) return;
+    const name = p.name.getText();
+    const shown = this.checker.typeToString(type);
+    const where = `'${ts.isIdentifier(p.name) ? name : shown}${found.path}'`;
+    const what = found.deep
+      ? `parameter '${name}' of type ${shown} nests objects more than 16 levels deep (${where}); such types are not supported as parameters of a differentiated function`
+      : `parameter '${name}' has a recursive type: ${where} is again of type ${this.checker.typeToString(found.self)}; recursive structures (trees, linked lists) are not supported as parameters of a differentiated function`;
+    unsupported(p, what, 'flatten the structure into arrays and pass those (the nodes\' numbers in a Float64Array, each node\'s children as indices into it in an Int32Array), or pass the numbers to differentiate as a parameter of their own');
+  }
+
+  /** `grad(f)` where f's parameter 0 is an object of strings and integer arrays: nothing to differentiate. */
+  private nothingToDifferentiate(p: TS.ParameterDeclaration, i: number): never {
+    const name = p.name.getText();
+    const decl = p.parent as FunctionLike;
+    const other = decl.parameters.findIndex((q, j) => {
+      if (j === i) return false;
+      const type = this.checker.getTypeAtLocation(q);
+      const fields = recordFields(type, this.checker);
+      const shape = shapeOf(type, this.checker) ?? (fields && { kind: 'array' as const, arrayType: 'record' as const, fields });
+      return !!shape && hasDerivative(shape);
+    });
+    const choose = other >= 0 ? `choose another parameter with argnums (${other} for '${decl.parameters[other].name.getText()}')` : 'choose another parameter with argnums';
+    const type = this.checker.getTypeAtLocation(p);
+    const holder = this.checker.isArrayType(type) ? `the objects in '${name}'` : `'${name}'`;
+    return unsupported(p, `parameter '${name}' (${this.checker.typeToString(type)}) has no differentiable field: no number, number[], Float64Array or Float32Array inside it, so there is nothing to differentiate with respect to`,
+      `${choose}, or give ${holder} a field of type number, number[], Float64Array or Float32Array`);
   }
 
   /** A parameter's default value (`dt = 0.01`, `kind = 'tanh'`): a literal, where the transformation allows one. */

@@ -1,0 +1,29 @@
+/**
+ * `navigator.gpu` in Node from the `webgpu` package (Dawn, a dev dependency), for the Node webgpu
+ * tests and the jit benchmark. Dawn runs on whatever Vulkan driver the process finds
+ * (VK_ICD_FILENAMES names one); gpu.js only checks that navigator.gpu exists, so it is set only
+ * where Dawn finds an adapter.
+ */
+interface Dawn {
+  create(options: string[]): { requestAdapter(): Promise<{ info?: Record<string, string> } | null> };
+  globals: object;
+}
+
+/** Sets navigator.gpu and returns the adapter's description, or returns why it could not. */
+export async function installDawn(): Promise<{ adapter: string } | { missing: string }> {
+  let dawn: Dawn;
+  try {
+    // a string, not a literal: TypeScript need not load the package's WebGPU typings
+    dawn = (await import('webgpu' as string)) as Dawn;
+  } catch (err) {
+    return { missing: `the webgpu package could not be loaded (${(err as Error).message.split('\n')[0]})` };
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return { missing: 'Dawn found no WebGPU adapter (no Vulkan driver: see VK_ICD_FILENAMES)' };
+  if (typeof globalThis.navigator === 'undefined') Object.assign(globalThis, { navigator: { gpu } });
+  else Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true });
+  const info = adapter.info ?? {};
+  return { adapter: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'an adapter' };
+}
