@@ -21,7 +21,8 @@
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
  * and lowerKernels (host code plus one gpu.js kernel per loop output); kernelCounters gives every
- * kernel loop an integer counter (WGSL increments only integers).
+ * kernel loop an integer counter (WGSL increments only integers). Kernels over a grid (slot ×
+ * iteration, …) run over one dimension of threads and decode their position (kernelGrid).
  *
  * jit(grad(f)): lowerToIR → parallelLoops → materializeLeaves (leaf sums out of parallel loops,
  * into buffers) → analyzeActivity → analyzeSaves → reverseMode, with adjointKernels' hooks around

@@ -36,6 +36,7 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
     expect(kernels('mixed_jit_grad_0_1_2')).to.deep.equal(['mixed_jit_grad_0_1_2_L0', 'mixed_jit_grad_0_1_2_L1', 'mixed_jit_grad_0_1_2_X_b', 'mixed_jit_grad_0_1_2_v_b']);
     expect(kernels('hostOnly_jit_grad')).to.deep.equal([]);
     expect(kernels('repeated_jit_grad')).to.deep.equal(['repeated_jit_grad_L0', 'repeated_jit_grad_v_b']);
+    expect(kernels('twoLevels_jit_grad_0_1')).to.deep.equal(['twoLevels_jit_grad_0_1_L0', 'twoLevels_jit_grad_0_1_X_b', 'twoLevels_jit_grad_0_1_theta_b']);
   });
 
   const n = 1200;
@@ -85,6 +86,16 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
         const Xr = uniform(n * d);
         const g = m().repeatedOn[b](v, Xr, n, d, 3);
         expect(scaledError(g, finiteDiff(m().repeated, [Float64Array.from(v), Xr, n, d, 3], 0, 1e-6))).to.be.below(tol);
+      });
+
+      it('a leaf sum inside two loops (instance k × l), its index inverted to three counters', () => {
+        const [nn, h] = [120, 5];
+        const th = uniform(c * h * d);
+        const Xt = uniform(nn * d);
+        const [gt, gX] = m().twoLevelsOn[b](th, Xt, nn, d, c, h);
+        const args = [Float64Array.from(th), Float64Array.from(Xt), nn, d, c, h];
+        expect(scaledError(gt, finiteDiff(m().twoLevels, args, 0, 1e-6))).to.be.below(tol);
+        expect(scaledError(gX, finiteDiff(m().twoLevels, args, 1, 1e-6))).to.be.below(tol);
       });
 
       it('a sum that reads an active value from outside it stays on the host', () => {

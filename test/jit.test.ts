@@ -8,6 +8,11 @@
  */
 import { expect } from 'chai';
 import * as path from 'node:path';
+import * as ts from 'typescript';
+import { id } from '../compiler/code.js';
+import { emitStatements } from '../compiler/emit.js';
+import { divMod } from '../compiler/passes/kernelGrid.js';
+import { useTypeScript } from '../compiler/tsapi.js';
 import { chooseBackend } from '../runtime/gpu/backend.js';
 import { compile, formatDiagnostics, repoRoot, rng, scaledError } from './harness.js';
 
@@ -46,6 +51,11 @@ describe('jit: parallel loops as gpu.js kernels', () => {
         m().logits(theta, X, want, n, d, c);
         m().logitsOn[b](theta, X, got, n, d, c);
         expect(scaledError(got, want)).to.be.below(2e-6);
+      });
+
+      it('block writes of empty blocks (c = 0) write nothing (was: gpu.js refused an output of 0 elements)', () => {
+        const out = new Float64Array(0);
+        expect(m().logitsOn[b](theta, X, out, n, d, 0)).to.equal(m().logits(theta, X, new Float64Array(0), n, d, 0));
       });
 
       it('max and min reductions, a counted sum under a branch, a loop from an offset', () => {
@@ -136,6 +146,55 @@ describe('jit: parallel loops as gpu.js kernels', () => {
     } finally {
       GPU.prototype.createKernel = original;
     }
+  });
+});
+
+describe('jit: indices in float32 (exact up to 2^24) and kernels over a grid', () => {
+  const L = 2 ** 24;
+  // the last elements read, and a counter and arrays past 2^24 (zeros but for the tail)
+  const x = new Float32Array(L + 8);
+  for (let i = L - 16; i < x.length; i++) x[i] = (i % 7) - 3;
+  const atLimit = x.subarray(0, L);
+
+  it('webasm reads the last elements of an array of 2^24 elements exactly', () => {
+    expect(m().extremesOn.webasm(atLimit, L - 16, L)).to.equal(m().extremes(atLimit, L - 16, L));
+  });
+
+  it('webasm: a parallel loop counter past 2^24 is an error naming the loop, before any kernel runs', () => {
+    expect(() => m().extremesOn.webasm(x, L - 4, L + 8)).to.throw(/the parallel loop over i runs from 16777212 to 16777224; on webasm, .*float32, exact only up to 2\^24 = 16777216/);
+  });
+
+  it('webasm: an array argument past 2^24 elements is an error naming the array', () => {
+    expect(() => m().softplusOn.webasm(x, 100)).to.throw(/kernel \w+ reads the array x, of 16777224 elements; on webasm, .*float32/);
+  });
+
+  it('webasm: a kernel computing more than 2^24 elements is an error naming it', () => {
+    // logits with c = 2, d = 1: 2^23 + 1 iterations write 2^24 + 2 elements (X itself is within the limit)
+    const rows = 2 ** 23 + 1;
+    expect(() => m().logitsOn.webasm(new Float32Array([1, 2]), new Float32Array(rows), new Float64Array(2 * rows), rows, 1, 2))
+      .to.throw(/kernel logits_jit_out\w* computes 16777218 elements/);
+  });
+
+  it('cpu indexes in float64: the same counter and array past 2^24 are exact there', () => {
+    expect(m().extremesOn.cpu(x, L - 4, L + 8)).to.equal(m().extremes(x, L - 4, L + 8));
+    expect(scaledError(m().softplusOn.cpu(x, 100), m().meanSoftplus(x, 100))).to.be.below(2e-6);
+  });
+
+  it('divMod corrects a float32 quotient that is one off either way (GLSL and WGSL division is not exact)', () => {
+    useTypeScript(ts);
+    const printer = ts.createPrinter();
+    const source = ts.createSourceFile('divmod.ts', '', ts.ScriptTarget.ES2022);
+    const code = emitStatements(divMod(id('x'), id('w'), id('q'), id('r'))).map((s) => printer.printNode(ts.EmitHint.Unspecified, s, source)).join('\n');
+    const run = new Function('Math', 'x', 'w', `let q = 0, r = 0;\n${code}\nreturn [q, r];`) as (M: unknown, x: number, w: number) => [number, number];
+    const rand = rng(11);
+    // a division that rounds to the integer on either side of the true quotient, as a GPU's may at a multiple
+    const sloppy = { floor: (v: number) => Math.floor(v) + (rand() < 1 / 3 ? -1 : rand() < 0.5 ? 1 : 0) };
+    for (let k = 0; k < 20000; k++) {
+      const w = 1 + Math.floor(rand() * (k % 2 ? 9 : 70000));
+      const xv = Math.floor((rand() * 2 - 0.25) * (2 ** 24 - 1));
+      expect(run(sloppy, xv, w)).to.deep.equal([Math.floor(xv / w), xv - Math.floor(xv / w) * w]);
+    }
+    expect(run(Math, 2 ** 24 - 1, 1)).to.deep.equal([2 ** 24 - 1, 0]);
   });
 });
 

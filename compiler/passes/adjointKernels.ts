@@ -4,6 +4,8 @@
  *
  * Forward, before the parallel loop runs: one kernel per leaf sum, thread (instance, i) returns
  *   L[i, k] = Σ_j e(i, k, j)
+ * (threads are numbered in one dimension, i · instances + instance, the buffer's layout; the gathers'
+ * element × block likewise: kernelGrid.ts)
  * Reverse, after the loop's reverse has filled L_b: one *gather* kernel per array A that the sums
  * read, one thread per element m of A:
  *   A_b[m] = Σ over loads t = A[idx] in the sums, over the instances where idx = m,  L_b[i, k] · ∂e/∂t
@@ -23,10 +25,11 @@ import { jitNamespace, type NameScope } from '../naming.js';
 import { differentiableOperands } from './analyzeActivity.js';
 import { ruleArgs, ruleFor } from './analyzeSaves.js';
 import type { Kernel } from './lowerKernels.js';
-import { backendParam, kernelExpr } from './lowerKernels.js';
+import { backendParam, checkLoop, kernelArguments, kernelExpr } from './lowerKernels.js';
 import type { Counter, LeafGroup, LeafSum, Materialized } from './materializeLeaves.js';
 import { addPoly, atomPoly, constPoly, degree, leading, mulPoly, type Poly, polyEqual, scalarOperands } from './parallelLoops.js';
 import { atom } from './irCode.js';
+import { divMod, threadX } from './kernelGrid.js';
 
 /** Code reverse mode runs around a loop: before its forward sweep, after its reverse. */
 export interface LoopHooks {
@@ -43,7 +46,7 @@ export function adjointKernels(
 ): { hooks: LoopHooks; kernels: Kernel[] } {
   const kernels: Kernel[] = [];
   const launch = (k: Kernel, shape: CExpr[], consts: CExpr, args: CExpr[]): CExpr => {
-    const c = call(member(id(jitNamespace), isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, { k: 'array', items: args });
+    const c = call(member(id(jitNamespace), isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, kernelArguments(k, args));
     return isAsync ? { k: 'await', e: c } : c;
   };
   const addKernel = (base: string, w: KernelWriter, body: CStmt[]): Kernel => {
@@ -58,11 +61,13 @@ export function adjointKernels(
       const group = m.groups.get(loop.id);
       if (!group) return [];
       const out: CStmt[] = [{ k: 'comment', text: `leaf sums of the parallel loop over ${group.counter.v.name}: ${group.sums.length} kernel(s)` }];
+      out.push(...checkLoop(group.counter.v.name, group.counter.start, group.counter.bound));
       for (const sum of group.sums) {
         const w = new KernelWriter(group, names);
         const body = w.leafKernel(sum);
         const k = addKernel(`${generated}_${sum.buffer.name.replace(/^_/, '')}`, w, body);
-        const shape = sum.outer.length > 0 ? [atom(sum.instances), atom(group.counter.trips)] : [atom(group.counter.trips)];
+        // instance q of iteration i is thread i * instances + q (kernelGrid.ts), the buffer's layout
+        const shape = [sum.outer.length > 0 ? mul(atom(sum.instances), atom(group.counter.trips)) : atom(group.counter.trips)];
         out.push({
           k: 'if',
           cond: bin('>', atom(sum.length), n(0)),
@@ -89,11 +94,12 @@ export function adjointKernels(
         const body = w.gatherKernel(A, buffers, (v) => adjoint(v)!);
         const k = addKernel(`${generated}_${A.name}_b`, w, body);
         const [r, t, q, sum, blocks] = ['_r', '_i', '_q', '_s', '_blocks'].map((x) => names.unique(x));
-        const length = member(id(A.name), 'length');
+        const length = id(w.length);
         const trips = atom(group.counter.trips);
         const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => countUp(name, n(0), limit, body);
         const ceil = (x: CExpr): CExpr => call(member(id('Math'), 'ceil'), x);
         out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name}), the iterations split into blocks` });
+        out.push({ k: 'let', decls: [{ name: w.length, init: member(id(A.name), 'length') }], isConst: true });
         out.push({
           k: 'if',
           cond: bin('>', length, n(0)),
@@ -101,7 +107,8 @@ export function adjointKernels(
             // about 64k threads in all, so that a GPU has enough of them; each block's partial sums add up on the host
             { k: 'let', decls: [{ name: blocks, init: call(member(id('Math'), 'max'), n(1), call(member(id('Math'), 'min'), trips, ceil(bin('/', n(65536), length)))) }], isConst: true },
             { k: 'let', decls: [{ name: w.chunk, init: ceil(bin('/', trips, id(blocks))) }], isConst: true },
-            { k: 'let', decls: [{ name: r, init: launch(k, [length, id(blocks)], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
+            // element m of block b is thread b * length + m
+            { k: 'let', decls: [{ name: r, init: launch(k, [mul(length, id(blocks))], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
             forTo(t, length, [
               { k: 'let', decls: [{ name: sum, init: n(0) }] },
               forTo(q, id(blocks), [{ k: 'assign', target: id(sum), op: '+=', value: index(id(r), add(mul(id(q), length), id(t))) }]),
@@ -117,8 +124,6 @@ export function adjointKernels(
   return { hooks, kernels };
 }
 
-const thread = (axis: 'x' | 'y'): CExpr => member(member(id('this'), 'thread'), axis);
-const floorDiv = (a: CExpr, b: CExpr): CExpr => call(member(id('Math'), 'floor'), bin('/', a, b));
 const and = (a: CExpr, b: CExpr): CExpr => bin('&&', a, b);
 
 /** `idx = Σ coef·counter + poly + Σ k·opaque`, where opaque values do not involve the decoded counters. */
@@ -144,6 +149,11 @@ class KernelWriter {
   private chunkName?: string;
   get chunk(): string {
     return (this.chunkName ??= this.names.unique('_chunk'));
+  }
+  /** The elements of a gather's array (a host constant): the width of its grid of threads. */
+  private lengthName?: string;
+  get length(): string {
+    return (this.lengthName ??= this.names.unique('_length'));
   }
   private block?: { first: CExpr; end: CExpr };
   /** Defined variables by name, to find the values a derivative expression reads. */
@@ -237,6 +247,11 @@ class KernelWriter {
     return countUp(name, block ? block.first : this.atom(c.start), block ? block.end : this.atom(c.bound), body());
   }
 
+  /** `name = name + start`, nothing for a start of 0. */
+  private offset(name: string, start: Atom): CStmt[] {
+    return start.k === 'const' && start.value === 0 ? [] : [assign(this.local(name), add(this.local(name), this.atom(start)))];
+  }
+
   /** Position of instance (i, outer counters) in a leaf buffer. */
   private slot(sum: LeafSum): CExpr {
     const P = this.group.counter;
@@ -252,16 +267,28 @@ class KernelWriter {
     const P = this.group.counter;
     this.renames = new Map([[P.v, P.v.name]]);
     const out: CStmt[] = [];
-    const iteration = sum.outer.length > 0 ? thread('y') : thread('x');
-    out.push(assign(this.local(P.v.name), add(iteration, this.atom(P.start))));
-    // thread.x enumerates the outer counters, the last one fastest
-    let divisor: CExpr = n(1);
-    for (let a = sum.outer.length - 1; a >= 0; a--) {
-      const c = sum.outer[a];
-      const q = divisor.k === 'num' && divisor.value === 1 ? thread('x') : floorDiv(thread('x'), divisor);
-      this.renames.set(c.v, c.v.name);
-      out.push(assign(this.local(c.v.name), add(this.atom(c.start), bin('%', q, this.atom(c.trips)))));
-      divisor = mul(divisor, this.atom(c.trips));
+    if (sum.outer.length === 0) {
+      out.push(assign(this.local(P.v.name), add(threadX, this.atom(P.start))));
+    } else {
+      // thread t is instance q = t mod instances of iteration ⌊t / instances⌋; q enumerates the
+      // outer counters in mixed radix, the last one fastest
+      const q = this.local(this.names.unique('_q'));
+      const width = sum.outer.map((c) => this.atom(c.trips)).reduce((a, b) => mul(a, b));
+      out.push(...divMod(threadX, width, this.local(P.v.name), q));
+      out.push(...this.offset(P.v.name, P.start));
+      for (let a = sum.outer.length - 1; a >= 0; a--) {
+        const c = sum.outer[a];
+        const v = this.local(c.v.name);
+        this.renames.set(c.v, c.v.name);
+        if (a > 0) {
+          // v = start + q mod trips, q = ⌊q / trips⌋
+          const rest = this.local(this.names.unique('_r'));
+          out.push(...divMod(q, this.atom(c.trips), rest, v), assign(q, rest), ...this.offset(c.v.name, c.start));
+        } else {
+          // what is left is below the outermost trips
+          out.push(assign(v, add(this.atom(c.start), q)));
+        }
+      }
     }
     const acc = this.names.unique('_sum');
     const j = sum.inner;
@@ -277,12 +304,13 @@ class KernelWriter {
     const g = this.names.unique('_g');
     const out: CStmt[] = [assign(this.local(g), n(0))];
     const m = this.names.unique('_m');
-    out.push(assign(this.local(m), thread('x')));
-    // thread (m, b) takes the iterations of block b: [first, end)
+    // thread t is element m = t mod length in block b = ⌊t / length⌋, which takes the iterations [first, end)
     const P = this.group.counter;
     const chunk: Var = { id: -1, name: this.chunk, kind: 'num' };
+    const length: Var = { id: -1, name: this.length, kind: 'num' };
     this.block = { first: this.local(this.names.unique('_first')), end: this.local(this.names.unique('_end')) };
-    out.push(assign(this.block.first, add(this.atom(P.start), mul(thread('y'), this.atom({ k: 'var', v: chunk })))));
+    out.push(...divMod(threadX, this.atom({ k: 'var', v: length }), this.block.first, this.local(m)));
+    out.push(assign(this.block.first, add(this.atom(P.start), mul(this.block.first, this.atom({ k: 'var', v: chunk })))));
     out.push(assign(this.block.end, call(member(id('Math'), 'min'), add(this.block.first, this.atom({ k: 'var', v: chunk })), this.atom(P.bound))));
     for (const sum of sums) {
       const buffer = adjoint(sum.buffer) as CExpr & { k: 'id' };
@@ -384,15 +412,29 @@ class KernelWriter {
       let ok: CExpr;
       const R = this.poly(plan.radix);
       if (plan.decodeI) {
+        // i = ⌊rest / R⌋, rest = rest mod R (R is a product of bounds: 0 leaves nothing to decode)
         const i = this.local(this.renames.get(P.v)!);
-        out.push(assign(i, floorDiv(r, R)), assign(r, bin('-', r, mul(i, R))));
-        ok = this.block ? and(bin('>=', i, this.block.first), bin('<', i, this.block.end)) : and(bin('>=', i, this.atom(P.start)), bin('<', i, this.atom(P.bound)));
+        const inBlock = this.block ? and(bin('>=', i, this.block.first), bin('<', i, this.block.end)) : and(bin('>=', i, this.atom(P.start)), bin('<', i, this.atom(P.bound)));
+        if (R.k === 'num' && R.value > 0) {
+          out.push(...divMod(r, R, i, r));
+          ok = inBlock;
+        } else {
+          out.push({ k: 'if', cond: bin('>', R, n(0)), then: divMod(r, R, i, r), else: [] });
+          ok = and(bin('>', R, n(0)), inBlock);
+        }
       } else {
         ok = and(bin('>=', r, n(0)), bin('<', r, R));
       }
-      const decode: CStmt[] = plan.decoded.map(({ c, coef }) => {
-        const q = polyEqual(coef, constPoly(1)) ? r : floorDiv(r, this.poly(coef));
-        return assign(this.local(this.renames.get(c.v)!), bin('%', q, this.atom(c.bound)));
+      // 0 <= rest < R: the decoded counters are its digits in the mixed radix of their bounds, the first fastest
+      const decode: CStmt[] = [];
+      plan.decoded.forEach(({ c }, k) => {
+        const v = this.local(this.renames.get(c.v)!);
+        if (k === plan.decoded.length - 1) {
+          decode.push(assign(v, r));
+        } else {
+          const rest = this.local(this.names.unique('_r'));
+          decode.push(...divMod(r, this.atom(c.bound), rest, v), assign(r, rest));
+        }
       });
       out.push({ k: 'if', cond: ok, then: [...decode, ...then()], else: [] });
       return out;

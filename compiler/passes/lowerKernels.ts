@@ -6,13 +6,16 @@
  *   - a reduction `total += e`: thread i runs iteration i with a private `total` starting at the
  *     operation's identity and returns it; the host folds the partials in iteration order, in float64;
  *   - an array written `out[base + i*S + slot]`: thread (slot, i) runs iteration i and returns the
- *     value the iteration stores at that slot; the host copies the block back.
+ *     value the iteration stores at that slot; the host copies the block back. The threads are
+ *     numbered i*S + slot in one dimension (kernelGrid.ts), not laid out as an S × trips output.
  * Each kernel keeps only the statements its output depends on (a backward slice), reads every
  * scalar the loop does not assign as `this.constants.name`, and receives the arrays it reads as
- * arguments. Inner loops stay sequential inside the thread, bounded by constants, so gpu.js's
- * `loopMaxIterations` never cuts them short.
+ * arguments (by name: runtime/gpu/kernel.ts names an array too large to index in float32). Inner
+ * loops stay sequential inside the thread, bounded by constants, so gpu.js's `loopMaxIterations`
+ * never cuts them short. A loop that does not start at 0 is checked first (`checkLoop`): its counter
+ * is a float32 in the kernel.
  *
- *   host:   _r0 = __tsgrad.runKernel(__backend, f_jit_total, [trips], { d, c, start }, [theta, X, y]);
+ *   host:   _r0 = __tsgrad.runKernel(__backend, f_jit_total, [trips], { d, c, start }, { theta, X, y });
  *           for (_t = 0; _t < trips; _t++) total = total + _r0[_t];
  *   kernel: function (theta, X, y) { const i = this.thread.x + this.constants.start; let total = 0; …; return total; }
  */
@@ -21,8 +24,9 @@ import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, type Var, 
 import type { NameScope } from '../naming.js';
 import { jitNamespace } from '../naming.js';
 import { atom, initialValue } from './irCode.js';
+import { divMod, threadX } from './kernelGrid.js';
 import { primalCode } from './emitPrimal.js';
-import { type ArrayWrite, type Monomial, type ParallelLoop, type Poly, type Reduction, declaresFresh, findParallelLoops, scalarOperands } from './parallelLoops.js';
+import { type ArrayWrite, atomPoly, declaresFresh, findParallelLoops, type Monomial, mulPoly, type ParallelLoop, type Poly, polyEqual, type Reduction, scalarOperands } from './parallelLoops.js';
 
 export interface Kernel {
   readonly name: string;
@@ -97,7 +101,7 @@ class JitLowering {
     if (plan.start.k === 'var') uniforms.add(plan.start.v);
     for (const w of plan.writes) for (const m of [...w.stride, ...w.base]) m.vars.forEach((v) => uniforms.add(v));
     const consts: CExpr = { k: 'object', props: [...uniforms].map((v) => ({ name: v.name, value: atom({ k: 'var', v }) })) };
-    const args = (k: Kernel): CExpr => ({ k: 'array', items: k.params.map((p) => id(p)) });
+    const args = (k: Kernel): CExpr => kernelArguments(k, k.params.map((p) => id(p)));
     const run = (k: Kernel, shape: CExpr[]): CStmt => {
       const launched = call(member(id(jitNamespace), this.isAsync ? 'runKernelAsync' : 'runKernel'), id(backendParam), id(k.name), { k: 'array', items: shape }, consts, args(k));
       return assign(id(result), this.isAsync ? { k: 'await', e: launched } : launched);
@@ -123,14 +127,19 @@ class JitLowering {
       const S = polyExpr(w.stride, (v) => id(v.name));
       const one = isOne(w.stride);
       inner.push({ k: 'comment', text: `${w.arr.name}: ${k.name} writes ${one ? 'one element' : 'a block'} per iteration` });
-      inner.push(run(k, one ? [id(trips)] : [S, id(trips)]));
       const startsAtZero = plan.start.k === 'const' && plan.start.value === 0;
       const first = add(polyExpr(w.base, (v) => id(v.name)), startsAtZero ? n(0) : mul(atom(plan.start), S));
-      inner.push(loopOver(one ? id(trips) : mul(id(trips), S), [assign(index(id(w.arr.name), add(first, id(t))), index(id(result), id(t)))]));
+      const copy = [
+        run(k, [one ? id(trips) : mul(S, id(trips))]),
+        loopOver(one ? id(trips) : mul(id(trips), S), [assign(index(id(w.arr.name), add(first, id(t))), index(id(result), id(t)))]),
+      ];
+      // empty blocks (a slot loop of no iterations) write nothing, and gpu.js takes no output of 0 elements
+      inner.push(...(one || S.k === 'num' ? copy : [{ k: 'if', cond: bin('>', S, n(0)), then: copy, else: [] } as CStmt]));
     }
     out.push({ k: 'comment', text: `parallel loop over ${plan.counter.name}: ${this.kernels.length} kernel(s)` });
     out.push(assign(id(trips), bin('-', atom(plan.bound), atom(plan.start))));
-    out.push({ k: 'if', cond: bin('>', id(trips), n(0)), then: inner, else: [] });
+    const check = checkLoop(plan.counter.name, plan.start, plan.bound);
+    out.push({ k: 'if', cond: bin('>', id(trips), n(0)), then: [...check, ...inner], else: [] });
   }
 
   // ── kernels ─────────────────────────────────────────────────────────────────────────────────
@@ -143,37 +152,58 @@ class JitLowering {
       { k: 'let', decls: [{ name: r.v.name, init: n(identity[r.op]) }] },
       ...stmts,
       { k: 'return', e: id(r.v.name) },
-    ], false);
+    ]);
   }
 
   private writeKernel(plan: ParallelLoop, w: ArrayWrite): Kernel {
     const kept = slice(plan, (s) => s.k === 'store' && s.arr === w.arr);
     const value = this.names.unique(`${w.arr.name}_i`);
-    const body = new KernelBody(plan, kept, undefined, { arr: w.arr, value }, collapsible(plan, w, kept));
-    const stmts = body.block(plan.loop.body);
     const one = isOne(w.stride);
-    const target: CExpr = add(add(polyExpr(w.base, constant), mul(id(plan.counter.name), polyExpr(w.stride, constant))), one ? n(0) : member(member(id('this'), 'thread'), 'x'));
+    // a block per iteration: thread t runs iteration ⌊t / S⌋ for slot t mod S
+    const grid = one ? undefined : { iteration: this.names.unique('_iter'), slot: this.names.unique('_slot'), width: polyExpr(w.stride, constant) };
+    const body = new KernelBody(plan, kept, undefined, { arr: w.arr, value }, collapsible(plan, w, kept), grid && id(grid.slot), this.names);
+    const stmts = body.block(plan.loop.body);
+    const target: CExpr = add(add(polyExpr(w.base, constant), mul(id(plan.counter.name), polyExpr(w.stride, constant))), grid ? id(grid.slot) : n(0));
     return this.addKernel(`${this.generated}_${w.arr.name}`, body, [
       { k: 'let', decls: [{ name: value, init: n(0) }] },
       { k: 'let', decls: [{ name: body.target, init: target }], isConst: true },
       ...stmts,
       { k: 'return', e: id(value) },
-    ], !one);
+    ], grid);
   }
 
-  private addKernel(base: string, body: KernelBody, stmts: CStmt[], twoD: boolean): Kernel {
+  private addKernel(base: string, body: KernelBody, stmts: CStmt[], grid?: { iteration: string; slot: string; width: CExpr }): Kernel {
     const plan = body.plan;
-    const thread = member(member(id('this'), 'thread'), twoD ? 'y' : 'x');
+    const thread = grid ? id(grid.iteration) : threadX;
     const start = plan.start.k === 'const' && plan.start.value === 0 ? thread : add(thread, body.atom(plan.start));
     const locals = body.locals();
-    const prologue: CStmt[] = [{ k: 'let', decls: [{ name: plan.counter.name, init: start }], isConst: true }];
+    const prologue: CStmt[] = [];
+    if (grid) {
+      prologue.push({ k: 'let', decls: [{ name: grid.iteration, init: n(0) }, { name: grid.slot, init: n(0) }] });
+      prologue.push(...divMod(threadX, grid.width, id(grid.iteration), id(grid.slot)));
+    }
+    prologue.push({ k: 'let', decls: [{ name: plan.counter.name, init: start }], isConst: true });
     if (locals.length > 0) prologue.push({ k: 'let', decls: locals });
     const name = this.kernelName(base);
     this.names.reserve(name);
-    const kernel: Kernel = { name, params: body.arrays(), body: [...prologue, ...stmts] };
+    const kernel: Kernel = { name, params: body.arrays(), body: [...prologue, ...body.extraLocals(), ...stmts] };
     this.kernels.push(kernel);
     return kernel;
   }
+}
+
+/** A kernel's array arguments for `runKernel`, by parameter name (named in its size errors). */
+export function kernelArguments(k: Kernel, values: readonly CExpr[]): CExpr {
+  return { k: 'object', props: k.params.map((name, i) => ({ name, value: values[i] })) };
+}
+
+/**
+ * `checkLoop(backend, 'i', start, bound)` (runtime/gpu/kernel.ts: counters past 2^24 are an error on
+ * the backends that index in float32), for a parallel loop that does not start at 0.
+ */
+export function checkLoop(counter: string, start: Atom, bound: Atom): CStmt[] {
+  if (start.k === 'const' && start.value === 0) return [];
+  return [{ k: 'expr', e: call(member(id(jitNamespace), 'checkLoop'), id(backendParam), { k: 'str', value: counter }, atom(start), atom(bound)) }];
 }
 
 /** A scalar the kernel reads from `this.constants`. */
@@ -242,8 +272,8 @@ function slice(plan: ParallelLoop, seed: (s: Stmt) => boolean): Set<Stmt> {
  * everything the kept statements assign inside that loop is local to one of its iterations (no
  * value carried from one iteration to the next).
  */
-function collapsible(plan: ParallelLoop, w: ArrayWrite, kept: ReadonlySet<Stmt>): Map<Loop, { coef: Poly; bound: Atom }> {
-  const out = new Map<Loop, { coef: Poly; bound: Atom }>();
+function collapsible(plan: ParallelLoop, w: ArrayWrite, kept: ReadonlySet<Stmt>): Map<Loop, Collapsed> {
+  const out = new Map<Loop, Collapsed>();
   if (!w.slots) return out;
   walk(plan.loop.body, (s) => {
     if (s.k !== 'loop' || !s.canonical || !kept.has(s)) return;
@@ -258,9 +288,17 @@ function collapsible(plan: ParallelLoop, w: ArrayWrite, kept: ReadonlySet<Stmt>)
     walk(s.body, (x) => {
       if (x.k === 'assign' && kept.has(x) && !fresh.has(x.target)) local = false;
     });
-    if (local) out.set(s, slot);
+    // the most significant digit of the slot (the loop's bound times its coefficient is the block) needs no `mod bound`
+    if (local) out.set(s, { ...slot, top: polyEqual(mulPoly(slot.coef, atomPoly(slot.bound)), w.stride) });
   });
   return out;
+}
+
+/** A loop that a block write's slot fixes: its counter is ⌊slot / coef⌋ mod bound (just ⌊slot / coef⌋ at the top). */
+interface Collapsed {
+  readonly coef: Poly;
+  readonly bound: Atom;
+  readonly top: boolean;
 }
 
 /** Kernel statements for the kept part of one iteration. */
@@ -275,7 +313,10 @@ class KernelBody {
     private readonly kept: ReadonlySet<Stmt>,
     private readonly reduction: Var | undefined,
     private readonly write?: { arr: Var; value: string },
-    private readonly collapsed: ReadonlyMap<Loop, { coef: Poly; bound: Atom }> = new Map(),
+    private readonly collapsed: ReadonlyMap<Loop, Collapsed> = new Map(),
+    /** A block write's slot (this thread's position in the block). */
+    private readonly slot?: CExpr,
+    private readonly names?: NameScope,
   ) {
     walk(plan.loop.body, (s) => {
       if (s.k === 'loop' && s.canonical) this.counters.add(s.canonical.counter);
@@ -289,6 +330,13 @@ class KernelBody {
     if (v.kind !== 'array' && !this.plan.privates.has(v) && v !== this.reduction) return constant(v);
     if (v.kind !== 'array') this.used.add(v);
     return id(v.name);
+  }
+
+  /** Locals of the slot decoding in collapsed loops. */
+  private readonly decodeLocals: string[] = [];
+
+  extraLocals(): CStmt[] {
+    return this.decodeLocals.length > 0 ? [{ k: 'let', decls: this.decodeLocals.map((name) => ({ name, init: n(0) })) }] : [];
   }
 
   locals(): { name: string; init: CExpr }[] {
@@ -335,10 +383,26 @@ class KernelBody {
         const name = c.counter.name;
         const only = this.collapsed.get(s);
         if (only) {
-          // this thread's slot fixes the counter: run that one iteration
-          const slot = member(member(id('this'), 'thread'), 'x');
-          const quotient = isOne(only.coef) ? slot : call(member(id('Math'), 'floor'), bin('/', slot, polyExpr(only.coef, constant)));
-          const once = bin('%', quotient, this.atom(only.bound));
+          // this thread's slot fixes the counter, ⌊slot / coef⌋ mod bound: run that one iteration
+          const local = (base: string): CExpr => {
+            const x = this.names!.unique(base);
+            this.decodeLocals.push(x);
+            return id(x);
+          };
+          const coef = polyExpr(only.coef, constant);
+          let once = this.slot!;
+          if (!isOne(only.coef)) {
+            // once = ⌊slot / coef⌋
+            const [quotient, rest] = [local(`_${name}`), local(`_${name}_r`)];
+            out.push(...divMod(once, coef, quotient, rest));
+            once = quotient;
+          }
+          if (!only.top) {
+            // once = once mod bound
+            const [quotient, rest] = [local(`_${name}_q`), local(`_${name}`)];
+            out.push(...divMod(once, this.atom(only.bound), quotient, rest));
+            once = rest;
+          }
           out.push(countUp(name, once, add(once, n(1)), this.block(s.body)));
           return;
         }

@@ -6,4 +6,4 @@
  */
 export { type BackendInfo, type BackendName, backendNames, chooseBackend, type JitOptions } from './backend.js';
 export { bindJit } from './bind.js';
-export { runKernel, runKernelAsync } from './kernel.js';
+export { checkLoop, runKernel, runKernelAsync } from './kernel.js';

@@ -1,7 +1,15 @@
 /**
  * Running the kernels that `jit` generates. Generated code calls `runKernel` (or its async twin)
- * with a kernel's function, the output shape, the kernel's constants (loop bounds and every other
- * scalar the loop reads) and its array arguments; it gets back a flat row-major Float32Array.
+ * with a kernel's function, the output shape (one dimension: a kernel over a grid numbers its
+ * threads itself, compiler/passes/kernelGrid.ts), the kernel's constants (loop bounds and every
+ * other scalar the loop reads) and its array arguments by parameter name; it gets back a flat
+ * Float32Array.
+ *
+ * On webgl2, headlessgl, webgpu and webasm gpu.js computes thread indices, loop counters and array
+ * indices in float32, exact only up to 2^24: a kernel with more threads, an array argument with more
+ * elements or a parallel loop whose counter goes past it would silently read or write the wrong
+ * elements, so each is an error here (`checkLoop` for the counter), naming what is too large. The
+ * cpu backend runs kernels as JavaScript, indexing in float64, and has no such limit.
  *
  * gpu.js kernels are built once per (backend, function, output shape, constants) and cached: a
  * training loop that calls a jit function with same-sized inputs compiles each kernel once.
@@ -52,6 +60,47 @@ function kernelFor(backend: BackendInfo, fn: KernelFunction, output: readonly nu
   return kernel;
 }
 
+/** Integers a float32 represents exactly: every one up to 2^24. */
+export const float32IndexLimit = 2 ** 24;
+
+/** Backends whose kernels index in float32. */
+const float32Indexing: ReadonlySet<BackendName> = new Set<BackendName>(['webgl2', 'headlessgl', 'webgpu', 'webasm']);
+
+const limitText = (backend: BackendInfo): string =>
+  `on ${backend.name}, gpu.js computes thread indices, loop counters and array indices in float32, exact only up to 2^24 = ${float32IndexLimit}`;
+const remedy = "split the work into calls over at most 2^24 elements, or use the 'cpu' backend (float64 indices) or 'js'";
+
+/**
+ * Throws where the parallel loop over `counter`, from `start` to `bound`, has a counter value that
+ * float32 does not represent exactly on this backend. Generated code calls it before the loop's
+ * kernels when the loop does not start at 0 (from 0, the thread and array limits cover the counter).
+ */
+export function checkLoop(backend: BackendInfo, counter: string, start: number, bound: number): void {
+  if (!float32Indexing.has(backend.name) || !(bound > start)) return;
+  if (Math.max(Math.abs(start), Math.abs(bound)) > float32IndexLimit) {
+    throw new Error(`tsgrad jit: the parallel loop over ${counter} runs from ${start} to ${bound}; ${limitText(backend)}, so its kernels would give wrong results: ${remedy}`);
+  }
+}
+
+/** The kernel's arguments in parameter order, after checking the sizes this backend indexes exactly. */
+function checked(backend: BackendInfo, fn: KernelFunction, output: readonly number[], args: Readonly<Record<string, unknown>> | readonly unknown[]): unknown[] {
+  const values = Array.isArray(args) ? args : Object.values(args);
+  if (!float32Indexing.has(backend.name)) return values;
+  const kernel = fn.name ? `kernel ${fn.name}` : 'a kernel';
+  const threads = output.reduce((a, b) => a * b, 1);
+  if (threads > float32IndexLimit) {
+    throw new Error(`tsgrad jit: ${kernel} computes ${threads} elements (one thread each); ${limitText(backend)}, so it would compute the wrong elements: ${remedy}`);
+  }
+  const names = Array.isArray(args) ? values.map((_, k) => `argument ${k}`) : Object.keys(args);
+  values.forEach((a, k) => {
+    const length = (a as { length?: unknown } | null)?.length;
+    if (typeof length === 'number' && length > float32IndexLimit) {
+      throw new Error(`tsgrad jit: ${kernel} reads the array ${names[k]}, of ${length} elements; ${limitText(backend)}, so it would read the wrong elements: ${remedy}`);
+    }
+  });
+  return values;
+}
+
 /** gpu.js reads Float32Array directly; other arrays are converted once per call. */
 function argument(a: unknown): unknown {
   if (a instanceof Float32Array || a instanceof Int32Array || typeof a === 'number') return a;
@@ -59,7 +108,7 @@ function argument(a: unknown): unknown {
   return a;
 }
 
-/** A 1D result as it is; a 2D result (rows of Float32Array) as one row-major Float32Array. */
+/** A 1D result as it is; a 2D result (rows of Float32Array) as one row-major Float32Array (tsgrad's kernels are 1D). */
 function flatten(result: unknown): Float32Array {
   if (result instanceof Float32Array) return result;
   const rows = result as Float32Array[];
@@ -90,9 +139,13 @@ function check(backend: BackendInfo, kernel: Built): void {
   }
 }
 
-export function runKernel(backend: BackendInfo, fn: KernelFunction, output: readonly number[], constants: Readonly<Record<string, number>>, args: readonly unknown[]): Float32Array {
+/** Kernel arguments by parameter name (an array in parameter order is accepted too). */
+export type KernelArguments = Readonly<Record<string, unknown>> | readonly unknown[];
+
+export function runKernel(backend: BackendInfo, fn: KernelFunction, output: readonly number[], constants: Readonly<Record<string, number>>, args: KernelArguments): Float32Array {
+  const values = checked(backend, fn, output, args);
   const kernel = kernelFor(backend, fn, output, constants);
-  const result = kernel(...(args.map(argument) as never[]));
+  const result = kernel(...(values.map(argument) as never[]));
   check(backend, kernel);
   return flatten(result);
 }
@@ -102,10 +155,11 @@ export async function runKernelAsync(
   fn: KernelFunction,
   output: readonly number[],
   constants: Readonly<Record<string, number>>,
-  args: readonly unknown[],
+  args: KernelArguments,
 ): Promise<Float32Array> {
+  const values = checked(backend, fn, output, args);
   const kernel = kernelFor(backend, fn, output, constants);
-  const result: unknown = await (kernel(...(args.map(argument) as never[])) as unknown);
+  const result: unknown = await (kernel(...(values.map(argument) as never[])) as unknown);
   check(backend, kernel);
   return flatten(result);
 }

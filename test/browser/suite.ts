@@ -56,6 +56,13 @@ const c = 4;
 const theta = uniform(c * d);
 const X = uniform(n * d);
 const y = Int32Array.from({ length: n }, () => Math.floor(rand() * c));
+/**
+ * More iterations than a texture has texels on a side (8192 on SwiftShader, 16384 on most GPUs):
+ * kernels over slot × iteration, instance × iteration or element × block must not be W × H outputs.
+ */
+const big = 20000;
+const Xbig = uniform(big * d);
+const ybig = Int32Array.from({ length: big }, () => Math.floor(rand() * c));
 
 /** `jit(f, { backend })` or its async form (each built only when picked: webgpu has no sync form). */
 const pick = <F extends (...args: any[]) => any>(sync: () => F & Jitted, later: () => Jitted & ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>), isAsync: boolean) =>
@@ -66,12 +73,12 @@ const cases: Record<string, [Case, number]> = {
     const f = isAsync ? jitAsync(loss, { backend }) : jit(loss, { backend });
     return [f, scaledError(await f(theta, X, y, n, d, c), loss(theta, X, y, n, d, c))];
   }, 2e-6],
-  'block writes out[i * c + k] (logits)': [async (backend, isAsync) => {
+  'block writes out[i * c + k] (logits, n = 20000)': [async (backend, isAsync) => {
     const f = pick(() => jit(logits, { backend }), () => jitAsync(logits, { backend }), isAsync);
-    const want = new Float64Array(n * c);
-    const got = new Float64Array(n * c).fill(NaN);
-    logits(theta, X, want, n, d, c);
-    await f(theta, X, got, n, d, c);
+    const want = new Float64Array(big * c);
+    const got = new Float64Array(big * c).fill(NaN);
+    logits(theta, Xbig, want, big, d, c);
+    await f(theta, Xbig, got, big, d, c);
     return [f, scaledError(got, want)];
   }, 2e-6],
   'max and min reductions, a counted sum under a branch, a loop from an offset': [async (backend, isAsync) => {
@@ -113,18 +120,18 @@ const cases: Record<string, [Case, number]> = {
     const x = uniform(4000, -5, 5);
     return [f, scaledError(await f(x, 4000), meanSoftplus(x, 4000))];
   }, 1e-4],
-  'jit(valueAndGrad) of softmax cross-entropy (the example\'s loss)': [async (backend, isAsync) => {
+  'jit(valueAndGrad) of softmax cross-entropy (the example\'s loss, n = 20000)': [async (backend, isAsync) => {
     const f = pick(() => jit(valueAndGrad(softmax), { backend }), () => jitAsync(valueAndGrad(softmax), { backend }), isAsync);
-    const [value, g] = await f(theta, X, y, n, d, c);
-    const [v64, g64] = valueAndGrad(softmax)(theta, X, y, n, d, c);
+    const [value, g] = await f(theta, Xbig, ybig, big, d, c);
+    const [v64, g64] = valueAndGrad(softmax)(theta, Xbig, ybig, big, d, c);
     return [f, worst([[value, v64], [g, g64]])];
   }, 1e-4],
-  'jit(grad) with respect to the data, a vector and a scalar (loop from an offset)': [async (backend, isAsync) => {
+  'jit(grad) with respect to the data (a gather over 18000 elements), a vector and a scalar (loop from an offset)': [async (backend, isAsync) => {
     const f = pick(() => jit(grad(mixed, [0, 1, 2]), { backend }), () => jitAsync(grad(mixed, [0, 1, 2]), { backend }), isAsync);
-    const Xd = Float64Array.from(uniform(1100 * 3));
+    const Xd = Float64Array.from(Xbig.subarray(0, 6000 * 3));
     const v = Float64Array.from(uniform(3));
-    const [gX, gv, gw] = await f(Xd, v, 0.7, 3, 1100, 3);
-    const [wX, wv, ww] = grad(mixed, [0, 1, 2])(Xd, v, 0.7, 3, 1100, 3);
+    const [gX, gv, gw] = await f(Xd, v, 0.7, 3, 6000, 3);
+    const [wX, wv, ww] = grad(mixed, [0, 1, 2])(Xd, v, 0.7, 3, 6000, 3);
     return [f, worst([[gX, wX], [gv, wv], [gw, ww]])];
   }, 1e-4],
   'jit(grad) where the gather cannot invert the index': [async (backend, isAsync) => {
@@ -145,6 +152,34 @@ const cases: Record<string, [Case, number]> = {
     const Xh = Float64Array.from(uniform(1200 * d));
     return [f, scaledError(await f(v, Xh, 1200, d), grad(hostOnly)(v, Xh, 1200, d))];
   }, 1e-7],
+  // Indices are float32 on webgl2, webgpu and webasm, exact up to 2^24: past it, a loop counter or
+  // an array is an error there (before anything runs), and exact on cpu; at it, exact everywhere.
+  'a counter and an array past 2^24 (errors where indices are float32, exact on cpu)': [async (backend, isAsync) => {
+    const f = pick(() => jit(extremes, { backend }), () => jitAsync(extremes, { backend }), isAsync);
+    const g = pick(() => jit(meanSoftplus, { backend }), () => jitAsync(meanSoftplus, { backend }), isAsync);
+    const x = new Float32Array(2 ** 24 + 8);
+    for (let i = 2 ** 24 - 16; i < x.length; i++) x[i] = (i % 7) - 3;
+    const past: [() => Promise<number> | number, number, RegExp][] = [
+      [() => f(x, 2 ** 24 - 4, 2 ** 24 + 8), extremes(x, 2 ** 24 - 4, 2 ** 24 + 8), /parallel loop over i runs from 16777212 to 16777224; on \w+, .*float32, exact only up to 2\^24/],
+      [() => g(x, 100), meanSoftplus(x, 100), /kernel \w+ reads the array x, of 16777224 elements; on \w+, .*float32, exact only up to 2\^24/],
+    ];
+    const errors: number[] = [];
+    for (const [run, want, message] of past) {
+      try {
+        const got = await run();
+        errors.push(backend === 'cpu' ? scaledError(got, want) : Infinity);
+      } catch (err) {
+        if (backend === 'cpu' || !message.test(String(err))) throw err;
+      }
+    }
+    // the last elements of an array of 2^24: on webgl2 only (uploading 2^24 floats takes most of a
+    // second on SwiftShader; WGSL indexes in f32 the same way; webasm: test/jit.test.ts)
+    if (backend === 'webgl2' && !isAsync) {
+      const atLimit = x.subarray(0, 2 ** 24);
+      errors.push(scaledError(await f(atLimit, 2 ** 24 - 16, 2 ** 24), extremes(atLimit, 2 ** 24 - 16, 2 ** 24)));
+    }
+    return [f, Math.max(0, ...errors)];
+  }, 2e-6],
 };
 
 /** Every case on `backend` (async: the Promise-returning form, the only one webgpu has). */

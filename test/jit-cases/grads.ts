@@ -71,6 +71,25 @@ export function repeated(v: Float32Array, X: Float32Array, n: number, d: number,
   return total;
 }
 
+/**
+ * A leaf sum inside two loops: instances k × l per sample, decoded from the thread's index in mixed
+ * radix; theta[(k * h + l) * d + j] is inverted to three counters (j, l, k), X[i * d + j] to i and j.
+ */
+export function twoLevels(theta: Float32Array, X: Float32Array, n: number, d: number, c: number, h: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < c; k++) {
+      for (let l = 0; l < h; l++) {
+        let z = 0;
+        for (let j = 0; j < d; j++) z += theta[(k * h + l) * d + j] * X[i * d + j];
+        total += Math.tanh(z) * (l + 1);
+      }
+    }
+  }
+  return total;
+}
+
 const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
 export const softmaxOn = on(
   jit(valueAndGrad(softmax), { backend: 'cpu' }),
@@ -85,4 +104,5 @@ export const mixedOn = on(
 export const scrambledOn = on(jit(grad(scrambled), { backend: 'cpu' }), jit(grad(scrambled), { backend: 'webasm' }), jit(grad(scrambled), { backend: 'js' }));
 export const hostOnlyOn = on(jit(grad(hostOnly), { backend: 'cpu' }), jit(grad(hostOnly), { backend: 'webasm' }), jit(grad(hostOnly), { backend: 'js' }));
 export const repeatedOn = on(jit(grad(repeated), { backend: 'cpu' }), jit(grad(repeated), { backend: 'webasm' }), jit(grad(repeated), { backend: 'js' }));
+export const twoLevelsOn = on(jit(grad(twoLevels, [0, 1]), { backend: 'cpu' }), jit(grad(twoLevels, [0, 1]), { backend: 'webasm' }), jit(grad(twoLevels, [0, 1]), { backend: 'js' }));
 export const softmaxAsync = jitAsync(valueAndGrad(softmax), { backend: 'webasm' });

@@ -1,10 +1,21 @@
 const f_jit_out = function (theta, X) {
-    const i = this.thread.y;
+    let _iter = 0, _slot = 0;
+    _iter = Math.floor(this.thread.x / this.constants.c);
+    _slot = this.thread.x - _iter * this.constants.c;
+    if (_slot < 0) {
+        _iter = _iter - 1;
+        _slot = _slot + this.constants.c;
+    }
+    if (_slot >= this.constants.c) {
+        _iter = _iter + 1;
+        _slot = _slot - this.constants.c;
+    }
+    const i = _iter;
     let z = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = 0, _t10 = 0;
     let out_i = 0;
-    const _target = i * this.constants.c + this.thread.x;
-    const k_from = this.thread.x % this.constants.c;
-    for (let k_i = 0; k_i < this.thread.x % this.constants.c + 1 - k_from; k_i++) {
+    const _target = i * this.constants.c + _slot;
+    const k_from = _slot;
+    for (let k_i = 0; k_i < _slot + 1 - k_from; k_i++) {
         const k = k_from + k_i;
         z = 0;
         for (let j = 0; j < this.constants.d; j++) {
@@ -33,9 +44,11 @@ function f_jit(__backend, theta, X, out, n, d, c) {
     _trips = n - 0;
     if (_trips > 0) {
         // out: f_jit_out writes a block per iteration
-        _r = __tsgradJit.runKernel(__backend, f_jit_out, [c, _trips], { c: c, d: d }, [theta, X]);
-        for (_i = 0; _i < _trips * c; _i++) {
-            out[_i] = _r[_i];
+        if (c > 0) {
+            _r = __tsgradJit.runKernel(__backend, f_jit_out, [c * _trips], { c: c, d: d }, { theta: theta, X: X });
+            for (_i = 0; _i < _trips * c; _i++) {
+                out[_i] = _r[_i];
+            }
         }
     }
     _t13 = n * c;

@@ -184,9 +184,18 @@ function f_grad(theta, X, y, n, d, c) {
 }
 
 const f_jit_grad_L0 = function (theta, X) {
-    let i = 0, k = 0, _sum = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0;
-    i = this.thread.y;
-    k = this.thread.x % this.constants._T_k;
+    let _q = 0, i = 0, k = 0, _sum = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0;
+    i = Math.floor(this.thread.x / this.constants._T_k);
+    _q = this.thread.x - i * this.constants._T_k;
+    if (_q < 0) {
+        i = i - 1;
+        _q = _q + this.constants._T_k;
+    }
+    if (_q >= this.constants._T_k) {
+        i = i + 1;
+        _q = _q - this.constants._T_k;
+    }
+    k = _q;
     _sum = 0;
     for (let j = 0; j < this.constants.d; j++) {
         _t0 = k * this.constants.d;
@@ -220,16 +229,35 @@ const f_jit_grad_L1 = function (y, theta, X) {
 };
 
 const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
-    let _g_2 = 0, _m = 0, _first = 0, _end = 0, _rest = 0, j_4 = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
+    let _g_2 = 0, _first = 0, _end = 0, _m = 0, _rest = 0, j_4 = 0, _r = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
     _g_2 = 0;
-    _m = this.thread.x;
-    _first = this.thread.y * this.constants._chunk;
+    _first = Math.floor(this.thread.x / this.constants._length);
+    _m = this.thread.x - _first * this.constants._length;
+    if (_m < 0) {
+        _first = _first - 1;
+        _m = _m + this.constants._length;
+    }
+    if (_m >= this.constants._length) {
+        _first = _first + 1;
+        _m = _m - this.constants._length;
+    }
+    _first = _first * this.constants._chunk;
     _end = Math.min(_first + this.constants._chunk, this.constants.n);
     // theta[…] read in the sum into z
     _rest = _m - 0;
     if (_rest >= 0 && _rest < this.constants.d * this.constants.c) {
-        j_4 = _rest % this.constants.d;
-        k_3 = Math.floor(_rest / this.constants.d) % this.constants.c;
+        _r = Math.floor(_rest / this.constants.d);
+        j_4 = _rest - _r * this.constants.d;
+        if (j_4 < 0) {
+            _r = _r - 1;
+            j_4 = j_4 + this.constants.d;
+        }
+        if (j_4 >= this.constants.d) {
+            _r = _r + 1;
+            j_4 = j_4 - this.constants.d;
+        }
+        _rest = _r;
+        k_3 = _rest;
         const i_2_from = _first;
         for (let i_2_i = 0; i_2_i < _end - i_2_from; i_2_i++) {
             const i_2 = i_2_from + i_2_i;
@@ -249,7 +277,7 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
         _t24 = y[i_3];
         _rest_2 = _m - _t24 * this.constants.d;
         if (_rest_2 >= 0 && _rest_2 < this.constants.d) {
-            j_3_2 = _rest_2 % this.constants.d;
+            j_3_2 = _rest_2;
             _lb_2 = _L1_b[i_3];
             if (_lb_2 !== 0) {
                 _t28 = i_3 * this.constants.d;
@@ -285,10 +313,10 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     _L1_b = new Float64Array(_L1.length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
-        _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k, _trips0], { _T_k: _T_k, d: d }, [theta, X]);
+        _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k * _trips0], { _T_k: _T_k, d: d }, { theta: theta, X: X });
     }
     if (_t_9 > 0) {
-        _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, [y, theta, X]);
+        _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
     }
     _n0 = 0;
     while (i < n) {
@@ -403,14 +431,15 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         m_b = 0;
     }
     // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks
-    if (theta.length > 0) {
-        const _blocks = Math.max(1, Math.min(_trips0, Math.ceil(65536 / theta.length)));
+    const _length = theta.length;
+    if (_length > 0) {
+        const _blocks = Math.max(1, Math.min(_trips0, Math.ceil(65536 / _length)));
         const _chunk = Math.ceil(_trips0 / _blocks);
-        const _r = __tsgradJit.runKernel(__backend, f_jit_grad_theta_b, [theta.length, _blocks], { _chunk: _chunk, n: n, d: d, c: c, _T_k: _T_k }, [_L0_b, _L1_b, X, y]);
-        for (let _i = 0; _i < theta.length; _i++) {
+        const _r_2 = __tsgradJit.runKernel(__backend, f_jit_grad_theta_b, [_length * _blocks], { _length: _length, _chunk: _chunk, n: n, d: d, c: c, _T_k: _T_k }, { _L0_b: _L0_b, _L1_b: _L1_b, X: X, y: y });
+        for (let _i = 0; _i < _length; _i++) {
             let _s = 0;
-            for (let _q = 0; _q < _blocks; _q++) {
-                _s += _r[_q * theta.length + _i];
+            for (let _q_2 = 0; _q_2 < _blocks; _q_2++) {
+                _s += _r_2[_q_2 * _length + _i];
             }
             theta_b[_i] += _s;
         }

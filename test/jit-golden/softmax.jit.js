@@ -61,7 +61,7 @@ function f_jit(__backend, theta, X, y, n, d, c) {
     _trips = n - 0;
     if (_trips > 0) {
         // total: sum of f_jit_total over the iterations
-        _r = __tsgradJit.runKernel(__backend, f_jit_total, [_trips], { c: c, d: d }, [theta, X, y]);
+        _r = __tsgradJit.runKernel(__backend, f_jit_total, [_trips], { c: c, d: d }, { theta: theta, X: X, y: y });
         for (_i = 0; _i < _trips; _i++) {
             total = total + _r[_i];
         }
