@@ -3,9 +3,14 @@
  * (float64) and central finite differences.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { chromiumHint } from './browser/chromium.js';
 import { compile, finiteDiff, formatDiagnostics, repoRoot, rng, scaledError } from './harness.js';
 import { virtualDir } from './fuzz/run.js';
+import { cases as webgpuCases, type RegressionResult } from './webgpu/regressions.js';
+import { swiftShaderEnv, swiftShaderIcd } from './webgpu/dawn.js';
 
 const file = path.join(virtualDir, 'jit_regressions.ts');
 const source = `
@@ -74,4 +79,42 @@ describe('jit regressions (fuzz --jit)', () => {
       for (const b of ['cpu', 'webasm'] as const) expect(scaledError(m().labelThenActiveGradOn(b)(w, y, n), fd)).to.be.below(1e-4);
     }
   });
+});
+
+/**
+ * Found by `npm run fuzz -- --webgpu`: cases of test/webgpu/regressions.ts, run on webgpu in a child
+ * process with Dawn on SwiftShader (like test/webgpu-node.test.ts); skipped, saying why, without the
+ * driver unless TSGRAD_REQUIRE_BROWSER is set. Pending: a case the compiler does not pass yet, with
+ * the reason (`node dist/test/webgpu/regressions.js`, with the environment of swiftShaderEnv, runs
+ * them all and prints their errors).
+ */
+describe('jit regressions on webgpu (fuzz --webgpu; Dawn on SwiftShader, in a child process)', function () {
+  this.timeout(300000);
+  let results: RegressionResult[] | undefined;
+  const resultOf = (ctx: Mocha.Context, name: string): RegressionResult => {
+    if (!results) {
+      if (!fs.existsSync(swiftShaderIcd)) {
+        if (process.env.TSGRAD_REQUIRE_BROWSER) throw new Error(`no Vulkan driver at ${swiftShaderIcd} (${chromiumHint}; or set TSGRAD_VK_ICD)`);
+        console.log(`      skipped: no Vulkan driver at ${swiftShaderIcd} (${chromiumHint}; or set TSGRAD_VK_ICD)`);
+        ctx.skip();
+      }
+      const running = Object.keys(webgpuCases).filter((k) => !webgpuCases[k].pending);
+      const run = spawnSync(process.execPath, [path.join(__dirname, 'webgpu', 'regressions.js'), ...running], { env: swiftShaderEnv(), encoding: 'utf8' });
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+      const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as { skipped?: string; error?: string; results: RegressionResult[] };
+      expect(out.error, out.error).to.equal(undefined);
+      expect(out.skipped, out.skipped).to.equal(undefined);
+      results = out.results;
+    }
+    return results.find((r) => r.name === name)!;
+  };
+  for (const [name, { pending }] of Object.entries(webgpuCases)) {
+    (pending ? it.skip : it)(pending ? `${name} — pending, ${pending}` : name, function () {
+      const r = resultOf(this, name);
+      expect(r.threw, r.threw).to.equal(undefined);
+      expect(r.backend).to.equal('webgpu');
+      expect(r.fallbacks).to.deep.equal([]);
+      expect(r.error, `error against js (tolerance ${r.tolerance})`).to.be.at.most(r.tolerance);
+    });
+  }
 });

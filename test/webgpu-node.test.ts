@@ -11,8 +11,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaseResult } from './browser/suite.js';
 import { chromiumHint } from './browser/chromium.js';
+import { swiftShaderEnv, swiftShaderIcd } from './webgpu/dawn.js';
 
-const icd = process.env.TSGRAD_VK_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
+const icd = swiftShaderIcd;
 
 describe('jit on webgpu in Node (Dawn from the webgpu package, SwiftShader)', function () {
   this.timeout(300000);
@@ -23,13 +24,7 @@ describe('jit on webgpu in Node (Dawn from the webgpu package, SwiftShader)', fu
       console.log(`      skipped: no Vulkan driver at ${icd} (${chromiumHint}; or set TSGRAD_VK_ICD)`);
       this.skip();
     }
-    const env = {
-      ...process.env,
-      VK_ICD_FILENAMES: icd,
-      // the Vulkan loader chromium ships beside the driver, where the system has none (libvulkan1)
-      LD_LIBRARY_PATH: [path.dirname(icd), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
-      NODEVICE_SELECT: '1',
-    };
+    const env = swiftShaderEnv(icd);
     const run = spawnSync(process.execPath, [path.join(__dirname, 'webgpu', 'node-suite.js')], { env, encoding: 'utf8' });
     const line = run.stdout.trim().split('\n').pop() ?? '';
     expect(run.status, run.stdout + run.stderr).to.equal(0);

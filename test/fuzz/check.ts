@@ -208,6 +208,21 @@ export function callTwice(run: (inputs: Arg[]) => unknown, inputs: readonly Arg[
   return { result, problem: undefined };
 }
 
+/**
+ * callTwice for a function that returns a Promise (jitAsync, the only form webgpu has): each call is
+ * awaited before the arguments are compared and before the second call starts.
+ */
+export async function callTwiceAsync(run: (inputs: Arg[]) => Promise<unknown>, inputs: readonly Arg[]): Promise<{ result: unknown; problem: Problem }> {
+  const first = copyAll(inputs);
+  const result = await run(first);
+  if (!sameArgs(first, inputs)) return { result, problem: { kind: 'mutated', detail: `arguments changed: ${JSON.stringify(inputs.map(flat))} → ${JSON.stringify(first.map(flat))}` } };
+  const again = await run(copyAll(inputs));
+  const a = JSON.stringify(deepFlat(result));
+  const b = JSON.stringify(deepFlat(again));
+  if (a !== b) return { result, problem: { kind: 'unstable', detail: `two calls differ: ${a} then ${b}` } };
+  return { result, problem: undefined };
+}
+
 /** A result as JSON-able data: arrays, typed arrays and objects (fields sorted) down to numbers and strings. */
 function deepFlat(x: unknown): unknown {
   if (x === null || typeof x === 'number' || typeof x === 'string') return x;

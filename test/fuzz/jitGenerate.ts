@@ -326,21 +326,27 @@ export function makeJitArgs(p: JitProgram, seed: number): (number | number[] | F
 
 const typeName: Partial<Record<ParamType, string>> = { num: 'number', size: 'number', numarr: 'number[]', f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array' };
 
-/** The program as one module: f, and per transformation a function of the backend name. */
-export function renderJit(p: JitProgram): string {
+/**
+ * The program as one module: f, and per transformation `t<i>`, a function of the backend name that
+ * builds it with `jit`; with `async`, also `a<i>`, the same with `jitAsync`, for webgpu (which has
+ * only the async form). The async exports are rendered only for runs that use them, so a program
+ * rendered for cpu and webasm alone is what it always was.
+ */
+export function renderJit(p: JitProgram, async = false): string {
   const params = p.params.map((x) => `${x.name}: ${typeName[x.type]}`).join(', ');
-  const call = (t: JitTransform): string => {
+  const call = (t: JitTransform, jitFn: string): string => {
     const list = `[${t.argnums.join(', ')}]`;
-    if (t.kind === 'jit') return 'jit(f, { backend })';
-    return `jit(${t.kind === 'jitGrad' ? 'grad' : 'valueAndGrad'}(f, ${list}), { backend })`;
+    if (t.kind === 'jit') return `${jitFn}(f, { backend })`;
+    return `${jitFn}(${t.kind === 'jitGrad' ? 'grad' : 'valueAndGrad'}(f, ${list}), { backend })`;
   };
   return [
-    "import { grad, jit, valueAndGrad } from 'tsgrad';",
+    `import { grad, jit, ${async ? 'jitAsync, ' : ''}valueAndGrad } from 'tsgrad';`,
     ...p.top.map((s) => renderS(s, '')),
     `export function f(${params}): number {`,
     ...p.body.map((s) => renderS(s, '  ')),
     '}',
-    ...p.transforms.map((t, i) => `export const t${i} = (backend: 'cpu' | 'webasm' | 'js') => ${call(t)};`),
+    ...p.transforms.map((t, i) => `export const t${i} = (backend: 'cpu' | 'webasm' | 'js') => ${call(t, 'jit')};`),
+    ...(async ? p.transforms.map((t, i) => `export const a${i} = (backend: 'webgpu') => ${call(t, 'jitAsync')};`) : []),
     '',
   ].join('\n');
 }

@@ -1,14 +1,20 @@
 /**
- * `npm run fuzz -- [--jit] --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both] [--idioms supported|all|off|a,b]`
+ * `npm run fuzz -- [--jit [--webgpu | --backends cpu,webasm,webgpu]] --seed S --count N [--batch B] [--out DIR] [--shrink K] [--optimize on|off|both] [--idioms supported|all|off|a,b]`
  *
  * Generates N random programs from seed S, compiles them through the transformer in batches, checks
  * every transformation against independent references (check.ts), prints the counts, and writes
  * each distinct finding, shrunk to a small program, to DIR (default fuzz-findings/). Exits 1 when
  * anything was found. `--jit` fuzzes `jit` instead (jitGenerate.ts, jitCheck.ts): `// @parallel` loops
- * under jit(f), jit(grad(f)) and jit(valueAndGrad(f)) on cpu and webasm against the js backend.
+ * under jit(f), jit(grad(f)) and jit(valueAndGrad(f)) on cpu and webasm against the js backend;
+ * `--webgpu` (implies --jit) also on webgpu, through jitAsync, in Node with Dawn (test/webgpu/dawn.ts):
+ * where VK_ICD_FILENAMES is unset and SwiftShader's driver is installed (Debian's chromium), the
+ * process re-runs itself with the environment that driver needs, which must be set before Dawn
+ * loads; without a WebGPU adapter it stops with the reason. `--backends LIST` picks the kernel
+ * backends to check (js always runs: it is the reference), e.g. `--backends webgpu` for webgpu alone.
  * `--idioms supported|all|a,b` draws idiomatic constructs into the programs (idioms.ts); the default,
  * `off`, generates the core subset's programs (generate.ts) unchanged, so older seeds still reproduce.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Program, transformKinds } from './generate.js';
@@ -17,7 +23,9 @@ import { render } from './render.js';
 import { type Finding, newStats, runBatch } from './run.js';
 import { shrink, signature } from './shrink.js';
 import { type JitProgram, renderJit } from './jitGenerate.js';
-import { type JitFinding, jitPrograms, newJitStats, runJitBatch, shrinkJit } from './jitRun.js';
+import { asyncBackends, type JitBackend, kernelBackends } from './jitCheck.js';
+import { type JitFinding, jitPrograms, newJitStats, runJitBatchAsync, shrinkJit } from './jitRun.js';
+import { haveSwiftShader, installDawn, swiftShaderEnv, swiftShaderIcd } from '../webgpu/dawn.js';
 
 interface Options {
   seed: number;
@@ -27,12 +35,14 @@ interface Options {
   shrink: number;
   optimize: boolean[];
   jit: boolean;
+  /** The jit fuzzer's kernel backends (js always runs). */
+  backends: JitBackend[];
   idioms: Idiom[];
   idiomSpec: string;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false], jit: false, idioms: [], idiomSpec: 'off' };
+  const o: Options = { seed: 1, count: 200, batch: 40, out: 'fuzz-findings', shrink: 2, optimize: [true, false], jit: false, backends: [...kernelBackends], idioms: [], idiomSpec: 'off' };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -42,12 +52,22 @@ function parse(argv: readonly string[]): Options {
       case '--out': o.out = value; i++; break;
       case '--shrink': o.shrink = Number(value); i++; break;
       case '--jit': o.jit = true; break;
+      case '--webgpu': o.jit = true; if (!o.backends.includes('webgpu')) o.backends.push('webgpu'); break;
+      case '--backends': o.jit = true; o.backends = parseBackends(value); i++; break;
       case '--idioms': o.idioms = parseIdioms(value); o.idiomSpec = value; i++; break;
       case '--optimize': o.optimize = value === 'on' ? [true] : value === 'off' ? [false] : [true, false]; i++; break;
-      default: throw new Error(`fuzz: unknown option ${argv[i]} (--jit --seed S --count N --batch B --out DIR --shrink K --optimize on|off|both --idioms supported|all|off|a,b)`);
+      default: throw new Error(`fuzz: unknown option ${argv[i]} (--jit --webgpu --backends cpu,webasm,webgpu --seed S --count N --batch B --out DIR --shrink K --optimize on|off|both --idioms supported|all|off|a,b)`);
     }
   }
   return o;
+}
+
+function parseBackends(list: string): JitBackend[] {
+  const known: readonly string[] = [...kernelBackends, ...asyncBackends];
+  const names = list.split(',').filter(Boolean);
+  const bad = names.filter((b) => !known.includes(b));
+  if (bad.length > 0 || names.length === 0) throw new Error(`fuzz: --backends ${list}: each of ${known.join(', ')}`);
+  return names as JitBackend[];
 }
 
 /** Programs seed … seed + count - 1, one per seed, so any program can be regenerated from its seed (and idioms). */
@@ -76,18 +96,18 @@ interface Fuzzer<P, F extends Fuzzed> {
   readonly title: string;
   readonly programs: readonly P[];
   readonly stats: Stats;
-  run(batch: P[]): F[];
+  run(batch: P[]): F[] | Promise<F[]>;
   /** The counts of checks passed, in the order to print them. */
   okCounts(): [string, number][];
   /** A finding shrunk, as a file name and its text. */
-  written(f: F, sig: string): { name: string; text: string };
+  written(f: F, sig: string): { name: string; text: string } | Promise<{ name: string; text: string }>;
 }
 
-function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): void {
+async function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): Promise<void> {
   const findings: F[] = [];
   const started = Date.now();
   for (let i = 0; i < fz.programs.length; i += o.batch) {
-    findings.push(...fz.run(fz.programs.slice(i, i + o.batch)));
+    findings.push(...(await fz.run(fz.programs.slice(i, i + o.batch))));
     process.stderr.write(`\r${Math.min(i + o.batch, fz.programs.length)}/${fz.programs.length} programs, ${findings.length} findings`);
   }
   process.stderr.write('\n');
@@ -108,40 +128,65 @@ function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): void {
   for (const [sig, list] of classes) {
     console.log(`  ${list.length} × ${sig}  (seeds ${[...new Set(list.map((f) => f.program.seed))].slice(0, 6).join(', ')}; e.g. optimize ${list[0].optimize}): ${list[0].detail.split('\n')[0].slice(0, 200)}`);
   }
+  // every finding, one a line, for triage (the classes above show at most 6 seeds each)
+  const every = findings.map((f) => `seed ${f.program.seed}, optimize ${f.optimize}: ${signature(f)}: ${f.detail.split('\n')[0].slice(0, 300)}`);
+  fs.writeFileSync(path.join(o.out, `findings-${o.seed}-${o.seed + o.count - 1}.txt`), `${every.join('\n')}\n`);
   let n = 0;
   for (const [sig, list] of classes) {
     for (const f of list.slice(0, sig.startsWith('invalid') ? 0 : o.shrink)) {
-      const { name, text } = fz.written(f, sig);
+      const { name, text } = await fz.written(f, sig);
       fs.writeFileSync(path.join(o.out, `${name}-${f.kind}-${f.transform ?? 'compile'}-${f.program.seed}${f.optimize ? '' : '-noopt'}.ts`), text);
       n++;
     }
   }
-  console.log(`  ${n} shrunk programs written to ${o.out}/`);
+  console.log(`  ${n} shrunk programs and the list of every finding written to ${o.out}/`);
   if (invalid < findings.length) process.exitCode = 1;
 }
 
 const header = (what: string, sig: string, f: Fuzzed, more = ''): string =>
   `// ${what}: ${sig}\n// seed ${f.program.seed}, optimize ${f.optimize}${more}\n// ${f.detail.split('\n').slice(0, 3).join('\n// ')}\n`;
 
-function main(): void {
+/**
+ * Where webgpu is asked for: true when this process re-ran itself with SwiftShader's environment
+ * (the child's exit status is already set), else sets navigator.gpu from Dawn or throws why not.
+ */
+async function setUpWebgpu(): Promise<boolean> {
+  if (process.env.VK_ICD_FILENAMES === undefined && haveSwiftShader()) {
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: swiftShaderEnv(), stdio: 'inherit' });
+    process.exitCode = child.status ?? 1;
+    return true;
+  }
+  const dawn = await installDawn();
+  if ('missing' in dawn) {
+    throw new Error(`fuzz --webgpu: ${dawn.missing}; SwiftShader's Vulkan driver, which Debian's chromium ships, is looked for at ${swiftShaderIcd} (or TSGRAD_VK_ICD)`);
+  }
+  console.log(`webgpu: Dawn on ${dawn.adapter}${process.env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : ''}`);
+  return false;
+}
+
+async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   if (o.jit) {
+    const webgpu = o.backends.includes('webgpu');
+    if (webgpu && (await setUpWebgpu())) return;
+    if (!webgpu && haveSwiftShader()) console.log(`(webgpu not checked: add --webgpu to run every program on it too, through Dawn on ${swiftShaderIcd})`);
     const stats = newJitStats();
-    drive<JitProgram, JitFinding>(o, {
-      title: 'fuzz --jit',
+    await drive<JitProgram, JitFinding>(o, {
+      title: `fuzz --jit on ${o.backends.join(', ')}`,
       programs: jitPrograms(o.seed, o.count),
       stats,
-      run: (batch) => runJitBatch(batch, o.optimize, stats),
+      run: (batch) => runJitBatchAsync(batch, o.optimize, stats, { backends: o.backends }),
       okCounts: () => [...stats.ok].sort(),
-      written: (f, sig) => {
-        const small = shrinkJit(f);
-        return { name: 'jit', text: header('fuzz --jit finding', sig, f, `, n ${small.n}, d ${small.d}, c ${small.c}`) + renderJit(small) };
+      written: async (f, sig) => {
+        const small = await shrinkJit(f);
+        const async = f.backends.some((b) => (asyncBackends as readonly string[]).includes(b));
+        return { name: 'jit', text: header('fuzz --jit finding', sig, f, `, n ${small.n}, d ${small.d}, c ${small.c}`) + renderJit(small, async) };
       },
     });
     return;
   }
   const stats = newStats();
-  drive<Program, Finding>(o, {
+  await drive<Program, Finding>(o, {
     title: `fuzz --idioms ${o.idiomSpec}${o.idiomSpec === 'supported' ? ` (${o.idioms.join(',') || 'none'})` : ''}`,
     programs: programs(o.seed, o.count, o.idioms),
     stats,
@@ -155,4 +200,14 @@ function main(): void {
   });
 }
 
-if (require.main === module) main();
+// Dawn keeps the event loop alive: exit once done
+if (require.main === module) {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err) => {
+      // the fuzzer's own errors (options, no adapter) by their message, anything else with its stack
+      console.error(err instanceof Error ? (err.message.startsWith('fuzz') ? err.message : err.stack) : err);
+      process.exit(2);
+    },
+  );
+}

@@ -55,13 +55,38 @@ export function shrinkGreedy<P extends { readonly name: string }>(
   maxRounds = 40,
   perRound = 120,
 ): P {
+  const steps = greedy(original, preferred, candidatesOf, maxRounds, perRound);
+  for (let step = steps.next(undefined); ; step = steps.next(reproduces(step.value))) if (step.done) return step.value;
+}
+
+/** shrinkGreedy with a `reproduces` that returns a Promise (the jit fuzzer's webgpu checks are awaited). */
+export async function shrinkGreedyAsync<P extends { readonly name: string }>(
+  original: P,
+  preferred: P,
+  candidatesOf: (p: P) => Omit<P, 'name'>[],
+  reproduces: (list: readonly P[]) => Promise<P | undefined>,
+  maxRounds = 40,
+  perRound = 120,
+): Promise<P> {
+  const steps = greedy(original, preferred, candidatesOf, maxRounds, perRound);
+  for (let step = steps.next(undefined); ; step = steps.next(await reproduces(step.value))) if (step.done) return step.value;
+}
+
+/** The loop itself: yields each batch of candidates to try, and is told which of them reproduced. */
+function* greedy<P extends { readonly name: string }>(
+  original: P,
+  preferred: P,
+  candidatesOf: (p: P) => Omit<P, 'name'>[],
+  maxRounds: number,
+  perRound: number,
+): Generator<readonly P[], P, P | undefined> {
   let serial = 0;
   const named = (c: Omit<P, 'name'>): P => ({ ...c, name: `${original.name}_s${serial++}` }) as P;
-  let best = preferred === original || reproduces([named(preferred)]) ? preferred : original;
+  let best = preferred === original || (yield [named(preferred)]) ? preferred : original;
   for (let round = 0; round < maxRounds; round++) {
     const all = candidatesOf(best);
     let next: P | undefined;
-    for (let start = 0; start < all.length && !next; start += perRound) next = reproduces(all.slice(start, start + perRound).map(named));
+    for (let start = 0; start < all.length && !next; start += perRound) next = yield all.slice(start, start + perRound).map(named);
     if (!next) break;
     best = next;
   }

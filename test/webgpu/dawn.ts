@@ -4,6 +4,29 @@
  * (VK_ICD_FILENAMES names one); gpu.js only checks that navigator.gpu exists, so it is set only
  * where Dawn finds an adapter.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** SwiftShader's Vulkan driver, which Debian's chromium ships (or TSGRAD_VK_ICD). */
+export const swiftShaderIcd = process.env.TSGRAD_VK_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * The environment a process needs for Dawn to run on the Vulkan driver `icd`; it must be set before
+ * Dawn loads, so it is given to a child process (or the process re-spawns itself with it).
+ */
+export function swiftShaderEnv(icd = swiftShaderIcd): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    VK_ICD_FILENAMES: icd,
+    // the Vulkan loader chromium ships beside the driver, where the system has none (libvulkan1)
+    LD_LIBRARY_PATH: [path.dirname(icd), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    NODEVICE_SELECT: '1',
+  };
+}
+
+/** Whether `swiftShaderEnv` has something to point at: the driver file exists. */
+export const haveSwiftShader = (icd = swiftShaderIcd): boolean => fs.existsSync(icd);
+
 interface Dawn {
   create(options: string[]): { requestAdapter(): Promise<{ info?: Record<string, string> } | null> };
   globals: object;
