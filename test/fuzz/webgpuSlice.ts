@@ -5,7 +5,7 @@
  * SwiftShader's, which must be named before Dawn loads). Prints one line of JSON: the findings and
  * counts, or why there is no adapter.
  */
-import { installDawn } from '../webgpu/dawn.js';
+import { installDawn, printJsonResult } from '../webgpu/dawn.js';
 import { jitPrograms, newJitStats, runJitBatchAsync } from './jitRun.js';
 import { signature } from './shrink.js';
 
@@ -40,13 +40,4 @@ async function main(): Promise<SliceResult> {
   };
 }
 
-main().then(
-  (r) => {
-    console.log(JSON.stringify(r));
-    process.exit(0);
-  },
-  (err) => {
-    console.log(JSON.stringify({ error: String(err?.stack ?? err) }));
-    process.exit(1);
-  },
-);
+printJsonResult(main);

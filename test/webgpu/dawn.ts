@@ -50,3 +50,17 @@ export async function installDawn(): Promise<{ adapter: string } | { missing: st
   const info = adapter.info ?? {};
   return { adapter: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'an adapter' };
 }
+
+/** Runs `main` as a child process's whole work: prints its result as one line of JSON (or the error), then exits. */
+export function printJsonResult(main: () => Promise<unknown>): void {
+  main().then(
+    (r) => {
+      console.log(JSON.stringify(r));
+      process.exit(0);
+    },
+    (err) => {
+      console.log(JSON.stringify({ error: String(err?.stack ?? err) }));
+      process.exit(1);
+    },
+  );
+}

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { compile, formatDiagnostics, repoRoot } from '../harness.js';
-import { installDawn } from './dawn.js';
+import { installDawn, printJsonResult } from './dawn.js';
 
 async function main(): Promise<unknown> {
   const dawn = await installDawn();
@@ -19,13 +19,4 @@ async function main(): Promise<unknown> {
   return { caseCount: m.caseCount, results: await m.runSuite('webgpu', true) };
 }
 
-main().then(
-  (r) => {
-    console.log(JSON.stringify(r));
-    process.exit(0);
-  },
-  (err) => {
-    console.log(JSON.stringify({ error: String(err?.stack ?? err) }));
-    process.exit(1);
-  },
-);
+printJsonResult(main);

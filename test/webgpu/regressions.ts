@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { compile, formatDiagnostics, repoRoot, scaledError } from '../harness.js';
-import { installDawn } from './dawn.js';
+import { installDawn, printJsonResult } from './dawn.js';
 
 export interface RegressionResult {
   readonly name: string;
@@ -121,15 +121,4 @@ async function main(): Promise<unknown> {
   return { adapter: dawn.adapter, results };
 }
 
-if (require.main === module) {
-  main().then(
-    (r) => {
-      console.log(JSON.stringify(r));
-      process.exit(0);
-    },
-    (err) => {
-      console.log(JSON.stringify({ error: String(err?.stack ?? err) }));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) printJsonResult(main);
