@@ -7,7 +7,9 @@
  */
 import * as path from 'node:path';
 import { grad } from 'tsgrad';
-import { gmmIdiomatic, gmmLoops, mlpIdiomatic, mlpLoops, odeIdiomatic, odeLoops, readGmm } from './idiomatic.js';
+import { gmmIdiomatic, mlpIdiomatic, mlpLoops, odeIdiomatic, readGmm } from './idiomatic.js';
+import { gmmGrad as gmmGradLoops, gmmObjective as gmmLoops } from './workloads/gmm.js';
+import { lorenz96Cost, lorenz96CostGrad } from './workloads/lorenz96.js';
 import { rng } from '../test/random.js';
 
 const REPS = 15;
@@ -55,9 +57,8 @@ function gap(a: unknown, b: unknown): number {
 // GMM, ADBench d = 10, K = 25, n = 1000
 const g = readGmm(path.join(__dirname, '..', '..', 'data', 'gmm_d10_K25.txt'));
 const flatten = (rows: number[][]): Float64Array => Float64Array.from(rows.flat());
-const [fa, fm, fi, fx] = [Float64Array.from(g.alphas), flatten(g.means), flatten(g.icf), flatten(g.x)];
+const { alphas: fa, means: fm, icf: fi, x: fx } = g.flat;
 const gmmGradIdiomatic = grad(gmmIdiomatic, [0, 1, 2]);
-const gmmGradLoops = grad(gmmLoops, [0, 1, 2]);
 
 // MLP: 8 → 32 → 4, a batch of 256
 const r = rng(3);
@@ -76,7 +77,8 @@ const flatMlp = [flatten(W1), Float64Array.from(b1), flatten(W2), Float64Array.f
 // Lorenz-96, 40 variables, RK4, 200 steps
 const x0 = Array.from({ length: 40 }, (_, i) => 8 + (i === 0 ? 0.01 : 0) + 0.1 * Math.sin(i));
 const odeGradIdiomatic = grad(odeIdiomatic);
-const odeGradLoops = grad(odeLoops);
+const odeLoops = (x: number[]): number => lorenz96Cost(x, 8, 0.01, 200);
+const odeGradLoops = (x: number[]): number[] => lorenz96CostGrad(x, 8, 0.01, 200);
 
 const checks: [string, number][] = [
   ['gmm value', gap(gmmIdiomatic(g.alphas, g.means, g.icf, g.x, g.wishart), gmmLoops(fa, fm, fi, fx, g.d, g.wishart.gamma, g.wishart.m))],

@@ -1,8 +1,11 @@
 /**
- * Mean softmax cross-entropy: examples/softmax-regression/loss.ts without its ridge term, copied
- * because a tsconfig with rootDir "." cannot compile files outside bench/. theta is c×d and X is
- * n×d, both row-major.
+ * Mean softmax cross-entropy: examples/softmax-regression/loss.ts without its ridge term. theta is
+ * c×d and X is n×d, both row-major. With tsgrad's gradient and one written by hand. No Node imports
+ * (the tests compile this file in memory).
  */
+import { grad } from 'tsgrad';
+import { rng } from '../../test/random.js';
+
 export function softmaxLoss(
   theta: Float64Array,
   X: Float64Array,
@@ -27,6 +30,9 @@ export function softmaxLoss(
   }
   return total / n;
 }
+
+/** tsgrad's gradient with respect to theta. */
+export const softmaxLossGrad = grad(softmaxLoss);
 
 /** The gradient of softmaxLoss with respect to theta, derived and written by hand. */
 export function softmaxLossGradByHand(
@@ -60,4 +66,28 @@ export function softmaxLossGradByHand(
     }
   }
   return g;
+}
+
+/**
+ * Synthetic data: Gaussian features, labels from a random linear model plus noise (so the problem
+ * has structure), and a small random theta.
+ */
+export function softmaxDataset(n: number, d: number, c: number, seed: number): { theta: Float64Array; X: Float64Array; y: Int32Array } {
+  const rand = rng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const X = Float64Array.from({ length: n * d }, gauss);
+  const truth = Float64Array.from({ length: c * d }, gauss);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestZ = -Infinity;
+    for (let k = 0; k < c; k++) {
+      let z = 2 * gauss();
+      for (let j = 0; j < d; j++) z += truth[k * d + j] * X[i * d + j];
+      if (z > bestZ) [best, bestZ] = [k, z];
+    }
+    y[i] = best;
+  }
+  const theta = Float64Array.from({ length: c * d }, () => 0.1 * gauss());
+  return { theta, X, y };
 }
