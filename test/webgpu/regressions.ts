@@ -77,7 +77,6 @@ const u = Float64Array.of(0.3, -0.2, 0.1);
 export const cases: Record<string, { readonly tolerance: number; readonly run: Case; readonly pending?: string }> = {
   'jit of (a) ** 3 where a < 0 in some iterations': {
     tolerance: 1e-4,
-    pending: 'compiler: `**` and Math.pow become WGSL pow (gpu.js\'s _pow), which is undefined for a negative base (SwiftShader gives pow(|a|, k)); an integer exponent needs a sign-aware form',
     run: async (m) => {
       const f = m.cubesAsync('webgpu') as Jitted;
       return [f, scaledError(await f(u, X, n * d), m.cubesOn('js')(u, X, n * d))];
@@ -85,7 +84,6 @@ export const cases: Record<string, { readonly tolerance: number; readonly run: C
   },
   'jit(grad) of (u[j] - X[i * d + j]) ** 2 (fuzz --webgpu seeds 4, 5, 10, 20001, 20019)': {
     tolerance: 1e-4,
-    pending: 'compiler: the adjoint kernel computes 2 * Math.pow(a, 2 - 1), WGSL pow of a negative base again (the gradient gets |a| for a)',
     run: async (m) => {
       const f = m.squaresGradAsync('webgpu') as Jitted;
       return [f, scaledError(await f(u, X, n, d), m.squaresGradOn('js')(u, X, n, d))];
@@ -93,7 +91,6 @@ export const cases: Record<string, { readonly tolerance: number; readonly run: C
   },
   'jit of Σ (Math.sin(i * 0.01) - 0.7) over 200 iterations, at the documented 1e-4 (fuzz --webgpu seed 20039)': {
     tolerance: 1e-4,
-    pending: 'precision: WGSL only promises sin and cos to 2^-11 absolute on [-π, π] (SwiftShader: 1.9e-4), and such errors add up over the iterations; the documented 1e-4 for transcendental kernels does not hold on webgpu (document it, or emit a range-reduced sin/cos there)',
     run: async (m) => {
       const f = m.sinesAsync('webgpu') as Jitted;
       return [f, scaledError(await f(2 * n), m.sinesOn('js')(2 * n))];
