@@ -110,7 +110,7 @@ const finishKernel = (k: Kernel): Kernel => kernelMath(integerCounters(k));
 /** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const names = new NameScope([...ctx.reserved, ...Object.values(kernelHelpers)]);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], jit: true, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   const code = lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
   return { ...code, kernels: code.kernels.map(finishKernel) };
