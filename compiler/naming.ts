@@ -21,6 +21,11 @@ export class NameScope {
   reserve(name: string): void {
     this.used.add(name);
   }
+
+  /** A copy whose names are taken apart from this scope (for code written to be measured, then dropped). */
+  fork(): NameScope {
+    return new NameScope(this.used);
+  }
 }
 
 export const adjointName = (primal: string): string => `${primal}_b`;

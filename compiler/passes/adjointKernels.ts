@@ -88,40 +88,76 @@ export function adjointKernels(
           if (s.k === 'assign' && s.expr.k === 'load' && adjoint(s.expr.arr) && !targets.includes(s.expr.arr)) targets.push(s.expr.arr);
         }
       }
+      const active = group.sums.filter((s) => s.active && adjoint(s.buffer));
       for (const A of targets) {
-        const w = new KernelWriter(group, names);
-        const buffers = group.sums.filter((s) => s.active && adjoint(s.buffer));
-        const body = w.gatherKernel(A, buffers, (v) => adjoint(v)!);
-        const k = addKernel(`${generated}_${A.name}_b`, w, body);
-        const [r, t, q, sum, blocks] = ['_r', '_i', '_q', '_s', '_blocks'].map((x) => names.unique(x));
-        const length = id(w.length);
-        const trips = atom(group.counter.trips);
-        const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => countUp(name, n(0), limit, body);
-        const ceil = (x: CExpr): CExpr => call(member(id('Math'), 'ceil'), x);
-        out.push({ k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name}), the iterations split into blocks` });
-        out.push({ k: 'let', decls: [{ name: w.length, init: member(id(A.name), 'length') }], isConst: true });
-        out.push({
-          k: 'if',
-          cond: bin('>', length, n(0)),
-          then: [
-            // about 64k threads in all, so that a GPU has enough of them; each block's partial sums add up on the host
-            { k: 'let', decls: [{ name: blocks, init: call(member(id('Math'), 'max'), n(1), call(member(id('Math'), 'min'), trips, ceil(bin('/', n(65536), length)))) }], isConst: true },
-            { k: 'let', decls: [{ name: w.chunk, init: ceil(bin('/', trips, id(blocks))) }], isConst: true },
-            // element m of block b is thread b * length + m
-            { k: 'let', decls: [{ name: r, init: launch(k, [mul(length, id(blocks))], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
-            forTo(t, length, [
-              { k: 'let', decls: [{ name: sum, init: n(0) }] },
-              forTo(q, id(blocks), [{ k: 'assign', target: id(sum), op: '+=', value: index(id(r), add(mul(id(q), length), id(t))) }]),
-              { k: 'assign', target: index(adjoint(A)!, id(t)), op: '+=', value: id(sum) },
-            ]),
-          ],
-          else: [],
-        });
+        for (const sums of gatherParts(group, A, active, names, (v) => adjoint(v)!)) out.push(...gather(group, A, sums, adjoint));
       }
       return out;
     },
   };
+  /** The launch of one gather kernel of A's adjoint over `sums`, and the host code adding its blocks into A_b. */
+  function gather(group: LeafGroup, A: Var, sums: readonly LeafSum[], adjoint: (v: Var) => CExpr | undefined): CStmt[] {
+    const w = new KernelWriter(group, names);
+    const body = w.gatherKernel(A, sums, (v) => adjoint(v)!);
+    const k = addKernel(`${generated}_${A.name}_b`, w, body);
+    const [r, t, q, sum, blocks] = ['_r', '_i', '_q', '_s', '_blocks'].map((x) => names.unique(x));
+    const length = id(w.length);
+    const trips = atom(group.counter.trips);
+    const forTo = (name: string, limit: CExpr, body: CStmt[]): CStmt => countUp(name, n(0), limit, body);
+    const ceil = (x: CExpr): CExpr => call(member(id('Math'), 'ceil'), x);
+    return [
+      { k: 'comment', text: `${A.name}_b: gathered over the elements of ${A.name} (${k.name}), the iterations split into blocks` },
+      { k: 'let', decls: [{ name: w.length, init: member(id(A.name), 'length') }], isConst: true },
+      {
+        k: 'if',
+        cond: bin('>', length, n(0)),
+        then: [
+          // about 64k threads in all, so that a GPU has enough of them; each block's partial sums add up on the host
+          { k: 'let', decls: [{ name: blocks, init: call(member(id('Math'), 'max'), n(1), call(member(id('Math'), 'min'), trips, ceil(bin('/', n(65536), length)))) }], isConst: true },
+          { k: 'let', decls: [{ name: w.chunk, init: ceil(bin('/', trips, id(blocks))) }], isConst: true },
+          // element m of block b is thread b * length + m
+          { k: 'let', decls: [{ name: r, init: launch(k, [mul(length, id(blocks))], w.constants(), w.args((v) => adjoint(v)!)) }], isConst: true },
+          forTo(t, length, [
+            { k: 'let', decls: [{ name: sum, init: n(0) }] },
+            forTo(q, id(blocks), [{ k: 'assign', target: id(sum), op: '+=', value: index(id(r), add(mul(id(q), length), id(t))) }]),
+            { k: 'assign', target: index(adjoint(A)!, id(t)), op: '+=', value: id(sum) },
+          ]),
+        ],
+        else: [],
+      },
+    ];
+  }
+
   return { hooks, kernels };
+}
+
+/**
+ * Arrays one kernel may read on webgpu: WebGPU gives a shader 8 storage buffers by default
+ * (maxStorageBuffersPerShaderStage; gpu.js asks for no more), and the output takes one. Keep in sync
+ * with runtime/gpu/kernel.ts, which names a kernel that reads more.
+ */
+export const maxKernelArrays = 7;
+
+/**
+ * The leaf sums that read A, in groups whose gather kernel reads at most maxKernelArrays arrays
+ * (the sums' adjoint buffers and the arrays their partials and indices read): one gather kernel
+ * per group, each adding into A_b (fuzz --webgpu seed 30110: a gather of five sums read eight arrays,
+ * and WebGPU refused its bind group).
+ */
+function gatherParts(group: LeafGroup, A: Var, sums: readonly LeafSum[], names: NameScope, adjoint: (v: Var) => CExpr): LeafSum[][] {
+  const readers = sums.filter((s) => s.leaf.body.some((x) => x.k === 'assign' && x.expr.k === 'load' && x.expr.arr === A));
+  const arrays = (part: readonly LeafSum[]): number => {
+    const w = new KernelWriter(group, names.fork());
+    w.gatherKernel(A, part, adjoint);
+    return w.params().length;
+  };
+  const parts: LeafSum[][] = [];
+  for (const s of readers) {
+    const last = parts.at(-1);
+    if (last && arrays([...last, s]) <= maxKernelArrays) last.push(s);
+    else parts.push([s]);
+  }
+  return parts;
 }
 
 const and = (a: CExpr, b: CExpr): CExpr => bin('&&', a, b);

@@ -95,16 +95,27 @@ export function checkLoop(backend: BackendInfo, counter: string, start: number, 
   }
 }
 
+/**
+ * Arrays a kernel may read on webgpu: WebGPU gives a shader 8 storage buffers by default
+ * (maxStorageBuffersPerShaderStage; gpu.js asks for no more) and the output takes one (keep in sync
+ * with compiler/passes/adjointKernels.ts, which splits gathers to fit).
+ */
+const webgpuArrays = 7;
+
 /** The kernel's arguments in parameter order, after checking the sizes this backend indexes exactly. */
 function checked(backend: BackendInfo, source: KernelSource, output: readonly number[], args: Readonly<Record<string, unknown>> | readonly unknown[]): unknown[] {
   const values = Array.isArray(args) ? args : Object.values(args);
-  if (!float32Indexing.has(backend.name)) return values;
+  const names = Array.isArray(args) ? values.map((_, k) => `argument ${k}`) : Object.keys(args);
   const kernel = describe(source);
+  const arrays = names.filter((_, k) => typeof values[k] === 'object' && values[k] !== null);
+  if (backend.name === 'webgpu' && arrays.length > webgpuArrays) {
+    throw new Error(`tsgrad jit: ${kernel} reads ${arrays.length} arrays (${arrays.join(', ')}); WebGPU gives a kernel ${webgpuArrays + 1} storage buffers, one of them its output: read at most ${webgpuArrays} arrays in one parallel loop (split it in two), or use another backend`);
+  }
+  if (!float32Indexing.has(backend.name)) return values;
   const threads = output.reduce((a, b) => a * b, 1);
   if (threads > float32IndexLimit) {
     throw new Error(`tsgrad jit: ${kernel} computes ${threads} elements (one thread each); ${limitText(backend)}, so it would compute the wrong elements: ${remedy}`);
   }
-  const names = Array.isArray(args) ? values.map((_, k) => `argument ${k}`) : Object.keys(args);
   values.forEach((a, k) => {
     const length = (a as { length?: unknown } | null)?.length;
     if (typeof length === 'number' && length > float32IndexLimit) {
