@@ -2,9 +2,12 @@
  * `npm run bench:gpu`: the jit benchmark where GPUs are. Bundles bench/gpu/page.ts with
  * tsgrad/esbuild, serves it on 127.0.0.1 and runs it in headless Chromium (Debian's chromium, or
  * TSGRAD_CHROMIUM) with WebGPU and WebGL2 on whatever adapter the machine has, at N = 10^5 and 10^6
- * samples (TSGRAD_BENCH_N="100000,1000000"; REPS calls each, median printed). Then the Node path:
- * bench/jit.bench.ts times every backend Node can load (webgpu where navigator.gpu exists,
- * headlessgl where the `gl` package gets a context, webasm, cpu).
+ * samples (TSGRAD_BENCH_N="100000,1000000"; REPS calls each, median printed). X has N·64 elements,
+ * past the float32 backends' 2^24 above 262,144 samples, so the jit and TF.js cases take the samples
+ * in chunks of at most 262,144 (TSGRAD_BENCH_CHUNK sets another size: a smaller one checks the
+ * chunked path at a small N). Then the Node path: bench/jit.bench.ts times every backend Node can
+ * load (webgpu where navigator.gpu exists, headlessgl where the `gl` package gets a context, webasm,
+ * cpu) at the first of the sizes.
  *
  * TSGRAD_BENCH_SOFTWARE=1 runs Chromium on SwiftShader (a software GPU: the figures mean little,
  * but every path runs); by default Chromium is asked for the hardware GPU (Vulkan, blocklist off)
@@ -19,6 +22,7 @@ import type { Row } from './gpu/page.js';
 const sizes = (process.env.TSGRAD_BENCH_N ?? '100000,1000000').split(',').map(Number);
 const reps = Number(process.env.REPS ?? 5);
 const software = process.env.TSGRAD_BENCH_SOFTWARE === '1';
+const chunk = process.env.TSGRAD_BENCH_CHUNK ? Number(process.env.TSGRAD_BENCH_CHUNK) : undefined;
 
 async function main(): Promise<void> {
   if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (${chromiumHint})`);
@@ -42,8 +46,10 @@ async function main(): Promise<void> {
     console.log(`  WebGPU adapter: ${adapters.webgpu}`);
     console.log(`  WebGL2 renderer: ${adapters.webgl2}`);
     for (const N of sizes) {
-      const rows: Row[] = await tab.evaluate(([n, r]) => (window as any).bench.runBench(n, r), [N, reps] as const);
-      console.log(`\nsoftmax regression gradient in the browser, N=${N} D=64 C=10: median of ${reps} calls (ms per call, min..max)`);
+      const rows: Row[] = await tab.evaluate(([n, r, k]) => (window as any).bench.runBench(n, r, k), [N, reps, chunk] as const);
+      const perCall = Math.min(N, chunk ?? Math.floor(2 ** 24 / 64));
+      const calls = Math.ceil(N / perCall);
+      console.log(`\nsoftmax regression gradient in the browser, N=${N} D=64 C=10: median of ${reps} calls (ms per call, min..max)${calls > 1 ? `; jit and TF.js in ${calls} chunks of up to ${perCall} samples` : ''}`);
       for (const row of rows) {
         console.log(row.skipped
           ? `  ${row.name.padEnd(36)} skipped: ${row.skipped}`

@@ -1,5 +1,5 @@
 /**
- * jit of the softmax-regression gradient (examples/softmax-gpu, N = 100,000, D = 64, C = 10), side
+ * jit of the softmax-regression gradient (examples/softmax-gpu, N = 100,000 or TSGRAD_BENCH_N's first, D = 64, C = 10), side
  * by side in one run: `jit(valueAndGrad(loss))` on every backend this machine has, the compiled JS
  * gradient (float64, no kernels), and TensorFlow.js's `tf.valueAndGrad` on its wasm backend.
  * Round-robin with the order rotated each round; medians printed, nothing asserted.
@@ -12,7 +12,8 @@ import { softmaxLoss } from '../examples/softmax-gpu/loss.js';
 import { rng } from '../test/random.js';
 import { installDawn } from '../test/webgpu/dawn.js';
 
-const N = 100_000;
+/** The first of TSGRAD_BENCH_N's sizes (what bench:gpu times in the browser), 100,000 by default. */
+const N = Number((process.env.TSGRAD_BENCH_N ?? '100000').split(',')[0]);
 const D = 64;
 const C = 10;
 const WARMUP = 1;

@@ -208,3 +208,61 @@ export function namesIn(stmts: readonly CStmt[], out: Set<string> = new Set()): 
   }
   return out;
 }
+
+/** `e` with every subexpression replaced by `f` of it, innermost first. */
+export function mapExpr(e: CExpr, f: (e: CExpr) => CExpr): CExpr {
+  const m = (x: CExpr): CExpr => mapExpr(x, f);
+  switch (e.k) {
+    case 'bin':
+      return f({ ...e, a: m(e.a), b: m(e.b) });
+    case 'un':
+      return f({ ...e, a: m(e.a) });
+    case 'cond':
+      return f({ ...e, c: m(e.c), a: m(e.a), b: m(e.b) });
+    case 'call':
+    case 'new':
+      return f({ ...e, callee: m(e.callee), args: e.args.map(m) });
+    case 'member':
+      return f({ ...e, obj: m(e.obj) });
+    case 'index':
+      return f({ ...e, obj: m(e.obj), index: m(e.index) });
+    case 'array':
+      return f({ ...e, items: e.items.map(m) });
+    case 'object':
+      return f({ ...e, props: e.props.map((p) => ({ ...p, value: m(p.value) })) });
+    case 'await':
+      return f({ ...e, e: m(e.e) });
+    default:
+      return f(e);
+  }
+}
+
+/** `stmts` with every expression in them mapped by `mapExpr(·, f)`. */
+export function mapExprsIn(stmts: readonly CStmt[], f: (e: CExpr) => CExpr): CStmt[] {
+  const m = (e: CExpr): CExpr => mapExpr(e, f);
+  return stmts.map((s): CStmt => {
+    switch (s.k) {
+      case 'let':
+        return { ...s, decls: s.decls.map((d) => (d.init ? { ...d, init: m(d.init) } : d)) };
+      case 'assign':
+        return { ...s, target: m(s.target), value: m(s.value) };
+      case 'expr':
+      case 'return':
+        return { ...s, e: m(s.e) };
+      case 'if':
+        return { ...s, cond: m(s.cond), then: mapExprsIn(s.then, f), else: mapExprsIn(s.else, f) };
+      case 'for':
+        return {
+          ...s,
+          init: s.init && mapExprsIn([s.init], f)[0],
+          cond: s.cond && m(s.cond),
+          update: s.update && m(s.update),
+          body: mapExprsIn(s.body, f),
+        };
+      case 'while':
+        return { ...s, cond: m(s.cond), body: mapExprsIn(s.body, f) };
+      default:
+        return s;
+    }
+  });
+}

@@ -184,10 +184,21 @@ export function emitFunction(name: string, params: readonly string[], body: read
   );
 }
 
-/** `const name = function (params) { body };`, the form gpu.js reads kernels in. */
+/**
+ * `const name = \`function name(params) { body }\`;`: a kernel as the source text gpu.js parses. A
+ * string, not a function: gpu.js reads a function's source with Function.prototype.toString, and a
+ * minifier rewrites functions into forms it cannot translate (comma expressions, renamed
+ * parameters), while it leaves a string as it is. A template literal keeps the text readable.
+ */
 export function emitKernel(name: string, params: readonly string[], body: readonly CStmt[]): TS.VariableStatement {
   const f = ts.factory;
-  const fn = f.createFunctionExpression(undefined, undefined, undefined, undefined,
+  const fn = f.createFunctionDeclaration(undefined, undefined, name, undefined,
     params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined, f.createBlock(emitStatements(body), true));
-  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, fn)], ts.NodeFlags.Const));
+  const text = kernelPrinter().printNode(ts.EmitHint.Unspecified, fn, ts.createSourceFile(`${name}.js`, '', ts.ScriptTarget.Latest));
+  // the text as it is between the backquotes, where nothing in it needs an escape (kernel code has no strings)
+  const literal = /[`\\]|\$\{/.test(text) ? f.createNoSubstitutionTemplateLiteral(text) : f.createNoSubstitutionTemplateLiteral(text, text);
+  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, literal)], ts.NodeFlags.Const));
 }
+
+let printer: TS.Printer | undefined;
+const kernelPrinter = (): TS.Printer => (printer ??= ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }));

@@ -21,6 +21,11 @@ export class NameScope {
   reserve(name: string): void {
     this.used.add(name);
   }
+
+  /** A copy whose names are taken apart from this scope (for code written to be measured, then dropped). */
+  fork(): NameScope {
+    return new NameScope(this.used);
+  }
 }
 
 export const adjointName = (primal: string): string => `${primal}_b`;
@@ -33,6 +38,12 @@ export const tapeName = (generated: string): string => `${generated}_tape`;
 export const runtimeNamespace = '__tsgrad';
 /** What jit code calls (`tsgrad/jit`: kernels, backends), imported only by files that use jit, so gpu.js stays out of the others. */
 export const jitNamespace = '__tsgradJit';
+
+/**
+ * Functions that kernels call instead of gpu.js's own Math translation (passes/kernelMath.ts);
+ * runtime/gpu/kernelMath.ts defines them under these names (keep in sync).
+ */
+export const kernelHelpers = { pow: 'tsgrad_pow', sin: 'tsgrad_sin', cos: 'tsgrad_cos', tan: 'tsgrad_tan', asinh: 'tsgrad_asinh' } as const;
 
 export function generatedName(fn: string, mode: 'grad' | 'valueAndGrad', argnums: readonly number[], multi: boolean): string {
   const suffix = multi || argnums[0] !== 0 ? `_${argnums.join('_')}` : '';

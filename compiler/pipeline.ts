@@ -21,7 +21,8 @@
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
  * and lowerKernels (host code plus one gpu.js kernel per loop output); kernelCounters gives every
- * kernel loop an integer counter (WGSL increments only integers). Kernels over a grid (slot ×
+ * kernel loop an integer counter (WGSL increments only integers), kernelMath gives `**`, Math.pow
+ * and the trigonometric functions JavaScript's values on GPUs (products, runtime helpers). Kernels over a grid (slot ×
  * iteration, …) run over one dimension of threads and decode their position (kernelGrid).
  *
  * jit(grad(f)): lowerToIR → parallelLoops → materializeLeaves (leaf sums out of parallel loops,
@@ -31,13 +32,14 @@
 import type * as TS from 'typescript';
 import { call, type CExpr, id, member, type CStmt } from './code.js';
 import { type CompanionKind, type IRFunction, storedArrays } from './ir.js';
-import { NameScope, runtimeNamespace, tapeName } from './naming.js';
+import { kernelHelpers, NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
 import { analyzeSaves } from './passes/analyzeSaves.js';
 import { type FunctionLike, type LowerOptions, lowerToIR } from './passes/lowerToIR.js';
 import { type GradientSpec, reverseMode } from './passes/reverseMode.js';
 import { copyWrittenParams } from './passes/irCode.js';
-import { backendParam, type JitCode, lowerKernels } from './passes/lowerKernels.js';
+import { backendParam, type JitCode, type Kernel, lowerKernels } from './passes/lowerKernels.js';
+import { kernelMath } from './passes/kernelMath.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
 import { adjointKernels } from './passes/adjointKernels.js';
@@ -102,13 +104,16 @@ export interface JitRequest {
   readonly kernelName: (base: string) => string;
 }
 
+/** What every kernel goes through last: integer loop counters, then Math as JavaScript means it. */
+const finishKernel = (k: Kernel): Kernel => kernelMath(integerCounters(k));
+
 /** jit: the function with its `// @parallel` loops lowered to kernels (passes/lowerKernels.ts). */
 export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
-  const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
+  const names = new NameScope([...ctx.reserved, ...Object.values(kernelHelpers)]);
+  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], jit: true, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   const code = lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
-  return { ...code, kernels: code.kernels.map(integerCounters) };
+  return { ...code, kernels: code.kernels.map(finishKernel) };
 }
 
 /**
@@ -116,7 +121,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
  * (materializeLeaves.ts) and run as kernels, forward and adjoint (adjointKernels.ts).
  */
 export function compileJitGradient(request: GradientRequest & Omit<JitRequest, 'decl' | 'name'>, ctx: CompileContext): JitCode & { tape?: string } {
-  const names = new NameScope(ctx.reserved);
+  const names = new NameScope([...ctx.reserved, ...Object.values(kernelHelpers)]);
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   rejectCheckpoints(ir, 'under jit yet');
@@ -127,7 +132,7 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
   const tape = tapeName(request.generated);
   const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks });
-  return { params: [backendParam, ...out.params], body: out.body, kernels: kernels.map(integerCounters), tape: out.usesTape ? tape : undefined };
+  return { params: [backendParam, ...out.params], body: out.body, kernels: kernels.map(finishKernel), tape: out.usesTape ? tape : undefined };
 }
 
 /** What the transformations beyond grad compile (README, "Forward mode, Jacobians, Hessians"). */

@@ -13,8 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumFlags as flags, launchChromium, serve, skipWithoutChromium } from './browser/chromium.js';
-import type { CaseResult } from './browser/suite.js';
+import { chromiumFlags as flags, launchChromium, serve, skipWithoutChromium, suiteFailures } from './browser/chromium.js';
 import { repoRoot } from './harness.js';
 
 export { serve };
@@ -62,12 +61,9 @@ describe('jit in headless Chromium (webgl2, webgpu on SwiftShader; webasm, cpu)'
   const runs: [string, boolean][] = [['webgl2', false], ['webgl2', true], ['webgpu', true], ['webasm', false], ['cpu', true]];
   for (const [backend, isAsync] of runs) {
     it(`every jit case on ${backend}${isAsync ? ' (async)' : ''} matches the float64 path`, async () => {
-      const results: CaseResult[] = await page.evaluate(([b, a]) => (window as any).suite.runSuite(b, a), [backend, isAsync] as const);
-      expect(results.length).to.equal(caseCount);
-      const wrong = results.filter((r) => r.threw || r.backend !== backend || r.fallbacks.length > 0 || !(r.error <= r.tolerance));
-      const describe = (r: CaseResult) =>
-        `${r.name}: ${r.threw ? `threw ${r.threw}` : `ran on ${r.backend}, error ${r.error.toExponential(2)} (tolerance ${r.tolerance})${r.fallbacks.length ? `, fallbacks ${r.fallbacks.join('; ')}` : ''}`}`;
-      expect(wrong.length, `${wrong.length} of ${results.length} cases wrong:\n${wrong.map(describe).join('\n')}`).to.equal(0);
+      const { count, failures } = await suiteFailures(page, backend, isAsync);
+      expect(count).to.equal(caseCount);
+      expect(failures.length, `${failures.length} of ${count} cases wrong:\n${failures.join('\n')}`).to.equal(0);
     });
   }
 });

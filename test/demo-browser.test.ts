@@ -35,12 +35,14 @@ describe('browser demo (npm run demo:browser) in headless Chromium', function ()
   let browser: Browser | undefined;
   let page: Page;
   let server: { url: string; close(): Promise<void> } | undefined;
+  let built = '';
 
   before(async function () {
     skipWithoutChromium(this);
     const script = pathToFileURL(path.join(repoRoot, 'examples', 'softmax-browser', 'serve.mjs')).href;
     const demo = (await import(script)) as DemoScript;
     const outDir = await demo.buildDemo(fs.mkdtempSync(path.join(os.tmpdir(), 'tsgrad-demo-')));
+    built = fs.readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(outDir, f), 'utf8')).join('\n');
     server = await demo.serveDemo(outDir, 0);
     browser = await launchChromium();
     page = await browser.newPage();
@@ -57,6 +59,11 @@ describe('browser demo (npm run demo:browser) in headless Chromium', function ()
   });
 
   const state = (): Promise<DemoState> => page.evaluate(() => (window as any).demo.state as DemoState);
+
+  it('is built minified, as a production build is (the kernels are strings the minifier leaves alone)', () => {
+    expect(built).not.to.include('float32Indexing'); // a module-level name of runtime/gpu/kernel.ts, renamed
+    expect(built).to.match(/function softmaxLoss_jitAsync_valueAndGrad_\w+\(/);
+  });
 
   it('offers every browser backend, webgpu (the fastest Chromium has here) picked first', async () => {
     expect((await state()).status).to.equal('ready');

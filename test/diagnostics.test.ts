@@ -85,6 +85,8 @@ const cases: Record<string, Case> = {
   'snapshots=0': { file: 'checkpoint-options.ts', mentions: /'\/\/ @checkpoint snapshots=0' is not understood/, code: 99001 },
   'a checkpointed loop stepping by 0.5': { file: 'checkpoint-step.ts', mentions: /must step its counter by an integer, not 0\.5/, code: 99001 },
   'jit(grad(f)) with a checkpointed loop': { file: 'checkpoint-jit.ts', mentions: /\/\/ @checkpoint is not supported under jit yet/, code: 99001 },
+  'jit of a function that returns nothing': { file: 'jit-void-return.ts', mentions: /jit compiles functions that return a number, and 'squares' returns nothing \(void\)\. Hint: declare 'squares' as returning number and end it with `return 0;`/, code: 99001 },
+  'jit of a function that returns an array': { file: 'jit-array-return.ts', mentions: /jit compiles functions that return a number, and 'scaled' returns Float64Array(<\w+>)?\. Hint: .*write array results into an array parameter/, code: 99001 },
   'jit async option that is not a literal': { file: 'jit-async-variable.ts', mentions: /async option must be the literal true or false/, code: 99002 },
 };
 

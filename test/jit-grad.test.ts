@@ -88,6 +88,13 @@ describe('jit of gradients: leaf sums as kernels, adjoints as gathers', () => {
         expect(scaledError(g, finiteDiff(m().repeated, [Float64Array.from(v), Xr, n, d, 3], 0, 1e-6))).to.be.below(tol);
       });
 
+      it('even and odd powers of negative differences and a sine of up to ±40: partials 2·a, 3·a², cos (was: GPU pow of a negative base)', () => {
+        const u = uniform(d, -1, 1);
+        const Xp = uniform(n * d, -1, 1);
+        const g = m().powerSumsOn[b](u, Xp, n, d);
+        expect(scaledError(g, finiteDiff(m().powerSums, [Float64Array.from(u), Xp, n, d], 0, 1e-6))).to.be.below(tol);
+      });
+
       it('a leaf sum inside two loops (instance k × l), its index inverted to three counters', () => {
         const [nn, h] = [120, 5];
         const th = uniform(c * h * d);

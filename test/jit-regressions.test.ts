@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { chromiumHint } from './browser/chromium.js';
 import { compile, finiteDiff, formatDiagnostics, repoRoot, rng, scaledError } from './harness.js';
 import { virtualDir } from './fuzz/run.js';
-import { cases as webgpuCases, type RegressionResult } from './webgpu/regressions.js';
+import { cases as webgpuCases, type RegressionResult, source as webgpuSource } from './webgpu/regressions.js';
 import { swiftShaderEnv, swiftShaderIcd } from './webgpu/dawn.js';
 
 const file = path.join(virtualDir, 'jit_regressions.ts');
@@ -68,6 +68,19 @@ describe('jit regressions (fuzz --jit)', () => {
       expect(scaledError(m().helperLoopOn(b)(u, X, n, d), want)).to.be.below(1e-4);
       expect(scaledError(m().helperLoopGradOn(b)(u, X, n, d), fd)).to.be.below(1e-4);
     }
+  });
+
+  it('a gather of one adjoint over five leaf sums, split into kernels of at most 7 arrays (fuzz --webgpu seed 30110), on cpu and webasm', () => {
+    // the webgpu regression cases' program, here on the backends every machine has
+    const file2 = path.join(virtualDir, 'jit_webgpu_regressions.ts');
+    const out2 = compile([file2], {}, new Map([[file2, webgpuSource]]));
+    expect(formatDiagnostics(out2.diagnostics)).to.equal('');
+    const w = out2.modules.get(path.relative(repoRoot, file2).replace(/\.ts$/, ''))!;
+    const data = [1, 2, 3, 4, 5].map((k) => Float32Array.from({ length: n * d }, (_, i) => Math.cos(k * i)));
+    const fd = finiteDiff(w.manySums, [u, ...data, n, d], 0);
+    for (const b of ['cpu', 'webasm']) expect(scaledError(w.manySumsGradOn(b)(u, ...data, n, d), fd), b).to.be.below(1e-4);
+    // and it was split: two gathers of v's adjoint (five buffers and five arrays do not fit one)
+    expect(out2.js.get(path.relative(repoRoot, file2).replace(/\.ts$/, ''))!.match(/const manySums_jit_grad_v_b\w* = `function/g)).to.have.length(2);
   });
 
   it('the gradient of a local read from an Int32Array, then assigned an active value (was: internal error "no adjoint for y")', () => {

@@ -23,6 +23,16 @@ const backends = ['cpu', 'webasm'] as const;
 const rand = rng(7);
 const uniform = (length: number, lo = -1, hi = 1): Float32Array => Float32Array.from({ length }, () => lo + (hi - lo) * rand());
 
+/** The largest |got − want| / max(1, |want|) over the elements; a NaN or an infinity must be the same one. */
+export function elementError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    if (Object.is(got[i], want[i])) continue;
+    const e = Number.isFinite(got[i]) && Number.isFinite(want[i]) ? Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])) : Infinity;
+    worst = Math.max(worst, e);
+  }
+  return got.length === want.length ? worst : Infinity;
+}
 
 describe('jit: parallel loops as gpu.js kernels', () => {
   it('compiles without diagnostics', () => {
@@ -95,6 +105,18 @@ describe('jit: parallel loops as gpu.js kernels', () => {
         m().prefixRows(x, want, 1100, 9);
         m().prefixRowsOn[b](x, got, 1100, 9);
         expect(scaledError(got, want)).to.be.below(2e-6);
+      });
+
+      it('powers and sines as JavaScript computes them: negative bases, NaN, 0 ** -1, a scalar exponent, sin of ±5000', () => {
+        const x = Float32Array.from([0, -1, 1, -0.5, 2, -2, ...uniform(994, -2, 2)]);
+        const t = uniform(1000, -5000, 5000);
+        for (const k of [3, 2, 0.5, 0, -1, 1.5]) {
+          const want = new Float64Array(4000);
+          const got = new Float64Array(4000);
+          m().powers(x, t, want, 1000, k);
+          m().powersOn[b](x, t, got, 1000, k);
+          expect(elementError(got, want), `k = ${k}`).to.be.below(1e-5);
+        }
       });
 
       it('a helper function called in the loop', () => {

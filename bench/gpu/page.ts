@@ -4,6 +4,11 @@
  * `jit(valueAndGrad(loss))` on webgpu and webgl2, the compiled JS gradient (float64, no kernels), and
  * TensorFlow.js's `tf.valueAndGrad` on its webgpu and webgl backends. Each case is checked against
  * the compiled JS gradient before it is timed.
+ *
+ * The float32 backends index in float32, exact up to 2^24 (README "Size limits"), so jit refuses X
+ * of more than 2^24 elements: past 262,144 samples at D = 64. The jit and TF.js cases therefore take
+ * the samples in chunks of at most 2^24 / D (the last one shorter) and combine the chunks' losses and
+ * gradients weighted by their sizes; the compiled JS gradient takes them all at once.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -46,8 +51,15 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Every case at N samples, `reps` timed calls each after one warm-up call. */
-export async function runBench(N: number, reps: number): Promise<Row[]> {
+/** [first sample, samples] of each chunk of at most `chunk` samples. */
+const chunksOf = (N: number, chunk: number): [number, number][] =>
+  Array.from({ length: Math.ceil(N / chunk) }, (_, k) => [k * chunk, Math.min(chunk, N - k * chunk)]);
+
+/**
+ * Every case at N samples, `reps` timed calls each after one warm-up call; `chunk` samples at most
+ * per jit or TF.js call (by default the most whose X fits in 2^24 elements).
+ */
+export async function runBench(N: number, reps: number, chunk = Math.floor(2 ** 24 / D)): Promise<Row[]> {
   const rand = rng(7);
   const X = Float32Array.from({ length: N * D }, () => 2 * rand() - 1);
   const y = Int32Array.from({ length: N }, () => Math.floor(rand() * C));
@@ -55,31 +67,48 @@ export async function runBench(N: number, reps: number): Promise<Row[]> {
   const compiled = valueAndGrad(softmaxLoss);
   const [, reference] = compiled(theta, X, y, N, D, C);
   const scale = Math.max(...Array.from(reference, Math.abs));
+  const parts = chunksOf(N, chunk);
+  /** The loss and gradient of all N samples from the chunks' (each a mean over its samples). */
+  const combined = async (call: (X: Float32Array, y: Int32Array, n: number) => Result | Promise<Result>): Promise<Result> => {
+    if (parts.length === 1) return call(X, y, N);
+    let value = 0;
+    const g = new Float64Array(C * D);
+    for (const [first, n] of parts) {
+      const [v, gk] = await call(X.subarray(first * D, (first + n) * D), y.subarray(first, first + n), n);
+      value += (v * n) / N;
+      for (let t = 0; t < g.length; t++) g[t] += (gk[t] * n) / N;
+    }
+    return [value, g];
+  };
 
   /** Each case: its name and a setup that returns the call to time (and a cleanup). */
   const cases: [string, () => Promise<[() => Result | Promise<Result>, () => void]>][] = [
     ['compiled JS valueAndGrad (float64)', async () => [() => compiled(theta, X, y, N, D, C), () => undefined]],
     ['jit(valueAndGrad) on webgpu', async () => {
       const f = jitAsync(valueAndGrad(softmaxLoss), { backend: 'webgpu' });
-      return [() => f(theta, X, y, N, D, C), () => undefined];
+      return [() => combined((Xk, yk, n) => f(theta, Xk, yk, n, D, C)), () => undefined];
     }],
     ['jit(valueAndGrad) on webgl2', async () => {
       const f = jit(valueAndGrad(softmaxLoss), { backend: 'webgl2' });
-      return [() => f(theta, X, y, N, D, C), () => undefined];
+      return [() => combined((Xk, yk, n) => f(theta, Xk, yk, n, D, C)), () => undefined];
     }],
     ...(['webgpu', 'webgl'] as const).map((backend): [string, () => Promise<[() => Promise<Result>, () => void]>] => [`TF.js tf.valueAndGrad, ${backend}`, async () => {
       if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not start its ${backend} backend`);
       await tf.ready();
-      const Xt = tf.tensor2d(X, [N, D]);
-      const Y = tf.oneHot(tf.tensor1d(y, 'int32'), C).toFloat();
-      const vg = tf.valueAndGrad((th: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(tf.matMul(Xt, th, false, true))), 1))) as tf.Scalar);
+      // the same chunks (a tensor larger than 2^24 elements does not fit a WebGPU buffer or WebGL texture either)
+      const data = parts.map(([first, n]) => ({
+        Xt: tf.tensor2d(X.subarray(first * D, (first + n) * D), [n, D]),
+        Y: tf.oneHot(tf.tensor1d(y.subarray(first, first + n), 'int32'), C).toFloat(),
+      }));
+      const total = (th: tf.Tensor) => tf.addN(data.map(({ Xt, Y }) => tf.sum(tf.mul(Y, tf.logSoftmax(tf.matMul(Xt, th, false, true))))));
+      const vg = tf.valueAndGrad((th: tf.Tensor) => tf.div(tf.neg(total(th)), N) as tf.Scalar);
       const run = async (): Promise<Result> => {
         const { value, grad } = tf.tidy(() => vg(tf.tensor2d(theta, [C, D])));
         const out: Result = [(await value.data())[0], (await grad.data()) as Float32Array];
         tf.dispose([value, grad]);
         return out;
       };
-      return [run, () => tf.dispose([Xt, Y])];
+      return [run, () => tf.dispose(data.flatMap(({ Xt, Y }) => [Xt, Y]))];
     }]),
   ];
 

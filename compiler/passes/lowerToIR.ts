@@ -58,6 +58,13 @@ class Lowerer extends LoopLowerer {
     const returnsArray = returnShape?.kind === 'array' && isDifferentiable(returnShape);
     if (!returnType || !(scalarKind(returnType) === 'num' || (this.options.vectorOutput && returnsArray))) {
       const shown = returnType ? this.checker.typeToString(returnType) : 'unknown';
+      if (this.options.jit) {
+        const nothing = !returnType || (returnType.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) !== 0;
+        unsupported(decl, `jit compiles functions that return a number, and '${fnName}' returns ${nothing ? `nothing (${shown})` : shown}`,
+          nothing
+            ? `declare '${fnName}' as returning number and end it with \`return 0;\` (or return a value it computes): the arrays it writes are filled all the same`
+            : `return a number (a sum, a loss, or 0), and write array results into an array parameter in a // @parallel loop`);
+      }
       if (this.options.vectorOutput) {
         unsupported(decl, `the differentiated function must return a number or a numeric array, but '${fnName}' returns ${shown}`,
           'return a number, number[], Float64Array or Float32Array');

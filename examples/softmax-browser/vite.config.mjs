@@ -5,11 +5,9 @@ import tsgrad from 'tsgrad/vite';
 export default {
   plugins: [tsgrad()],
   build: {
+    // minified as any production build: tsgrad emits the jit kernels as source strings, which gpu.js
+    // translates to GLSL or WGSL and the minifier leaves alone (test/minified.test.ts)
     target: 'es2022',
-    // not minified: gpu.js reads each kernel's source (Function.prototype.toString) and translates it
-    // to GLSL or WGSL, and its parser rejects what a minifier writes (comma expressions, `a*b` on
-    // renamed arrays): "WebGPU backend does not yet support the comma operator"
-    minify: false,
     // gpu.js makes one large chunk; rolldown's plugin timings would report tsgrad's (type-checking) plugin
     chunkSizeWarningLimit: 2000,
     rolldownOptions: { checks: { pluginTimings: false } },

@@ -1,6 +1,7 @@
 /**
  * Running the kernels that `jit` generates. Generated code calls `runKernel` (or its async twin)
- * with a kernel's function, the output shape (one dimension: a kernel over a grid numbers its
+ * with a kernel's source (a string: `function name(params) { … }`, which gpu.js parses and a
+ * minifier leaves alone), the output shape (one dimension: a kernel over a grid numbers its
  * threads itself, compiler/passes/kernelGrid.ts), the kernel's constants (loop bounds and every
  * other scalar the loop reads) and its array arguments by parameter name; it gets back a flat
  * Float32Array.
@@ -11,42 +12,48 @@
  * elements, so each is an error here (`checkLoop` for the counter), naming what is too large. The
  * cpu backend runs kernels as JavaScript, indexing in float64, and has no such limit.
  *
- * gpu.js kernels are built once per (backend, function, output shape, constants) and cached: a
+ * gpu.js kernels are built once per (backend, kernel, output shape, constants) and cached: a
  * training loop that calls a jit function with same-sized inputs compiles each kernel once.
  */
 import * as gpujs from 'gpu.js';
-import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { BackendInfo, BackendName } from './backend.js';
+import { helpersFor } from './kernelMath.js';
 
-/** A generated kernel: `this.thread.x` (and `.y`) index its output. */
-export type KernelFunction = (this: unknown, ...args: never[]) => number;
+/**
+ * A generated kernel's source, `function name(arrays) { … }`: `this.thread.x` is its thread's index,
+ * `this.constants` its scalars. (A function is accepted too; gpu.js reads its source text.)
+ */
+export type KernelSource = string | ((this: unknown, ...args: never[]) => number);
 
-type Built = IKernelRunShortcut;
+type Built = gpujs.IKernelRunShortcut;
 
-const instances = new Map<string, GPU>();
-const built = new WeakMap<KernelFunction, Map<string, Built>>();
+const instances = new Map<string, gpujs.GPU>();
+const built = new Map<string, Map<string, Built>>();
 
-function gpuFor(backend: BackendName, async: boolean): GPU {
+function gpuFor(backend: BackendName, async: boolean): gpujs.GPU {
   const key = `${backend}${async ? ':async' : ''}`;
   let gpu = instances.get(key);
   if (!gpu) {
-    gpu = new GPU({ mode: backend as never });
+    gpu = new gpujs.GPU({ mode: backend as never });
     instances.set(key, gpu);
   }
   return gpu;
 }
 
 /** The kernel for these settings, built on first use. */
-function kernelFor(backend: BackendInfo, fn: KernelFunction, output: readonly number[], constants: Readonly<Record<string, number>>): Built {
+function kernelFor(backend: BackendInfo, kernel: KernelSource, output: readonly number[], constants: Readonly<Record<string, number>>): Built {
+  const source = String(kernel);
   const key = `${backend.name}|${backend.async}|${output.join('x')}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}`;
-  let forFn = built.get(fn);
-  if (!forFn) built.set(fn, (forFn = new Map()));
-  let kernel = forFn.get(key);
-  if (!kernel) {
+  let forSource = built.get(source);
+  if (!forSource) built.set(source, (forSource = new Map()));
+  let run = forSource.get(key);
+  if (!run) {
     const gpu = gpuFor(backend.name, backend.async);
-    kernel = gpu.createKernel(fn as never, {
+    run = gpu.createKernel(source, {
       output: [...output],
       constants: { ...constants },
+      // the Math helpers it calls (kernelMath.ts)
+      functions: helpersFor(source),
       precision: 'single',
       tactic: 'precision',
       // Loop bounds are constants; gpu.js still caps some loops (a bound computed from a constant,
@@ -55,9 +62,15 @@ function kernelFor(backend: BackendInfo, fn: KernelFunction, output: readonly nu
       loopMaxIterations: 1e9,
       ...(backend.async ? { asyncMode: true } : {}),
     } as never) as Built;
-    forFn.set(key, kernel);
+    forSource.set(key, run);
   }
-  return kernel;
+  return run;
+}
+
+/** `kernel NAME` for messages, from the source's `function NAME(`. */
+function describe(kernel: KernelSource): string {
+  const name = typeof kernel === 'function' ? kernel.name : /^\s*function\s+([\w$]+)/.exec(kernel)?.[1];
+  return name ? `kernel ${name}` : 'a kernel';
 }
 
 /** Integers a float32 represents exactly: every one up to 2^24. */
@@ -82,16 +95,27 @@ export function checkLoop(backend: BackendInfo, counter: string, start: number, 
   }
 }
 
+/**
+ * Arrays a kernel may read on webgpu: WebGPU gives a shader 8 storage buffers by default
+ * (maxStorageBuffersPerShaderStage; gpu.js asks for no more) and the output takes one (keep in sync
+ * with compiler/passes/adjointKernels.ts, which splits gathers to fit).
+ */
+const webgpuArrays = 7;
+
 /** The kernel's arguments in parameter order, after checking the sizes this backend indexes exactly. */
-function checked(backend: BackendInfo, fn: KernelFunction, output: readonly number[], args: Readonly<Record<string, unknown>> | readonly unknown[]): unknown[] {
+function checked(backend: BackendInfo, source: KernelSource, output: readonly number[], args: Readonly<Record<string, unknown>> | readonly unknown[]): unknown[] {
   const values = Array.isArray(args) ? args : Object.values(args);
+  const names = Array.isArray(args) ? values.map((_, k) => `argument ${k}`) : Object.keys(args);
+  const kernel = describe(source);
+  const arrays = names.filter((_, k) => typeof values[k] === 'object' && values[k] !== null);
+  if (backend.name === 'webgpu' && arrays.length > webgpuArrays) {
+    throw new Error(`tsgrad jit: ${kernel} reads ${arrays.length} arrays (${arrays.join(', ')}); WebGPU gives a kernel ${webgpuArrays + 1} storage buffers, one of them its output: read at most ${webgpuArrays} arrays in one parallel loop (split it in two), or use another backend`);
+  }
   if (!float32Indexing.has(backend.name)) return values;
-  const kernel = fn.name ? `kernel ${fn.name}` : 'a kernel';
   const threads = output.reduce((a, b) => a * b, 1);
   if (threads > float32IndexLimit) {
     throw new Error(`tsgrad jit: ${kernel} computes ${threads} elements (one thread each); ${limitText(backend)}, so it would compute the wrong elements: ${remedy}`);
   }
-  const names = Array.isArray(args) ? values.map((_, k) => `argument ${k}`) : Object.keys(args);
   values.forEach((a, k) => {
     const length = (a as { length?: unknown } | null)?.length;
     if (typeof length === 'number' && length > float32IndexLimit) {
@@ -108,17 +132,10 @@ function argument(a: unknown): unknown {
   return a;
 }
 
-/** A 1D result as it is; a 2D result (rows of Float32Array) as one row-major Float32Array (tsgrad's kernels are 1D). */
-function flatten(result: unknown): Float32Array {
-  if (result instanceof Float32Array) return result;
-  const rows = result as Float32Array[];
-  const width = rows.length > 0 ? rows[0].length : 0;
-  const first = rows[0];
-  const contiguous = first && rows.every((r, y) => r.buffer === first.buffer && r.byteOffset === first.byteOffset + y * width * 4);
-  if (contiguous) return new Float32Array(first.buffer, first.byteOffset, rows.length * width);
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, y) => out.set(r, y * width));
-  return out;
+/** A kernel's result: tsgrad's kernels have one dimension of threads (kernelGrid.ts), so gpu.js returns one Float32Array. */
+function result(value: unknown): Float32Array {
+  if (value instanceof Float32Array) return value;
+  throw new Error(`tsgrad internal: a kernel returned ${Object.prototype.toString.call(value)}, not a Float32Array`);
 }
 
 /**
@@ -142,24 +159,24 @@ function check(backend: BackendInfo, kernel: Built): void {
 /** Kernel arguments by parameter name (an array in parameter order is accepted too). */
 export type KernelArguments = Readonly<Record<string, unknown>> | readonly unknown[];
 
-export function runKernel(backend: BackendInfo, fn: KernelFunction, output: readonly number[], constants: Readonly<Record<string, number>>, args: KernelArguments): Float32Array {
-  const values = checked(backend, fn, output, args);
-  const kernel = kernelFor(backend, fn, output, constants);
-  const result = kernel(...(values.map(argument) as never[]));
+export function runKernel(backend: BackendInfo, source: KernelSource, output: readonly number[], constants: Readonly<Record<string, number>>, args: KernelArguments): Float32Array {
+  const values = checked(backend, source, output, args);
+  const kernel = kernelFor(backend, source, output, constants);
+  const value = kernel(...(values.map(argument) as never[]));
   check(backend, kernel);
-  return flatten(result);
+  return result(value);
 }
 
 export async function runKernelAsync(
   backend: BackendInfo,
-  fn: KernelFunction,
+  source: KernelSource,
   output: readonly number[],
   constants: Readonly<Record<string, number>>,
   args: KernelArguments,
 ): Promise<Float32Array> {
-  const values = checked(backend, fn, output, args);
-  const kernel = kernelFor(backend, fn, output, constants);
-  const result: unknown = await (kernel(...(values.map(argument) as never[])) as unknown);
+  const values = checked(backend, source, output, args);
+  const kernel = kernelFor(backend, source, output, constants);
+  const value: unknown = await (kernel(...(values.map(argument) as never[])) as unknown);
   check(backend, kernel);
-  return flatten(result);
+  return result(value);
 }

@@ -61,3 +61,22 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/** A page that loaded a bundle of test/browser/suite.ts as `window.suite`. */
+interface SuitePage {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+
+/**
+ * Runs the browser suite's cases (test/browser/suite.ts) in `page` on `backend`; returns a line per
+ * case that failed (threw, ran elsewhere, had a kernel moved elsewhere by gpu.js, or missed its
+ * tolerance against the float64 path) and how many cases ran.
+ */
+export async function suiteFailures(page: SuitePage, backend: string, isAsync: boolean): Promise<{ count: number; failures: string[] }> {
+  type Result = { name: string; backend: string; fallbacks: string[]; error: number; tolerance: number; threw?: string };
+  const results = await page.evaluate(([b, a]) => (window as any).suite.runSuite(b, a) as Promise<Result[]>, [backend, isAsync] as const);
+  const failures = results
+    .filter((r) => r.threw || r.backend !== backend || r.fallbacks.length > 0 || !(r.error <= r.tolerance))
+    .map((r) => `${r.name}: ${r.threw ? `threw ${r.threw}` : `ran on ${r.backend}, error ${r.error.toExponential(2)} (tolerance ${r.tolerance})${r.fallbacks.length ? `, fallbacks ${r.fallbacks.join('; ')}` : ''}`}`);
+  return { count: results.length, failures };
+}

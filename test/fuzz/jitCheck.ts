@@ -16,9 +16,10 @@
  *   1e-4 when any transcendental Math function or `**` appears (webasm's exp/log/tanh/pow are less
  *        accurate than V8's), and for every gradient (gathers sum float32 products over n samples);
  * sums here have at most n·c ≤ 600 terms, below the 1500-term sums that need 1e-5 in the tests.
- * webgpu is held to the same rule, which it does not always meet: WGSL promises sin and cos only to
- * 2^-11 absolute (SwiftShader's are off by up to 1.9e-4), so programs with them can be `imprecise`
- * there (a pending case in test/jit-regressions.test.ts).
+ * webgpu is held to the same rule: kernels compute `**`, Math.pow, sin, cos and tan with tsgrad's
+ * own float32 code (compiler/passes/kernelMath.ts; WGSL's sin and cos, promised only to 2^-11
+ * absolute, were off by 1.9e-4 on SwiftShader), and the rest of Math there is within 1e-6 relative
+ * on SwiftShader (acos: 7e-5 absolute), as README "Precision" lists.
  */
 import { flatten, scaledError } from '../harness.js';
 import { type Arg, callTwice, callTwiceAsync, type Checker, checkerAt, FIRST, flat, isNotTransformed } from './check.js';

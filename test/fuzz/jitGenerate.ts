@@ -72,7 +72,9 @@ interface Helper {
 /** Wrappers that keep a bounded value bounded (# is the argument). */
 const unary = ['Math.tanh(#)', 'Math.sin(#)', 'Math.cos(#)', 'Math.atan(#)', 'Math.exp(Math.tanh(#))', 'Math.log(1 + Math.abs(#))',
   'Math.sqrt(1 + Math.abs(#))', 'Math.abs(#)', 'Math.log1p(Math.abs(#))', 'Math.pow(Math.abs(#) + 0.5, 1.5)', 'Math.expm1(Math.sin(#))',
-  'Math.asinh(#)', 'Math.cosh(Math.tanh(#))', 'Math.atan2(#, 1.5)', 'Math.cbrt(1.5 + Math.abs(#))', '(Math.abs(#) + 0.5) ** 0.5', 'Math.sign(#) * 0.25'];
+  'Math.asinh(#)', 'Math.cosh(Math.tanh(#))', 'Math.atan2(#, 1.5)', 'Math.cbrt(1.5 + Math.abs(#))', '(Math.abs(#) + 0.5) ** 0.5', 'Math.sign(#) * 0.25',
+  // powers of values negative as often as positive (GPU pow is undefined there: compiler/passes/kernelMath.ts)
+  'Math.tanh(#) ** 3', 'Math.pow(Math.sin(#), 2)', 'Math.pow(Math.tanh(#), 5)'];
 const literals = ['0.5', '2', '1.5', '0.25', '0.75', '1.25', '0.3'];
 
 class JitGenerator extends Draw {
@@ -216,6 +218,7 @@ class JitGenerator extends Draw {
     const summand = this.pick([
       `theta[${k} * d + j] * X[i * d + j]`, `v[j] * X[i * d + j]`, `Math.tanh(X[i * d + j] * v[j])`, `X[i * d + j] * X[i * d + j]`,
       `(theta[${k} * d + j] - X[i * d + j]) ** 2`, `theta[${k} * d + j] * v[j] * X[i * d + j]`, `Math.sin(theta[${k} * d + j] + X[i * d + j])`,
+      `Math.pow(v[j] - X[i * d + j], 3)`,
     ]);
     const op = this.chance(0.8) ? '+=' : '-=';
     const body = this.chance(0.2) ? expr('num', [`${z} ${op} `, ` * ${summand};`], this.num({ nums: ctx.nums.filter((x) => x !== 'w').concat('w') }, 0)) : text(`${z} ${op} ${summand};`);

@@ -90,6 +90,21 @@ export function twoLevels(theta: Float32Array, X: Float32Array, n: number, d: nu
   return total;
 }
 
+/**
+ * Even and odd powers of differences that are negative for some samples, and a sine of up to ±40: the
+ * gathers' partials 2·a, 3·a² and cos, which GPU pow and cos got wrong (compiler/passes/kernelMath.ts).
+ */
+export function powerSums(u: Float32Array, X: Float32Array, n: number, d: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += (u[j] - X[i * d + j]) ** 2 - 0.5 * Math.pow(u[j] - X[i * d + j], 3) + Math.sin(40 * u[j] * X[i * d + j]);
+    total += z;
+  }
+  return total;
+}
+
 const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
 export const softmaxOn = on(
   jit(valueAndGrad(softmax), { backend: 'cpu' }),
@@ -104,5 +119,6 @@ export const mixedOn = on(
 export const scrambledOn = on(jit(grad(scrambled), { backend: 'cpu' }), jit(grad(scrambled), { backend: 'webasm' }), jit(grad(scrambled), { backend: 'js' }));
 export const hostOnlyOn = on(jit(grad(hostOnly), { backend: 'cpu' }), jit(grad(hostOnly), { backend: 'webasm' }), jit(grad(hostOnly), { backend: 'js' }));
 export const repeatedOn = on(jit(grad(repeated), { backend: 'cpu' }), jit(grad(repeated), { backend: 'webasm' }), jit(grad(repeated), { backend: 'js' }));
+export const powerSumsOn = on(jit(grad(powerSums), { backend: 'cpu' }), jit(grad(powerSums), { backend: 'webasm' }), jit(grad(powerSums), { backend: 'js' }));
 export const twoLevelsOn = on(jit(grad(twoLevels, [0, 1]), { backend: 'cpu' }), jit(grad(twoLevels, [0, 1]), { backend: 'webasm' }), jit(grad(twoLevels, [0, 1]), { backend: 'js' }));
 export const softmaxAsync = jitAsync(valueAndGrad(softmax), { backend: 'webasm' });

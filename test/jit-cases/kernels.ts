@@ -81,6 +81,22 @@ export function prefixRows(x: Float32Array, out: Float64Array, n: number, w: num
   return 0;
 }
 
+/**
+ * Powers and trigonometry with JavaScript's meaning on every backend (compiler/passes/kernelMath.ts):
+ * negative bases to integer powers (the sign by parity), to a fractional one (NaN), 0 ** -1, a
+ * scalar exponent; sin and cos far outside [-π, π], where the GPUs' own are not accurate.
+ */
+export function powers(x: Float32Array, t: Float32Array, out: Float64Array, n: number, k: number): number {
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    out[4 * i] = x[i] ** 3 - x[i] ** 2;
+    out[4 * i + 1] = Math.pow(x[i], k);
+    out[4 * i + 2] = x[i] ** -1 + x[i] ** 0;
+    out[4 * i + 3] = Math.sin(t[i]) - 2 * Math.cos(t[i]);
+  }
+  return 0;
+}
+
 const on = <F extends (...args: any[]) => any>(cpu: F, webasm: F, js: F) => ({ cpu, webasm, js });
 export const lossOn = on(jit(loss, { backend: 'cpu' }), jit(loss, { backend: 'webasm' }), jit(loss, { backend: 'js' }));
 export const logitsOn = on(jit(logits, { backend: 'cpu' }), jit(logits, { backend: 'webasm' }), jit(logits, { backend: 'js' }));
@@ -88,6 +104,7 @@ export const extremesOn = on(jit(extremes, { backend: 'cpu' }), jit(extremes, { 
 export const pairsOn = on(jit(pairs, { backend: 'cpu' }), jit(pairs, { backend: 'webasm' }), jit(pairs, { backend: 'js' }));
 export const rowSumsOn = on(jit(rowSums, { backend: 'cpu' }), jit(rowSums, { backend: 'webasm' }), jit(rowSums, { backend: 'js' }));
 export const softplusOn = on(jit(meanSoftplus, { backend: 'cpu' }), jit(meanSoftplus, { backend: 'webasm' }), jit(meanSoftplus, { backend: 'js' }));
+export const powersOn = on(jit(powers, { backend: 'cpu' }), jit(powers, { backend: 'webasm' }), jit(powers, { backend: 'js' }));
 export const prefixRowsOn = on(jit(prefixRows, { backend: 'cpu' }), jit(prefixRows, { backend: 'webasm' }), jit(prefixRows, { backend: 'js' }));
 /** An inline function jit-compiled inside another function, reading that function's const array. */
 export function inlineJit(): (x: Float32Array, n: number) => number {

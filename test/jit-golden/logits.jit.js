@@ -1,4 +1,4 @@
-const f_jit_out = function (theta, X) {
+const f_jit_out = `function f_jit_out(theta, X) {
     let _iter = 0, _slot = 0;
     _iter = Math.floor(this.thread.x / this.constants.c);
     _slot = this.thread.x - _iter * this.constants.c;
@@ -35,7 +35,7 @@ const f_jit_out = function (theta, X) {
         }
     }
     return out_i;
-};
+}`;
 
 function f_jit(__backend, theta, X, out, n, d, c) {
     let f_result = 0, i = 0, _t13 = 0, _t14 = 0, _t15 = 0, _trips, _r, _i;

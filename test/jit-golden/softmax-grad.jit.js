@@ -183,7 +183,7 @@ function f_grad(theta, X, y, n, d, c) {
     return Float32Array.from(theta_b);
 }
 
-const f_jit_grad_L0 = function (theta, X) {
+const f_jit_grad_L0 = `function f_jit_grad_L0(theta, X) {
     let _q = 0, i = 0, k = 0, _sum = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0;
     i = Math.floor(this.thread.x / this.constants._T_k);
     _q = this.thread.x - i * this.constants._T_k;
@@ -208,9 +208,9 @@ const f_jit_grad_L0 = function (theta, X) {
         _sum = _sum + _t6;
     }
     return _sum;
-};
+}`;
 
-const f_jit_grad_L1 = function (y, theta, X) {
+const f_jit_grad_L1 = `function f_jit_grad_L1(y, theta, X) {
     let i = 0, _sum_2 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0;
     i = this.thread.x;
     _sum_2 = 0;
@@ -226,9 +226,9 @@ const f_jit_grad_L1 = function (y, theta, X) {
         _sum_2 = _sum_2 + _t31;
     }
     return _sum_2;
-};
+}`;
 
-const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
+const f_jit_grad_theta_b = `function f_jit_grad_theta_b(_L0_b, _L1_b, X, y) {
     let _g_2 = 0, _first = 0, _end = 0, _m = 0, _rest = 0, j_4 = 0, _r = 0, k_3 = 0, _lb = 0, _t2 = 0, _t5 = 0, _t6 = 0, _t3 = 0, _t4 = 0, _t24 = 0, _rest_2 = 0, j_3_2 = 0, _lb_2 = 0, _t27 = 0, _t30 = 0, _t31 = 0, _t28 = 0, _t29 = 0;
     _g_2 = 0;
     _first = Math.floor(this.thread.x / this.constants._length);
@@ -288,7 +288,7 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
         }
     }
     return _g_2;
-};
+}`;
 
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;

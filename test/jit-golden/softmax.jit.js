@@ -1,4 +1,4 @@
-const f_jit_total = function (theta, X, y) {
+const f_jit_total = `function f_jit_total(theta, X, y) {
     const i = this.thread.x;
     let m = 0, z = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, s = 0, z_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t20 = 0, _t21 = 0, zy = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0, _t34 = 0, _t35 = 0, _t36 = 0;
     let total = 0;
@@ -51,7 +51,7 @@ const f_jit_total = function (theta, X, y) {
     _t36 = _t35 - zy;
     total = total + _t36;
     return total;
-};
+}`;
 
 function f_jit(__backend, theta, X, y, n, d, c) {
     let f_result = 0, total = 0, i = 0, _t39 = 0, _trips, _r, _i;

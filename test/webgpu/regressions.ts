@@ -58,6 +58,41 @@ export function sines(n: number): number {
 export const sinesOn = (backend: 'js') => jit(sines, { backend });
 export const sinesAsync = (backend: 'webgpu') => jitAsync(sines, { backend });
 
+/**
+ * Five leaf sums read v, each beside its own data array: one gather of v's adjoint would read five
+ * adjoint buffers and five arrays, more than WebGPU's 8 storage buffers (fuzz --webgpu seed 30110:
+ * "Invalid BindGroupLayout"); the gather is split into kernels of at most 7 arrays each.
+ */
+export function manySums(v: Float64Array, P: Float32Array, Q: Float32Array, R: Float32Array, S: Float32Array, T: Float32Array, n: number, d: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) {
+    let a = 0;
+    for (let j = 0; j < d; j++) a += v[j] * P[i * d + j];
+    let b = 0;
+    for (let j = 0; j < d; j++) b += v[j] * Q[i * d + j];
+    let c = 0;
+    for (let j = 0; j < d; j++) c += v[j] * R[i * d + j];
+    let e = 0;
+    for (let j = 0; j < d; j++) e += v[j] * S[i * d + j];
+    let g = 0;
+    for (let j = 0; j < d; j++) g += v[j] * T[i * d + j];
+    total += Math.tanh(a) + Math.sin(b) * c + e * e - Math.exp(0.1 * g);
+  }
+  return total;
+}
+export const manySumsGradOn = (backend: 'js') => jit(grad(manySums), { backend });
+export const manySumsGradAsync = (backend: 'webgpu') => jitAsync(grad(manySums), { backend });
+
+/** A parallel loop reading eight arrays: its kernel cannot be bound on webgpu, which tsgrad says before WebGPU does. */
+export function eightArrays(a: Float32Array, b: Float32Array, c: Float32Array, e: Float32Array, g: Float32Array, h: Float32Array, k: Float32Array, l: Float32Array, n: number): number {
+  let total = 0;
+  // @parallel
+  for (let i = 0; i < n; i++) total += a[i] + b[i] + c[i] + e[i] + g[i] + h[i] + k[i] + l[i];
+  return total;
+}
+export const eightArraysAsync = (backend: 'webgpu') => jitAsync(eightArrays, { backend });
+
 export const squaresGradOn = (backend: 'js') => jit(grad(squares, [0]), { backend });
 export const squaresGradAsync = (backend: 'webgpu') => jitAsync(grad(squares, [0]), { backend });
 `;
@@ -77,7 +112,6 @@ const u = Float64Array.of(0.3, -0.2, 0.1);
 export const cases: Record<string, { readonly tolerance: number; readonly run: Case; readonly pending?: string }> = {
   'jit of (a) ** 3 where a < 0 in some iterations': {
     tolerance: 1e-4,
-    pending: 'compiler: `**` and Math.pow become WGSL pow (gpu.js\'s _pow), which is undefined for a negative base (SwiftShader gives pow(|a|, k)); an integer exponent needs a sign-aware form',
     run: async (m) => {
       const f = m.cubesAsync('webgpu') as Jitted;
       return [f, scaledError(await f(u, X, n * d), m.cubesOn('js')(u, X, n * d))];
@@ -85,7 +119,6 @@ export const cases: Record<string, { readonly tolerance: number; readonly run: C
   },
   'jit(grad) of (u[j] - X[i * d + j]) ** 2 (fuzz --webgpu seeds 4, 5, 10, 20001, 20019)': {
     tolerance: 1e-4,
-    pending: 'compiler: the adjoint kernel computes 2 * Math.pow(a, 2 - 1), WGSL pow of a negative base again (the gradient gets |a| for a)',
     run: async (m) => {
       const f = m.squaresGradAsync('webgpu') as Jitted;
       return [f, scaledError(await f(u, X, n, d), m.squaresGradOn('js')(u, X, n, d))];
@@ -93,10 +126,27 @@ export const cases: Record<string, { readonly tolerance: number; readonly run: C
   },
   'jit of Σ (Math.sin(i * 0.01) - 0.7) over 200 iterations, at the documented 1e-4 (fuzz --webgpu seed 20039)': {
     tolerance: 1e-4,
-    pending: 'precision: WGSL only promises sin and cos to 2^-11 absolute on [-π, π] (SwiftShader: 1.9e-4), and such errors add up over the iterations; the documented 1e-4 for transcendental kernels does not hold on webgpu (document it, or emit a range-reduced sin/cos there)',
     run: async (m) => {
       const f = m.sinesAsync('webgpu') as Jitted;
       return [f, scaledError(await f(2 * n), m.sinesOn('js')(2 * n))];
+    },
+  },
+  'jit(grad) whose gather of one adjoint reads ten arrays: split into kernels WebGPU can bind (fuzz --webgpu seed 30110)': {
+    tolerance: 1e-4,
+    run: async (m) => {
+      const f = m.manySumsGradAsync('webgpu') as Jitted;
+      const data = [1, 2, 3, 4, 5].map((k) => Float32Array.from({ length: n * d }, (_, i) => Math.cos(k * i)));
+      return [f, scaledError(await f(u, ...data, n, d), m.manySumsGradOn('js')(u, ...data, n, d))];
+    },
+  },
+  'a kernel reading eight arrays on webgpu is an error naming them (not WebGPU\'s "Invalid BindGroupLayout")': {
+    tolerance: 0,
+    run: async (m) => {
+      const f = m.eightArraysAsync('webgpu') as Jitted;
+      const arrays = Array.from({ length: 8 }, () => new Float32Array(n));
+      const message = await f(...arrays, n).then(() => 'no error', (err: Error) => err.message);
+      const want = /kernel eightArrays_jitAsync_total reads 8 arrays \(a, b, c, e, g, h, k, l\); WebGPU gives a kernel 8 storage buffers, one of them its output/;
+      return [f, want.test(message) ? 0 : Infinity];
     },
   },
 };

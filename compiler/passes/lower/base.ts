@@ -28,6 +28,8 @@ export interface LowerOptions {
   readonly argnums: readonly number[] | 'differentiable';
   /** The function may return a numeric array (jvp, vjp, Jacobians); else it must return a number. */
   readonly vectorOutput?: boolean;
+  /** Lowered for jit(f), which compiles it without differentiating it (for diagnostics). */
+  readonly jit?: boolean;
   /** User-given derivatives (customRules.ts), by the declaration of the function they are for. */
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
   /**
