@@ -8,9 +8,12 @@
  *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
  *                    flags, calls inlined (recursive ones called: their companions, compileCompanion);
  *                    checkpointState: state arrays given each step's new array kept in one array
+ *   simplifyLoads    (optimize) an element loaded twice in a row loaded once; loads no iteration
+ *                    of a loop changes moved before the loop
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
- *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
+ *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved;
+ *                    inductionVars: numbers a loop steps, recomputed from its counter
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and
@@ -42,6 +45,7 @@ import { backendParam, type JitCode, type Kernel, lowerKernels } from './passes/
 import { kernelMath } from './passes/kernelMath.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
+import { simplifyLoads } from './passes/simplifyLoads.js';
 import { adjointKernels } from './passes/adjointKernels.js';
 import { integerCounters } from './passes/kernelCounters.js';
 import { planCheckpoints, rejectCheckpoints } from './passes/checkpointLoops.js';
@@ -87,7 +91,7 @@ export interface CompiledGradient {
 
 export function compileGradient(request: GradientRequest, ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true });
+  const ir = loads(lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: request.argnums, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true }), ctx);
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
@@ -167,7 +171,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const names = new NameScope(ctx.reserved);
   const { kind, argnums } = request;
   const vectorOutput = kind === 'jvp' || kind === 'vjp';
-  const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: request.defaults });
+  const ir = loads(lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums, vectorOutput, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: request.defaults }), ctx);
   const written = writtenParams(ir);
   if (argnums !== 'differentiable' && kind !== 'gradgrad' && kind !== 'hvp' && ir.structs?.some((st) => st.leaves.some((l) => ir.params.find((p) => p.v === l.v)?.selected))) {
     unsupported(request.decl.parameters[argnums[0]], 'jacfwd, jacrev and hessian differentiate with respect to a number or an array, not an object',
@@ -219,6 +223,9 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn) });
   return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
 }
+
+/** simplifyLoads, with `optimize` on. */
+const loads = (ir: IRFunction, ctx: CompileContext): IRFunction => (ctx.optimize ? simplifyLoads(ir) : ir);
 
 function noStructs(ir: IRFunction, decl: FunctionLike): void {
   const s = ir.structs?.[0];

@@ -3,7 +3,8 @@
  * available there. A value read by the reverse sweep is
  *   - kept:        assigned once, outside loops; it still holds its value when the reverse runs;
  *   - recomputed:  a counted loop's counter (`i = start + k*step`), or a temporary whose inputs are
- *                  themselves kept or recomputed (`_t = X[i*d + j]` with X never written): its
+ *                  themselves kept or recomputed (`_t = X[i*d + j]` with X not written after
+ *                  the load: every store into X comes before it, in no loop around both): its
  *                  definition is re-emitted at the top of the reversed block (rematerialization);
  *   - saved:       otherwise; every assignment pushes the old value, the reverse pops it back.
  * Branch decisions and trip counts go on the integer tape only where they would be lost.
@@ -13,6 +14,11 @@ import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop
 import { id, identifiers } from '../code.js';
 import { type Rule, rules } from '../rules.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
+import { handsOn } from './analyzeBuffers.js';
+import { findInductions, type Induction } from './inductionVars.js';
+
+/** Array types indexed as one flat run of numbers. */
+const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -36,6 +42,8 @@ export interface SaveInfo {
    */
   readonly covered: ReadonlySet<Stmt>;
   readonly snapshots: ReadonlyMap<Loop, readonly Var[]>;
+  /** Induction variables (inductionVars.ts), recomputed from their loop's counter; by loop. */
+  readonly inductions: ReadonlyMap<Loop, readonly Induction[]>;
 }
 
 /** The primal values a rule's partials mention: operand indices and/or the result. */
@@ -87,15 +95,31 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   const sites = new Map<Var, Site[]>();
   const stored = new Set<Var>();
   const loopsOf = new Map<Stmt, readonly Loop[]>();
+  const order = new Map<Stmt, number>();
+  const storesInto = new Map<Var, Stmt[]>();
+  const handedOn = new Set<Var>();
   walk(fn.body, (s, loops) => {
     loopsOf.set(s, [...loops]);
+    order.set(s, order.size);
+    for (const a of handsOn(s)) if (a?.k === 'var' && a.v.kind === 'array') handedOn.add(a.v);
     if (s.k === 'assign') {
       if (!sites.has(s.target)) sites.set(s.target, []);
       sites.get(s.target)!.push({ stmt: s, loops: [...loops] });
     } else if (s.k === 'store') {
       stored.add(s.arr);
+      storesInto.set(s.arr, [...(storesInto.get(s.arr) ?? []), s]);
     }
   });
+  /**
+   * Whether the array `a` holds, at `load`, the contents the reverse sweep will find in it: every
+   * store into it comes earlier in program order and no loop runs around both, so none runs after
+   * the load (its array is only ever a fresh one or a parameter, and never handed on to an alias).
+   *   for (c…) diags[c] = Math.exp(icf[c]);  for (i…) for (c…) … diags[c] …   (diags final)
+   */
+  const finalAt = (a: Var, load: Stmt): boolean =>
+    FLAT.has(a.arrayType ?? '') && !a.growable && !handedOn.has(a) &&
+    (sites.get(a) ?? []).every((site) => site.stmt.expr.k === 'newArray') &&
+    (storesInto.get(a) ?? []).every((t) => order.get(t)! < order.get(load)! && !loopsOf.get(t)!.some((l) => loopsOf.get(load)!.includes(l)));
   const isParam = (v: Var): boolean => fn.params.some((p) => p.v === v);
   const overwritten = new Set<Var>();
   for (const [v, list] of sites) {
@@ -116,6 +140,9 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     });
   }
   const counterLoop = new Map<Var, Loop>([...canonical].map((l) => [l.canonical!.counter, l]));
+  const induction = optimize ? findInductions(fn, canonical) : new Map<Var, Induction>();
+  // counters and induction variables: recomputed in the reverse of their loop, never saved
+  const stepped = (v: Var): boolean => counterLoop.has(v) || induction.has(v);
 
   // Rematerializable: one assignment site, pure expression, inputs kept/recomputable there.
   const rematMemo = new Map<Var, boolean>();
@@ -133,7 +160,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       const { stmt, loops } = list![0];
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
-      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr)) && !(e.k === 'length' && e.arr.growable);
+      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr) || finalAt(e.arr, stmt)) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops, stmt));
     }
     rematMemo.set(v, ok);
@@ -148,7 +175,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   const available = (a: Atom, loops: readonly Loop[], at: Stmt): boolean => {
     const u = atomVar(a);
     if (!u || u.outer || !overwritten.has(u)) return true;
-    const loop = counterLoop.get(u);
+    const loop = counterLoop.get(u) ?? induction.get(u)?.loop;
     if (loop) return loops.includes(loop);
     if (remat(u)) return true;
     const inner = loops[loops.length - 1];
@@ -202,7 +229,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   for (let changed = true; changed; ) {
     [...needed].forEach(remat); // may pin numbers the recomputation reads (needed grows)
     const size = needed.size;
-    saved = new Set([...needed].filter((v) => overwritten.has(v) && !counterLoop.has(v) && (!remat(v) || pinned.has(v))));
+    saved = new Set([...needed].filter((v) => overwritten.has(v) && !stepped(v) && (!remat(v) || pinned.has(v))));
     for (const v of active) if (v.kind === 'array' && overwritten.has(v) && !remat(v)) saved.add(v);
     reversed = new Set<Stmt>();
     // every statement is visited (no short-circuit): `reversed` must list all of them
@@ -240,10 +267,10 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     recomputed.add(v);
     for (const a of exprOperands(sites.get(v)![0].stmt.expr)) {
       const u = atomVar(a);
-      if (u && overwritten.has(u) && !counterLoop.has(u) && !u.outer && !pinned.has(u)) addRemat(u);
+      if (u && overwritten.has(u) && !stepped(u) && !u.outer && !pinned.has(u)) addRemat(u);
     }
   };
-  for (const v of [...needed, ...conditions]) if (overwritten.has(v) && !counterLoop.has(v) && remat(v)) addRemat(v);
+  for (const v of [...needed, ...conditions]) if (overwritten.has(v) && !stepped(v) && remat(v)) addRemat(v);
   // references into containers nothing writes (rows, fields, elements): recomputed with their adjoints
   for (const v of active) if (v.kind === 'array' && overwritten.has(v) && remat(v)) addRemat(v);
 
@@ -252,7 +279,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   for (const s of reversed) {
     if (s.k === 'if') {
       const c = atomVar(s.cond);
-      if (c && overwritten.has(c) && !recomputed.has(c) && !counterLoop.has(c)) tapedBranches.add(s);
+      if (c && overwritten.has(c) && !recomputed.has(c) && !stepped(c)) tapedBranches.add(s);
     } else if (s.k === 'loop' && loopsOf.get(s)!.length > 0) {
       tapedCounts.add(s);
     }
@@ -274,5 +301,9 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       }
     }
   }
-  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots };
+  const inductions = new Map<Loop, Induction[]>();
+  for (const ind of induction.values()) {
+    if (needed.has(ind.v) && reversed.has(ind.loop)) inductions.set(ind.loop, [...(inductions.get(ind.loop) ?? []), ind]);
+  }
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots, inductions };
 }

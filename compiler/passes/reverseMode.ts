@@ -19,6 +19,7 @@ import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
+import type { Induction } from './inductionVars.js';
 import { atom, copyWrittenParams, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
 import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
 import { BufferCode, freshAdjoint, rowsOfZeros } from './reverseBuffers.js';
@@ -71,6 +72,8 @@ export function reverseMode(
 class ReverseMode {
   private readonly adjoints = new Map<Var, string>();
   private readonly counts = new Map<Loop, string>();
+  /** Induction variables' values where their loops start. */
+  private readonly starts = new Map<Var, string>();
   private readonly tapeName: string;
   private usesTape = false;
   private scratchG?: string;
@@ -301,6 +304,8 @@ class ReverseMode {
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
+    // induction variables: their value on entry, from which the reverse recomputes them
+    for (const ind of this.saves.inductions.get(loop) ?? []) out.push(assign(id(this.inductionStart(ind)), id(ind.v.name)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
     const test = testOnly(loop);
@@ -310,7 +315,21 @@ class ReverseMode {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
-    if (counted && this.saves.tapedCounts.has(loop)) out.push(exprStmt(this.tape('pushInt', id(counted))));
+    if (counted && this.saves.tapedCounts.has(loop)) {
+      out.push(exprStmt(this.tape('pushInt', id(counted))));
+      for (const ind of this.saves.inductions.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(this.inductionStart(ind)))));
+    }
+  }
+
+  /** The local holding an induction variable's value where its loop starts. */
+  private inductionStart(ind: Induction): string {
+    let name = this.starts.get(ind.v);
+    if (!name) {
+      name = this.names.unique(`${ind.v.name}_start`);
+      this.starts.set(ind.v, name);
+      this.extraLocals.push(name);
+    }
+    return name;
   }
 
   // ── reverse sweep ───────────────────────────────────────────────────────────────────────────
@@ -368,11 +387,20 @@ class ReverseMode {
       return this.afterReverse(loop, out);
     }
     const count = this.count(loop);
-    if (this.saves.tapedCounts.has(loop)) out.push(assign(id(count), this.tape('popInt')));
+    const inductions = this.saves.inductions.get(loop) ?? [];
+    if (this.saves.tapedCounts.has(loop)) {
+      out.push(assign(id(count), this.tape('popInt')));
+      for (let i = inductions.length - 1; i >= 0; i--) out.push(assign(id(this.inductionStart(inductions[i])), this.tape('pop')));
+    }
     this.depth++;
     const body = [...this.reverseBlock(loop.pre), ...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)];
     this.depth--;
     const c = this.saves.canonical.has(loop) ? loop.canonical : undefined;
+    // v = v_start + j·k, j the iteration number: (i - start)·step for a counter stepping by ±1
+    for (const ind of inductions) {
+      const j = mul(add(id(ind.loop.canonical.counter.name), neg(atom(ind.loop.canonical.start))), n(ind.loop.canonical.step));
+      body.unshift(assign(id(ind.v.name), add(id(this.inductionStart(ind)), mul(j, n(ind.step)))));
+    }
     if (!c) {
       out.push({ k: 'for', cond: { k: 'bin', op: '>', a: id(count), b: n(0) }, update: postfix(count, '--'), body });
     } else if (c.step === 1 || c.step === -1) {

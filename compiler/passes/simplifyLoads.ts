@@ -1,0 +1,168 @@
+/**
+ * Loads as a person would write them, before the analyses (with `optimize` on): an element read
+ * twice in a row is read once, and an element that no iteration of a loop changes is read once
+ * before the loop. Each saves the reverse sweep a value to keep: per element rather than per read,
+ * per run of the loop rather than per iteration.
+ *
+ *   sq += qx[j] * qx[j]                    _t1 = qx[j]; _t3 = _t1 * _t1    (not _t1 * _t2)
+ *   for (b…) qx[b] += L[t] * centered[a]   _t5 = centered[a] before the b loop
+ *
+ * Only arrays no other name can reach are touched: a parameter or a fresh array, of numbers,
+ * never handed on (copied to another variable, passed to a call, stored in an array). Parameters
+ * the function writes into are copies by then (copyWrittenParams), so two parameters given the
+ * same array do not alias either.
+ */
+import { type Atom, atomVar, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
+import { handsOn } from './analyzeBuffers.js';
+import { readsOf } from './inductionVars.js';
+
+const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
+
+type Load = Stmt & { k: 'assign'; expr: { k: 'load' } };
+
+export function simplifyLoads(fn: IRFunction): IRFunction {
+  const sites = new Map<Var, number>();
+  const handed = new Set<Var>();
+  const fresh = new Set<Var>();
+  walk(fn.body, (s) => {
+    for (const a of handsOn(s)) if (a?.k === 'var' && a.v.kind === 'array') handed.add(a.v);
+    if (s.k === 'assign') {
+      sites.set(s.target, (sites.get(s.target) ?? 0) + 1);
+      if (s.target.kind === 'array' && s.expr.k !== 'newArray') handed.add(s.target);
+    }
+  });
+  for (const v of fn.locals) if (v.kind === 'array' && !handed.has(v)) fresh.add(v);
+  const params = new Set(fn.params.map((p) => p.v));
+  const plain = (a: Var): boolean => FLAT.has(a.arrayType ?? '') && !a.growable && !a.outer && !handed.has(a) && (params.has(a) || fresh.has(a));
+  const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && sites.get(v) === 1;
+  const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain(s.expr.arr) && temp(s.target);
+  const hoisted = hoist(fn.body, isLoad);
+  const reads = new Map<Var, number>();
+  walk(hoisted, (s) => {
+    for (const v of new Set(readsOf(s).map((a) => a && atomVar(a)))) if (v) reads.set(v, (reads.get(v) ?? 0) + 1);
+  });
+  return { ...fn, body: dedup(hoisted, isLoad, reads) };
+}
+
+/** What a statement (with everything nested in it) may change: variables assigned, arrays stored into. */
+function effects(stmts: readonly Stmt[]): { assigned: Set<Var>; stored: Set<Var> } {
+  const assigned = new Set<Var>();
+  const stored = new Set<Var>();
+  walk(stmts, (s) => {
+    if (s.k === 'assign') assigned.add(s.target);
+    if (s.k === 'store') stored.add(s.arr);
+  });
+  return { assigned, stored };
+}
+
+/** Variables read anywhere in `stmts`. */
+function readers(stmts: readonly Stmt[], v: Var): Stmt[] {
+  const out: Stmt[] = [];
+  walk(stmts, (s) => {
+    if (readsOf(s).some((a) => a !== undefined && atomVar(a) === v)) out.push(s);
+  });
+  return out;
+}
+
+/** Invariant loads out of loops, innermost loops first; the hoisted load goes just before its loop. */
+function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of body) {
+    if (s.k === 'if') {
+      out.push({ ...s, then: hoist(s.then, isLoad), else: hoist(s.else, isLoad) });
+      continue;
+    }
+    if (s.k !== 'loop') {
+      out.push(s);
+      continue;
+    }
+    const loop: Loop = { ...s, pre: hoist(s.pre, isLoad), body: hoist(s.body, isLoad), update: hoist(s.update, isLoad) };
+    if (loop.parallel || loop.checkpoint) {
+      out.push(loop);
+      continue;
+    }
+    const { assigned, stored } = effects([loop]);
+    const invariant = (a: Atom): boolean => a.k === 'const' || !assigned.has(a.v);
+    const moved: Stmt[] = [];
+    const kept: Stmt[] = [];
+    for (const b of loop.body) {
+      const ok = isLoad(b) && !stored.has(b.expr.arr) && !assigned.has(b.expr.arr) && invariant(b.expr.index) &&
+        // read only after it, in the body (nothing sees the value of another time)
+        readers([...loop.pre, ...kept], b.target).length === 0 && readers(loop.update, b.target).length === 0;
+      (ok ? moved : kept).push(b);
+    }
+    out.push(...moved, moved.length > 0 ? { ...loop, body: kept } : loop);
+  }
+  return out;
+}
+
+/** The same element loaded again in a block, nothing written in between: the first load's variable is used. */
+function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load, reads: ReadonlyMap<Var, number>): Stmt[] {
+  const stmts = body.map((s): Stmt => {
+    if (s.k === 'if') return { ...s, then: dedup(s.then, isLoad, reads), else: dedup(s.else, isLoad, reads) };
+    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isLoad, reads), body: dedup(s.body, isLoad, reads), update: dedup(s.update, isLoad, reads) };
+    return s;
+  });
+  const key = (s: Load): string => `${s.expr.arr.id}:${s.expr.index.k === 'var' ? `v${s.expr.index.v.id}` : `c${String(s.expr.index.value)}`}`;
+  const seen = new Map<string, Load>();
+  const replace = new Map<Var, Var>();
+  const out: Stmt[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    let s = stmts[i];
+    if (replace.size > 0) s = substitute(s, replace);
+    const first = isLoad(s) ? seen.get(key(s)) : undefined;
+    if (first && isLoad(s)) {
+      // every read of the second is in a later statement of this block, and the first keeps its value through them
+      const later = stmts.slice(i + 1);
+      let last = -1;
+      later.forEach((x, j) => readers([x], s.target).length > 0 && (last = j));
+      const through = effects(later.slice(0, last + 1));
+      if (last >= 0 && readers(later, s.target).length === reads.get(s.target) && !through.assigned.has(first.target)) {
+        replace.set(s.target, first.target);
+        continue;
+      }
+    }
+    out.push(s);
+    const { assigned, stored } = effects([s]);
+    for (const [k, load] of seen) {
+      const index = atomVar(load.expr.index);
+      if (stored.has(load.expr.arr) || assigned.has(load.target) || assigned.has(load.expr.arr) || (index && assigned.has(index))) seen.delete(k);
+    }
+    if (isLoad(s) && !(s.expr.index.k === 'var' && s.expr.index.v === s.target) && !seen.has(key(s))) seen.set(key(s), s);
+  }
+  return out;
+}
+
+/** `s` with the variables of `map` read as their images (nested statements too). */
+function substitute(s: Stmt, map: ReadonlyMap<Var, Var>): Stmt {
+  const at = (a: Atom): Atom => (a.k === 'var' && map.has(a.v) ? { k: 'var', v: map.get(a.v)! } : a);
+  const block = (b: readonly Stmt[]): Stmt[] => b.map((x) => substitute(x, map));
+  switch (s.k) {
+    case 'store':
+      return { ...s, index: at(s.index), value: at(s.value), ...(s.sub ? { sub: at(s.sub) } : {}) };
+    case 'if':
+      return { ...s, cond: at(s.cond), then: block(s.then), else: block(s.else) };
+    case 'loop':
+      return { ...s, cond: at(s.cond), pre: block(s.pre), body: block(s.body), update: block(s.update) };
+    case 'assign':
+      return { ...s, expr: substituteExpr(s.expr, at) };
+  }
+}
+
+function substituteExpr(e: Extract<Stmt, { k: 'assign' }>['expr'], at: (a: Atom) => Atom): Extract<Stmt, { k: 'assign' }>['expr'] {
+  switch (e.k) {
+    case 'atom': return { ...e, a: at(e.a) };
+    case 'bin': return { ...e, a: at(e.a), b: at(e.b) };
+    case 'un': return { ...e, a: at(e.a) };
+    case 'select': return { ...e, c: at(e.c), a: at(e.a), b: at(e.b) };
+    case 'math': return { ...e, args: e.args.map(at) };
+    case 'load': return { ...e, index: at(e.index), ...(e.sub ? { sub: at(e.sub) } : {}) };
+    case 'newArray': return { ...e, length: at(e.length), fill: at(e.fill) };
+    case 'call': return { ...e, args: e.args.map(at) };
+    case 'custom': return { ...e, value: at(e.value), args: e.args.map(at), partials: e.partials.map(at) };
+    case 'userCall': return { ...e, args: e.args.map(at) };
+    case 'length':
+    case 'field':
+      return e;
+  }
+}
