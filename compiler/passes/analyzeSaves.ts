@@ -14,11 +14,8 @@ import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop
 import { id, identifiers } from '../code.js';
 import { type Rule, rules } from '../rules.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
-import { handsOn } from './analyzeBuffers.js';
+import { plainArrays } from './plainArrays.js';
 import { findInductions, type Induction } from './inductionVars.js';
-
-/** Array types indexed as one flat run of numbers. */
-const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -42,6 +39,12 @@ export interface SaveInfo {
    */
   readonly covered: ReadonlySet<Stmt>;
   readonly snapshots: ReadonlyMap<Loop, readonly Var[]>;
+  /**
+   * Arrays whose old element each store pushes, and the reverse sweep puts back: there the array
+   * holds, at every point, what it held at the same point going forward, so loads from it are
+   * recomputed (Tapenade's save-on-overwrite; chosen where it saves fewer values than the loads).
+   */
+  readonly restored: ReadonlySet<Var>;
   /** Induction variables (inductionVars.ts), recomputed from their loop's counter; by loop. */
   readonly inductions: ReadonlyMap<Loop, readonly Induction[]>;
 }
@@ -91,17 +94,59 @@ interface Site {
 }
 
 export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: boolean): SaveInfo {
+  const plain = plainArrays(fn);
+  let best = analyzeWith(fn, activity, optimize, plain, new Set());
+  if (!optimize) return best;
+  let cost = savedValues(fn, best);
+  for (const a of restorable(fn, plain).slice(0, 8)) {
+    const trial = analyzeWith(fn, activity, optimize, plain, new Set([...best.restored, a]));
+    const c = savedValues(fn, trial);
+    if (c < cost) [best, cost] = [trial, c];
+  }
+  return best;
+}
+
+/**
+ * Arrays the reverse sweep may restore: plain (plainArrays.ts), given one array for the whole
+ * call (a parameter, or one allocation outside loops), written outside checkpointed and parallel
+ * loops (which have their own ways of restoring state).
+ */
+function restorable(fn: IRFunction, plain: ReadonlySet<Var>): Var[] {
+  const out = new Set<Var>();
+  const excluded = new Set<Var>();
+  const given = new Set<Var>();
+  walk(fn.body, (s, loops) => {
+    if (s.k === 'assign' && s.target.kind === 'array') {
+      if (loops.length > 0 || given.has(s.target)) excluded.add(s.target);
+      given.add(s.target);
+    }
+    if (s.k === 'store' && plain.has(s.arr)) (loops.some((l) => l.parallel || l.checkpoint) ? excluded : out).add(s.arr);
+  });
+  return [...out].filter((a) => !excluded.has(a));
+}
+
+/** Values a run pushes, roughly: each push site counts 10 per loop around it. */
+function savedValues(fn: IRFunction, info: SaveInfo): number {
+  let total = 0;
+  walk(fn.body, (s, loops) => {
+    const w = 10 ** loops.length;
+    if (s.k === 'assign' && info.saved.has(s.target) && !info.covered.has(s) && !(s.init && loops.length === 0)) total += w;
+    if (s.k === 'store' && info.restored.has(s.arr)) total += w;
+    if (s.k === 'loop') total += w * 10 * ((info.snapshots.get(s)?.length ?? 0) + (info.inductions.get(s)?.length ?? 0));
+  });
+  return total;
+}
+
+function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, plain: ReadonlySet<Var>, restored: ReadonlySet<Var>): SaveInfo {
   const { active } = activity;
   const sites = new Map<Var, Site[]>();
   const stored = new Set<Var>();
   const loopsOf = new Map<Stmt, readonly Loop[]>();
   const order = new Map<Stmt, number>();
   const storesInto = new Map<Var, Stmt[]>();
-  const handedOn = new Set<Var>();
   walk(fn.body, (s, loops) => {
     loopsOf.set(s, [...loops]);
     order.set(s, order.size);
-    for (const a of handsOn(s)) if (a?.k === 'var' && a.v.kind === 'array') handedOn.add(a.v);
     if (s.k === 'assign') {
       if (!sites.has(s.target)) sites.set(s.target, []);
       sites.get(s.target)!.push({ stmt: s, loops: [...loops] });
@@ -117,9 +162,23 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
    *   for (c…) diags[c] = Math.exp(icf[c]);  for (i…) for (c…) … diags[c] …   (diags final)
    */
   const finalAt = (a: Var, load: Stmt): boolean =>
-    FLAT.has(a.arrayType ?? '') && !a.growable && !handedOn.has(a) &&
-    (sites.get(a) ?? []).every((site) => site.stmt.expr.k === 'newArray') &&
+    plain.has(a) &&
     (storesInto.get(a) ?? []).every((t) => order.get(t)! < order.get(load)! && !loopsOf.get(t)!.some((l) => loopsOf.get(load)!.includes(l)));
+  /**
+   * A restored array holds, where the reverse sweep recomputes a load (the top of the load's
+   * reversed block), what it held at the end of that block going forward: the load's value unless
+   * a store later in the block changed it.
+   */
+  const following = laterInBlock(fn.body);
+  const restoredAt = (a: Var, load: Stmt): boolean => {
+    if (!restored.has(a)) return false;
+    const place = following.get(load)!;
+    let later = false;
+    walk(place.block.slice(place.at + 1), (s) => {
+      if (s.k === 'store' && s.arr === a) later = true;
+    });
+    return !later;
+  };
   const isParam = (v: Var): boolean => fn.params.some((p) => p.v === v);
   const overwritten = new Set<Var>();
   for (const [v, list] of sites) {
@@ -160,7 +219,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
       const { stmt, loops } = list![0];
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
-      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr) || finalAt(e.arr, stmt)) && !(e.k === 'length' && e.arr.growable);
+      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr) || finalAt(e.arr, stmt) || restoredAt(e.arr, stmt)) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops, stmt));
     }
     rematMemo.set(v, ok);
@@ -200,7 +259,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   };
   walk(fn.body, (s) => {
     at = s;
-    if (s.k === 'store' && differentiated(activity, s)) {
+    if (s.k === 'store' && (differentiated(activity, s) || restored.has(s.arr))) {
       need(s.index);
       need(s.sub);
     }
@@ -237,7 +296,7 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
     const stmtReverses = (s: Stmt): boolean => {
       let r: boolean;
       if (s.k === 'assign') r = differentiated(activity, s) || saved.has(s.target);
-      else if (s.k === 'store') r = differentiated(activity, s);
+      else if (s.k === 'store') r = differentiated(activity, s) || restored.has(s.arr);
       else if (s.k === 'if') r = [hasReverse(s.then), hasReverse(s.else)].some(Boolean);
       else r = [hasReverse(s.pre), hasReverse(s.body), hasReverse(s.update)].some(Boolean);
       if (r && (s.k === 'if' || s.k === 'loop')) reversed.add(s);
@@ -305,5 +364,21 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   for (const ind of induction.values()) {
     if (needed.has(ind.v) && reversed.has(ind.loop)) inductions.set(ind.loop, [...(inductions.get(ind.loop) ?? []), ind]);
   }
-  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots, inductions };
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots, inductions, restored };
+}
+
+/** For each statement, its block and its place there. */
+function laterInBlock(body: readonly Stmt[], out = new Map<Stmt, { block: readonly Stmt[]; at: number }>()): Map<Stmt, { block: readonly Stmt[]; at: number }> {
+  body.forEach((s, at) => {
+    out.set(s, { block: body, at });
+    if (s.k === 'if') {
+      laterInBlock(s.then, out);
+      laterInBlock(s.else, out);
+    } else if (s.k === 'loop') {
+      laterInBlock(s.pre, out);
+      laterInBlock(s.body, out);
+      laterInBlock(s.update, out);
+    }
+  });
+  return out;
 }

@@ -267,6 +267,8 @@ class ReverseMode {
           // a row stored by reference (a swap of rows): the reverse sweep puts the old adjoint row back
           out.push(exprStmt(this.tape('pushRef', index(this.adj(s.arr), atom(s.index)))));
         }
+        // a restored array: the element's old value, put back by the store's reverse
+        if (this.saves.restored.has(s.arr)) out.push(exprStmt(this.tape('push', index(id(s.arr.name), atom(s.index)))));
         out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
         // an element appended to a growing array: its adjoint grows with it
         if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
@@ -352,16 +354,13 @@ class ReverseMode {
       case 'assign':
         return this.reverseAssign(s, out);
       case 'store':
-        if (!differentiated(this.activity, s)) return;
-        if (s.arr.arrayType === 'rows' && !s.sub) {
-          // a row stored by reference: its adjoint is the row's own; before it, the old row's
-          out.push(assign(index(this.adj(s.arr), atom(s.index)), this.tape('popRef')));
+        if (this.saves.restored.has(s.arr)) {
+          if (differentiated(this.activity, s)) this.reverseStore(s, out);
+          out.push(assign(index(id(s.arr.name), atom(s.index)), this.tape('pop')));
           return;
         }
-        const element = elementOf(this.adj(s.arr), s);
-        if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), element));
-        out.push(assign(element, n(0)));
-        return;
+        if (!differentiated(this.activity, s)) return;
+        return this.reverseStore(s, out);
       case 'if':
         if (!this.saves.reversed.has(s)) return;
         out.push({
@@ -374,6 +373,17 @@ class ReverseMode {
       case 'loop':
         return this.reverseLoop(s, out);
     }
+  }
+
+  private reverseStore(s: Stmt & { k: 'store' }, out: CStmt[]): void {
+    if (s.arr.arrayType === 'rows' && !s.sub) {
+      // a row stored by reference: its adjoint is the row's own; before it, the old row's
+      out.push(assign(index(this.adj(s.arr), atom(s.index)), this.tape('popRef')));
+      return;
+    }
+    const element = elementOf(this.adj(s.arr), s);
+    if (this.isActive(s.value)) out.push(accumulate(this.adj(s.value.v), element));
+    out.push(assign(element, n(0)));
   }
 
   private reverseLoop(loop: Loop, out: CStmt[]): void {

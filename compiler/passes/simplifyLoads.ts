@@ -7,35 +7,23 @@
  *   sq += qx[j] * qx[j]                    _t1 = qx[j]; _t3 = _t1 * _t1    (not _t1 * _t2)
  *   for (b…) qx[b] += L[t] * centered[a]   _t5 = centered[a] before the b loop
  *
- * Only arrays no other name can reach are touched: a parameter or a fresh array, of numbers,
- * never handed on (copied to another variable, passed to a call, stored in an array). Parameters
- * the function writes into are copies by then (copyWrittenParams), so two parameters given the
- * same array do not alias either.
+ * Only arrays no other name can reach are touched (plainArrays.ts).
  */
 import { type Atom, atomVar, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
-import { handsOn } from './analyzeBuffers.js';
 import { readsOf } from './inductionVars.js';
-
-const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
+import { plainArrays } from './plainArrays.js';
 
 type Load = Stmt & { k: 'assign'; expr: { k: 'load' } };
 
 export function simplifyLoads(fn: IRFunction): IRFunction {
   const sites = new Map<Var, number>();
-  const handed = new Set<Var>();
-  const fresh = new Set<Var>();
   walk(fn.body, (s) => {
-    for (const a of handsOn(s)) if (a?.k === 'var' && a.v.kind === 'array') handed.add(a.v);
-    if (s.k === 'assign') {
-      sites.set(s.target, (sites.get(s.target) ?? 0) + 1);
-      if (s.target.kind === 'array' && s.expr.k !== 'newArray') handed.add(s.target);
-    }
+    if (s.k === 'assign') sites.set(s.target, (sites.get(s.target) ?? 0) + 1);
   });
-  for (const v of fn.locals) if (v.kind === 'array' && !handed.has(v)) fresh.add(v);
   const params = new Set(fn.params.map((p) => p.v));
-  const plain = (a: Var): boolean => FLAT.has(a.arrayType ?? '') && !a.growable && !a.outer && !handed.has(a) && (params.has(a) || fresh.has(a));
+  const plain = plainArrays(fn);
   const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && sites.get(v) === 1;
-  const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain(s.expr.arr) && temp(s.target);
+  const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain.has(s.expr.arr) && temp(s.target);
   const hoisted = hoist(fn.body, isLoad);
   const reads = new Map<Var, number>();
   walk(hoisted, (s) => {
