@@ -1,9 +1,9 @@
 function f_grad(x, n) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, s = 0, i = 0, v = 0, _t0 = 0, _t1 = false, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t8 = false, _brk1 = false, softplus_result = 0, z = 0, _t9 = false, _ret1 = false, _t10 = 0, _t11 = 0, _t12 = false, _t13 = 0, _t14 = 0, _t15 = 0, _t17 = false, _t18 = false, _t19 = false, _t20 = false, _t21 = false, _n0 = 0;
+    let f_result = 0, s = 0, i = 0, v = 0, _t0 = 0, _t1 = false, _t2 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t8 = false, _brk1 = false, softplus_result = 0, z = 0, _t9 = false, _ret1 = false, _t10 = 0, _t11 = 0, _t12 = false, _t13 = 0, _t14 = 0, _t15 = 0, _t17 = false, _t18 = false, _t19 = false, _t20 = false, _t21 = false, _n0 = 0;
     const x_b = new Float64Array(x.length);
-    let f_result_b = 0, s_b = 0, v_b = 0, _t2_b = 0, _t3_b = 0, _t4_b = 0, _t5_b = 0, _t6_b = 0, _t7_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _t11_b = 0, _t13_b = 0, _t14_b = 0, _t15_b = 0, _y = 0;
+    let f_result_b = 0, s_b = 0, v_b = 0, _t2_b = 0, _t4_b = 0, _t5_b = 0, _t6_b = 0, _t7_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _t11_b = 0, _t13_b = 0, _t14_b = 0, _t15_b = 0, _y = 0;
     // forward sweep
     s = 0;
     i = 0;
@@ -23,8 +23,7 @@ function f_grad(x, n) {
         _t1 = _t0 > 0;
         if (_t1) {
             _t2 = x[i];
-            _t3 = x[i];
-            _t4 = _t2 * _t3;
+            _t4 = _t2 * _t2;
             _t7 = _t4;
         }
         else {
@@ -120,14 +119,11 @@ function f_grad(x, n) {
         v_b = 0;
         if (_t1) {
             _t2 = x[i];
-            _t3 = x[i];
             _t4_b += _t7_b;
             _t7_b = 0;
-            _t2_b += _t4_b * _t3;
-            _t3_b += _t4_b * _t2;
+            _t2_b += _t4_b * _t2;
+            _t2_b += _t4_b * _t2;
             _t4_b = 0;
-            x_b[i] += _t3_b;
-            _t3_b = 0;
             x_b[i] += _t2_b;
             _t2_b = 0;
         }

@@ -1,9 +1,9 @@
 function f_grad(x0, steps) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, _t0 = 0, x, i = 0, _t1 = 0, _t2 = 0, _t3 = false, J = 0, t = 0, i_2 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t8 = 0, _t9 = 0, _t10 = false, _t11 = 0, _t12 = 0, _t13 = 0, _n0 = 0, _T1 = 0, _n2 = 0, _ck1 = tape.checkpoints(1);
+    let f_result = 0, _t0 = 0, x, i = 0, _t1 = 0, _t2 = 0, _t3 = false, J = 0, t = 0, i_2 = 0, _t4 = 0, _t5 = 0, _t7 = 0, _t8 = 0, _t9 = 0, _t10 = false, _t11 = 0, _t12 = 0, _t13 = 0, _n0 = 0, _T1 = 0, _n2 = 0, _ck1 = tape.checkpoints(1);
     const x0_b = new Float64Array(x0.length);
-    let f_result_b = 0, x_b, _t1_b = 0, J_b = 0, _t4_b = 0, _t5_b = 0, _t6_b = 0, _t7_b = 0, _t8_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0;
+    let f_result_b = 0, x_b, _t1_b = 0, J_b = 0, _t4_b = 0, _t5_b = 0, _t7_b = 0, _t8_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0;
     // forward sweep
     _t0 = x0.length;
     x = new Float64Array(_t0);
@@ -46,8 +46,7 @@ function f_grad(x0, steps) {
             }
             _t4 = x[i_2];
             _t5 = Math.sin(_t4);
-            _t6 = x[i_2];
-            _t7 = 0.1 * _t6;
+            _t7 = 0.1 * _t4;
             _t8 = _t5 + _t7;
             x[i_2] = _t8;
             i_2 = i_2 + 1;
@@ -87,8 +86,7 @@ function f_grad(x0, steps) {
                     }
                     _t4 = x[i_2];
                     _t5 = Math.sin(_t4);
-                    _t6 = x[i_2];
-                    _t7 = 0.1 * _t6;
+                    _t7 = 0.1 * _t4;
                     _t8 = _t5 + _t7;
                     x[i_2] = _t8;
                     i_2 = i_2 + 1;
@@ -120,8 +118,7 @@ function f_grad(x0, steps) {
                 tape.floats.push(_t4);
                 _t4 = x[i_2];
                 _t5 = Math.sin(_t4);
-                _t6 = x[i_2];
-                _t7 = 0.1 * _t6;
+                _t7 = 0.1 * _t4;
                 _t8 = _t5 + _t7;
                 x[i_2] = _t8;
                 i_2 = i_2 + 1;
@@ -154,10 +151,8 @@ function f_grad(x0, steps) {
                 _t5_b += _t8_b;
                 _t7_b += _t8_b;
                 _t8_b = 0;
-                _t6_b += _t7_b * 0.1;
+                _t4_b += _t7_b * 0.1;
                 _t7_b = 0;
-                x_b[i_2] += _t6_b;
-                _t6_b = 0;
                 _t4_b += _t5_b * Math.cos(_t4);
                 _t5_b = 0;
                 _t4 = tape.floats.pop();

@@ -1,9 +1,7 @@
 function f_grad(w, x) {
-    const tape = f_grad_tape;
-    tape.reset();
     let f_result = 0, _t0 = 0, scaled, _t1 = 0, i = 0, _t3 = 0, fn_result = 0, v = 0, i_2 = 0, _t4 = 0, _t5 = 0, acc = 0, _t6 = 0, _t7 = 0, i_3 = 0, _t9 = 0, fn_result_2 = 0, s = 0, z = 0, softplus_result = 0, z_2 = 0, _t10 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _n0 = 0, _n1 = 0;
     const w_b = new Float64Array(w.length);
-    let f_result_b = 0, scaled_b, _t3_b = 0, fn_result_b = 0, v_b = 0, _t5_b = 0, acc_b = 0, _t9_b = 0, fn_result_2_b = 0, s_b = 0, z_b = 0, softplus_result_b = 0, z_2_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0, _y = 0;
+    let f_result_b = 0, scaled_b, _t3_b = 0, fn_result_b = 0, v_b = 0, _t5_b = 0, acc_b = 0, _t9_b = 0, fn_result_2_b = 0, s_b = 0, z_b = 0, softplus_result_b = 0, z_2_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0;
     // forward sweep
     _t0 = w.length;
     scaled = new Float64Array(_t0);
@@ -32,9 +30,7 @@ function f_grad(w, x) {
         s = acc;
         z = _t9;
         z_2 = z;
-        tape.floats.push(_t10);
         _t10 = Math.exp(z_2);
-        tape.floats.push(_t11);
         _t11 = 1 + _t10;
         _t12 = Math.log(_t11);
         softplus_result = _t12;
@@ -45,11 +41,15 @@ function f_grad(w, x) {
         _n1 += 1;
     }
     f_result = acc;
-    tape.mark();
     // reverse sweep
     f_result_b = 1;
     acc_b += f_result_b;
     for (i_3 = _n1 - 1; i_3 >= 0; i_3--) {
+        _t9 = scaled[i_3];
+        z = _t9;
+        z_2 = z;
+        _t10 = Math.exp(z_2);
+        _t11 = 1 + _t10;
         fn_result_2_b += acc_b;
         acc_b = 0;
         _t13_b += fn_result_2_b;
@@ -61,12 +61,9 @@ function f_grad(w, x) {
         softplus_result_b = 0;
         _t11_b += _t12_b * (1 / _t11);
         _t12_b = 0;
-        _t11 = tape.floats.pop();
         _t10_b += _t11_b;
         _t11_b = 0;
-        _y = _t10;
-        _t10 = tape.floats.pop();
-        z_2_b += _t10_b * _y;
+        z_2_b += _t10_b * _t10;
         _t10_b = 0;
         z_b += z_2_b;
         z_2_b = 0;

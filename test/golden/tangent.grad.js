@@ -1,5 +1,5 @@
 function f_jvp_0(x, x_dot) {
-    let f_result = 0, s = 0, i = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t9 = 0, _t10 = false, _t11 = 0, s_dot = 0, _t0_dot = 0, _t1_dot = 0, _d = 0, _t2_dot = 0, _t3_dot = 0, _t4_dot = 0, _t5_dot = 0, _d_4 = 0, _d_5 = 0, _t6_dot = 0, _t7_dot = 0, _d_8 = 0, _d_9 = 0, _d_11 = 0, _d_12 = 0, _t11_dot = 0, _d_13 = 0, _d_14 = 0, f_result_dot = 0;
+    let f_result = 0, s = 0, i = 0, _t0 = 0, _t1 = 0, _t3 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t9 = 0, _t10 = false, _t11 = 0, s_dot = 0, _t0_dot = 0, _t1_dot = 0, _d = 0, _t3_dot = 0, _t5_dot = 0, _d_4 = 0, _d_5 = 0, _t6_dot = 0, _t7_dot = 0, _d_8 = 0, _d_9 = 0, _d_11 = 0, _d_12 = 0, _t11_dot = 0, _d_13 = 0, _d_14 = 0, f_result_dot = 0;
     s = 0;
     s_dot = 0;
     i = 0;
@@ -14,15 +14,11 @@ function f_jvp_0(x, x_dot) {
         _t1 = Math.sin(_t0);
         _d = Math.cos(_t0);
         _t1_dot = _d * _t0_dot;
-        _t2 = x[i];
-        _t2_dot = x_dot[i];
-        _t3 = -0.5 * _t2;
-        _t3_dot = -0.5 * _t2_dot;
-        _t4 = x[i];
-        _t4_dot = x_dot[i];
-        _t5 = _t3 * _t4;
-        _d_4 = _t4 * _t3_dot;
-        _d_5 = _t3 * _t4_dot;
+        _t3 = -0.5 * _t0;
+        _t3_dot = -0.5 * _t0_dot;
+        _t5 = _t3 * _t0;
+        _d_4 = _t0 * _t3_dot;
+        _d_5 = _t3 * _t0_dot;
         _t5_dot = _d_4 + _d_5;
         _t6 = Math.exp(_t5);
         _t6_dot = _t6 * _t5_dot;

@@ -70,9 +70,9 @@ function f_grad(theta, X, y, n, d, c) {
         tape.ints.push(_n3);
         zy = 0;
         j_3 = 0;
+        _t24 = y[i];
         _n5 = 0;
         while (j_3 < d) {
-            _t24 = y[i];
             _t25 = _t24 * d;
             _t26 = _t25 + j_3;
             _t27 = theta[_t26];
@@ -100,6 +100,7 @@ function f_grad(theta, X, y, n, d, c) {
     _t39_b += f_result_b;
     total_b += _t39_b * (1 / n);
     for (i = _n0 - 1; i >= 0; i--) {
+        _t24 = y[i];
         _t36_b += total_b;
         _t35_b += _t36_b;
         zy_b -= _t36_b;
@@ -111,7 +112,6 @@ function f_grad(theta, X, y, n, d, c) {
         _t34_b = 0;
         _n5 = tape.ints.pop();
         for (j_3 = _n5 - 1; j_3 >= 0; j_3--) {
-            _t24 = y[i];
             _t25 = _t24 * d;
             _t26 = _t25 + j_3;
             _t28 = i * d;
