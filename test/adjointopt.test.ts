@@ -89,6 +89,20 @@ export function strided(w: Float64Array, v: Float64Array): number {
   return s;
 }
 export const gStrided = grad(strided, [0, 1]);
+
+/** Inner trip counts computed from bounds: <=, a fractional bound, a loop counting down by 2 with >=, an empty loop. */
+export function bounds(x: Float64Array, h: number): number {
+  let s = 0;
+  const last = x.length - 1;
+  for (let r = 0; r < 3; r++) {
+    for (let i = r; i <= last; i++) s += Math.sin(x[i] * (r + 1));
+    for (let i = 0; i < h + r; i++) s += x[i % x.length] * x[(i + 1) % x.length];
+    for (let i = x.length - 1; i >= r; i -= 2) s += Math.exp(0.1 * x[i]) * h;
+    for (let i = 5; i < r; i++) s += x[0] * 100;
+  }
+  return s;
+}
+export const gBounds = grad(bounds, [0, 1]);
 `;
 
 describe('optimized reverse sweep: recompute and restore instead of tape', () => {
@@ -125,6 +139,13 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         const g = m.gStrided(...args);
         expectClose(g[0], finiteDiff(m.strided, args, 0), 1e-6, 'gradient');
         expectClose(g[1], finiteDiff(m.strided, args, 1), 1e-6, 'gradient');
+      });
+
+      it('trip counts computed from loop bounds (<=, fractional bound, counting down by 2, empty): gradients match central differences', () => {
+        const args = [randomArray(8, 6), 2.5];
+        const g = m.gBounds(...args);
+        expectClose(g[0], finiteDiff(m.bounds, args, 0), 1e-6, 'gradient');
+        expectClose(g[1], finiteDiff(m.bounds, args, 1), 1e-6, 'gradient');
       });
 
       it(optimize ? 'tapes no value per iteration of the inner loops of the triangle walk' : 'tapes the loads of the triangle walk', () => {

@@ -15,6 +15,7 @@ import { id, identifiers } from '../code.js';
 import { type Rule, rules } from '../rules.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { plainArrays } from './plainArrays.js';
+import { testOnly } from './irCode.js';
 import { findInductions, type Induction } from './inductionVars.js';
 
 export interface SaveInfo {
@@ -30,6 +31,11 @@ export interface SaveInfo {
   readonly tapedBranches: ReadonlySet<Stmt>;
   /** Loops whose trip count goes on the integer tape (they run inside another loop). */
   readonly tapedCounts: ReadonlySet<Loop>;
+  /**
+   * Of those, counted loops whose trip count the reverse sweep computes from the counter's start
+   * and a bound nothing changes (`for (b = a + 1; b < d; b++)`: max(0, ⌈(d − (a + 1)) / 1⌉)).
+   */
+  readonly boundedCounts: ReadonlyMap<Loop, { readonly op: '<' | '<=' | '>' | '>='; readonly bound: Atom }>;
   /** Assigned more than once per call. */
   readonly overwritten: ReadonlySet<Var>;
   /**
@@ -335,12 +341,17 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
 
   const tapedBranches = new Set<Stmt>();
   const tapedCounts = new Set<Loop>();
+  const boundedCounts = new Map<Loop, { op: '<' | '<=' | '>' | '>='; bound: Atom }>();
   for (const s of reversed) {
     if (s.k === 'if') {
       const c = atomVar(s.cond);
       if (c && overwritten.has(c) && !recomputed.has(c) && !stepped(c)) tapedBranches.add(s);
     } else if (s.k === 'loop' && loopsOf.get(s)!.length > 0) {
       tapedCounts.add(s);
+      const bounded = canonical.has(s) ? boundOf(s) : undefined;
+      // a bound nothing changes, or the counter of a loop around this one (recomputed in its reverse)
+      const fixed = (a: Atom): boolean => a.k === 'const' || a.v.outer || !overwritten.has(a.v) || loopsOf.get(s)!.includes(counterLoop.get(a.v)!);
+      if (bounded && typeof bounded.bound === 'object' && fixed(bounded.bound)) boundedCounts.set(s, bounded);
     }
   }
   // Loop-level saves: a site inside loop L where nothing within L reads the variable in reverse.
@@ -364,7 +375,7 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
   for (const ind of induction.values()) {
     if (needed.has(ind.v) && reversed.has(ind.loop)) inductions.set(ind.loop, [...(inductions.get(ind.loop) ?? []), ind]);
   }
-  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, overwritten, covered, snapshots, inductions, restored };
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, boundedCounts, overwritten, covered, snapshots, inductions, restored };
 }
 
 /** For each statement, its block and its place there. */
@@ -381,4 +392,15 @@ function laterInBlock(body: readonly Stmt[], out = new Map<Stmt, { block: readon
     }
   });
   return out;
+}
+
+/** A counted loop's test `counter < bound` (or <=, >, >= in the counter's direction), if that is all its condition does. */
+function boundOf(loop: Loop): { op: '<' | '<=' | '>' | '>='; bound: Atom } | undefined {
+  const test = testOnly(loop);
+  const c = loop.canonical;
+  const e = test?.expr;
+  if (!c || !e || e.k !== 'bin' || atomVar(e.a) !== c.counter || atomVar(e.b) === c.counter) return undefined;
+  if (c.step > 0 && (e.op === '<' || e.op === '<=')) return { op: e.op, bound: e.b };
+  if (c.step < 0 && (e.op === '>' || e.op === '>=')) return { op: e.op, bound: e.b };
+  return undefined;
 }

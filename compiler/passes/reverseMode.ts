@@ -298,7 +298,8 @@ class ReverseMode {
 
   private forwardLoop(loop: Loop, out: CStmt[]): void {
     const plan = this.saves.reversed.has(loop) ? this.loops.checkpoints?.get(loop) : undefined;
-    const counted = this.saves.reversed.has(loop) && !plan ? this.count(loop) : undefined;
+    const bounded = this.saves.boundedCounts.has(loop);
+    const counted = this.saves.reversed.has(loop) && !plan && !bounded ? this.count(loop) : undefined;
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
     if (plan) {
@@ -317,10 +318,22 @@ class ReverseMode {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
-    if (counted && this.saves.tapedCounts.has(loop)) {
-      out.push(exprStmt(this.tape('pushInt', id(counted))));
+    if ((counted || (bounded && this.saves.reversed.has(loop))) && this.saves.tapedCounts.has(loop)) {
+      if (counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
       for (const ind of this.saves.inductions.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(this.inductionStart(ind)))));
     }
+  }
+
+  /** A counted loop's trip count from its start and bound (boundedCounts), when it has one. */
+  private tripCount(loop: Loop): CExpr | undefined {
+    const b = this.saves.boundedCounts.get(loop);
+    const c = loop.canonical;
+    if (!b || !c) return undefined;
+    const math = (fn: string, ...args: CExpr[]): CExpr => call(member(id('Math'), fn), ...args);
+    const span = c.step > 0 ? add(atom(b.bound), neg(atom(c.start))) : add(atom(c.start), neg(atom(b.bound)));
+    const steps = Math.abs(c.step) === 1 ? span : { k: 'bin' as const, op: '/', a: span, b: n(Math.abs(c.step)) };
+    const count = b.op === '<' || b.op === '>' ? math('ceil', steps) : add(math('floor', steps), n(1));
+    return math('max', n(0), count);
   }
 
   /** The local holding an induction variable's value where its loop starts. */
@@ -399,7 +412,7 @@ class ReverseMode {
     const count = this.count(loop);
     const inductions = this.saves.inductions.get(loop) ?? [];
     if (this.saves.tapedCounts.has(loop)) {
-      out.push(assign(id(count), this.tape('popInt')));
+      out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
       for (let i = inductions.length - 1; i >= 0; i--) out.push(assign(id(this.inductionStart(inductions[i])), this.tape('pop')));
     }
     this.depth++;

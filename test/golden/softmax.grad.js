@@ -1,7 +1,7 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, logits, i = 0, max = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = false, sum = 0, k_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t20 = 0, _t23 = 0, _n0 = 0, _n1 = 0, _n2 = 0, _n3 = 0;
+    let f_result = 0, total = 0, logits, i = 0, max = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t9 = false, sum = 0, k_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t20 = 0, _t23 = 0, _n0 = 0, _n3 = 0, _n1 = 0, _n2 = 0;
     const theta_b = new Float64Array(theta.length);
     let f_result_b = 0, total_b = 0, logits_b, max_b = 0, z_b = 0, _t2_b = 0, _t6_b = 0, sum_b = 0, _t11_b = 0, _t12_b = 0, _t13_b = 0, _t16_b = 0, _t17_b = 0, _t19_b = 0, _t20_b = 0, _t23_b = 0, _y = 0;
     // forward sweep
@@ -13,11 +13,9 @@ function f_grad(theta, X, y, n, d, c) {
     while (i < n) {
         max = -Infinity;
         k = 0;
-        _n1 = 0;
         while (k < c) {
             z = 0;
             j = 0;
-            _n2 = 0;
             while (j < d) {
                 _t0 = k * d;
                 _t1 = _t0 + j;
@@ -28,9 +26,7 @@ function f_grad(theta, X, y, n, d, c) {
                 _t6 = _t2 * _t5;
                 z = z + _t6;
                 j = j + 1;
-                _n2 += 1;
             }
-            tape.ints.push(_n2);
             logits[k] = z;
             _t9 = z > max;
             if (_t9) {
@@ -41,14 +37,11 @@ function f_grad(theta, X, y, n, d, c) {
                 tape.ints.push(0);
             }
             k = k + 1;
-            _n1 += 1;
         }
-        tape.ints.push(_n1);
         tape.floats.push(sum);
         sum = 0;
         k_2 = 0;
         tape.floats.push(sum);
-        _n3 = 0;
         while (k_2 < c) {
             _t11 = logits[k_2];
             _t12 = _t11 - max;
@@ -56,9 +49,7 @@ function f_grad(theta, X, y, n, d, c) {
             _t13 = Math.exp(_t12);
             sum = sum + _t13;
             k_2 = k_2 + 1;
-            _n3 += 1;
         }
-        tape.ints.push(_n3);
         _t16 = Math.log(sum);
         _t17 = _t16 + max;
         _t18 = y[i];
@@ -88,7 +79,7 @@ function f_grad(theta, X, y, n, d, c) {
         _t17_b = 0;
         sum_b += _t16_b * (1 / sum);
         _t16_b = 0;
-        _n3 = tape.ints.pop();
+        _n3 = Math.max(0, Math.ceil(c));
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t13_b += sum_b;
             _y = _t13;
@@ -104,7 +95,7 @@ function f_grad(theta, X, y, n, d, c) {
         sum = tape.floats.pop();
         sum = tape.floats.pop();
         sum_b = 0;
-        _n1 = tape.ints.pop();
+        _n1 = Math.max(0, Math.ceil(c));
         for (k = _n1 - 1; k >= 0; k--) {
             if (tape.ints.pop()) {
                 z_b += max_b;
@@ -112,7 +103,7 @@ function f_grad(theta, X, y, n, d, c) {
             }
             z_b += logits_b[k];
             logits_b[k] = 0;
-            _n2 = tape.ints.pop();
+            _n2 = Math.max(0, Math.ceil(d));
             for (j = _n2 - 1; j >= 0; j--) {
                 _t0 = k * d;
                 _t1 = _t0 + j;

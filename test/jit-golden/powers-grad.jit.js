@@ -1,6 +1,4 @@
 function f_grad(u, X, n, d) {
-    const tape = f_grad_tape;
-    tape.reset();
     let f_result = 0, total = 0, i = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t8 = 0, _t10 = 0, _t11 = 0, _t12 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t22 = 0, _t23 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _n0 = 0, _n1 = 0;
     const u_b = new Float64Array(u.length);
     let f_result_b = 0, total_b = 0, _t0_b = 0, _t4_b = 0, _t5_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, _t17_b = 0, _t18_b = 0, _t19_b = 0;
@@ -10,7 +8,6 @@ function f_grad(u, X, n, d) {
     _n0 = 0;
     while (i < n) {
         j = 0;
-        _n1 = 0;
         while (j < d) {
             _t0 = u[j];
             _t1 = i * d;
@@ -32,9 +29,7 @@ function f_grad(u, X, n, d) {
             _t19 = _t12 + _t18;
             total = total + _t19;
             j = j + 1;
-            _n1 += 1;
         }
-        tape.ints.push(_n1);
         _t22 = i * d;
         _t23 = X[_t22];
         _t24 = Math.abs(_t23);
@@ -45,12 +40,11 @@ function f_grad(u, X, n, d) {
         _n0 += 1;
     }
     f_result = total;
-    tape.mark();
     // reverse sweep
     f_result_b = 1;
     total_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
-        _n1 = tape.ints.pop();
+        _n1 = Math.max(0, Math.ceil(d));
         for (j = _n1 - 1; j >= 0; j--) {
             _t0 = u[j];
             _t1 = i * d;

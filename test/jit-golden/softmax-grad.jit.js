@@ -1,7 +1,7 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _n0 = 0, _n1 = 0, _n2 = 0, _n3 = 0, _n4 = 0, _n5 = 0;
+    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _n0 = 0, _n5 = 0, _n3 = 0, _n4 = 0, _n1 = 0, _n2 = 0;
     const theta_b = new Float64Array(theta.length);
     let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, _t2_b = 0, _t6_b = 0, s_b = 0, z_2_b = 0, _t13_b = 0, _t17_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t27_b = 0, _t31_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _g = 0, _y = 0;
     // forward sweep
@@ -12,13 +12,11 @@ function f_grad(theta, X, y, n, d, c) {
         tape.floats.push(m);
         m = -Infinity;
         k = 0;
-        _n1 = 0;
         while (k < c) {
             tape.floats.push(z);
             z = 0;
             j = 0;
             tape.floats.push(z);
-            _n2 = 0;
             while (j < d) {
                 _t0 = k * d;
                 _t1 = _t0 + j;
@@ -29,24 +27,18 @@ function f_grad(theta, X, y, n, d, c) {
                 _t6 = _t2 * _t5;
                 z = z + _t6;
                 j = j + 1;
-                _n2 += 1;
             }
-            tape.ints.push(_n2);
             tape.floats.push(m);
             m = Math.max(m, z);
             k = k + 1;
-            _n1 += 1;
         }
-        tape.ints.push(_n1);
         tape.floats.push(s);
         s = 0;
         k_2 = 0;
         tape.floats.push(s);
-        _n3 = 0;
         while (k_2 < c) {
             z_2 = 0;
             j_2 = 0;
-            _n4 = 0;
             while (j_2 < d) {
                 _t11 = k_2 * d;
                 _t12 = _t11 + j_2;
@@ -57,21 +49,16 @@ function f_grad(theta, X, y, n, d, c) {
                 _t17 = _t13 * _t16;
                 z_2 = z_2 + _t17;
                 j_2 = j_2 + 1;
-                _n4 += 1;
             }
-            tape.ints.push(_n4);
             _t20 = z_2 - m;
             tape.floats.push(_t21);
             _t21 = Math.exp(_t20);
             s = s + _t21;
             k_2 = k_2 + 1;
-            _n3 += 1;
         }
-        tape.ints.push(_n3);
         zy = 0;
         j_3 = 0;
         _t24 = y[i];
-        _n5 = 0;
         while (j_3 < d) {
             _t25 = _t24 * d;
             _t26 = _t25 + j_3;
@@ -82,9 +69,7 @@ function f_grad(theta, X, y, n, d, c) {
             _t31 = _t27 * _t30;
             zy = zy + _t31;
             j_3 = j_3 + 1;
-            _n5 += 1;
         }
-        tape.ints.push(_n5);
         _t34 = Math.log(s);
         _t35 = _t34 + m;
         _t36 = _t35 - zy;
@@ -110,7 +95,7 @@ function f_grad(theta, X, y, n, d, c) {
         _t35_b = 0;
         s_b += _t34_b * (1 / s);
         _t34_b = 0;
-        _n5 = tape.ints.pop();
+        _n5 = Math.max(0, Math.ceil(d));
         for (j_3 = _n5 - 1; j_3 >= 0; j_3--) {
             _t25 = _t24 * d;
             _t26 = _t25 + j_3;
@@ -124,7 +109,7 @@ function f_grad(theta, X, y, n, d, c) {
             _t27_b = 0;
         }
         zy_b = 0;
-        _n3 = tape.ints.pop();
+        _n3 = Math.max(0, Math.ceil(c));
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t21_b += s_b;
             _y = _t21;
@@ -134,7 +119,7 @@ function f_grad(theta, X, y, n, d, c) {
             z_2_b += _t20_b;
             m_b -= _t20_b;
             _t20_b = 0;
-            _n4 = tape.ints.pop();
+            _n4 = Math.max(0, Math.ceil(d));
             for (j_2 = _n4 - 1; j_2 >= 0; j_2--) {
                 _t11 = k_2 * d;
                 _t12 = _t11 + j_2;
@@ -152,14 +137,14 @@ function f_grad(theta, X, y, n, d, c) {
         s = tape.floats.pop();
         s = tape.floats.pop();
         s_b = 0;
-        _n1 = tape.ints.pop();
+        _n1 = Math.max(0, Math.ceil(c));
         for (k = _n1 - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
             m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            _n2 = tape.ints.pop();
+            _n2 = Math.max(0, Math.ceil(d));
             for (j = _n2 - 1; j >= 0; j--) {
                 _t0 = k * d;
                 _t1 = _t0 + j;
@@ -293,7 +278,7 @@ const f_jit_grad_theta_b = `function f_jit_grad_theta_b(_L0_b, _L1_b, X, y) {
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _t = 0, _trips0 = 0, _t_2 = 0, _T_k = 0, _L0, _t_3 = 0, _t_4 = 0, _t_5 = 0, _l = 0, _t_6 = 0, _T_k_2 = 0, _t_7 = 0, _t_8 = 0, _l_2 = 0, _L1, _t_9 = 0, _l_3 = 0, _n0 = 0, _n1 = 0, _n3 = 0;
+    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _t = 0, _trips0 = 0, _t_2 = 0, _T_k = 0, _L0, _t_3 = 0, _t_4 = 0, _t_5 = 0, _l = 0, _t_6 = 0, _T_k_2 = 0, _t_7 = 0, _t_8 = 0, _l_2 = 0, _L1, _t_9 = 0, _l_3 = 0, _n0 = 0, _n3 = 0, _n1 = 0;
     const theta_b = new Float64Array(theta.length);
     let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _L0_b, _l_b = 0, _l_2_b = 0, _L1_b, _l_3_b = 0, _g = 0, _y = 0;
     // forward sweep
@@ -323,7 +308,6 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         tape.floats.push(m);
         m = -Infinity;
         k = 0;
-        _n1 = 0;
         while (k < c) {
             tape.floats.push(z);
             z = 0;
@@ -336,14 +320,11 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             tape.floats.push(m);
             m = Math.max(m, z);
             k = k + 1;
-            _n1 += 1;
         }
-        tape.ints.push(_n1);
         tape.floats.push(s);
         s = 0;
         k_2 = 0;
         tape.floats.push(s);
-        _n3 = 0;
         while (k_2 < c) {
             z_2 = 0;
             j_2 = 0;
@@ -356,9 +337,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             _t21 = Math.exp(_t20);
             s = s + _t21;
             k_2 = k_2 + 1;
-            _n3 += 1;
         }
-        tape.ints.push(_n3);
         zy = 0;
         j_3 = 0;
         _l_3 = _L1[i];
@@ -391,7 +370,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         _L1_b[i] += _l_3_b;
         _l_3_b = 0;
         zy_b = 0;
-        _n3 = tape.ints.pop();
+        _n3 = Math.max(0, Math.ceil(c));
         for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
             _t_7 = i * _T_k_2;
             _t_8 = _t_7 + k_2;
@@ -411,7 +390,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         s = tape.floats.pop();
         s = tape.floats.pop();
         s_b = 0;
-        _n1 = tape.ints.pop();
+        _n1 = Math.max(0, Math.ceil(c));
         for (k = _n1 - 1; k >= 0; k--) {
             _t_4 = i * _T_k;
             _t_5 = _t_4 + k;
