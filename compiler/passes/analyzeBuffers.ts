@@ -25,7 +25,7 @@
 import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Stmt, type Var, walk } from '../ir.js';
 
 /** Array types whose adjoint is one flat buffer (arrays of arrays and objects are not). */
-const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
+export const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
 
 export interface Buffers {
   readonly private: ReadonlySet<Var>;

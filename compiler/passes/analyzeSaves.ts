@@ -100,12 +100,13 @@ interface Site {
 }
 
 export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: boolean): SaveInfo {
-  const plain = plainArrays(fn);
-  let best = analyzeWith(fn, activity, optimize, plain, new Set());
+  // what does not depend on the arrays restored, found once for every trial below
+  const shape: Shape = { plain: plainArrays(fn), places: placesInBlocks(fn.body) };
+  let best = analyzeWith(fn, activity, optimize, shape, new Set());
   if (!optimize) return best;
   let cost = savedValues(fn, best);
-  for (const a of restorable(fn, plain).slice(0, 8)) {
-    const trial = analyzeWith(fn, activity, optimize, plain, new Set([...best.restored, a]));
+  for (const a of restorable(fn, shape.plain).slice(0, 8)) {
+    const trial = analyzeWith(fn, activity, optimize, shape, new Set([...best.restored, a]));
     const c = savedValues(fn, trial);
     if (c < cost) [best, cost] = [trial, c];
   }
@@ -143,7 +144,14 @@ function savedValues(fn: IRFunction, info: SaveInfo): number {
   return total;
 }
 
-function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, plain: ReadonlySet<Var>, restored: ReadonlySet<Var>): SaveInfo {
+interface Shape {
+  /** plainArrays(fn). */
+  readonly plain: ReadonlySet<Var>;
+  /** Each statement's block and its place there. */
+  readonly places: ReadonlyMap<Stmt, { readonly block: readonly Stmt[]; readonly at: number }>;
+}
+
+function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, places }: Shape, restored: ReadonlySet<Var>): SaveInfo {
   const { active } = activity;
   const sites = new Map<Var, Site[]>();
   const stored = new Set<Var>();
@@ -175,10 +183,9 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
    * reversed block), what it held at the end of that block going forward: the load's value unless
    * a store later in the block changed it.
    */
-  const following = laterInBlock(fn.body);
   const restoredAt = (a: Var, load: Stmt): boolean => {
     if (!restored.has(a)) return false;
-    const place = following.get(load)!;
+    const place = places.get(load)!;
     let later = false;
     walk(place.block.slice(place.at + 1), (s) => {
       if (s.k === 'store' && s.arr === a) later = true;
@@ -351,7 +358,7 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
       const bounded = canonical.has(s) ? boundOf(s) : undefined;
       // a bound nothing changes, or the counter of a loop around this one (recomputed in its reverse)
       const fixed = (a: Atom): boolean => a.k === 'const' || a.v.outer || !overwritten.has(a.v) || loopsOf.get(s)!.includes(counterLoop.get(a.v)!);
-      if (bounded && typeof bounded.bound === 'object' && fixed(bounded.bound)) boundedCounts.set(s, bounded);
+      if (bounded && fixed(bounded.bound)) boundedCounts.set(s, bounded);
     }
   }
   // Loop-level saves: a site inside loop L where nothing within L reads the variable in reverse.
@@ -379,16 +386,16 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
 }
 
 /** For each statement, its block and its place there. */
-function laterInBlock(body: readonly Stmt[], out = new Map<Stmt, { block: readonly Stmt[]; at: number }>()): Map<Stmt, { block: readonly Stmt[]; at: number }> {
+function placesInBlocks(body: readonly Stmt[], out = new Map<Stmt, { block: readonly Stmt[]; at: number }>()): Map<Stmt, { block: readonly Stmt[]; at: number }> {
   body.forEach((s, at) => {
     out.set(s, { block: body, at });
     if (s.k === 'if') {
-      laterInBlock(s.then, out);
-      laterInBlock(s.else, out);
+      placesInBlocks(s.then, out);
+      placesInBlocks(s.else, out);
     } else if (s.k === 'loop') {
-      laterInBlock(s.pre, out);
-      laterInBlock(s.body, out);
-      laterInBlock(s.update, out);
+      placesInBlocks(s.pre, out);
+      placesInBlocks(s.body, out);
+      placesInBlocks(s.update, out);
     }
   });
   return out;

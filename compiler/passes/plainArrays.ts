@@ -7,10 +7,7 @@
  * alias either.
  */
 import { type IRFunction, type Var, walk } from '../ir.js';
-import { handsOn } from './analyzeBuffers.js';
-
-/** Array types indexed as one flat run of numbers. */
-export const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
+import { FLAT, handsOn } from './analyzeBuffers.js';
 
 export function plainArrays(fn: IRFunction): Set<Var> {
   const handed = new Set<Var>([fn.result]);

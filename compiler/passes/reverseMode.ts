@@ -318,7 +318,7 @@ class ReverseMode {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
-    if ((counted || (bounded && this.saves.reversed.has(loop))) && this.saves.tapedCounts.has(loop)) {
+    if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop)) {
       if (counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
       for (const ind of this.saves.inductions.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(this.inductionStart(ind)))));
     }
