@@ -1,0 +1,532 @@
+/**
+ * Fold temporaries back into the expressions that use them: the A-normal form the sweeps are
+ * generated in, read back as nested expressions, with nothing computed differently.
+ *
+ *   before:  _t0 = k * d; _t1 = _t0 + j; _t2 = theta[_t1]; …; _t6 = _t2 * _t5; z = z + _t6
+ *   after:   z = z + theta[k * d + j] * X[i * d + j]
+ *
+ *   before:  _t6_b += z_b; _t2_b += _t6_b * _t5; _t6_b = 0; theta_b[_t1] += _t2_b; _t2_b = 0
+ *   after:   theta_b[k * d + j] += z_b * X[i * d + j]
+ *
+ * One round (foldRound) walks every block once, with liveness and the zero facts of analyzeCode.ts
+ * computed at its start, and does, where it is exact:
+ *   - a definition `t = e` whose value is read once (t dead after) moves into that read, if nothing
+ *     between writes what e reads (nor reads what e writes: tape pops keep their order);
+ *   - `t = y` (a local or a constant) replaces every read of t while y stays unchanged;
+ *   - `t += e` on a t known to hold +0 is `t = e`: folded the same way where e is never -0, or where
+ *     its one read only feeds an accumulation into a local or array that is never -0 (analyzeCode.ts
+ *     says why the sign of zero cannot show there); and rewritten as `t = e` in place when all its
+ *     reads are such (the `t = 0` after it then dies);
+ *   - an assignment to a local nobody reads again, of a value computed without effects, goes.
+ * A name whose liveness a change in this round touched ("dirty") waits for the next round.
+ * tidyCode.ts runs rounds until nothing changes.
+ */
+import { type CExpr, type CStmt, neg } from '../code.js';
+import {
+  addEffects, canMovePast, type CodeScope, copyEffects, type Effects, EffectsOf, exprEffects, knownZero, liveness, mathCall, mentions, neverNegZero, noEffects,
+  notNegZero, removable, tapeCall,
+} from './analyzeCode.js';
+
+/** One read of a temporary, found by scanning a statement in evaluation order. */
+interface Use {
+  /** Evaluated exactly once, when the statement runs (not in a nested block, a loop test, or a branch of ?:, &&, ||). */
+  readonly direct: boolean;
+  /** Its value only feeds an accumulation into something never -0 (or a comparison, an index): the sign of a zero cannot show. */
+  readonly quiet: boolean;
+  /** The target's own read of `t += v` / `t -= v`. */
+  readonly compound: boolean;
+  /** What the statement evaluates before this read. */
+  readonly before: Effects;
+}
+
+/** The statements a definition's value reaches (up to index `end`), and its reads there. */
+interface Region {
+  readonly end: number;
+  readonly uses: readonly { readonly j: number; readonly use: Use }[];
+}
+
+interface Facts {
+  readonly live: Map<CStmt, ReadonlySet<string>>;
+  readonly zeros: Map<CStmt, ReadonlySet<string>>;
+  /** Never -0 (analyzeCode.ts); a name rewritten in this round to `t = e` leaves it. */
+  readonly nonNegZero: Set<string>;
+  readonly dirty: Set<string>;
+  readonly effects: EffectsOf;
+}
+
+/** One round over `body` (mutable blocks, copied by tidyCode.ts); whether it changed anything. */
+export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<string>, materialize: boolean): boolean {
+  const facts: Facts = {
+    live: liveness(body),
+    zeros: knownZero(body),
+    nonNegZero: neverNegZero(body, scope, params).names,
+    dirty: new Set(),
+    effects: new EffectsOf(scope),
+  };
+  return new Folder(scope, facts, materialize).block(body);
+}
+
+class Folder {
+  /** `materialize`: also rewrite accumulations into zero as assignments (tidyCode.ts does so only once nothing else folds: after it, reads of such a t are no longer quiet). */
+  constructor(private readonly scope: CodeScope, private readonly facts: Facts, private readonly materialize: boolean) {}
+
+  block(stmts: CStmt[]): boolean {
+    let changed = false;
+    for (let i = 0; i < stmts.length; ) {
+      if (this.fold(stmts, i) || this.removeDead(stmts, i)) {
+        changed = true;
+        continue;
+      }
+      i++;
+    }
+    for (const s of stmts) {
+      if (s.k === 'if') changed = this.block(s.then as CStmt[]) || changed, changed = this.block(s.else as CStmt[]) || changed;
+      else if (s.k === 'for' || s.k === 'while') changed = this.block(s.body as CStmt[]) || changed;
+    }
+    return changed;
+  }
+
+  private liveAfter(s: CStmt, name: string): boolean {
+    return this.facts.live.get(s)?.has(name) ?? true;
+  }
+
+  /** `x = e` (or `x += e`) of a local read by nobody after, e without effects: removed. */
+  private removeDead(stmts: CStmt[], i: number): boolean {
+    const s = stmts[i];
+    if (s.k === 'if' && s.then.length === 0 && s.else.length === 0 && removable(exprEffects(s.cond, this.scope))) {
+      this.changed();
+      stmts.splice(i, 1);
+      return true;
+    }
+    if (s.k !== 'assign' || s.target.k !== 'id') return false;
+    const x = s.target.name;
+    if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || this.liveAfter(s, x)) return false;
+    if (!removable(exprEffects(s.value, this.scope))) return false;
+    this.facts.dirty.add(x);
+    this.changed();
+    stmts.splice(i, 1);
+    return true;
+  }
+
+  /** Fold the definition at `stmts[i]` into its reads, or rewrite an accumulation into zero as an assignment. */
+  private fold(stmts: CStmt[], i: number): boolean {
+    const d = stmts[i];
+    if (d.k !== 'assign' || d.target.k !== 'id') return false;
+    const t = d.target.name;
+    const { dirty, zeros, nonNegZero } = this.facts;
+    if (!this.scope.locals.has(t) || dirty.has(t)) return false;
+    let exact: CExpr | undefined;
+    let quiet: CExpr;
+    if (d.op === '=') {
+      exact = quiet = d.value;
+    } else {
+      // t += e on t = +0 is 0 + e: e itself, but for e = -0
+      if (!zeros.get(d)?.has(t)) return false;
+      exact = d.op === '+=' && notNegZero(d.value, nonNegZero) ? d.value : undefined;
+      quiet = d.op === '+=' ? d.value : neg(d.value);
+    }
+    const valueEffects = exprEffects(quiet, this.scope);
+    if (valueEffects.reads.has(t)) return false;
+    const region = this.region(stmts, i, t);
+    if (region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
+    if (!this.materialize || d.op === '=') return false;
+    if (exact !== undefined) {
+      // t += e on +0, e never -0: t = e, bit for bit
+      stmts[i] = { k: 'assign', target: d.target, op: '=', value: exact };
+      this.changed();
+      return true;
+    }
+    if (region && region.uses.every((u) => u.use.quiet)) {
+      // every read of t is quiet: t = e is as good as t += e on +0
+      stmts[i] = { k: 'assign', target: d.target, op: '=', value: quiet };
+      nonNegZero.delete(t);
+      this.changed();
+      return true;
+    }
+    return false;
+  }
+
+  /** Move t's value (`exact`, or `quiet` where every read is quiet) into its reads. */
+  private foldInto(stmts: CStmt[], i: number, t: string, region: Region, exact: CExpr | undefined, quiet: CExpr, valueEffects: Effects): boolean {
+    const { uses } = region;
+    const trivial = (e: CExpr | undefined): boolean => e !== undefined && (e.k === 'id' || e.k === 'num' || e.k === 'bool');
+    if (uses.length === 1 && uses[0].use.direct && (exact !== undefined || uses[0].use.quiet) && !(uses[0].use.compound && (exact === undefined || isZero(exact)))) {
+      const { j, use } = uses[0];
+      let movable = canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects);
+      for (let k = i + 1; movable && k < j; k++) movable = canMovePast(valueEffects, this.facts.effects.stmt(stmts[k]));
+      if (movable) {
+        stmts[j] = substitute(stmts[j], t, exact ?? quiet);
+        return this.done(stmts, i, t, valueEffects);
+      }
+    }
+    // a copy (t = y) goes into every read; so does t += y on +0, where every read is quiet
+    const copy = trivial(exact) ? exact : trivial(quiet) && uses.every((u) => u.use.quiet) ? quiet : undefined;
+    if (!copy || uses.some((u) => u.use.compound && (isZero(copy) || copy !== exact))) return false;
+    // every read of t is y while y does not change (the last statement may assign y, after reading t)
+    const y = copy.k === 'id' ? copy.name : undefined;
+    const last = region.end;
+    for (let k = i + 1; y !== undefined && k <= last; k++) {
+      const s = stmts[k];
+      const assignsY = s.k === 'assign' && s.target.k === 'id' && s.target.name === y;
+      if (this.facts.effects.stmt(s).writes.has(y) && !(k === last && assignsY)) return false;
+    }
+    for (let k = i + 1; k <= last; k++) if (mentions(this.facts.effects.stmt(stmts[k]), t)) stmts[k] = substitute(stmts[k], t, copy);
+    return this.done(stmts, i, t, valueEffects);
+  }
+
+  private changed(): void {
+    this.quietDefs = new Map();
+  }
+
+  private done(stmts: CStmt[], i: number, t: string, moved: Effects): true {
+    this.changed();
+    this.facts.dirty.add(t);
+    for (const r of moved.reads) this.facts.dirty.add(r);
+    stmts.splice(i, 1);
+    return true;
+  }
+
+  /**
+   * The statements after `stmts[i]` that its value of t reaches: up to the one after which t is dead
+   * or which assigns t. Undefined when that value may flow out of the block, or control may leave
+   * the statements in between (break, return).
+   */
+  private region(stmts: readonly CStmt[], i: number, t: string): Region | undefined {
+    const uses: { j: number; use: Use }[] = [];
+    for (let j = i + 1; j < stmts.length; j++) {
+      const s = stmts[j];
+      const eff = this.facts.effects.stmt(s);
+      if (eff.exits && !(s.k === 'return')) return undefined;
+      if (!mentions(eff, t)) {
+        if (!this.liveAfter(s, t)) return { end: j, uses };
+        continue;
+      }
+      const scan = new UseScan(t, this.scope, (at, block, index) => this.quietStore(at, block, index), this.facts.effects);
+      scan.stmt(s, true, stmts, j);
+      if (scan.postfix) return undefined;
+      uses.push(...scan.uses.map((use) => ({ j, use })));
+      if (eff.writes.has(t)) {
+        // assigned again: only as the statement's last act (`t = …t…`)
+        return s.k === 'assign' && s.target.k === 'id' && s.target.name === t ? { end: j, uses } : undefined;
+      }
+      if (s.k === 'return' || !this.liveAfter(s, t)) return { end: j, uses };
+    }
+    return undefined;
+  }
+
+  /** `x += v` / `a[i] += v` where x, or every element of a, is never -0 just before: v's zero sign cannot show. */
+  private quietTarget(target: CExpr, at: CStmt): boolean {
+    const { nonNegZero, zeros, dirty } = this.facts;
+    if (target.k === 'id') return nonNegZero.has(target.name) || (!dirty.has(target.name) && !!zeros.get(at)?.has(target.name));
+    return target.k === 'index' && target.obj.k === 'id' && nonNegZero.has(target.obj.name);
+  }
+
+  /**
+   * Whether the value `at` (= block[index]) stores has its zero's sign unseen: an accumulation
+   * into something never -0 (quietTarget), or `x = v` whose every read is quiet itself.
+   */
+  private quietStore(at: CStmt & { k: 'assign' }, block: readonly CStmt[] | undefined, index: number): boolean {
+    if (at.op !== '=') return this.quietTarget(at.target, at);
+    if (at.target.k !== 'id' || !block || this.facts.dirty.has(at.target.name) || !this.scope.locals.has(at.target.name)) return false;
+    let known = this.quietDefs.get(at);
+    if (known === undefined) {
+      this.quietDefs.set(at, false); // (no cycle can reach it: a region runs forward)
+      const region = this.region(block, index, at.target.name);
+      known = !!region && region.uses.every((u) => u.use.quiet);
+      this.quietDefs.set(at, known);
+    }
+    return known;
+  }
+
+  /** quietStore's answers, forgotten at every change. */
+  private quietDefs = new Map<CStmt, boolean>();
+}
+
+const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
+
+/** `for (i = i - 1; …)` reads oddly: a value that reads what a loop's init assigns stays a local. */
+function initReads(s: CStmt, value: Effects): boolean {
+  return s.k === 'for' && s.init?.k === 'assign' && s.init.target.k === 'id' && value.reads.has(s.init.target.name);
+}
+
+/** Where a read sits: evaluated once with the statement, and whether a zero's sign can show there. */
+interface Position {
+  readonly direct: boolean;
+  readonly quiet: boolean;
+}
+
+/** The reads of `t` in a statement, in evaluation order, with what was evaluated before each. */
+class UseScan {
+  readonly uses: Use[] = [];
+  postfix = false;
+  private readonly acc = noEffects();
+
+  constructor(
+    private readonly t: string,
+    private readonly scope: CodeScope,
+    private readonly quietStore: (at: CStmt & { k: 'assign' }, block: readonly CStmt[] | undefined, index: number) => boolean,
+    private readonly effects: EffectsOf,
+  ) {}
+
+  private read(pos: Position, compound = false): void {
+    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: copyEffects(this.acc) });
+  }
+
+  expr(e: CExpr, pos: Position): void {
+    const loud = { direct: pos.direct, quiet: false };
+    switch (e.k) {
+      case 'id':
+        if (e.name === this.t) this.read(pos);
+        exprEffects(e, this.scope, this.acc);
+        return;
+      case 'postfix':
+        if (e.name === this.t) this.postfix = true;
+        exprEffects(e, this.scope, this.acc);
+        return;
+      case 'bin':
+        if (e.op === '&&' || e.op === '||') {
+          this.expr(e.a, loud);
+          this.expr(e.b, { direct: false, quiet: false });
+        } else if (['<', '<=', '>', '>=', '===', '!=='].includes(e.op)) {
+          // +0 and -0 compare equal
+          this.expr(e.a, { direct: pos.direct, quiet: true });
+          this.expr(e.b, { direct: pos.direct, quiet: true });
+        } else if (e.op === '*' || e.op === '+' || e.op === '-') {
+          this.expr(e.a, pos);
+          this.expr(e.b, pos);
+        } else if (e.op === '/') {
+          this.expr(e.a, pos);
+          this.expr(e.b, loud);
+        } else {
+          this.expr(e.a, loud);
+          this.expr(e.b, loud);
+        }
+        return;
+      case 'un':
+        this.expr(e.a, e.op === '!' ? { direct: pos.direct, quiet: true } : pos);
+        return;
+      case 'cond':
+        this.expr(e.c, { direct: pos.direct, quiet: true });
+        this.expr(e.a, { direct: false, quiet: pos.quiet });
+        this.expr(e.b, { direct: false, quiet: pos.quiet });
+        return;
+      case 'call':
+        if (!tapeCall(e.callee, this.scope) && !mathCall(e.callee, this.scope)) this.expr(e.callee, loud);
+        e.args.forEach((a) => this.expr(a, loud));
+        // the call itself, after its arguments
+        addEffects(this.acc, exprEffects({ k: 'call', callee: e.callee, args: [] }, this.scope));
+        return;
+      case 'member':
+        this.expr(e.obj, loud);
+        if (e.obj.k !== 'id' || this.scope.locals.has(e.obj.name)) this.acc.heapRead = true;
+        return;
+      case 'index':
+        this.expr(e.obj, loud);
+        this.expr(e.index, { direct: pos.direct, quiet: true });
+        this.acc.heapRead = true;
+        return;
+      case 'new':
+        e.args.forEach((a) => this.expr(a, loud));
+        addEffects(this.acc, exprEffects({ k: 'new', callee: e.callee, args: [] }, this.scope));
+        return;
+      case 'array':
+        e.items.forEach((x) => this.expr(x, loud));
+        return;
+      case 'object':
+        e.props.forEach((p) => this.expr(p.value, loud));
+        return;
+      case 'await':
+        this.expr(e.e, loud);
+        addEffects(this.acc, exprEffects({ k: 'await', e: { k: 'num', value: 0 } }, this.scope));
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** `block[index]` is `s`, when known (a quiet `x = v` needs the statements after it). */
+  stmt(s: CStmt, direct: boolean, block?: readonly CStmt[], index = -1): void {
+    const loud = { direct, quiet: false };
+    switch (s.k) {
+      case 'assign': {
+        const target = s.target;
+        const compound = s.op !== '=';
+        const quiet = { direct, quiet: (compound || target.k === 'id') && this.quietStore(s, block, index) };
+        if (target.k === 'id') {
+          if (compound && target.name === this.t) this.read(loud, true);
+          this.expr(s.value, quiet);
+        } else {
+          if (target.k === 'index') {
+            this.expr(target.obj, loud);
+            this.expr(target.index, { direct, quiet: true });
+          } else if (target.k === 'member') {
+            this.expr(target.obj, loud);
+          } else {
+            this.expr(target, loud);
+          }
+          if (compound) this.acc.heapRead = true;
+          this.expr(s.value, quiet);
+        }
+        addEffects(this.acc, targetWrite(s, this.scope));
+        return;
+      }
+      case 'let':
+        for (const d of s.decls) {
+          if (d.init) this.expr(d.init, loud);
+          this.acc.writes.add(d.name);
+        }
+        return;
+      case 'expr':
+      case 'return':
+        this.expr(s.e, loud);
+        return;
+      case 'if':
+        this.expr(s.cond, { direct, quiet: true });
+        this.nested(s.then);
+        this.nested(s.else);
+        return;
+      case 'for':
+        if (s.init) this.stmt(s.init, direct);
+        if (s.cond) this.expr(s.cond, { direct: false, quiet: true });
+        this.nested(s.body);
+        if (s.update) this.expr(s.update, { direct: false, quiet: false });
+        return;
+      case 'while':
+        this.expr(s.cond, { direct: false, quiet: true });
+        this.nested(s.body);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Statements run conditionally or repeatedly: their reads are not direct. */
+  private nested(stmts: readonly CStmt[]): void {
+    stmts.forEach((s, i) => {
+      if (mentions(this.effects.stmt(s), this.t)) this.stmt(s, false, stmts, i);
+      else addEffects(this.acc, this.effects.stmt(s));
+    });
+  }
+}
+
+/** What an assignment's store does (after its value is computed). */
+function targetWrite(s: CStmt & { k: 'assign' }, scope: CodeScope): Effects {
+  const out = noEffects();
+  if (s.target.k === 'id') out.writes.add(s.target.name);
+  else if (s.target.k === 'index' || s.target.k === 'member') out.heapWrite = true;
+  else exprEffects({ k: 'await', e: { k: 'num', value: 0 } }, scope, out);
+  return out;
+}
+
+// ── substitution ──────────────────────────────────────────────────────────────────────────────
+
+/** `s` with every read of `t` replaced by `by` (a compound `t += v` becoming `t = by + v`); `s` itself if it reads no t. */
+export function substitute(s: CStmt, t: string, by: CExpr): CStmt {
+  const e = (x: CExpr): CExpr => replace(x, t, by);
+  const b = (xs: readonly CStmt[]): readonly CStmt[] => {
+    const out = xs.map((x) => substitute(x, t, by));
+    return out.every((x, i) => x === xs[i]) ? xs : out;
+  };
+  let out: CStmt;
+  switch (s.k) {
+    case 'assign': {
+      const target = s.target;
+      if (target.k === 'id' && s.op !== '=' && target.name === t) return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op === '+=' ? '+' : '-', a: by, b: e(s.value) } };
+      out = { ...s, target: target.k === 'id' ? target : e(target), value: e(s.value) };
+      return out.target === s.target && out.value === s.value ? s : out;
+    }
+    case 'let': {
+      const decls = s.decls.map((d) => (d.init ? { name: d.name, init: e(d.init) } : d));
+      return decls.every((d, i) => d.init === s.decls[i].init) ? s : { ...s, decls };
+    }
+    case 'expr':
+    case 'return': {
+      const x = e(s.e);
+      return x === s.e ? s : { ...s, e: x };
+    }
+    case 'if': {
+      const [cond, then, other] = [e(s.cond), b(s.then), b(s.else)];
+      return cond === s.cond && then === s.then && other === s.else ? s : { ...s, cond, then: [...then], else: [...other] };
+    }
+    case 'for': {
+      const [init, cond, update, body] = [s.init && substitute(s.init, t, by), s.cond && e(s.cond), s.update && e(s.update), b(s.body)];
+      return init === s.init && cond === s.cond && update === s.update && body === s.body ? s : { ...s, init, cond, update, body: [...body] };
+    }
+    case 'while': {
+      const [cond, body] = [e(s.cond), b(s.body)];
+      return cond === s.cond && body === s.body ? s : { ...s, cond, body: [...body] };
+    }
+    default:
+      return s;
+  }
+}
+
+/** `x` with every `t` replaced by `by`; `x` itself if it has none. */
+export function replace(x: CExpr, t: string, by: CExpr): CExpr {
+  const r = (y: CExpr): CExpr => replace(y, t, by);
+  const all = (ys: readonly CExpr[]): readonly CExpr[] => {
+    const out = ys.map(r);
+    return out.every((y, i) => y === ys[i]) ? ys : out;
+  };
+  switch (x.k) {
+    case 'id':
+      return x.name === t ? by : x;
+    case 'bin': {
+      const [a, b] = [r(x.a), r(x.b)];
+      return a === x.a && b === x.b ? x : simplified({ ...x, a, b });
+    }
+    case 'un': {
+      const a = r(x.a);
+      return a === x.a ? x : simplified({ ...x, a });
+    }
+    case 'cond': {
+      const [c, a, b] = [r(x.c), r(x.a), r(x.b)];
+      return c === x.c && a === x.a && b === x.b ? x : { ...x, c, a, b };
+    }
+    case 'call':
+    case 'new': {
+      const [callee, args] = [r(x.callee), all(x.args)];
+      return callee === x.callee && args === x.args ? x : { ...x, callee, args };
+    }
+    case 'member': {
+      const obj = r(x.obj);
+      return obj === x.obj ? x : { ...x, obj };
+    }
+    case 'index': {
+      const [obj, index] = [r(x.obj), r(x.index)];
+      return obj === x.obj && index === x.index ? x : { ...x, obj, index };
+    }
+    case 'array': {
+      const items = all(x.items);
+      return items === x.items ? x : { ...x, items };
+    }
+    case 'object': {
+      const values = all(x.props.map((p) => p.value));
+      return values.every((v, i) => v === x.props[i].value) ? x : { ...x, props: x.props.map((p, i) => ({ name: p.name, value: values[i] })) };
+    }
+    case 'await': {
+      const e = r(x.e);
+      return e === x.e ? x : { ...x, e };
+    }
+    default:
+      return x;
+  }
+}
+
+/**
+ * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
+ * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`.
+ */
+function simplified(e: CExpr): CExpr {
+  const one = (x: CExpr): boolean => x.k === 'num' && x.value === 1;
+  if (e.k === 'un') {
+    if (e.op === '-' && e.a.k === 'un' && e.a.op === '-') return e.a.a;
+    if (e.op === '-' && e.a.k === 'num') return { k: 'num', value: -e.a.value };
+    return e;
+  }
+  if (e.k !== 'bin') return e;
+  if (e.op === '*' && one(e.a)) return e.b;
+  if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
+  if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };
+  return e;
+}

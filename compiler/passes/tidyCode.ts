@@ -1,0 +1,122 @@
+/**
+ * Tidy a generated function body (a code tree from reverseMode, forwardMode/emitPrimal or
+ * lowerKernels' host code) into code a person would write, computing exactly what it computed:
+ * every value bit for bit, every effect in its order. Runs with `optimize` (off: the body as the
+ * sweeps produce it).
+ *
+ *   foldTemporaries  A-normal-form temporaries back into expressions; accumulations into a zeroed
+ *                    adjoint written as the assignment they are; dead assignments removed
+ *   restoreLoops     counted `while` loops as `for` loops; trip counters read off the index
+ *   then: `x = x + e` as `x += e`, and locals nobody mentions any more undeclared.
+ *
+ *   before:  _t9 = z > max; if (_t9) { … }          _t23 = total / n; f_result = _t23;
+ *   after:   if (z > max) { … }                    f_result = total / n;
+ */
+import { type CExpr, type CStmt, namesIn } from '../code.js';
+import { type CodeScope, EffectsOf, exprEffects, removable } from './analyzeCode.js';
+import { foldRound } from './foldTemporaries.js';
+import { restoreLoops } from './restoreLoops.js';
+
+/** Rounds of folding before giving up on a fixpoint (each round folds whole chains; a handful is typical). */
+const maxRounds = 50;
+
+export function tidyCode(body: readonly CStmt[], params: readonly string[], tape?: string): CStmt[] {
+  const code = copyBlock(body);
+  const locals = new Set(params);
+  declared(code, locals);
+  // generated code only assigns its own locals; if not, leave it as it is
+  if (!assignsOnlyLocals(code, locals)) return [...body];
+  const scope: CodeScope = { locals, tape };
+  const paramSet = new Set(params);
+  // accumulations are rewritten as assignments only once nothing else folds (foldTemporaries.ts says why)
+  const fold = (): void => {
+    for (let round = 0; round < maxRounds; round++) {
+      if (!foldRound(code, scope, paramSet, false) && !foldRound(code, scope, paramSet, true)) return;
+    }
+  };
+  fold();
+  restoreLoops(code, new EffectsOf(scope));
+  fold();
+  return undeclareUnused(compoundAssignments(code), scope);
+}
+
+/** A copy whose blocks can be edited in place (expressions are shared: they are never edited). */
+function copyBlock(stmts: readonly CStmt[]): CStmt[] {
+  return stmts.map(copyStmt);
+}
+
+function copyStmt(s: CStmt): CStmt {
+  switch (s.k) {
+    case 'if':
+      return { ...s, then: copyBlock(s.then), else: copyBlock(s.else) };
+    case 'for':
+      return { ...s, init: s.init && copyStmt(s.init), body: copyBlock(s.body) };
+    case 'while':
+      return { ...s, body: copyBlock(s.body) };
+    case 'let':
+      return { ...s, decls: s.decls.map((d) => ({ ...d })) };
+    default:
+      return { ...s };
+  }
+}
+
+function declared(stmts: readonly CStmt[], out: Set<string>): void {
+  for (const s of stmts) {
+    if (s.k === 'let') s.decls.forEach((d) => out.add(d.name));
+    else if (s.k === 'if') declared(s.then, out), declared(s.else, out);
+    else if (s.k === 'for') declared(s.init ? [s.init, ...s.body] : s.body, out);
+    else if (s.k === 'while') declared(s.body, out);
+  }
+}
+
+function assignsOnlyLocals(stmts: readonly CStmt[], locals: ReadonlySet<string>): boolean {
+  return stmts.every((s) => {
+    switch (s.k) {
+      case 'assign':
+        return s.target.k !== 'id' || locals.has(s.target.name);
+      case 'if':
+        return assignsOnlyLocals(s.then, locals) && assignsOnlyLocals(s.else, locals);
+      case 'for':
+        return assignsOnlyLocals(s.init ? [s.init, ...s.body] : s.body, locals);
+      case 'while':
+        return assignsOnlyLocals(s.body, locals);
+      default:
+        return true;
+    }
+  });
+}
+
+/** `x = x + e` as `x += e`, `x = x - e` as `x -= e` (x is read first either way). */
+function compoundAssignments(stmts: readonly CStmt[]): CStmt[] {
+  return stmts.map((s): CStmt => {
+    switch (s.k) {
+      case 'assign': {
+        const v = s.value;
+        const self = s.op === '=' && s.target.k === 'id' && v.k === 'bin' && (v.op === '+' || v.op === '-') && v.a.k === 'id' && v.a.name === s.target.name;
+        if (self) return { k: 'assign', target: s.target, op: v.op === '+' ? '+=' : '-=', value: (v as CExpr & { k: 'bin' }).b };
+        // x += -v is x -= v
+        if (s.op !== '=' && v.k === 'un' && v.op === '-') return { ...s, op: s.op === '+=' ? '-=' : '+=', value: v.a };
+        return s;
+      }
+      case 'if':
+        return { ...s, then: compoundAssignments(s.then), else: compoundAssignments(s.else) };
+      case 'for':
+        return { ...s, body: compoundAssignments(s.body) };
+      case 'while':
+        return { ...s, body: compoundAssignments(s.body) };
+      default:
+        return s;
+    }
+  });
+}
+
+/** The top-level declarations of locals that no statement mentions any more. */
+function undeclareUnused(stmts: CStmt[], scope: CodeScope): CStmt[] {
+  const used = namesIn(stmts.filter((s) => s.k !== 'let'));
+  for (const s of stmts) if (s.k === 'let') s.decls.forEach((d) => d.init && namesIn([{ k: 'expr', e: d.init }], used));
+  return stmts.flatMap((s): CStmt[] => {
+    if (s.k !== 'let') return [s];
+    const decls = s.decls.filter((d) => used.has(d.name) || (d.init !== undefined && !removable(exprEffects(d.init, scope))));
+    return decls.length === 0 ? [] : [{ ...s, decls }];
+  });
+}
