@@ -14,21 +14,30 @@
  * same number when acc is not -0. That is what lets `_t6_b += z_b; theta_b[k] += _t6_b * x` become
  * `theta_b[k] += z_b * x` and stay bit for bit what it was.
  */
-import { type CExpr, type CStmt, identifiers } from '../code.js';
+import { type CExpr, children, type CStmt, identifiers, namesIn } from '../code.js';
 import { runtimeNamespace } from '../naming.js';
 
 /** The function's locals (parameters and every `let`), and the name of its tape, if any. */
 export interface CodeScope {
   readonly locals: ReadonlySet<string>;
   readonly tape?: string;
+  /**
+   * Arrays only this function can reach (privateArrays): each local holding one, with the group of
+   * locals that may hold the same one. Their elements are a heap of their own, per group.
+   */
+  readonly privates?: ReadonlyMap<string, string>;
 }
 
 /** What evaluating some code may do, as far as moving it past other code or removing it goes. */
 export interface Effects {
   readonly reads: Set<string>;
   readonly writes: Set<string>;
+  /** Elements and fields of arrays and objects others can see. */
   heapRead: boolean;
   heapWrite: boolean;
+  /** Elements of private arrays, by group (CodeScope.privates). */
+  readonly privateReads: Set<string>;
+  readonly privateWrites: Set<string>;
   tapeRead: boolean;
   tapeWrite: boolean;
   /** A call or `new` whose effects are unknown here (it may write anything, or throw): never moved, never removed. */
@@ -37,11 +46,15 @@ export interface Effects {
   exits: boolean;
 }
 
-export const noEffects = (): Effects => ({ reads: new Set(), writes: new Set(), heapRead: false, heapWrite: false, tapeRead: false, tapeWrite: false, opaque: false, exits: false });
+export const noEffects = (): Effects => ({
+  reads: new Set(), writes: new Set(), heapRead: false, heapWrite: false, privateReads: new Set(), privateWrites: new Set(), tapeRead: false, tapeWrite: false, opaque: false, exits: false,
+});
 
 export function addEffects(into: Effects, e: Effects): Effects {
   for (const r of e.reads) into.reads.add(r);
   for (const w of e.writes) into.writes.add(w);
+  for (const r of e.privateReads) into.privateReads.add(r);
+  for (const w of e.privateWrites) into.privateWrites.add(w);
   into.heapRead ||= e.heapRead;
   into.heapWrite ||= e.heapWrite;
   into.tapeRead ||= e.tapeRead;
@@ -75,8 +88,19 @@ function copyCall(callee: CExpr, scope: CodeScope): boolean {
   return (callee.prop === 'from' && arrayCtors.has(callee.obj.name)) || (callee.obj.name === runtimeNamespace && callee.prop === 'copyOf');
 }
 
+/** An unknown call: it can reach anything but private arrays (which never go into calls). */
 function setOpaque(out: Effects): void {
   out.opaque = out.heapRead = out.heapWrite = out.tapeRead = out.tapeWrite = true;
+}
+
+/** Reading an element or a field of `obj` (its evaluation not included). */
+export function accessEffects(obj: CExpr, scope: CodeScope, out: Effects, write = false): Effects {
+  const group = obj.k === 'id' ? scope.privates?.get(obj.name) : undefined;
+  if (group !== undefined) (write ? out.privateWrites : out.privateReads).add(group);
+  else if (write) out.heapWrite = true;
+  // a property of a global (Math.PI, __tsgrad.zerosLike) is a constant
+  else if (obj.k !== 'id' || scope.locals.has(obj.name)) out.heapRead = true;
+  return out;
 }
 
 /** The effects of evaluating `e`, added to `out`. */
@@ -102,32 +126,23 @@ export function exprEffects(e: CExpr, scope: CodeScope, out: Effects = noEffects
       exprEffects(e.b, scope, out);
       break;
     case 'member':
-      // a property of a global (Math.PI, __tsgrad.zerosLike) is a constant; of a value, a heap read
-      if (e.obj.k === 'id' && !scope.locals.has(e.obj.name)) break;
       exprEffects(e.obj, scope, out);
-      out.heapRead = true;
+      accessEffects(e.obj, scope, out);
       break;
     case 'index':
       exprEffects(e.obj, scope, out);
       exprEffects(e.index, scope, out);
-      out.heapRead = true;
+      accessEffects(e.obj, scope, out);
       break;
     case 'call':
-      if (tapeCall(e.callee, scope)) {
+    case 'new':
+      if (e.k === 'call' && tapeCall(e.callee, scope)) {
         out.reads.add(scope.tape!);
-        out.tapeRead = out.tapeWrite = true;
-      } else if (!mathCall(e.callee, scope)) {
+      } else if (!(e.k === 'call' && mathCall(e.callee, scope))) {
         exprEffects(e.callee, scope, out);
-        if (copyCall(e.callee, scope)) out.heapRead = true;
-        else setOpaque(out);
       }
       e.args.forEach((a) => exprEffects(a, scope, out));
-      break;
-    case 'new':
-      e.args.forEach((a) => exprEffects(a, scope, out));
-      // a typed array or Array: allocated, maybe copied from its argument
-      if (e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name)) out.heapRead = true;
-      else setOpaque(out);
+      callEffects(e, scope, out);
       break;
     case 'array':
       e.items.forEach((x) => exprEffects(x, scope, out));
@@ -139,6 +154,21 @@ export function exprEffects(e: CExpr, scope: CodeScope, out: Effects = noEffects
       exprEffects(e.e, scope, out);
       setOpaque(out);
       break;
+  }
+  return out;
+}
+
+/** What a call or `new` does itself, once its callee and arguments are evaluated. */
+export function callEffects(e: CExpr & { k: 'call' | 'new' }, scope: CodeScope, out: Effects): Effects {
+  if (e.k === 'call' && tapeCall(e.callee, scope)) {
+    out.tapeRead = out.tapeWrite = true;
+  } else if (e.k === 'call' && mathCall(e.callee, scope)) {
+    // pure
+  } else if (e.k === 'call' ? copyCall(e.callee, scope) : e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name)) {
+    // a fresh array, maybe copied from its argument
+    for (const a of e.args) accessEffects(a, scope, out);
+  } else {
+    setOpaque(out);
   }
   return out;
 }
@@ -158,10 +188,10 @@ export function targetEffects(s: CStmt & { k: 'assign' }, scope: CodeScope, out:
     exprEffects(t.obj, scope, out);
   } else {
     setOpaque(out);
+    return out;
   }
-  if (s.op !== '=') out.heapRead = true;
-  out.heapWrite = true;
-  return out;
+  if (s.op !== '=') accessEffects(t.obj, scope, out);
+  return accessEffects(t.obj, scope, out, true);
 }
 
 /**
@@ -252,83 +282,173 @@ export function canMovePast(e: Effects, m: Effects): boolean {
   if (e.opaque) return !m.heapRead && !m.heapWrite && !m.tapeRead && !m.tapeWrite && !m.opaque;
   if (m.opaque && (e.heapRead || e.tapeRead)) return false;
   if ((e.heapRead && m.heapWrite) || (e.heapWrite && (m.heapRead || m.heapWrite))) return false;
+  for (const g of e.privateReads) if (m.privateWrites.has(g)) return false;
+  for (const g of e.privateWrites) if (m.privateReads.has(g) || m.privateWrites.has(g)) return false;
   return !((e.tapeRead && m.tapeWrite) || (e.tapeWrite && (m.tapeRead || m.tapeWrite)));
 }
 
+/** Whether two pieces of code with effects `a` and `b` can run in either order with the same results. */
+export function commute(a: Effects, b: Effects): boolean {
+  if (a.exits || b.exits || ((a.opaque || b.opaque) && (a.heapRead || a.heapWrite || a.tapeRead || a.tapeWrite) && (b.heapRead || b.heapWrite || b.tapeRead || b.tapeWrite))) return false;
+  const meets = (x: ReadonlySet<string>, y: ReadonlySet<string>): boolean => [...x].some((n) => y.has(n));
+  if (meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(b.writes, a.reads)) return false;
+  if ((a.heapWrite && (b.heapRead || b.heapWrite)) || (b.heapWrite && a.heapRead)) return false;
+  if (meets(a.privateWrites, b.privateReads) || meets(a.privateWrites, b.privateWrites) || meets(b.privateWrites, a.privateReads)) return false;
+  return !((a.tapeWrite && (b.tapeRead || b.tapeWrite)) || (b.tapeWrite && a.tapeRead));
+}
+
 /** Whether code with effects `e` can be dropped when the value it computes is not needed. */
-export const removable = (e: Effects): boolean => !e.opaque && !e.tapeRead && !e.tapeWrite && !e.heapWrite && e.writes.size === 0 && !e.exits;
+export const removable = (e: Effects): boolean => !e.opaque && !e.tapeRead && !e.tapeWrite && !e.heapWrite && e.privateWrites.size === 0 && e.writes.size === 0 && !e.exits;
+
+// ── sets of names, as bits ────────────────────────────────────────────────────────────────────
+
+/** What liveness and knownZero answer with, per statement. */
+export interface NameSet {
+  has(name: string): boolean;
+}
+
+/** Bit sets over the names of one function (a few words each: copied freely, never edited once made). */
+class Names {
+  private readonly index = new Map<string, number>();
+  readonly words: number;
+
+  constructor(names: Iterable<string>) {
+    for (const n of names) if (!this.index.has(n)) this.index.set(n, this.index.size);
+    this.words = Math.max(1, Math.ceil(this.index.size / 32));
+  }
+
+  empty(): Bits {
+    return new Bits(this, new Uint32Array(this.words));
+  }
+
+  bit(name: string): number | undefined {
+    return this.index.get(name);
+  }
+
+  /** The bits of the names an expression reads. */
+  reads(e: CExpr | undefined, into: Bits = this.empty()): Bits {
+    if (!e) return into;
+    let out = into;
+    for (const n of identifiers(e)) out = out.with(n, true);
+    return out;
+  }
+}
+
+class Bits implements NameSet {
+  constructor(readonly names: Names, readonly w: Uint32Array) {}
+
+  has(name: string): boolean {
+    const b = this.names.bit(name);
+    return b !== undefined && (this.w[b >>> 5] & (1 << (b & 31))) !== 0;
+  }
+
+  /** With `name` in or out: this same set when that is already so. */
+  with(name: string, present: boolean): Bits {
+    const b = this.names.bit(name);
+    if (b === undefined || this.has(name) === present) return this;
+    const w = this.w.slice();
+    w[b >>> 5] ^= 1 << (b & 31);
+    return new Bits(this.names, w);
+  }
+
+  or(o: Bits): Bits {
+    let w: Uint32Array | undefined;
+    for (let i = 0; i < this.w.length; i++) {
+      if ((o.w[i] & ~this.w[i]) !== 0) (w ??= this.w.slice())[i] |= o.w[i];
+    }
+    return w ? new Bits(this.names, w) : this;
+  }
+
+  and(o: Bits): Bits {
+    let w: Uint32Array | undefined;
+    for (let i = 0; i < this.w.length; i++) {
+      if ((this.w[i] & ~o.w[i]) !== 0) (w ??= this.w.slice())[i] &= o.w[i];
+    }
+    return w ? new Bits(this.names, w) : this;
+  }
+
+  equals(o: Bits): boolean {
+    return this.w.every((x, i) => x === o.w[i]);
+  }
+}
+
+/** Every name a body mentions (declared, read or written). */
+function allNames(body: readonly CStmt[]): Set<string> {
+  const out = namesIn(body);
+  const decls = (stmts: readonly CStmt[]): void => {
+    for (const s of stmts) {
+      if (s.k === 'let') s.decls.forEach((d) => out.add(d.name));
+      else if (s.k === 'if') decls(s.then), decls(s.else);
+      else if (s.k === 'for') decls(s.init ? [s.init, ...s.body] : s.body);
+      else if (s.k === 'while') decls(s.body);
+    }
+  };
+  decls(body);
+  return out;
+}
 
 // ── liveness ──────────────────────────────────────────────────────────────────────────────────
-
-/** The locals an expression reads. */
-const readsOf = (e: CExpr | undefined, out: Set<string>): Set<string> => (e ? identifiers(e, out) : out);
 
 /**
  * For each statement, the locals that may be read after it before being written again; for a
  * `break`, those live where the loop exits.
  */
-export function liveness(body: readonly CStmt[]): Map<CStmt, ReadonlySet<string>> {
-  const liveOut = new Map<CStmt, ReadonlySet<string>>();
-  const block = (stmts: readonly CStmt[], out: ReadonlySet<string>, exit: ReadonlySet<string>): Set<string> => {
-    let live = new Set(out);
+export function liveness(body: readonly CStmt[]): Map<CStmt, NameSet> {
+  const names = new Names(allNames(body));
+  const liveOut = new Map<CStmt, NameSet>();
+  const block = (stmts: readonly CStmt[], out: Bits, exit: Bits): Bits => {
+    let live = out;
     for (let i = stmts.length - 1; i >= 0; i--) {
       liveOut.set(stmts[i], live);
       live = stmt(stmts[i], live, exit);
     }
     return live;
   };
-  const loop = (cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], out: ReadonlySet<string>): Set<string> => {
+  const loop = (cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], out: Bits): Bits => {
     // live at the test: what the exit needs (if there is a test), the test, and the body's own
-    let head = new Set<string>(cond ? [...out, ...readsOf(cond, new Set())] : []);
+    let head = cond ? names.reads(cond, out) : names.empty();
     for (;;) {
-      const beforeUpdate = readsOf(update, new Set(head));
-      const next = new Set(block(body, beforeUpdate, out));
-      for (const x of head) next.add(x);
-      if (next.size === head.size) return head;
+      const next = block(body, names.reads(update, head), out).or(head);
+      if (next.equals(head)) return head;
       head = next;
     }
   };
-  const stmt = (s: CStmt, out: Set<string>, exit: ReadonlySet<string>): Set<string> => {
+  const stmt = (s: CStmt, out: Bits, exit: Bits): Bits => {
     switch (s.k) {
       case 'assign': {
-        const live = new Set(out);
-        if (s.target.k === 'id') {
-          if (s.op === '=') live.delete(s.target.name);
-        } else {
-          readsOf(s.target, live);
-        }
-        if (s.target.k === 'id' && s.op !== '=') live.add(s.target.name);
-        return readsOf(s.value, live);
+        const t = s.target;
+        let live = t.k === 'id' && s.op === '=' ? out.with(t.name, false) : out;
+        if (t.k !== 'id') live = names.reads(t, live);
+        else if (s.op !== '=') live = live.with(t.name, true);
+        return names.reads(s.value, live);
       }
       case 'let': {
-        let live = new Set(out);
-        for (let i = s.decls.length - 1; i >= 0; i--) {
-          live.delete(s.decls[i].name);
-          live = readsOf(s.decls[i].init, live);
-        }
+        let live = out;
+        for (let i = s.decls.length - 1; i >= 0; i--) live = names.reads(s.decls[i].init, live.with(s.decls[i].name, false));
         return live;
       }
       case 'expr':
-        return readsOf(s.e, new Set(out));
+        return names.reads(s.e, out);
       case 'return':
-        return readsOf(s.e, new Set());
+        return names.reads(s.e);
       case 'break':
-        return new Set(exit);
+        return exit;
       case 'comment':
         return out;
       case 'if':
-        return readsOf(s.cond, new Set([...block(s.then, out, exit), ...block(s.else, out, exit)]));
+        return names.reads(s.cond, block(s.then, out, exit).or(block(s.else, out, exit)));
       case 'while':
         return loop(s.cond, undefined, s.body, out);
       case 'for': {
         const head = loop(s.cond, s.update, s.body, out);
         if (!s.init) return head;
         liveOut.set(s.init, head);
-        return stmt(s.init, new Set(head), exit);
+        return stmt(s.init, head, exit);
       }
     }
   };
-  block(body, new Set(), new Set());
+  const none = names.empty();
+  block(body, none, none);
   return liveOut;
 }
 
@@ -344,49 +464,37 @@ function postfixWrites(e: CExpr | undefined, out: Set<string>): void {
 }
 
 function childrenOf(e: CExpr): readonly CExpr[] {
-  switch (e.k) {
-    case 'bin':
-      return [e.a, e.b];
-    case 'un':
-      return [e.a];
-    case 'cond':
-      return [e.c, e.a, e.b];
-    case 'call':
-    case 'new':
-      return [e.callee, ...e.args];
-    case 'member':
-      return [e.obj];
-    case 'index':
-      return [e.obj, e.index];
-    case 'array':
-      return e.items;
-    case 'object':
-      return e.props.map((p) => p.value);
-    case 'await':
-      return [e.e];
-    default:
-      return [];
-  }
+  return children(e);
 }
 
-type Zeros = ReadonlySet<string> | null; // null: not reached
+type Zeros = Bits | null; // null: not reached
 
-const meet = (a: Zeros, b: Zeros): Zeros => (a === null ? b : b === null ? a : new Set([...a].filter((x) => b.has(x))));
-const sameZeros = (a: Zeros, b: Zeros): boolean => (a === null || b === null ? a === b : a.size === b.size && [...a].every((x) => b.has(x)));
+const meet = (a: Zeros, b: Zeros): Zeros => (a === null ? b : b === null ? a : a.and(b));
+
+/** The locals some `x += e` or `x -= e` accumulates into: the only ones knownZero is asked about. */
+function accumulators(stmts: readonly CStmt[], out: Set<string> = new Set()): Set<string> {
+  for (const s of stmts) {
+    if (s.k === 'assign' && s.op !== '=' && s.target.k === 'id') out.add(s.target.name);
+    else if (s.k === 'if') accumulators(s.then, out), accumulators(s.else, out);
+    else if (s.k === 'for' || s.k === 'while') accumulators(s.body, out);
+  }
+  return out;
+}
 
 /**
  * Before each `x += e` / `x -= e` of a local, the locals certainly holding +0 there: set to the
  * literal 0 (or from one that holds it) on every path, not written since.
  */
-export function knownZero(body: readonly CStmt[]): Map<CStmt, ReadonlySet<string>> {
-  const before = new Map<CStmt, ReadonlySet<string>>();
+export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
+  const names = new Names(accumulators(body));
+  const before = new Map<CStmt, NameSet>();
   let breaks: Zeros[] = [];
   const expr = (e: CExpr | undefined, z: Zeros): Zeros => {
     if (z === null || !e) return z;
     const w = new Set<string>();
     postfixWrites(e, w);
-    if (w.size === 0) return z;
-    return new Set([...z].filter((x) => !w.has(x)));
+    for (const x of w) z = z.with(x, false);
+    return z;
   };
   const block = (stmts: readonly CStmt[], z: Zeros): Zeros => {
     for (const s of stmts) z = stmt(s, z);
@@ -400,7 +508,7 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, ReadonlySet<string
       const test = expr(cond, head);
       const end = expr(update, block(body, test));
       const next = meet(entry, end);
-      if (sameZeros(next, head)) {
+      if (next === head || (next !== null && head !== null && next.equals(head))) {
         const exits = breaks.reduce<Zeros>((a, b) => meet(a, b), cond ? test : null);
         breaks = outer;
         return exits;
@@ -416,21 +524,14 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, ReadonlySet<string
         z = expr(s.value, expr(t, z));
         if (t.k !== 'id' || z === null) return z;
         if (s.op !== '=') before.set(s, z);
-        const next = new Set(z);
-        const zero = s.op === '=' && (isPositiveZero(s.value) || (s.value.k === 'id' && z.has(s.value.name)));
-        if (zero) next.add(t.name);
-        else next.delete(t.name);
-        return next;
+        return z.with(t.name, s.op === '=' && (isPositiveZero(s.value) || (s.value.k === 'id' && z.has(s.value.name))));
       }
       case 'let': {
         let next: Zeros = z;
         for (const d of s.decls) {
           next = expr(d.init, next);
           if (next === null) return null;
-          const n = new Set(next);
-          if (isPositiveZero(d.init)) n.add(d.name);
-          else n.delete(d.name);
-          next = n;
+          next = next.with(d.name, isPositiveZero(d.init));
         }
         return next;
       }
@@ -453,28 +554,23 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, ReadonlySet<string
         return loop(s.cond, s.update, s.body, s.init ? stmt(s.init, z) : z);
     }
   };
-  block(body, new Set());
+  block(body, names.empty());
   return before;
 }
 
-// ── never negative zero ───────────────────────────────────────────────────────────────────────
+// ── where arrays go ───────────────────────────────────────────────────────────────────────────
 
-export interface NegZeroInfo {
-  /** Locals that never hold -0, and arrays (by the locals that hold them) whose elements never do. */
-  readonly names: Set<string>;
-  /** For each such local, the others whose membership rests on it (`g = p_b`: g on p_b). */
-  readonly dependents: ReadonlyMap<string, ReadonlySet<string>>;
+/** How references move through the code: what privateArrays and neverNegZero are computed from. */
+interface Flows {
+  /** Every write of a local (`element`: of an element of the array it holds). */
+  readonly writes: readonly { readonly target: string; readonly value: CExpr | undefined; readonly element: boolean; readonly op: string }[];
+  /** Locals whose value (an array, an object) may be kept where this code cannot follow it: a call, another array, the tape. */
+  readonly escapes: ReadonlySet<string>;
+  /** [y, x]: `x = y` by reference, so the array y holds is x's too. */
+  readonly flows: readonly (readonly [string, string])[];
 }
 
-/**
- * The locals that never hold -0, and the arrays whose elements never do: the largest set in which
- * every write keeps the property. `x += e` and `x -= e` keep it whatever e is (a sum is -0 only
- * when both terms are); `x = e` when e is never -0; an array is one allocated as zeros
- * (`new Float64Array(n)`) whose element stores are accumulations or never -0, and which never leaves
- * the function's sight (into a call, another array, the tape) except by `return`.
- */
-export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: ReadonlySet<string>): NegZeroInfo {
-  const names = new Set([...scope.locals].filter((x) => !params.has(x)));
+function collectFlows(body: readonly CStmt[], scope: CodeScope): Flows {
   const writes: { target: string; value: CExpr | undefined; element: boolean; op: string }[] = [];
   const escapes = new Set<string>();
   /** [y, x]: x = y, by reference (an array held by both): y keeps the property only if x does. */
@@ -506,7 +602,12 @@ export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: R
         e.args.forEach((a) => visitExpr(a, byValue ? undefined : escape));
         return;
       }
-      case 'new':
+      case 'new': {
+        // a typed array made from an array copies it
+        const byValue = e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name);
+        e.args.forEach((a) => visitExpr(a, byValue ? undefined : escape));
+        return;
+      }
       case 'array':
       case 'object':
       case 'await':
@@ -568,6 +669,68 @@ export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: R
     }
   };
   visit(body);
+  return { writes, escapes, flows };
+}
+
+/** The locals that hold one of the function's own arrays and no other, grouped by who may share it. */
+export function privateArrays(body: readonly CStmt[], scope: CodeScope, params: ReadonlySet<string>): Map<string, string> {
+  const { writes, escapes, flows } = collectFlows(body, scope);
+  const names = new Set([...scope.locals].filter((x) => !params.has(x) && !escapes.has(x) && x !== scope.tape));
+  const made = (e: CExpr): boolean => {
+    if (e.k === 'id') return names.has(e.name);
+    if (e.k === 'cond') return made(e.a) && made(e.b);
+    if (e.k === 'array') return true;
+    if (e.k === 'new') return e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name);
+    if (e.k !== 'call') return false;
+    if (copyCall(e.callee, scope)) return true;
+    // new Array(n).fill(v)
+    return e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'new' && made(e.callee.obj);
+  };
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const w of writes) {
+      if (w.element || !names.has(w.target) || (w.op === '=' && (w.value === undefined || made(w.value)))) continue;
+      names.delete(w.target);
+      changed = true;
+    }
+    for (const [y, x] of flows) {
+      if (names.has(y) && !names.has(x)) {
+        names.delete(y);
+        changed = true;
+      }
+    }
+  }
+  // groups: locals that may hold the same array
+  const group = new Map([...names].map((x) => [x, x]));
+  const find = (x: string): string => {
+    let r = x;
+    while (group.get(r) !== r) r = group.get(r)!;
+    return r;
+  };
+  for (const [y, x] of flows) if (names.has(y) && names.has(x)) group.set(find(y), find(x));
+  return new Map([...names].map((x) => [x, find(x)]));
+}
+
+// ── never negative zero ───────────────────────────────────────────────────────────────────────
+
+export interface NegZeroInfo {
+  /** Locals that never hold -0, and arrays (by the locals that hold them) whose elements never do. */
+  readonly names: Set<string>;
+  /** For each such local, the others whose membership rests on it (`g = p_b`: g on p_b). */
+  readonly dependents: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * The locals that never hold -0, and the arrays whose elements never do: the largest set in which
+ * every write keeps the property. `x += e` and `x -= e` keep it whatever e is (a sum is -0 only
+ * when both terms are); `x = e` when e is never -0; an array is one allocated as zeros
+ * (`new Float64Array(n)`) whose element stores are accumulations or never -0, and which never leaves
+ * the function's sight (into a call, another array, the tape) except by `return`.
+ */
+export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: ReadonlySet<string>): NegZeroInfo {
+  const names = new Set([...scope.locals].filter((x) => !params.has(x)));
+  const { writes, escapes, flows } = collectFlows(body, scope);
   for (const x of escapes) names.delete(x);
   // a local holds zeros: new Float64Array(n) (n a number, not an array to copy), new Array(n).fill(0), [1, 2]
   const fresh = (e: CExpr): boolean => {

@@ -21,9 +21,9 @@
  * A name whose liveness a change in this round touched ("dirty") waits for the next round.
  * tidyCode.ts runs rounds until nothing changes.
  */
-import { type CExpr, type CStmt, neg } from '../code.js';
+import { type CExpr, children as childrenOf, type CStmt, neg } from '../code.js';
 import {
-  addEffects, canMovePast, type CodeScope, copyEffects, type Effects, EffectsOf, exprEffects, knownZero, liveness, mathCall, mentions, neverNegZero, noEffects,
+  accessEffects, addEffects, callEffects, canMovePast, commute, type CodeScope, copyEffects, type Effects, EffectsOf, exprEffects, knownZero, liveness, mathCall, mentions, type NameSet, neverNegZero, noEffects,
   notNegZero, removable, tapeCall,
 } from './analyzeCode.js';
 
@@ -46,8 +46,10 @@ interface Region {
 }
 
 interface Facts {
-  readonly live: Map<CStmt, ReadonlySet<string>>;
-  readonly zeros: Map<CStmt, ReadonlySet<string>>;
+  readonly live: Map<CStmt, NameSet>;
+  /** How many times each name occurs in the body (as the round began). */
+  readonly mentionCount: ReadonlyMap<string, number>;
+  readonly zeros: Map<CStmt, NameSet>;
   /** Never -0 (analyzeCode.ts); a name rewritten in this round to `t = e` leaves it. */
   readonly nonNegZero: Set<string>;
   readonly dirty: Set<string>;
@@ -58,6 +60,7 @@ interface Facts {
 export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<string>, materialize: boolean): boolean {
   const facts: Facts = {
     live: liveness(body),
+    mentionCount: countMentions(body),
     zeros: knownZero(body),
     nonNegZero: neverNegZero(body, scope, params).names,
     dirty: new Set(),
@@ -73,7 +76,7 @@ class Folder {
   block(stmts: CStmt[]): boolean {
     let changed = false;
     for (let i = 0; i < stmts.length; ) {
-      if (this.fold(stmts, i) || this.removeDead(stmts, i)) {
+      if (this.coalesce(stmts, i) || this.fold(stmts, i) || this.removeDead(stmts, i)) {
         changed = true;
         continue;
       }
@@ -100,6 +103,12 @@ class Folder {
     }
     if (s.k !== 'assign' || s.target.k !== 'id') return false;
     const x = s.target.name;
+    if (s.op === '=' && s.value.k === 'id' && s.value.name === x) {
+      // x = x
+      this.changed();
+      stmts.splice(i, 1);
+      return true;
+    }
     if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || this.liveAfter(s, x)) return false;
     if (!removable(exprEffects(s.value, this.scope))) return false;
     this.facts.dirty.add(x);
@@ -115,6 +124,9 @@ class Folder {
     const t = d.target.name;
     const { dirty, zeros, nonNegZero } = this.facts;
     if (!this.scope.locals.has(t) || dirty.has(t)) return false;
+    // the user's variables (and their adjoints) keep their names where they hold what was popped or
+    // called for: `p = tape.floats.pop()` stays (inlined parameters, `z_2 = z`, fold like temporaries)
+    const temporary = isGenerated(t) || removable(exprEffects(d.value, this.scope));
     let exact: CExpr | undefined;
     let quiet: CExpr;
     if (d.op === '=') {
@@ -128,7 +140,7 @@ class Folder {
     const valueEffects = exprEffects(quiet, this.scope);
     if (valueEffects.reads.has(t)) return false;
     const region = this.region(stmts, i, t);
-    if (region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
+    if (temporary && region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
     if (!this.materialize || d.op === '=') return false;
     if (exact !== undefined) {
       // t += e on +0, e never -0: t = e, bit for bit
@@ -152,26 +164,62 @@ class Folder {
     const trivial = (e: CExpr | undefined): boolean => e !== undefined && (e.k === 'id' || e.k === 'num' || e.k === 'bool');
     if (uses.length === 1 && uses[0].use.direct && (exact !== undefined || uses[0].use.quiet) && !(uses[0].use.compound && (exact === undefined || isZero(exact)))) {
       const { j, use } = uses[0];
-      let movable = canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects);
-      for (let k = i + 1; movable && k < j; k++) movable = canMovePast(valueEffects, this.facts.effects.stmt(stmts[k]));
-      if (movable) {
+      const resets = this.movesPast(stmts, i, j, valueEffects);
+      if (resets && canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects)) {
         stmts[j] = substitute(stmts[j], t, exact ?? quiet);
+        // resets the value reads (`scaled_b[i] = 0` after `fn_result_b = scaled_b[i]`) go after its read
+        for (let r = resets.length - 1; r >= 0; r--) stmts.splice(j, 0, ...stmts.splice(resets[r], 1));
         return this.done(stmts, i, t, valueEffects);
       }
     }
     // a copy (t = y) goes into every read; so does t += y on +0, where every read is quiet
     const copy = trivial(exact) ? exact : trivial(quiet) && uses.every((u) => u.use.quiet) ? quiet : undefined;
     if (!copy || uses.some((u) => u.use.compound && (isZero(copy) || copy !== exact))) return false;
-    // every read of t is y while y does not change (the last statement may assign y, after reading t)
+    // every read of t is y while y does not change (the last statement may assign y, after reading t);
+    // a reset `y = 0` in between moves after the last read: `_t7_b = v_b; v_b = 0; …_t7_b…` is `…v_b…; v_b = 0`
     const y = copy.k === 'id' ? copy.name : undefined;
     const last = region.end;
+    let reset: number | undefined;
     for (let k = i + 1; y !== undefined && k <= last; k++) {
       const s = stmts[k];
-      const assignsY = s.k === 'assign' && s.target.k === 'id' && s.target.name === y;
-      if (this.facts.effects.stmt(s).writes.has(y) && !(k === last && assignsY)) return false;
+      if (!this.facts.effects.stmt(s).writes.has(y)) continue;
+      if (k === last && s.k === 'assign' && s.target.k === 'id' && s.target.name === y) continue;
+      const constant = s.k === 'assign' && s.op === '=' && s.target.k === 'id' && (s.value.k === 'num' || s.value.k === 'bool');
+      if (reset !== undefined || !constant || k === last || this.facts.dirty.has(y)) return false;
+      reset = k;
+    }
+    if (reset !== undefined) {
+      for (let k = reset + 1; k <= last; k++) {
+        const eff = this.facts.effects.stmt(stmts[k]);
+        if (mentions(eff, y!) || eff.exits) return false;
+      }
     }
     for (let k = i + 1; k <= last; k++) if (mentions(this.facts.effects.stmt(stmts[k]), t)) stmts[k] = substitute(stmts[k], t, copy);
+    if (reset !== undefined) {
+      stmts.splice(last, 0, ...stmts.splice(reset, 1));
+      this.facts.dirty.add(y!);
+    }
     return this.done(stmts, i, t, valueEffects);
+  }
+
+  /**
+   * Whether a value can move from `stmts[i]` down to `stmts[j]`: past every statement between, or,
+   * for `x = 0` / `a[k] = 0` that write what it reads, with those resets moved after stmts[j]
+   * (where nothing between reads or writes what they do). The resets' indices, or undefined.
+   */
+  private movesPast(stmts: readonly CStmt[], i: number, j: number, value: Effects): number[] | undefined {
+    const effects = this.facts.effects;
+    const resets: number[] = [];
+    for (let k = i + 1; k < j; k++) {
+      if (canMovePast(value, effects.stmt(stmts[k]))) continue;
+      if (!isReset(stmts[k])) return undefined;
+      resets.push(k);
+    }
+    for (const r of resets) {
+      const reset = effects.stmt(stmts[r]);
+      for (let k = r + 1; k <= j; k++) if (!resets.includes(k) && !commute(reset, effects.stmt(stmts[k]))) return undefined;
+    }
+    return resets;
   }
 
   private changed(): void {
@@ -196,7 +244,8 @@ class Folder {
     for (let j = i + 1; j < stmts.length; j++) {
       const s = stmts[j];
       const eff = this.facts.effects.stmt(s);
-      if (eff.exits && !(s.k === 'return')) return undefined;
+      // control may leave here: only where t is read for the last time, and dead where control goes
+      if (eff.exits && s.k !== 'return' && (!mentions(eff, t) || this.liveAfter(s, t) || this.liveAtBreaks(s, t))) return undefined;
       if (!mentions(eff, t)) {
         if (!this.liveAfter(s, t)) return { end: j, uses };
         continue;
@@ -212,6 +261,37 @@ class Folder {
       if (s.k === 'return' || !this.liveAfter(s, t)) return { end: j, uses };
     }
     return undefined;
+  }
+
+  /**
+   * `if (c) { …; _t7 = a } else { …; _t7 = b } v = _t7`, the temporary mentioned nowhere else, v not
+   * in the if: `if (c) { …; v = a } else { …; v = b }`, the user's name kept.
+   */
+  private coalesce(stmts: CStmt[], j: number): boolean {
+    const copy = stmts[j];
+    const branches = stmts[j - 1];
+    if (copy.k !== 'assign' || copy.op !== '=' || copy.target.k !== 'id' || copy.value.k !== 'id' || branches?.k !== 'if') return false;
+    const v = copy.target.name;
+    const t = copy.value.name;
+    const { dirty } = this.facts;
+    if (!isGenerated(t) || !this.scope.locals.has(t) || dirty.has(t) || dirty.has(v) || mentions(this.facts.effects.stmt(branches), v)) return false;
+    const defs = finalWrites(branches, t);
+    if (defs === undefined || this.facts.mentionCount.get(t) !== defs + 1) return false;
+    stmts.splice(j - 1, 2, substituteTarget(branches, t, v));
+    dirty.add(t);
+    dirty.add(v);
+    this.changed();
+    return true;
+  }
+
+  /** Whether t is live where a `break` in `s` (out of s) goes. */
+  private liveAtBreaks(s: CStmt, t: string): boolean {
+    const visit = (x: CStmt): boolean => {
+      if (x.k === 'break') return this.liveAfter(x, t);
+      if (x.k === 'if') return x.then.some(visit) || x.else.some(visit);
+      return false; // a loop's own breaks stay in it
+    };
+    return visit(s);
   }
 
   /** `x += v` / `a[i] += v` where x, or every element of a, is never -0 just before: v's zero sign cannot show. */
@@ -243,6 +323,11 @@ class Folder {
 }
 
 const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
+
+/** `x = 0`, `a[k] = 0`: a constant put back. */
+function isReset(s: CStmt): boolean {
+  return s.k === 'assign' && s.op === '=' && (s.value.k === 'num' || s.value.k === 'bool') && (s.target.k === 'id' || (s.target.k === 'index' && s.target.obj.k === 'id'));
+}
 
 /** `for (i = i - 1; …)` reads oddly: a value that reads what a loop's init assigns stays a local. */
 function initReads(s: CStmt, value: Effects): boolean {
@@ -311,23 +396,21 @@ class UseScan {
         this.expr(e.b, { direct: false, quiet: pos.quiet });
         return;
       case 'call':
-        if (!tapeCall(e.callee, this.scope) && !mathCall(e.callee, this.scope)) this.expr(e.callee, loud);
+      case 'new':
+        if (e.k === 'new' || (!tapeCall(e.callee, this.scope) && !mathCall(e.callee, this.scope))) this.expr(e.callee, loud);
+        else if (tapeCall(e.callee, this.scope)) this.acc.reads.add(this.scope.tape!);
         e.args.forEach((a) => this.expr(a, loud));
         // the call itself, after its arguments
-        addEffects(this.acc, exprEffects({ k: 'call', callee: e.callee, args: [] }, this.scope));
+        callEffects(e, this.scope, this.acc);
         return;
       case 'member':
         this.expr(e.obj, loud);
-        if (e.obj.k !== 'id' || this.scope.locals.has(e.obj.name)) this.acc.heapRead = true;
+        accessEffects(e.obj, this.scope, this.acc);
         return;
       case 'index':
         this.expr(e.obj, loud);
         this.expr(e.index, { direct: pos.direct, quiet: true });
-        this.acc.heapRead = true;
-        return;
-      case 'new':
-        e.args.forEach((a) => this.expr(a, loud));
-        addEffects(this.acc, exprEffects({ k: 'new', callee: e.callee, args: [] }, this.scope));
+        accessEffects(e.obj, this.scope, this.acc);
         return;
       case 'array':
         e.items.forEach((x) => this.expr(x, loud));
@@ -364,7 +447,8 @@ class UseScan {
           } else {
             this.expr(target, loud);
           }
-          if (compound) this.acc.heapRead = true;
+          if (compound && target.k !== 'index' && target.k !== 'member') this.acc.heapRead = true;
+          else if (compound) accessEffects((target as CExpr & { k: 'index' | 'member' }).obj, this.scope, this.acc);
           this.expr(s.value, quiet);
         }
         addEffects(this.acc, targetWrite(s, this.scope));
@@ -413,7 +497,7 @@ class UseScan {
 function targetWrite(s: CStmt & { k: 'assign' }, scope: CodeScope): Effects {
   const out = noEffects();
   if (s.target.k === 'id') out.writes.add(s.target.name);
-  else if (s.target.k === 'index' || s.target.k === 'member') out.heapWrite = true;
+  else if (s.target.k === 'index' || s.target.k === 'member') accessEffects(s.target.obj, scope, out, true);
   else exprEffects({ k: 'await', e: { k: 'num', value: 0 } }, scope, out);
   return out;
 }
@@ -529,4 +613,76 @@ function simplified(e: CExpr): CExpr {
   if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
   if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };
   return e;
+}
+
+/** Names the compiler made up (naming.ts): `_t0`, `_t0_b`, `_n0`, `_g`, and the results of inlined calls (`softplus_result`). */
+function isGenerated(name: string): boolean {
+  return name.startsWith('_') || /_result(_\d+)?(_b|_dot)?(_\d+)?$/.test(name);
+}
+
+/** How many times each name occurs in `stmts`. */
+function countMentions(stmts: readonly CStmt[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const expr = (e: CExpr): void => {
+    if (e.k === 'id' || e.k === 'postfix') counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+    else childrenOf(e).forEach(expr);
+  };
+  const visit = (s: CStmt): void => {
+    switch (s.k) {
+      case 'let':
+        s.decls.forEach((d) => d.init && expr(d.init));
+        break;
+      case 'assign':
+        expr(s.target);
+        expr(s.value);
+        break;
+      case 'expr':
+      case 'return':
+        expr(s.e);
+        break;
+      case 'if':
+        expr(s.cond);
+        s.then.forEach(visit);
+        s.else.forEach(visit);
+        break;
+      case 'for':
+        if (s.init) visit(s.init);
+        if (s.cond) expr(s.cond);
+        if (s.update) expr(s.update);
+        s.body.forEach(visit);
+        break;
+      case 'while':
+        expr(s.cond);
+        s.body.forEach(visit);
+        break;
+    }
+  };
+  stmts.forEach(visit);
+  return counts;
+}
+
+/**
+ * When every path through `s` ends with `t = …` (the last statement of each branch, and t nowhere
+ * else in s), how many such assignments there are.
+ */
+function finalWrites(s: CStmt, t: string): number | undefined {
+  const block = (b: readonly CStmt[]): number | undefined => {
+    const last = b[b.length - 1];
+    if (!last) return undefined;
+    const rest = countMentions(b.slice(0, -1)).get(t) ?? 0;
+    if (rest > 0) return undefined;
+    if (last.k === 'assign' && last.op === '=' && last.target.k === 'id' && last.target.name === t) return (countMentions([{ k: 'expr', e: last.value }]).get(t) ?? 0) === 0 ? 1 : undefined;
+    return last.k === 'if' ? finalWrites(last, t) : undefined;
+  };
+  if (s.k !== 'if' || (countMentions([{ k: 'expr', e: s.cond }]).get(t) ?? 0) > 0) return undefined;
+  const [a, b] = [block(s.then), block(s.else)];
+  return a === undefined || b === undefined ? undefined : a + b;
+}
+
+/** `s` with its assignments to t made to v (finalWrites says where they are). */
+function substituteTarget(s: CStmt, t: string, v: string): CStmt {
+  if (s.k === 'assign' && s.target.k === 'id' && s.target.name === t) return { ...s, target: { k: 'id', name: v } };
+  if (s.k !== 'if') return s;
+  const last = (b: readonly CStmt[]): CStmt[] => [...b.slice(0, -1), substituteTarget(b[b.length - 1], t, v)];
+  return { ...s, then: last(s.then), else: last(s.else) };
 }

@@ -13,7 +13,7 @@
  *   after:   if (z > max) { … }                    f_result = total / n;
  */
 import { type CExpr, type CStmt, namesIn } from '../code.js';
-import { type CodeScope, EffectsOf, exprEffects, removable } from './analyzeCode.js';
+import { type CodeScope, EffectsOf, exprEffects, privateArrays, removable } from './analyzeCode.js';
 import { foldRound } from './foldTemporaries.js';
 import { restoreLoops } from './restoreLoops.js';
 
@@ -26,8 +26,8 @@ export function tidyCode(body: readonly CStmt[], params: readonly string[], tape
   declared(code, locals);
   // generated code only assigns its own locals; if not, leave it as it is
   if (!assignsOnlyLocals(code, locals)) return [...body];
-  const scope: CodeScope = { locals, tape };
   const paramSet = new Set(params);
+  const scope: CodeScope = { locals, tape, privates: privateArrays(code, { locals, tape }, paramSet) };
   // accumulations are rewritten as assignments only once nothing else folds (foldTemporaries.ts says why)
   const fold = (): void => {
     for (let round = 0; round < maxRounds; round++) {
