@@ -57,7 +57,8 @@ interface Facts {
 }
 
 /** One round over `body` (mutable blocks, copied by tidyCode.ts); whether it changed anything. */
-export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<string>, materialize: boolean): boolean {
+/** Whether the round changed anything, and (without `materialize`) whether a round with it would. */
+export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<string>, materialize: boolean): { changed: boolean; pending: boolean } {
   const facts: Facts = {
     live: liveness(body),
     mentionCount: countMentions(body),
@@ -66,7 +67,9 @@ export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<s
     dirty: new Set(),
     effects: new EffectsOf(scope),
   };
-  return new Folder(scope, facts, materialize).block(body);
+  const folder = new Folder(scope, facts, materialize);
+  const changed = folder.block(body);
+  return { changed, pending: folder.pending };
 }
 
 class Folder {
@@ -75,18 +78,43 @@ class Folder {
 
   block(stmts: CStmt[]): boolean {
     let changed = false;
-    for (let i = 0; i < stmts.length; ) {
-      if (this.coalesce(stmts, i) || this.fold(stmts, i) || this.removeDead(stmts, i)) {
-        changed = true;
-        continue;
+    // again while it changes: a fold further down can unblock one above (a call folded away from between)
+    for (let again = true, passes = 0; again && passes < 8; passes++) {
+      again = false;
+      for (let i = 0; i < stmts.length; ) {
+        if (this.coalesce(stmts, i) || this.fold(stmts, i) || this.removeDead(stmts, i)) {
+          changed = again = true;
+          continue;
+        }
+        i++;
       }
-      i++;
     }
     for (const s of stmts) {
       if (s.k === 'if') changed = this.block(s.then as CStmt[]) || changed, changed = this.block(s.else as CStmt[]) || changed;
       else if (s.k === 'for' || s.k === 'while') changed = this.block(s.body as CStmt[]) || changed;
     }
     return changed;
+  }
+
+  /**
+   * `to`, which replaces `from` (the same statement with a read replaced), with from's facts:
+   * the names whose facts the change touches are dirty (done()), the others' hold.
+   */
+  private carry(from: CStmt, to: CStmt): CStmt {
+    const { live, zeros } = this.facts;
+    const copy = (a: CStmt, b: CStmt): void => {
+      if (a === b) return;
+      const l = live.get(a);
+      if (l) live.set(b, l);
+      const z = zeros.get(a);
+      if (z) zeros.set(b, z);
+      const pairs = (x: readonly CStmt[], y: readonly CStmt[]): void => x.forEach((s, i) => y[i] && copy(s, y[i]));
+      if (a.k === 'if' && b.k === 'if') pairs(a.then, b.then), pairs(a.else, b.else);
+      else if ((a.k === 'for' || a.k === 'while') && (b.k === 'for' || b.k === 'while')) pairs(a.body, b.body);
+      if (a.k === 'for' && b.k === 'for' && a.init && b.init) copy(a.init, b.init);
+    };
+    copy(from, to);
+    return to;
   }
 
   private liveAfter(s: CStmt, name: string): boolean {
@@ -97,7 +125,6 @@ class Folder {
   private removeDead(stmts: CStmt[], i: number): boolean {
     const s = stmts[i];
     if (s.k === 'if' && s.then.length === 0 && s.else.length === 0 && removable(exprEffects(s.cond, this.scope))) {
-      this.changed();
       stmts.splice(i, 1);
       return true;
     }
@@ -105,14 +132,12 @@ class Folder {
     const x = s.target.name;
     if (s.op === '=' && s.value.k === 'id' && s.value.name === x) {
       // x = x
-      this.changed();
       stmts.splice(i, 1);
       return true;
     }
     if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || this.liveAfter(s, x)) return false;
     if (!removable(exprEffects(s.value, this.scope))) return false;
-    this.facts.dirty.add(x);
-    this.changed();
+    // (x was dead after it, so is still dead before it: x's liveness stands; its value's reads only lose some)
     stmts.splice(i, 1);
     return true;
   }
@@ -124,9 +149,10 @@ class Folder {
     const t = d.target.name;
     const { dirty, zeros, nonNegZero } = this.facts;
     if (!this.scope.locals.has(t) || dirty.has(t)) return false;
-    // the user's variables (and their adjoints) keep their names where they hold what was popped or
-    // called for: `p = tape.floats.pop()` stays (inlined parameters, `z_2 = z`, fold like temporaries)
-    const temporary = isGenerated(t) || removable(exprEffects(d.value, this.scope));
+    // the user's variables keep their names where they hold what was popped or called for
+    // (`p = tape.floats.pop()` stays; inlined parameters, `z_2 = z`, fold like temporaries), and
+    // their adjoints where they accumulate (`xi_b -= g; _t3_b += xi_b` keeps xi_b)
+    const temporary = isGenerated(t) || (d.op === '=' && removable(exprEffects(d.value, this.scope)));
     let exact: CExpr | undefined;
     let quiet: CExpr;
     if (d.op === '=') {
@@ -137,26 +163,28 @@ class Folder {
       exact = d.op === '+=' && notNegZero(d.value, nonNegZero) ? d.value : undefined;
       quiet = d.op === '+=' ? d.value : neg(d.value);
     }
+    if (!temporary && d.op === '=') return false;
     const valueEffects = exprEffects(quiet, this.scope);
     if (valueEffects.reads.has(t)) return false;
     const region = this.region(stmts, i, t);
     if (temporary && region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
-    if (!this.materialize || d.op === '=') return false;
-    if (exact !== undefined) {
-      // t += e on +0, e never -0: t = e, bit for bit
-      stmts[i] = { k: 'assign', target: d.target, op: '=', value: exact };
-      this.changed();
-      return true;
+    if (d.op === '=') return false;
+    // t += e on +0 as t = e: bit for bit where e is never -0; else where every read of t is quiet
+    const value = exact ?? (region && region.uses.every((u) => u.use.quiet) ? quiet : undefined);
+    if (value === undefined) return false;
+    if (!this.materialize) {
+      this.pending = true;
+      return false;
     }
-    if (region && region.uses.every((u) => u.use.quiet)) {
-      // every read of t is quiet: t = e is as good as t += e on +0
-      stmts[i] = { k: 'assign', target: d.target, op: '=', value: quiet };
-      nonNegZero.delete(t);
-      this.changed();
-      return true;
-    }
-    return false;
+    stmts[i] = { k: 'assign', target: d.target, op: '=', value };
+    // e's reads were quiet (an accumulation into +0), and now are only if t's are
+    if (exact !== undefined) this.quietDefs = new Map();
+    else nonNegZero.delete(t);
+    return true;
   }
+
+  /** An accumulation this round could have rewritten as an assignment, with `materialize`. */
+  pending = false;
 
   /** Move t's value (`exact`, or `quiet` where every read is quiet) into its reads. */
   private foldInto(stmts: CStmt[], i: number, t: string, region: Region, exact: CExpr | undefined, quiet: CExpr, valueEffects: Effects): boolean {
@@ -166,7 +194,7 @@ class Folder {
       const { j, use } = uses[0];
       const resets = this.movesPast(stmts, i, j, valueEffects);
       if (resets && canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects)) {
-        stmts[j] = substitute(stmts[j], t, exact ?? quiet);
+        stmts[j] = this.carry(stmts[j], substitute(stmts[j], t, exact ?? quiet));
         // resets the value reads (`scaled_b[i] = 0` after `fn_result_b = scaled_b[i]`) go after its read
         for (let r = resets.length - 1; r >= 0; r--) stmts.splice(j, 0, ...stmts.splice(resets[r], 1));
         return this.done(stmts, i, t, valueEffects);
@@ -194,7 +222,7 @@ class Folder {
         if (mentions(eff, y!) || eff.exits) return false;
       }
     }
-    for (let k = i + 1; k <= last; k++) if (mentions(this.facts.effects.stmt(stmts[k]), t)) stmts[k] = substitute(stmts[k], t, copy);
+    for (let k = i + 1; k <= last; k++) if (mentions(this.facts.effects.stmt(stmts[k]), t)) stmts[k] = this.carry(stmts[k], substitute(stmts[k], t, copy));
     if (reset !== undefined) {
       stmts.splice(last, 0, ...stmts.splice(reset, 1));
       this.facts.dirty.add(y!);
@@ -222,12 +250,7 @@ class Folder {
     return resets;
   }
 
-  private changed(): void {
-    this.quietDefs = new Map();
-  }
-
   private done(stmts: CStmt[], i: number, t: string, moved: Effects): true {
-    this.changed();
     this.facts.dirty.add(t);
     for (const r of moved.reads) this.facts.dirty.add(r);
     stmts.splice(i, 1);
@@ -280,7 +303,6 @@ class Folder {
     stmts.splice(j - 1, 2, substituteTarget(branches, t, v));
     dirty.add(t);
     dirty.add(v);
-    this.changed();
     return true;
   }
 
@@ -318,7 +340,11 @@ class Folder {
     return known;
   }
 
-  /** quietStore's answers, forgotten at every change. */
+  /**
+   * quietStore's answers in this round. Folding keeps them true: a read moved into another keeps
+   * its position's quietness, and an accumulation becomes an assignment only where all its reads are
+   * quiet; only `t += e` rewritten as `t = e` (e never -0) can make reads loud, and forgets them.
+   */
   private quietDefs = new Map<CStmt, boolean>();
 }
 
@@ -344,7 +370,18 @@ interface Position {
 class UseScan {
   readonly uses: Use[] = [];
   postfix = false;
-  private readonly acc = noEffects();
+  private readonly real = noEffects();
+  /** Where effects go once a read was found (only the first read's `before` is kept): nowhere. */
+  private readonly spent = noEffects();
+
+  private get acc(): Effects {
+    if (this.uses.length === 0) return this.real;
+    this.spent.reads.clear();
+    this.spent.writes.clear();
+    this.spent.privateReads.clear();
+    this.spent.privateWrites.clear();
+    return this.spent;
+  }
 
   constructor(
     private readonly t: string,
@@ -354,7 +391,8 @@ class UseScan {
   ) {}
 
   private read(pos: Position, compound = false): void {
-    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: copyEffects(this.acc) });
+    // what was evaluated before matters only for a value read once
+    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: this.uses.length === 0 ? copyEffects(this.acc) : this.acc });
   }
 
   expr(e: CExpr, pos: Position): void {
@@ -488,7 +526,7 @@ class UseScan {
   private nested(stmts: readonly CStmt[]): void {
     stmts.forEach((s, i) => {
       if (mentions(this.effects.stmt(s), this.t)) this.stmt(s, false, stmts, i);
-      else addEffects(this.acc, this.effects.stmt(s));
+      else if (this.uses.length === 0) addEffects(this.acc, this.effects.stmt(s));
     });
   }
 }

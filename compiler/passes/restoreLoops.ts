@@ -16,25 +16,30 @@
 import { type CExpr, type CStmt, postfix } from '../code.js';
 import { canMovePast, type EffectsOf, exprEffects, mentions } from './analyzeCode.js';
 
-export function restoreLoops(stmts: CStmt[], effects: EffectsOf): void {
+/** Whether anything changed. */
+export function restoreLoops(stmts: CStmt[], effects: EffectsOf): boolean {
+  let changed = false;
   for (const s of stmts) {
     if (s.k === 'if') {
-      restoreLoops(s.then as CStmt[], effects);
-      restoreLoops(s.else as CStmt[], effects);
+      changed = restoreLoops(s.then as CStmt[], effects) || changed;
+      changed = restoreLoops(s.else as CStmt[], effects) || changed;
     } else if (s.k === 'for' || s.k === 'while') {
-      restoreLoops(s.body as CStmt[], effects);
+      changed = restoreLoops(s.body as CStmt[], effects) || changed;
     }
   }
   for (let w = 0; w < stmts.length; w++) {
     const loop = whileOf(stmts[w]);
     if (!loop) continue;
+    changed ||= loop !== stmts[w];
     stmts[w] = loop;
     const counted = countedFor(stmts, w, effects);
     if (counted !== undefined) {
+      changed = true;
       w = counted;
       readCounter(stmts, w, effects);
     }
   }
+  return changed;
 }
 
 /** `for (;;) { if (!c) break; … }` as `while (c) { … }`; a `while` as it is. */

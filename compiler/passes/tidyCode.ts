@@ -31,12 +31,12 @@ export function tidyCode(body: readonly CStmt[], params: readonly string[], tape
   // accumulations are rewritten as assignments only once nothing else folds (foldTemporaries.ts says why)
   const fold = (): void => {
     for (let round = 0; round < maxRounds; round++) {
-      if (!foldRound(code, scope, paramSet, false) && !foldRound(code, scope, paramSet, true)) return;
+      const { changed, pending } = foldRound(code, scope, paramSet, false);
+      if (!changed && !(pending && foldRound(code, scope, paramSet, true).changed)) return;
     }
   };
   fold();
-  restoreLoops(code, new EffectsOf(scope));
-  fold();
+  if (restoreLoops(code, new EffectsOf(scope))) fold();
   return undeclareUnused(compoundAssignments(code), scope);
 }
 

@@ -194,7 +194,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     tape.reset();
     let total = 0, i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _L1, _t_9 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
-    let total_b = 0, m_b = 0, z_b = 0, s_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
+    let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
     // forward sweep
     total = 0;
     _trips0 = Math.max(n - 0, 0);
@@ -248,10 +248,11 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         for (k_2 = tape.ints.pop() - 1; k_2 >= 0; k_2--) {
             _y = _t21;
             _t21 = tape.floats.pop();
-            _t20_b += s_b * _y;
+            _t20_b = s_b * _y;
+            z_2_b += _t20_b;
             m_b -= _t20_b;
-            _L0_b[i * _T_k_2 + k_2] += _t20_b;
-            _t20_b = 0;
+            _L0_b[i * _T_k_2 + k_2] += z_2_b;
+            z_2_b = 0;
         }
         s = tape.floats.pop();
         s = tape.floats.pop();
