@@ -669,7 +669,10 @@ function collectFlows(body: readonly CStmt[], scope: CodeScope): Flows {
     }
   };
   visit(body);
-  return { writes, escapes, flows };
+  // a number is copied, not shared: locals declared as numbers (`let x = 0`) or accumulated into
+  // (`x += …`) hold no array, whatever they are stored into
+  const numeric = new Set(writes.filter((w) => !w.element && (w.op !== '=' || (w.value !== undefined && (w.value.k === 'num' || w.value.k === 'bool')))).map((w) => w.target));
+  return { writes, escapes: new Set([...escapes].filter((x) => !numeric.has(x))), flows: flows.filter(([y, x]) => !numeric.has(y) && !numeric.has(x)) };
 }
 
 /** The locals that hold one of the function's own arrays and no other, grouped by who may share it. */

@@ -3,7 +3,7 @@ function f_grad(layers, x) {
     tape.reset();
     let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, acc_2 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0, _n4 = 0, _n0 = 0, _n3 = 0;
     const layers_b = __tsgrad.zerosLike(layers);
-    let h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, acc_b = 0, s_b = 0, w_b = 0, _t9_b = 0, v_b = 0, _y = 0, _swap;
+    let h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, acc_b = 0, w_b = 0, _t9_b = 0, v_b = 0, _y = 0, _swap;
     // forward sweep
     _len = x.length;
     h = new Array(_len).fill(0);
@@ -81,14 +81,11 @@ function f_grad(layers, x) {
             acc_b += h_2_b[i_2] * (1 - _y * _y);
             h_2_b[i_2] = 0;
             for (i_3 = tape.ints.pop() - 1; i_3 >= 0; i_3--) {
-                s_b = acc_b;
                 w_b += acc_b * _t9;
                 _t9_b += acc_b * row[i_3];
-                acc_b = 0;
                 _t9 = tape.floats.pop();
                 h_b[i_3] += _t9_b;
                 _t9_b = 0;
-                acc_b += s_b;
                 row_b[i_3] += w_b;
                 w_b = 0;
             }
