@@ -117,6 +117,19 @@ class Folder {
     return to;
   }
 
+  /**
+   * Move stmts[from] to just after stmts[to] (from < to). What it reads and writes is live longer
+   * now (dirty), and its own facts were those of its old place (forgotten: unknown is conservative).
+   */
+  private moveDown(stmts: CStmt[], from: number, to: number): void {
+    const [moved] = stmts.splice(from, 1);
+    stmts.splice(to, 0, moved);
+    const eff = this.facts.effects.stmt(moved);
+    for (const n of [...eff.reads, ...eff.writes]) this.facts.dirty.add(n);
+    this.facts.live.delete(moved);
+    this.facts.zeros.delete(moved);
+  }
+
   private liveAfter(s: CStmt, name: string): boolean {
     return this.facts.live.get(s)?.has(name) ?? true;
   }
@@ -196,7 +209,7 @@ class Folder {
       if (resets && canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects)) {
         stmts[j] = this.carry(stmts[j], substitute(stmts[j], t, exact ?? quiet));
         // resets the value reads (`scaled_b[i] = 0` after `fn_result_b = scaled_b[i]`) go after its read
-        for (let r = resets.length - 1; r >= 0; r--) stmts.splice(j, 0, ...stmts.splice(resets[r], 1));
+        for (let r = resets.length - 1; r >= 0; r--) this.moveDown(stmts, resets[r], j);
         return this.done(stmts, i, t, valueEffects);
       }
     }
@@ -224,8 +237,7 @@ class Folder {
     }
     for (let k = i + 1; k <= last; k++) if (mentions(this.facts.effects.stmt(stmts[k]), t)) stmts[k] = this.carry(stmts[k], substitute(stmts[k], t, copy));
     if (reset !== undefined) {
-      stmts.splice(last, 0, ...stmts.splice(reset, 1));
-      this.facts.dirty.add(y!);
+      this.moveDown(stmts, reset, last);
     }
     return this.done(stmts, i, t, valueEffects);
   }
