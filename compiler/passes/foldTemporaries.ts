@@ -42,6 +42,8 @@ interface Use {
 /** The statements a definition's value reaches (up to index `end`), and its reads there. */
 interface Region {
   readonly end: number;
+  /** It passes a `// reverse sweep` comment: calls made in one sweep stay in it. */
+  readonly crossesComment: boolean;
   readonly uses: readonly { readonly j: number; readonly use: Use }[];
 }
 
@@ -143,16 +145,33 @@ class Folder {
     }
     if (s.k !== 'assign' || s.target.k !== 'id') return false;
     const x = s.target.name;
-    if (s.op === '=' && s.value.k === 'id' && s.value.name === x) {
-      // x = x
+    if (s.op === '=' && s.value.k === 'id' && (s.value.name === x || this.copiedBack(stmts, i, x, s.value.name))) {
+      // x = x, or t = x; …; x = t
       stmts.splice(i, 1);
       return true;
     }
     if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || this.liveAfter(s, x)) return false;
-    if (!removable(exprEffects(s.value, this.scope))) return false;
+    if (!removable(exprEffects(s.value, this.scope))) {
+      // its value unused, a call still runs: `_d = g_pullback(…)` is `g_pullback(…)`, `sum = tape.floats.pop()` a pop
+      if (s.value.k !== 'call' || s.op !== '=') return false;
+      stmts[i] = { k: 'expr', e: s.value };
+      return true;
+    }
     // (x was dead after it, so is still dead before it: x's liveness stands; its value's reads only lose some)
     stmts.splice(i, 1);
     return true;
+  }
+
+  /** Whether the last statement before stmts[i] that mentions x or t is `t = x`. */
+  private copiedBack(stmts: readonly CStmt[], i: number, x: string, t: string): boolean {
+    for (let k = i - 1; k >= 0; k--) {
+      const s = stmts[k];
+      const eff = this.facts.effects.stmt(s);
+      if (eff.exits) return false;
+      if (!mentions(eff, x) && !mentions(eff, t)) continue;
+      return s.k === 'assign' && s.op === '=' && s.target.k === 'id' && s.target.name === t && s.value.k === 'id' && s.value.name === x;
+    }
+    return false;
   }
 
   /** Fold the definition at `stmts[i]` into its reads, or rewrite an accumulation into zero as an assignment. */
@@ -203,7 +222,7 @@ class Folder {
   private foldInto(stmts: CStmt[], i: number, t: string, region: Region, exact: CExpr | undefined, quiet: CExpr, valueEffects: Effects): boolean {
     const { uses } = region;
     const trivial = (e: CExpr | undefined): boolean => e !== undefined && (e.k === 'id' || e.k === 'num' || e.k === 'bool');
-    if (uses.length === 1 && uses[0].use.direct && (exact !== undefined || uses[0].use.quiet) && !(uses[0].use.compound && (exact === undefined || isZero(exact)))) {
+    if (uses.length === 1 && !(region.crossesComment && valueEffects.opaque) && uses[0].use.direct && (exact !== undefined || uses[0].use.quiet) && !(uses[0].use.compound && (exact === undefined || isZero(exact)))) {
       const { j, use } = uses[0];
       const resets = this.movesPast(stmts, i, j, valueEffects);
       if (resets && canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects)) {
@@ -276,13 +295,15 @@ class Folder {
    */
   private region(stmts: readonly CStmt[], i: number, t: string): Region | undefined {
     const uses: { j: number; use: Use }[] = [];
+    let crossesComment = false;
     for (let j = i + 1; j < stmts.length; j++) {
       const s = stmts[j];
+      crossesComment ||= s.k === 'comment';
       const eff = this.facts.effects.stmt(s);
       // control may leave here: only where t is read for the last time, and dead where control goes
       if (eff.exits && s.k !== 'return' && (!mentions(eff, t) || this.liveAfter(s, t) || this.liveAtBreaks(s, t))) return undefined;
       if (!mentions(eff, t)) {
-        if (!this.liveAfter(s, t)) return { end: j, uses };
+        if (!this.liveAfter(s, t)) return { end: j, uses, crossesComment };
         continue;
       }
       const scan = new UseScan(t, this.scope, (at, block, index) => this.quietStore(at, block, index), this.facts.effects);
@@ -291,9 +312,9 @@ class Folder {
       uses.push(...scan.uses.map((use) => ({ j, use })));
       if (eff.writes.has(t)) {
         // assigned again: only as the statement's last act (`t = …t…`)
-        return s.k === 'assign' && s.target.k === 'id' && s.target.name === t ? { end: j, uses } : undefined;
+        return s.k === 'assign' && s.target.k === 'id' && s.target.name === t ? { end: j, uses, crossesComment } : undefined;
       }
-      if (s.k === 'return' || !this.liveAfter(s, t)) return { end: j, uses };
+      if (s.k === 'return' || !this.liveAfter(s, t)) return { end: j, uses, crossesComment };
     }
     return undefined;
   }
@@ -615,7 +636,7 @@ export function replace(x: CExpr, t: string, by: CExpr): CExpr {
     }
     case 'cond': {
       const [c, a, b] = [r(x.c), r(x.a), r(x.b)];
-      return c === x.c && a === x.a && b === x.b ? x : { ...x, c, a, b };
+      return c === x.c && a === x.a && b === x.b ? x : simplified({ ...x, c, a, b });
     }
     case 'call':
     case 'new': {
@@ -648,17 +669,39 @@ export function replace(x: CExpr, t: string, by: CExpr): CExpr {
 }
 
 /**
- * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
- * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`.
+ * Arithmetic and comparisons of two constants, as the program would compute them: IEEE operations
+ * give the same double here as where it runs (not `**` and Math, which engines may round apart).
  */
-function simplified(e: CExpr): CExpr {
+const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
+  '+': (a, b) => ({ k: 'num', value: a + b }),
+  '-': (a, b) => ({ k: 'num', value: a - b }),
+  '*': (a, b) => ({ k: 'num', value: a * b }),
+  '/': (a, b) => ({ k: 'num', value: a / b }),
+  '%': (a, b) => ({ k: 'num', value: a % b }),
+  '<': (a, b) => ({ k: 'bool', value: a < b }),
+  '<=': (a, b) => ({ k: 'bool', value: a <= b }),
+  '>': (a, b) => ({ k: 'bool', value: a > b }),
+  '>=': (a, b) => ({ k: 'bool', value: a >= b }),
+  '===': (a, b) => ({ k: 'bool', value: a === b }),
+  '!==': (a, b) => ({ k: 'bool', value: a !== b }),
+};
+
+/**
+ * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
+ * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
+ * constants computed (constantOps), a `?:` on a constant test its branch.
+ */
+export function simplified(e: CExpr): CExpr {
   const one = (x: CExpr): boolean => x.k === 'num' && x.value === 1;
   if (e.k === 'un') {
     if (e.op === '-' && e.a.k === 'un' && e.a.op === '-') return e.a.a;
     if (e.op === '-' && e.a.k === 'num') return { k: 'num', value: -e.a.value };
+    if (e.op === '!' && (e.a.k === 'bool' || e.a.k === 'num')) return { k: 'bool', value: !e.a.value };
     return e;
   }
+  if (e.k === 'cond' && (e.c.k === 'bool' || e.c.k === 'num')) return e.c.value ? e.a : e.b;
   if (e.k !== 'bin') return e;
+  if (e.a.k === 'num' && e.b.k === 'num' && e.op in constantOps) return constantOps[e.op](e.a.value, e.b.value);
   if (e.op === '*' && one(e.a)) return e.b;
   if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
   if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };

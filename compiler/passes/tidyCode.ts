@@ -14,14 +14,14 @@
  */
 import { type CExpr, type CStmt, namesIn } from '../code.js';
 import { type CodeScope, EffectsOf, exprEffects, privateArrays, removable } from './analyzeCode.js';
-import { foldRound } from './foldTemporaries.js';
+import { foldRound, simplified } from './foldTemporaries.js';
 import { restoreLoops } from './restoreLoops.js';
 
 /** Rounds of folding before giving up on a fixpoint (each round folds whole chains; a handful is typical). */
 const maxRounds = 50;
 
 export function tidyCode(body: readonly CStmt[], params: readonly string[], tape?: string): CStmt[] {
-  const code = copyBlock(body);
+  const code = simplifyAll(body);
   const locals = new Set(params);
   declared(code, locals);
   // generated code only assigns its own locals; if not, leave it as it is
@@ -37,26 +37,61 @@ export function tidyCode(body: readonly CStmt[], params: readonly string[], tape
   };
   fold();
   if (restoreLoops(code, new EffectsOf(scope))) fold();
-  return undeclareUnused(compoundAssignments(code), scope);
+  return undeclareUnused(polish(code), scope);
 }
 
-/** A copy whose blocks can be edited in place (expressions are shared: they are never edited). */
-function copyBlock(stmts: readonly CStmt[]): CStmt[] {
-  return stmts.map(copyStmt);
+/**
+ * A copy whose blocks can be edited in place, with constants folded and code.ts's trivial cases
+ * simplified (`2 === 0 ? 0 : 2 * x` is `2 * x`): foldTemporaries.ts's simplified, everywhere.
+ */
+function simplifyAll(stmts: readonly CStmt[]): CStmt[] {
+  const e = (x: CExpr): CExpr => simplified(mapChildren(x, e));
+  const stmt = (s: CStmt): CStmt => {
+    switch (s.k) {
+      case 'assign':
+        return { ...s, target: e(s.target), value: e(s.value) };
+      case 'let':
+        return { ...s, decls: s.decls.map((d) => ({ name: d.name, init: d.init && e(d.init) })) };
+      case 'expr':
+      case 'return':
+        return { ...s, e: e(s.e) };
+      case 'if':
+        return { ...s, cond: e(s.cond), then: s.then.map(stmt), else: s.else.map(stmt) };
+      case 'for':
+        return { ...s, init: s.init && stmt(s.init), cond: s.cond && e(s.cond), update: s.update && e(s.update), body: s.body.map(stmt) };
+      case 'while':
+        return { ...s, cond: e(s.cond), body: s.body.map(stmt) };
+      default:
+        return { ...s };
+    }
+  };
+  return stmts.map(stmt);
 }
 
-function copyStmt(s: CStmt): CStmt {
-  switch (s.k) {
-    case 'if':
-      return { ...s, then: copyBlock(s.then), else: copyBlock(s.else) };
-    case 'for':
-      return { ...s, init: s.init && copyStmt(s.init), body: copyBlock(s.body) };
-    case 'while':
-      return { ...s, body: copyBlock(s.body) };
-    case 'let':
-      return { ...s, decls: s.decls.map((d) => ({ ...d })) };
+/** `e` with `f` applied to each of its direct subexpressions. */
+function mapChildren(e: CExpr, f: (x: CExpr) => CExpr): CExpr {
+  switch (e.k) {
+    case 'bin':
+      return { ...e, a: f(e.a), b: f(e.b) };
+    case 'un':
+      return { ...e, a: f(e.a) };
+    case 'cond':
+      return { ...e, c: f(e.c), a: f(e.a), b: f(e.b) };
+    case 'call':
+    case 'new':
+      return { ...e, callee: f(e.callee), args: e.args.map(f) };
+    case 'member':
+      return { ...e, obj: f(e.obj) };
+    case 'index':
+      return { ...e, obj: f(e.obj), index: f(e.index) };
+    case 'array':
+      return { ...e, items: e.items.map(f) };
+    case 'object':
+      return { ...e, props: e.props.map((p) => ({ name: p.name, value: f(p.value) })) };
+    case 'await':
+      return { ...e, e: f(e.e) };
     default:
-      return { ...s };
+      return e;
   }
 }
 
@@ -86,8 +121,11 @@ function assignsOnlyLocals(stmts: readonly CStmt[], locals: ReadonlySet<string>)
   });
 }
 
-/** `x = x + e` as `x += e`, `x = x - e` as `x -= e` (x is read first either way). */
-function compoundAssignments(stmts: readonly CStmt[]): CStmt[] {
+/**
+ * `x = x + e` as `x += e`, `x = x - e` as `x -= e` (x is read first either way); `x += -e` as
+ * `x -= e`; `if (c) {} else { … }` as `if (!c) { … }`.
+ */
+function polish(stmts: readonly CStmt[]): CStmt[] {
   return stmts.map((s): CStmt => {
     switch (s.k) {
       case 'assign': {
@@ -99,11 +137,12 @@ function compoundAssignments(stmts: readonly CStmt[]): CStmt[] {
         return s;
       }
       case 'if':
-        return { ...s, then: compoundAssignments(s.then), else: compoundAssignments(s.else) };
+        if (s.then.length === 0 && s.else.length > 0) return { k: 'if', cond: s.cond.k === 'un' && s.cond.op === '!' ? s.cond.a : { k: 'un', op: '!', a: s.cond }, then: polish(s.else), else: [] };
+        return { ...s, then: polish(s.then), else: polish(s.else) };
       case 'for':
-        return { ...s, body: compoundAssignments(s.body) };
+        return { ...s, body: polish(s.body) };
       case 'while':
-        return { ...s, body: compoundAssignments(s.body) };
+        return { ...s, body: polish(s.body) };
       default:
         return s;
     }

@@ -1,7 +1,7 @@
 function energy_hvp(x, x_dot) {
     let e = 0, i = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, e_dot = 0, _t0_dot = 0, _n0 = 0;
     const x_b = new Float64Array(x.length);
-    let _t0_b = 0, e_dot_b = 0, _d_7_b = 0;
+    let _t0_b = 0;
     // forward sweep
     e = 0;
     e_dot = 0;
@@ -15,16 +15,13 @@ function energy_hvp(x, x_dot) {
     }
     _n0 = i;
     // reverse sweep
-    e_dot_b = 1;
     for (i = _n0 - 1; i >= 0; i--) {
         _t0 = x[i];
         _t0_dot = x_dot[i];
         _t2 = i + 1;
-        _d_7_b = e_dot_b;
-        e_dot_b = _d_7_b;
-        x_b[_t2] += _d_7_b * (Math.cos(_t0) * _t0_dot);
-        _t0_b -= _d_7_b * x[_t2] * _t0_dot * Math.sin(_t0);
-        _t0_b += _d_7_b * x_dot[_t2] * Math.cos(_t0);
+        x_b[_t2] += Math.cos(_t0) * _t0_dot;
+        _t0_b -= x[_t2] * _t0_dot * Math.sin(_t0);
+        _t0_b += x_dot[_t2] * Math.cos(_t0);
         x_b[i] += _t0_b;
         _t0_b = 0;
     }

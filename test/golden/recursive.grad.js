@@ -1,12 +1,12 @@
 function f_grad(c, x) {
     let _t0 = 0;
     const c_b = new Float64Array(c.length);
-    let _t0_b = 0, _d;
+    let _t0_b = 0;
     // forward sweep
     _t0 = horner_primal(c, x, 0);
     // reverse sweep
-    _t0_b += 2 === 0 ? 0 : 2 * Math.pow(_t0, 2 - 1);
-    _d = horner_pullback(c, x, 0, c_b, _t0_b);
+    _t0_b += 2 * Math.pow(_t0, 1);
+    horner_pullback(c, x, 0, c_b, _t0_b);
     return c_b;
 }
 
@@ -26,17 +26,13 @@ function horner_pullback(c, x, from, c_b, ct) {
     let x_b = 0, from_b = 0, _t4_b = 0, _t7_b = 0, _d;
     // forward sweep
     _t1 = from >= c.length;
-    if (_t1) {
-    }
-    else {
+    if (!_t1) {
         _t3 = from + 1;
         _t4 = horner_primal(c, x, _t3);
     }
     // reverse sweep
     _t7_b += ct;
-    if (_t1) {
-    }
-    else {
+    if (!_t1) {
         x_b += _t7_b * _t4;
         _t4_b += _t7_b * x;
         _d = horner_pullback(c, x, _t3, c_b, _t4_b);

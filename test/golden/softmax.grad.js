@@ -52,7 +52,7 @@ function f_grad(theta, X, y, n, d, c) {
             max_b -= _t12_b;
             logits_b[k_2] += _t12_b;
         }
-        sum = tape.floats.pop();
+        tape.floats.pop();
         sum = tape.floats.pop();
         for (k = tape.ints.pop() - 1; k >= 0; k--) {
             if (tape.ints.pop()) {

@@ -62,7 +62,7 @@ function f_grad(theta, X, y, n, d, c) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
-        s = tape.floats.pop();
+        tape.floats.pop();
         s = tape.floats.pop();
         for (k = tape.ints.pop() - 1; k >= 0; k--) {
             _g = m_b;
@@ -73,10 +73,10 @@ function f_grad(theta, X, y, n, d, c) {
             for (j = tape.ints.pop() - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
-            z = tape.floats.pop();
+            tape.floats.pop();
             z = tape.floats.pop();
         }
-        m = tape.floats.pop();
+        tape.floats.pop();
         m_b = 0;
     }
     return Float32Array.from(theta_b);
@@ -192,7 +192,7 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;
     tape.reset();
-    let total = 0, i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _L1, _t_9 = 0, _n0 = 0;
+    let total = 0, i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _L1, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
     // forward sweep
@@ -203,14 +203,13 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     _L0 = new Float32Array(_t_3);
     _L0_b = new Float64Array(_L0.length);
     _T_k_2 = Math.max(c - 0, 0);
-    _t_9 = 1 * _trips0;
-    _L1 = new Float32Array(_t_9);
+    _L1 = new Float32Array(_trips0);
     _L1_b = new Float64Array(_L1.length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
         _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k * _trips0], { _T_k: _T_k, d: d }, { theta: theta, X: X });
     }
-    if (_t_9 > 0) {
+    if (_trips0 > 0) {
         _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
     }
     for (i = 0; i < n; i++) {
@@ -254,7 +253,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             _L0_b[i * _T_k_2 + k_2] += z_2_b;
             z_2_b = 0;
         }
-        s = tape.floats.pop();
+        tape.floats.pop();
         s = tape.floats.pop();
         for (k = tape.ints.pop() - 1; k >= 0; k--) {
             _g = m_b;
@@ -262,12 +261,12 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            z = tape.floats.pop();
+            tape.floats.pop();
             _L0_b[i * _T_k + k] += z_b;
             z = tape.floats.pop();
             z_b = 0;
         }
-        m = tape.floats.pop();
+        tape.floats.pop();
         m_b = 0;
     }
     // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks
