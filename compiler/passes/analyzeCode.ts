@@ -26,6 +26,8 @@ export interface CodeScope {
    * locals that may hold the same one. Their elements are a heap of their own, per group.
    */
   readonly privates?: ReadonlyMap<string, string>;
+  /** Locals declared inside a block (`const _s = …` in a branch): values reading them stay in their block. */
+  readonly scoped?: ReadonlySet<string>;
 }
 
 /** What evaluating some code may do, as far as moving it past other code or removing it goes. */

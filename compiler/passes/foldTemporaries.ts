@@ -197,7 +197,7 @@ class Folder {
     }
     if (!temporary && d.op === '=') return false;
     const valueEffects = exprEffects(quiet, this.scope);
-    if (valueEffects.reads.has(t)) return false;
+    if (valueEffects.reads.has(t) || [...valueEffects.reads].some((r) => this.scope.scoped?.has(r))) return false;
     const region = this.region(stmts, i, t);
     if (temporary && region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
     if (d.op === '=') return false;

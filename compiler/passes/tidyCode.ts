@@ -24,10 +24,12 @@ export function tidyCode(body: readonly CStmt[], params: readonly string[], tape
   const code = simplifyAll(body);
   const locals = new Set(params);
   declared(code, locals);
+  const scoped = new Set<string>();
+  for (const s of code) if (s.k !== 'let') declared([s], scoped);
   // generated code only assigns its own locals; if not, leave it as it is
   if (!assignsOnlyLocals(code, locals)) return [...body];
   const paramSet = new Set(params);
-  const scope: CodeScope = { locals, tape, privates: privateArrays(code, { locals, tape }, paramSet) };
+  const scope: CodeScope = { locals, tape, privates: privateArrays(code, { locals, tape }, paramSet), scoped };
   // accumulations are rewritten as assignments only once nothing else folds (foldTemporaries.ts says why)
   const fold = (): void => {
     for (let round = 0; round < maxRounds; round++) {
