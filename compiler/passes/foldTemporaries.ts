@@ -689,6 +689,7 @@ const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
 /**
  * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
  * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
+ * `(-a) * b` is `-(a * b)`;
  * constants computed (constantOps), a `?:` on a constant test its branch.
  */
 export function simplified(e: CExpr): CExpr {
@@ -702,6 +703,12 @@ export function simplified(e: CExpr): CExpr {
   if (e.k === 'cond' && (e.c.k === 'bool' || e.c.k === 'num')) return e.c.value ? e.a : e.b;
   if (e.k !== 'bin') return e;
   if (e.a.k === 'num' && e.b.k === 'num' && e.op in constantOps) return constantOps[e.op](e.a.value, e.b.value);
+  // a sign moves out of a product or quotient (IEEE rounding is symmetric): (-a) * b is -(a * b)
+  const minus = (x: CExpr): x is CExpr & { k: 'un' } => x.k === 'un' && x.op === '-';
+  if ((e.op === '*' || e.op === '/') && (minus(e.a) || minus(e.b))) {
+    const inner: CExpr = { ...e, a: minus(e.a) ? e.a.a : e.a, b: minus(e.b) ? e.b.a : e.b };
+    return minus(e.a) && minus(e.b) ? simplified(inner) : simplified({ k: 'un', op: '-', a: simplified(inner) });
+  }
   if (e.op === '*' && one(e.a)) return e.b;
   if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
   if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };
