@@ -17,6 +17,10 @@
  *                    step temporaries swapped) and integers (saved on the integer stack)
  *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces;
  *                    reverseBuffers: the code for private arrays)
+ *   tidyCode         (optimize) the code tree as a person would write it, bit for bit the same:
+ *                    foldTemporaries (A-normal form back into expressions, adjoint accumulations
+ *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
+ *                    of analyzeCode; every body below goes through it (jvp, companions, jit's host)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
