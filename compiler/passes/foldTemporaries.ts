@@ -382,6 +382,7 @@ class Folder {
 }
 
 const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
+const isMinusOne = (e: CExpr): boolean => e.k === 'num' && e.value === -1;
 
 /** `x = 0`, `a[k] = 0`: a constant put back. */
 function isReset(s: CStmt): boolean {
@@ -689,7 +690,7 @@ const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
 /**
  * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
  * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
- * `(-a) * b` is `-(a * b)`;
+ * `(-a) * b` is `-(a * b)`, `-1 * a` is `-a`;
  * constants computed (constantOps), a `?:` on a constant test its branch.
  */
 export function simplified(e: CExpr): CExpr {
@@ -710,6 +711,7 @@ export function simplified(e: CExpr): CExpr {
     return minus(e.a) && minus(e.b) ? simplified(inner) : simplified({ k: 'un', op: '-', a: simplified(inner) });
   }
   if (e.op === '*' && one(e.a)) return e.b;
+  if (e.op === '*' && (isMinusOne(e.a) || isMinusOne(e.b))) return simplified({ k: 'un', op: '-', a: isMinusOne(e.a) ? e.b : e.a });
   if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
   if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };
   return e;

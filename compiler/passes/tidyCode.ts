@@ -132,7 +132,8 @@ function polish(stmts: readonly CStmt[]): CStmt[] {
     switch (s.k) {
       case 'assign': {
         const v = s.value;
-        const self = s.op === '=' && s.target.k === 'id' && v.k === 'bin' && (v.op === '+' || v.op === '-') && v.a.k === 'id' && v.a.name === s.target.name;
+        // (an element too, `a[k] = a[k] + e`, when evaluating its index twice or once is the same)
+        const self = s.op === '=' && v.k === 'bin' && (v.op === '+' || v.op === '-') && sameTarget(s.target, v.a);
         if (self) return { k: 'assign', target: s.target, op: v.op === '+' ? '+=' : '-=', value: (v as CExpr & { k: 'bin' }).b };
         // x += -v is x -= v
         if (s.op !== '=' && v.k === 'un' && v.op === '-') return { ...s, op: s.op === '+=' ? '-=' : '+=', value: v.a };
@@ -149,6 +150,34 @@ function polish(stmts: readonly CStmt[]): CStmt[] {
         return s;
     }
   });
+}
+
+/** Whether `a` and `b` name the same variable or element, with nothing evaluated along the way that has effects. */
+function sameTarget(a: CExpr, b: CExpr): boolean {
+  if (a.k === 'id' || b.k === 'id') return a.k === 'id' && b.k === 'id' && a.name === b.name;
+  if (a.k === 'index' && b.k === 'index') return sameTarget(a.obj, b.obj) && samePure(a.index, b.index);
+  return false;
+}
+
+/** The same expression, free of calls and `++`: evaluated twice, the same value. */
+function samePure(a: CExpr, b: CExpr): boolean {
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'num':
+    case 'bool':
+    case 'str':
+      return Object.is(a.value, (b as typeof a).value);
+    case 'id':
+      return a.name === (b as typeof a).name;
+    case 'bin':
+      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a) && samePure(a.b, (b as typeof a).b);
+    case 'un':
+      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a);
+    case 'index':
+      return samePure(a.obj, (b as typeof a).obj) && samePure(a.index, (b as typeof a).index);
+    default:
+      return false;
+  }
 }
 
 /** The top-level declarations of locals that no statement mentions any more. */
