@@ -20,7 +20,8 @@
  *   tidyCode         (optimize) the code tree as a person would write it, bit for bit the same:
  *                    foldTemporaries (A-normal form back into expressions, adjoint accumulations
  *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
- *                    of analyzeCode; every body below goes through it (jvp, companions, jit's host)
+ *                    of analyzeEffects, analyzeLiveness, analyzeArrays; every body below goes
+ *                    through it (jvp, companions, jit's host)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)

@@ -8,36 +8,26 @@
  *   before:  _t6_b += z_b; _t2_b += _t6_b * _t5; _t6_b = 0; theta_b[_t1] += _t2_b; _t2_b = 0
  *   after:   theta_b[k * d + j] += z_b * X[i * d + j]
  *
- * One round (foldRound) walks every block once, with liveness and the zero facts of analyzeCode.ts
+ * One round (foldRound) walks every block once, with liveness and the zero facts of analyzeLiveness.ts
  * computed at its start, and does, where it is exact:
  *   - a definition `t = e` whose value is read once (t dead after) moves into that read, if nothing
  *     between writes what e reads (nor reads what e writes: tape pops keep their order);
  *   - `t = y` (a local or a constant) replaces every read of t while y stays unchanged;
  *   - `t += e` on a t known to hold +0 is `t = e`: folded the same way where e is never -0, or where
- *     its one read only feeds an accumulation into a local or array that is never -0 (analyzeCode.ts
+ *     its one read only feeds an accumulation into a local or array that is never -0 (analyzeLiveness.ts
  *     says why the sign of zero cannot show there); and rewritten as `t = e` in place when all its
  *     reads are such (the `t = 0` after it then dies);
  *   - an assignment to a local nobody reads again, of a value computed without effects, goes.
  * A name whose liveness a change in this round touched ("dirty") waits for the next round.
  * tidyCode.ts runs rounds until nothing changes.
  */
-import { type CExpr, children as childrenOf, type CStmt, neg } from '../code.js';
-import {
-  accessEffects, addEffects, callEffects, canMovePast, commute, type CodeScope, copyEffects, type Effects, EffectsOf, exprEffects, knownZero, liveness, mathCall, mentions, type NameSet, neverNegZero, noEffects,
-  notNegZero, removable, tapeCall,
-} from './analyzeCode.js';
-
-/** One read of a temporary, found by scanning a statement in evaluation order. */
-interface Use {
-  /** Evaluated exactly once, when the statement runs (not in a nested block, a loop test, or a branch of ?:, &&, ||). */
-  readonly direct: boolean;
-  /** Its value only feeds an accumulation into something never -0 (or a comparison, an index): the sign of a zero cannot show. */
-  readonly quiet: boolean;
-  /** The target's own read of `t += v` / `t -= v`. */
-  readonly compound: boolean;
-  /** What the statement evaluates before this read. */
-  readonly before: Effects;
-}
+import { type CExpr, type CStmt, neg } from '../code.js';
+import { countMentions, finalWrites, substitute, substituteTarget } from '../codeEdit.js';
+import { isGenerated } from '../naming.js';
+import { neverNegZero, notNegZero } from './analyzeArrays.js';
+import { canMovePast, type CodeScope, commute, type Effects, EffectsOf, exprEffects, mentions, removable } from './analyzeEffects.js';
+import { knownZero, liveness, type NameSet } from './analyzeLiveness.js';
+import { type Use, UseScan } from './findUses.js';
 
 /** The statements a definition's value reaches (up to index `end`), and its reads there. */
 interface Region {
@@ -52,14 +42,16 @@ interface Facts {
   /** How many times each name occurs in the body (as the round began). */
   readonly mentionCount: ReadonlyMap<string, number>;
   readonly zeros: Map<CStmt, NameSet>;
-  /** Never -0 (analyzeCode.ts); a name rewritten in this round to `t = e` leaves it. */
+  /** Never -0 (analyzeLiveness.ts); a name rewritten in this round to `t = e` leaves it. */
   readonly nonNegZero: Set<string>;
   readonly dirty: Set<string>;
   readonly effects: EffectsOf;
 }
 
-/** One round over `body` (mutable blocks, copied by tidyCode.ts); whether it changed anything. */
-/** Whether the round changed anything, and (without `materialize`) whether a round with it would. */
+/**
+ * One round over `body` (its blocks edited in place: tidyCode.ts's copy): whether it changed
+ * anything, and (without `materialize`) whether a round with it would.
+ */
 export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<string>, materialize: boolean): { changed: boolean; pending: boolean } {
   const facts: Facts = {
     live: liveness(body),
@@ -382,7 +374,6 @@ class Folder {
 }
 
 const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
-const isMinusOne = (e: CExpr): boolean => e.k === 'num' && e.value === -1;
 
 /** `x = 0`, `a[k] = 0`: a constant put back. */
 function isReset(s: CStmt): boolean {
@@ -392,399 +383,4 @@ function isReset(s: CStmt): boolean {
 /** `for (i = i - 1; …)` reads oddly: a value that reads what a loop's init assigns stays a local. */
 function initReads(s: CStmt, value: Effects): boolean {
   return s.k === 'for' && s.init?.k === 'assign' && s.init.target.k === 'id' && value.reads.has(s.init.target.name);
-}
-
-/** Where a read sits: evaluated once with the statement, and whether a zero's sign can show there. */
-interface Position {
-  readonly direct: boolean;
-  readonly quiet: boolean;
-}
-
-/** The reads of `t` in a statement, in evaluation order, with what was evaluated before each. */
-class UseScan {
-  readonly uses: Use[] = [];
-  postfix = false;
-  private readonly real = noEffects();
-  /** Where effects go once a read was found (only the first read's `before` is kept): nowhere. */
-  private readonly spent = noEffects();
-
-  private get acc(): Effects {
-    if (this.uses.length === 0) return this.real;
-    this.spent.reads.clear();
-    this.spent.writes.clear();
-    this.spent.privateReads.clear();
-    this.spent.privateWrites.clear();
-    return this.spent;
-  }
-
-  constructor(
-    private readonly t: string,
-    private readonly scope: CodeScope,
-    private readonly quietStore: (at: CStmt & { k: 'assign' }, block: readonly CStmt[] | undefined, index: number) => boolean,
-    private readonly effects: EffectsOf,
-  ) {}
-
-  private read(pos: Position, compound = false): void {
-    // what was evaluated before matters only for a value read once
-    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: this.uses.length === 0 ? copyEffects(this.acc) : this.acc });
-  }
-
-  expr(e: CExpr, pos: Position): void {
-    const loud = { direct: pos.direct, quiet: false };
-    switch (e.k) {
-      case 'id':
-        if (e.name === this.t) this.read(pos);
-        exprEffects(e, this.scope, this.acc);
-        return;
-      case 'postfix':
-        if (e.name === this.t) this.postfix = true;
-        exprEffects(e, this.scope, this.acc);
-        return;
-      case 'bin':
-        if (e.op === '&&' || e.op === '||') {
-          this.expr(e.a, loud);
-          this.expr(e.b, { direct: false, quiet: false });
-        } else if (['<', '<=', '>', '>=', '===', '!=='].includes(e.op)) {
-          // +0 and -0 compare equal
-          this.expr(e.a, { direct: pos.direct, quiet: true });
-          this.expr(e.b, { direct: pos.direct, quiet: true });
-        } else if (e.op === '*' || e.op === '+' || e.op === '-') {
-          this.expr(e.a, pos);
-          this.expr(e.b, pos);
-        } else if (e.op === '/') {
-          this.expr(e.a, pos);
-          this.expr(e.b, loud);
-        } else {
-          this.expr(e.a, loud);
-          this.expr(e.b, loud);
-        }
-        return;
-      case 'un':
-        this.expr(e.a, e.op === '!' ? { direct: pos.direct, quiet: true } : pos);
-        return;
-      case 'cond':
-        this.expr(e.c, { direct: pos.direct, quiet: true });
-        this.expr(e.a, { direct: false, quiet: pos.quiet });
-        this.expr(e.b, { direct: false, quiet: pos.quiet });
-        return;
-      case 'call':
-      case 'new':
-        if (e.k === 'new' || (!tapeCall(e.callee, this.scope) && !mathCall(e.callee, this.scope))) this.expr(e.callee, loud);
-        else if (tapeCall(e.callee, this.scope)) this.acc.reads.add(this.scope.tape!);
-        e.args.forEach((a) => this.expr(a, loud));
-        // the call itself, after its arguments
-        callEffects(e, this.scope, this.acc);
-        return;
-      case 'member':
-        this.expr(e.obj, loud);
-        accessEffects(e.obj, this.scope, this.acc);
-        return;
-      case 'index':
-        this.expr(e.obj, loud);
-        this.expr(e.index, { direct: pos.direct, quiet: true });
-        accessEffects(e.obj, this.scope, this.acc);
-        return;
-      case 'array':
-        e.items.forEach((x) => this.expr(x, loud));
-        return;
-      case 'object':
-        e.props.forEach((p) => this.expr(p.value, loud));
-        return;
-      case 'await':
-        this.expr(e.e, loud);
-        addEffects(this.acc, exprEffects({ k: 'await', e: { k: 'num', value: 0 } }, this.scope));
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** `block[index]` is `s`, when known (a quiet `x = v` needs the statements after it). */
-  stmt(s: CStmt, direct: boolean, block?: readonly CStmt[], index = -1): void {
-    const loud = { direct, quiet: false };
-    switch (s.k) {
-      case 'assign': {
-        const target = s.target;
-        const compound = s.op !== '=';
-        const quiet = { direct, quiet: (compound || target.k === 'id') && this.quietStore(s, block, index) };
-        if (target.k === 'id') {
-          if (compound && target.name === this.t) this.read(loud, true);
-          this.expr(s.value, quiet);
-        } else {
-          if (target.k === 'index') {
-            this.expr(target.obj, loud);
-            this.expr(target.index, { direct, quiet: true });
-          } else if (target.k === 'member') {
-            this.expr(target.obj, loud);
-          } else {
-            this.expr(target, loud);
-          }
-          if (compound && target.k !== 'index' && target.k !== 'member') this.acc.heapRead = true;
-          else if (compound) accessEffects((target as CExpr & { k: 'index' | 'member' }).obj, this.scope, this.acc);
-          this.expr(s.value, quiet);
-        }
-        addEffects(this.acc, targetWrite(s, this.scope));
-        return;
-      }
-      case 'let':
-        for (const d of s.decls) {
-          if (d.init) this.expr(d.init, loud);
-          this.acc.writes.add(d.name);
-        }
-        return;
-      case 'expr':
-      case 'return':
-        this.expr(s.e, loud);
-        return;
-      case 'if':
-        this.expr(s.cond, { direct, quiet: true });
-        this.nested(s.then);
-        this.nested(s.else);
-        return;
-      case 'for':
-        if (s.init) this.stmt(s.init, direct);
-        if (s.cond) this.expr(s.cond, { direct: false, quiet: true });
-        this.nested(s.body);
-        if (s.update) this.expr(s.update, { direct: false, quiet: false });
-        return;
-      case 'while':
-        this.expr(s.cond, { direct: false, quiet: true });
-        this.nested(s.body);
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Statements run conditionally or repeatedly: their reads are not direct. */
-  private nested(stmts: readonly CStmt[]): void {
-    stmts.forEach((s, i) => {
-      if (mentions(this.effects.stmt(s), this.t)) this.stmt(s, false, stmts, i);
-      else if (this.uses.length === 0) addEffects(this.acc, this.effects.stmt(s));
-    });
-  }
-}
-
-/** What an assignment's store does (after its value is computed). */
-function targetWrite(s: CStmt & { k: 'assign' }, scope: CodeScope): Effects {
-  const out = noEffects();
-  if (s.target.k === 'id') out.writes.add(s.target.name);
-  else if (s.target.k === 'index' || s.target.k === 'member') accessEffects(s.target.obj, scope, out, true);
-  else exprEffects({ k: 'await', e: { k: 'num', value: 0 } }, scope, out);
-  return out;
-}
-
-// ── substitution ──────────────────────────────────────────────────────────────────────────────
-
-/** `s` with every read of `t` replaced by `by` (a compound `t += v` becoming `t = by + v`); `s` itself if it reads no t. */
-export function substitute(s: CStmt, t: string, by: CExpr): CStmt {
-  const e = (x: CExpr): CExpr => replace(x, t, by);
-  const b = (xs: readonly CStmt[]): readonly CStmt[] => {
-    const out = xs.map((x) => substitute(x, t, by));
-    return out.every((x, i) => x === xs[i]) ? xs : out;
-  };
-  let out: CStmt;
-  switch (s.k) {
-    case 'assign': {
-      const target = s.target;
-      if (target.k === 'id' && s.op !== '=' && target.name === t) return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op === '+=' ? '+' : '-', a: by, b: e(s.value) } };
-      out = { ...s, target: target.k === 'id' ? target : e(target), value: e(s.value) };
-      return out.target === s.target && out.value === s.value ? s : out;
-    }
-    case 'let': {
-      const decls = s.decls.map((d) => (d.init ? { name: d.name, init: e(d.init) } : d));
-      return decls.every((d, i) => d.init === s.decls[i].init) ? s : { ...s, decls };
-    }
-    case 'expr':
-    case 'return': {
-      const x = e(s.e);
-      return x === s.e ? s : { ...s, e: x };
-    }
-    case 'if': {
-      const [cond, then, other] = [e(s.cond), b(s.then), b(s.else)];
-      return cond === s.cond && then === s.then && other === s.else ? s : { ...s, cond, then: [...then], else: [...other] };
-    }
-    case 'for': {
-      const [init, cond, update, body] = [s.init && substitute(s.init, t, by), s.cond && e(s.cond), s.update && e(s.update), b(s.body)];
-      return init === s.init && cond === s.cond && update === s.update && body === s.body ? s : { ...s, init, cond, update, body: [...body] };
-    }
-    case 'while': {
-      const [cond, body] = [e(s.cond), b(s.body)];
-      return cond === s.cond && body === s.body ? s : { ...s, cond, body: [...body] };
-    }
-    default:
-      return s;
-  }
-}
-
-/** `x` with every `t` replaced by `by`; `x` itself if it has none. */
-export function replace(x: CExpr, t: string, by: CExpr): CExpr {
-  const r = (y: CExpr): CExpr => replace(y, t, by);
-  const all = (ys: readonly CExpr[]): readonly CExpr[] => {
-    const out = ys.map(r);
-    return out.every((y, i) => y === ys[i]) ? ys : out;
-  };
-  switch (x.k) {
-    case 'id':
-      return x.name === t ? by : x;
-    case 'bin': {
-      const [a, b] = [r(x.a), r(x.b)];
-      return a === x.a && b === x.b ? x : simplified({ ...x, a, b });
-    }
-    case 'un': {
-      const a = r(x.a);
-      return a === x.a ? x : simplified({ ...x, a });
-    }
-    case 'cond': {
-      const [c, a, b] = [r(x.c), r(x.a), r(x.b)];
-      return c === x.c && a === x.a && b === x.b ? x : simplified({ ...x, c, a, b });
-    }
-    case 'call':
-    case 'new': {
-      const [callee, args] = [r(x.callee), all(x.args)];
-      return callee === x.callee && args === x.args ? x : { ...x, callee, args };
-    }
-    case 'member': {
-      const obj = r(x.obj);
-      return obj === x.obj ? x : { ...x, obj };
-    }
-    case 'index': {
-      const [obj, index] = [r(x.obj), r(x.index)];
-      return obj === x.obj && index === x.index ? x : { ...x, obj, index };
-    }
-    case 'array': {
-      const items = all(x.items);
-      return items === x.items ? x : { ...x, items };
-    }
-    case 'object': {
-      const values = all(x.props.map((p) => p.value));
-      return values.every((v, i) => v === x.props[i].value) ? x : { ...x, props: x.props.map((p, i) => ({ name: p.name, value: values[i] })) };
-    }
-    case 'await': {
-      const e = r(x.e);
-      return e === x.e ? x : { ...x, e };
-    }
-    default:
-      return x;
-  }
-}
-
-/**
- * Arithmetic and comparisons of two constants, as the program would compute them: IEEE operations
- * give the same double here as where it runs (not `**` and Math, which engines may round apart).
- */
-const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
-  '+': (a, b) => ({ k: 'num', value: a + b }),
-  '-': (a, b) => ({ k: 'num', value: a - b }),
-  '*': (a, b) => ({ k: 'num', value: a * b }),
-  '/': (a, b) => ({ k: 'num', value: a / b }),
-  '%': (a, b) => ({ k: 'num', value: a % b }),
-  '<': (a, b) => ({ k: 'bool', value: a < b }),
-  '<=': (a, b) => ({ k: 'bool', value: a <= b }),
-  '>': (a, b) => ({ k: 'bool', value: a > b }),
-  '>=': (a, b) => ({ k: 'bool', value: a >= b }),
-  '===': (a, b) => ({ k: 'bool', value: a === b }),
-  '!==': (a, b) => ({ k: 'bool', value: a !== b }),
-};
-
-/**
- * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
- * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
- * `(-a) * b` is `-(a * b)`, `-1 * a` is `-a`;
- * constants computed (constantOps), a `?:` on a constant test its branch.
- */
-export function simplified(e: CExpr): CExpr {
-  const one = (x: CExpr): boolean => x.k === 'num' && x.value === 1;
-  if (e.k === 'un') {
-    if (e.op === '-' && e.a.k === 'un' && e.a.op === '-') return e.a.a;
-    if (e.op === '-' && e.a.k === 'num') return { k: 'num', value: -e.a.value };
-    if (e.op === '!' && (e.a.k === 'bool' || e.a.k === 'num')) return { k: 'bool', value: !e.a.value };
-    return e;
-  }
-  if (e.k === 'cond' && (e.c.k === 'bool' || e.c.k === 'num')) return e.c.value ? e.a : e.b;
-  if (e.k !== 'bin') return e;
-  if (e.a.k === 'num' && e.b.k === 'num' && e.op in constantOps) return constantOps[e.op](e.a.value, e.b.value);
-  // a sign moves out of a product or quotient (IEEE rounding is symmetric): (-a) * b is -(a * b)
-  const minus = (x: CExpr): x is CExpr & { k: 'un' } => x.k === 'un' && x.op === '-';
-  if ((e.op === '*' || e.op === '/') && (minus(e.a) || minus(e.b))) {
-    const inner: CExpr = { ...e, a: minus(e.a) ? e.a.a : e.a, b: minus(e.b) ? e.b.a : e.b };
-    return minus(e.a) && minus(e.b) ? simplified(inner) : simplified({ k: 'un', op: '-', a: simplified(inner) });
-  }
-  if (e.op === '*' && one(e.a)) return e.b;
-  if (e.op === '*' && (isMinusOne(e.a) || isMinusOne(e.b))) return simplified({ k: 'un', op: '-', a: isMinusOne(e.a) ? e.b : e.a });
-  if ((e.op === '*' || e.op === '/') && one(e.b)) return e.a;
-  if ((e.op === '+' || e.op === '-') && e.b.k === 'un' && e.b.op === '-') return { k: 'bin', op: e.op === '+' ? '-' : '+', a: e.a, b: e.b.a };
-  return e;
-}
-
-/** Names the compiler made up (naming.ts): `_t0`, `_t0_b`, `_n0`, `_g`, and the results of inlined calls (`softplus_result`). */
-function isGenerated(name: string): boolean {
-  return name.startsWith('_') || /_result(_\d+)?(_b|_dot)?(_\d+)?$/.test(name);
-}
-
-/** How many times each name occurs in `stmts`. */
-function countMentions(stmts: readonly CStmt[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  const expr = (e: CExpr): void => {
-    if (e.k === 'id' || e.k === 'postfix') counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
-    else childrenOf(e).forEach(expr);
-  };
-  const visit = (s: CStmt): void => {
-    switch (s.k) {
-      case 'let':
-        s.decls.forEach((d) => d.init && expr(d.init));
-        break;
-      case 'assign':
-        expr(s.target);
-        expr(s.value);
-        break;
-      case 'expr':
-      case 'return':
-        expr(s.e);
-        break;
-      case 'if':
-        expr(s.cond);
-        s.then.forEach(visit);
-        s.else.forEach(visit);
-        break;
-      case 'for':
-        if (s.init) visit(s.init);
-        if (s.cond) expr(s.cond);
-        if (s.update) expr(s.update);
-        s.body.forEach(visit);
-        break;
-      case 'while':
-        expr(s.cond);
-        s.body.forEach(visit);
-        break;
-    }
-  };
-  stmts.forEach(visit);
-  return counts;
-}
-
-/**
- * When every path through `s` ends with `t = …` (the last statement of each branch, and t nowhere
- * else in s), how many such assignments there are.
- */
-function finalWrites(s: CStmt, t: string): number | undefined {
-  const block = (b: readonly CStmt[]): number | undefined => {
-    const last = b[b.length - 1];
-    if (!last) return undefined;
-    const rest = countMentions(b.slice(0, -1)).get(t) ?? 0;
-    if (rest > 0) return undefined;
-    if (last.k === 'assign' && last.op === '=' && last.target.k === 'id' && last.target.name === t) return (countMentions([{ k: 'expr', e: last.value }]).get(t) ?? 0) === 0 ? 1 : undefined;
-    return last.k === 'if' ? finalWrites(last, t) : undefined;
-  };
-  if (s.k !== 'if' || (countMentions([{ k: 'expr', e: s.cond }]).get(t) ?? 0) > 0) return undefined;
-  const [a, b] = [block(s.then), block(s.else)];
-  return a === undefined || b === undefined ? undefined : a + b;
-}
-
-/** `s` with its assignments to t made to v (finalWrites says where they are). */
-function substituteTarget(s: CStmt, t: string, v: string): CStmt {
-  if (s.k === 'assign' && s.target.k === 'id' && s.target.name === t) return { ...s, target: { k: 'id', name: v } };
-  if (s.k !== 'if') return s;
-  const last = (b: readonly CStmt[]): CStmt[] => [...b.slice(0, -1), substituteTarget(b[b.length - 1], t, v)];
-  return { ...s, then: last(s.then), else: last(s.else) };
 }

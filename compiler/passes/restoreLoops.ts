@@ -14,7 +14,7 @@
  * same number when the loop ends.
  */
 import { type CExpr, type CStmt, postfix } from '../code.js';
-import { canMovePast, type EffectsOf, exprEffects, mentions } from './analyzeCode.js';
+import { canMovePast, type EffectsOf, exprEffects, mentions } from './analyzeEffects.js';
 
 /** Whether anything changed. */
 export function restoreLoops(stmts: CStmt[], effects: EffectsOf): boolean {

@@ -13,8 +13,10 @@
  *   after:   if (z > max) { … }                    f_result = total / n;
  */
 import { type CExpr, type CStmt, namesIn } from '../code.js';
-import { type CodeScope, EffectsOf, exprEffects, privateArrays, removable } from './analyzeCode.js';
-import { foldRound, simplified } from './foldTemporaries.js';
+import { mapChildren, simplified } from '../codeEdit.js';
+import { privateArrays } from './analyzeArrays.js';
+import { type CodeScope, EffectsOf, exprEffects, removable } from './analyzeEffects.js';
+import { foldRound } from './foldTemporaries.js';
 import { restoreLoops } from './restoreLoops.js';
 
 /** Rounds of folding before giving up on a fixpoint (each round folds whole chains; a handful is typical). */
@@ -68,33 +70,6 @@ function simplifyAll(stmts: readonly CStmt[]): CStmt[] {
     }
   };
   return stmts.map(stmt);
-}
-
-/** `e` with `f` applied to each of its direct subexpressions. */
-function mapChildren(e: CExpr, f: (x: CExpr) => CExpr): CExpr {
-  switch (e.k) {
-    case 'bin':
-      return { ...e, a: f(e.a), b: f(e.b) };
-    case 'un':
-      return { ...e, a: f(e.a) };
-    case 'cond':
-      return { ...e, c: f(e.c), a: f(e.a), b: f(e.b) };
-    case 'call':
-    case 'new':
-      return { ...e, callee: f(e.callee), args: e.args.map(f) };
-    case 'member':
-      return { ...e, obj: f(e.obj) };
-    case 'index':
-      return { ...e, obj: f(e.obj), index: f(e.index) };
-    case 'array':
-      return { ...e, items: e.items.map(f) };
-    case 'object':
-      return { ...e, props: e.props.map((p) => ({ name: p.name, value: f(p.value) })) };
-    case 'await':
-      return { ...e, e: f(e.e) };
-    default:
-      return e;
-  }
 }
 
 function declared(stmts: readonly CStmt[], out: Set<string>): void {
