@@ -34,13 +34,47 @@ class Names {
     return this.index.get(name);
   }
 
-  /** The bits of the names an expression reads. */
+  /** `into` with the names an expression reads added (one copy, only if one is missing). */
   reads(e: CExpr | undefined, into: Bits = this.empty()): Bits {
     if (!e) return into;
-    let out = into;
-    for (const n of identifiers(e)) out = out.with(n, true);
-    return out;
+    let w: Uint32Array | undefined;
+    for (const n of this.identifiersOf(e)) {
+      const b = this.index.get(n)!;
+      const bit = 1 << (b & 31);
+      if (((w ?? into.w)[b >>> 5] & bit) === 0) (w ??= into.w.slice())[b >>> 5] |= bit;
+    }
+    return w ? new Bits(this, w) : into;
   }
+
+  /**
+   * Live before an assignment: `out` less `killed`, plus what `read` (an expression, or the
+   * assignment's target and value) reads and `also`; one copy at most.
+   */
+  through(out: Bits, killed: string | undefined, read: CExpr | (CStmt & { k: 'assign' }), also: string | undefined): Bits {
+    let w: Uint32Array | undefined;
+    const set = (name: string, on: boolean): void => {
+      const b = this.index.get(name);
+      if (b === undefined) return;
+      const bit = 1 << (b & 31);
+      if ((((w ?? out.w)[b >>> 5] & bit) !== 0) === on) return;
+      w ??= out.w.slice();
+      w[b >>> 5] ^= bit;
+    };
+    if (killed !== undefined) set(killed, false);
+    const exprs = 'k' in read && read.k === 'assign' ? [read.target, read.value] : [read as CExpr];
+    for (const e of exprs) for (const n of this.identifiersOf(e)) set(n, true);
+    if (also !== undefined) set(also, true);
+    return w ? new Bits(this, w) : out;
+  }
+
+  /** identifiers(e), remembered per expression (liveness asks again at every pass over a loop). */
+  private identifiersOf(e: CExpr): readonly string[] {
+    let ids = this.cache.get(e);
+    if (!ids) this.cache.set(e, (ids = [...identifiers(e)].filter((n) => this.index.has(n))));
+    return ids;
+  }
+
+  private readonly cache = new WeakMap<CExpr, readonly string[]>();
 }
 
 class Bits implements NameSet {
@@ -113,24 +147,27 @@ export function liveness(body: readonly CStmt[]): Map<CStmt, NameSet> {
     }
     return live;
   };
-  const loop = (cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], out: Bits): Bits => {
-    // live at the test: what the exit needs (if there is a test), the test, and the body's own
-    let head = cond ? names.reads(cond, out) : names.empty();
-    for (;;) {
-      const next = block(body, names.reads(update, head), out).or(head);
-      if (next.equals(head)) return head;
-      head = next;
+  // live at each loop's test, as the last pass over the body left it: a pass goes over every loop
+  // once, from what the one before found, until nothing grows (nested loops are not iterated inside
+  // each other, which would take iterations to the power of their depth)
+  const heads = new Map<CStmt, Bits>();
+  let grew = false;
+  const loop = (s: CStmt, cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], out: Bits): Bits => {
+    // the exit's (if there is a test), the test's, and the body's own
+    const known = heads.get(s);
+    const head = cond ? names.reads(cond, known ? out.or(known) : out) : (known ?? names.empty());
+    const next = block(body, names.reads(update, head), out).or(head);
+    if (!known || !next.equals(known)) {
+      heads.set(s, next);
+      grew = true;
     }
+    return next;
   };
   const stmt = (s: CStmt, out: Bits, exit: Bits): Bits => {
     switch (s.k) {
-      case 'assign': {
-        const t = s.target;
-        let live = t.k === 'id' && s.op === '=' ? out.with(t.name, false) : out;
-        if (t.k !== 'id') live = names.reads(t, live);
-        else if (s.op !== '=') live = live.with(t.name, true);
-        return names.reads(s.value, live);
-      }
+      case 'assign':
+        // x = e kills x (unless e reads it); x += e reads it; a[i] = e reads a and i
+        return names.through(out, s.target.k === 'id' && s.op === '=' ? s.target.name : undefined, s.op === '=' && s.target.k === 'id' ? s.value : s, s.target.k === 'id' && s.op !== '=' ? s.target.name : undefined);
       case 'let': {
         let live = out;
         for (let i = s.decls.length - 1; i >= 0; i--) live = names.reads(s.decls[i].init, live.with(s.decls[i].name, false));
@@ -147,9 +184,9 @@ export function liveness(body: readonly CStmt[]): Map<CStmt, NameSet> {
       case 'if':
         return names.reads(s.cond, block(s.then, out, exit).or(block(s.else, out, exit)));
       case 'while':
-        return loop(s.cond, undefined, s.body, out);
+        return loop(s, s.cond, undefined, s.body, out);
       case 'for': {
-        const head = loop(s.cond, s.update, s.body, out);
+        const head = loop(s, s.cond, s.update, s.body, out);
         if (!s.init) return head;
         liveOut.set(s.init, head);
         return stmt(s.init, head, exit);
@@ -157,7 +194,10 @@ export function liveness(body: readonly CStmt[]): Map<CStmt, NameSet> {
     }
   };
   const none = names.empty();
-  block(body, none, none);
+  do {
+    grew = false;
+    block(body, none, none);
+  } while (grew);
   return liveOut;
 }
 
@@ -175,6 +215,7 @@ function postfixWrites(e: CExpr | undefined, out: Set<string>): void {
 type Zeros = Bits | null; // null: not reached
 
 const meet = (a: Zeros, b: Zeros): Zeros => (a === null ? b : b === null ? a : a.and(b));
+const sameZeros = (a: Zeros, b: Zeros): boolean => (a === null || b === null ? a === b : a.equals(b));
 
 /** The locals some `x += e` or `x -= e` accumulates into: the only ones knownZero is asked about. */
 function accumulators(stmts: readonly CStmt[], out: Set<string> = new Set()): Set<string> {
@@ -205,21 +246,22 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
     for (const s of stmts) z = stmt(s, z);
     return z;
   };
-  const loop = (cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], entry: Zeros): Zeros => {
+  // what each loop body's end gave in the last pass (as in liveness: passes until nothing shrinks)
+  const ends = new Map<CStmt, Zeros>();
+  let shrank = false;
+  const loop = (s: CStmt, cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], entry: Zeros): Zeros => {
     const outer = breaks;
-    let head = entry;
-    for (;;) {
-      breaks = [];
-      const test = expr(cond, head);
-      const end = expr(update, block(body, test));
-      const next = meet(entry, end);
-      if (next === head || (next !== null && head !== null && next.equals(head))) {
-        const exits = breaks.reduce<Zeros>((a, b) => meet(a, b), cond ? test : null);
-        breaks = outer;
-        return exits;
-      }
-      head = next;
+    breaks = [];
+    const head = ends.has(s) ? meet(entry, ends.get(s)!) : entry;
+    const test = expr(cond, head);
+    const end = expr(update, block(body, test));
+    if (!ends.has(s) || !sameZeros(end, ends.get(s)!)) {
+      ends.set(s, end);
+      shrank = true;
     }
+    const exits = breaks.reduce<Zeros>((a, b) => meet(a, b), cond ? test : null);
+    breaks = outer;
+    return exits;
   };
   const stmt = (s: CStmt, z: Zeros): Zeros => {
     if (z === null) return null;
@@ -254,11 +296,14 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
         return meet(block(s.then, c), block(s.else, c));
       }
       case 'while':
-        return loop(s.cond, undefined, s.body, z);
+        return loop(s, s.cond, undefined, s.body, z);
       case 'for':
-        return loop(s.cond, s.update, s.body, s.init ? stmt(s.init, z) : z);
+        return loop(s, s.cond, s.update, s.body, s.init ? stmt(s.init, z) : z);
     }
   };
-  block(body, names.empty());
+  do {
+    shrank = false;
+    block(body, names.empty());
+  } while (shrank);
   return before;
 }
