@@ -20,9 +20,12 @@ export interface Use {
   readonly quiet: boolean;
   /** The target's own read of `t += v` / `t -= v`. */
   readonly compound: boolean;
-  /** What the statement evaluates before this read. */
-  readonly before: Effects;
+  /** What the statement evaluates before this read (kept for its first read only: folding needs no more). */
+  readonly before?: Effects;
 }
+
+/** Where UseScan's effects go once they no longer matter (emptied whenever asked for). */
+const spent = noEffects();
 
 /** Where a read sits: evaluated once with the statement, and whether a zero's sign can show there. */
 interface Position {
@@ -35,16 +38,15 @@ export class UseScan {
   readonly uses: Use[] = [];
   postfix = false;
   private readonly real = noEffects();
-  /** Where effects go once a read was found (only the first read's `before` is kept): nowhere. */
-  private readonly spent = noEffects();
 
+  /** What was evaluated so far; once a read was found (only the first read's `before` is kept), nowhere. */
   private get acc(): Effects {
     if (this.uses.length === 0) return this.real;
-    this.spent.reads.clear();
-    this.spent.writes.clear();
-    this.spent.privateReads.clear();
-    this.spent.privateWrites.clear();
-    return this.spent;
+    spent.reads.clear();
+    spent.writes.clear();
+    spent.privateReads.clear();
+    spent.privateWrites.clear();
+    return spent;
   }
 
   constructor(
@@ -56,7 +58,7 @@ export class UseScan {
 
   private read(pos: Position, compound = false): void {
     // what was evaluated before matters only for a value read once
-    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: this.uses.length === 0 ? copyEffects(this.acc) : this.acc });
+    this.uses.push({ direct: pos.direct, quiet: pos.quiet, compound, before: this.uses.length === 0 ? copyEffects(this.acc) : undefined });
   }
 
   expr(e: CExpr, pos: Position): void {

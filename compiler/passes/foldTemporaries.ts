@@ -217,7 +217,7 @@ class Folder {
     if (uses.length === 1 && !(region.crossesComment && valueEffects.opaque) && uses[0].use.direct && (exact !== undefined || uses[0].use.quiet) && !(uses[0].use.compound && (exact === undefined || isZero(exact)))) {
       const { j, use } = uses[0];
       const resets = this.movesPast(stmts, i, j, valueEffects);
-      if (resets && canMovePast(valueEffects, use.before) && !initReads(stmts[j], valueEffects)) {
+      if (resets && canMovePast(valueEffects, use.before!) && !initReads(stmts[j], valueEffects)) {
         stmts[j] = this.carry(stmts[j], substitute(stmts[j], t, exact ?? quiet));
         // resets the value reads (`scaled_b[i] = 0` after `fn_result_b = scaled_b[i]`) go after its read
         for (let r = resets.length - 1; r >= 0; r--) this.moveDown(stmts, resets[r], j);
