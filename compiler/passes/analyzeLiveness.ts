@@ -307,3 +307,52 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
   } while (shrank);
   return before;
 }
+
+// ── faint locals ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Locals whose value goes nowhere but into themselves: every statement that reads one is an
+ * assignment to it computed without effects (`total += Math.log(sum) + max`, in a gradient that
+ * does not return the value). Liveness keeps such a loop-carried sum alive (each update reads the
+ * last); all its assignments can go.
+ */
+export function faintLocals(body: readonly CStmt[], locals: ReadonlySet<string>, params: ReadonlySet<string>, removable: (e: CExpr) => boolean): Set<string> {
+  const used = new Set<string>();
+  const reads = (e: CExpr | undefined, except?: string): void => {
+    if (e) for (const n of identifiers(e)) if (n !== except) used.add(n);
+  };
+  const visit = (stmts: readonly CStmt[]): void => {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'assign':
+          if (s.target.k === 'id') reads(s.value, removable(s.value) ? s.target.name : undefined);
+          else reads(s.target), reads(s.value);
+          break;
+        case 'let':
+          s.decls.forEach((d) => reads(d.init));
+          break;
+        case 'expr':
+        case 'return':
+          reads(s.e);
+          break;
+        case 'if':
+          reads(s.cond);
+          visit(s.then);
+          visit(s.else);
+          break;
+        case 'for':
+          if (s.init) visit([s.init]);
+          reads(s.cond);
+          reads(s.update);
+          visit(s.body);
+          break;
+        case 'while':
+          reads(s.cond);
+          visit(s.body);
+          break;
+      }
+    }
+  };
+  visit(body);
+  return new Set([...locals].filter((x) => !used.has(x) && !params.has(x)));
+}

@@ -26,7 +26,7 @@ import { countMentions, finalWrites, substitute, substituteTarget } from '../cod
 import { isGenerated } from '../naming.js';
 import { neverNegZero, notNegZero } from './analyzeArrays.js';
 import { canMovePast, type CodeScope, commute, type Effects, EffectsOf, exprEffects, mentions, removable } from './analyzeEffects.js';
-import { knownZero, liveness, type NameSet } from './analyzeLiveness.js';
+import { faintLocals, knownZero, liveness, type NameSet } from './analyzeLiveness.js';
 import { type Use, UseScan } from './findUses.js';
 
 /** The statements a definition's value reaches (up to index `end`), and its reads there. */
@@ -46,6 +46,8 @@ interface Facts {
   readonly nonNegZero: Set<string>;
   readonly dirty: Set<string>;
   readonly effects: EffectsOf;
+  /** Locals whose value reaches nothing but their own updates (analyzeLiveness.ts's faintLocals). */
+  readonly faint: ReadonlySet<string>;
 }
 
 /**
@@ -60,6 +62,7 @@ export function foldRound(body: CStmt[], scope: CodeScope, params: ReadonlySet<s
     nonNegZero: neverNegZero(body, scope, params).names,
     dirty: new Set(),
     effects: new EffectsOf(scope),
+    faint: faintLocals(body, scope.locals, params, (e) => removable(exprEffects(e, scope))),
   };
   const folder = new Folder(scope, facts, materialize);
   const changed = folder.block(body);
@@ -142,7 +145,7 @@ class Folder {
       stmts.splice(i, 1);
       return true;
     }
-    if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || this.liveAfter(s, x)) return false;
+    if (!this.scope.locals.has(x) || this.facts.dirty.has(x) || (this.liveAfter(s, x) && !this.facts.faint.has(x))) return false;
     if (!removable(exprEffects(s.value, this.scope))) {
       // its value unused, a call still runs: `_d = g_pullback(…)` is `g_pullback(…)`, `sum = tape.floats.pop()` a pop
       if (s.value.k !== 'call' || s.op !== '=') return false;

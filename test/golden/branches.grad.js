@@ -1,11 +1,10 @@
 function f_grad(x, n) {
     const tape = f_grad_tape;
     tape.reset();
-    let s = 0, i = 0, v = 0, _brk1 = false, softplus_result = 0, _ret1 = false, _t10 = 0, _t13 = 0, _t18 = false, _n0 = 0;
+    let i = 0, v = 0, _brk1 = false, softplus_result = 0, _ret1 = false, _t10 = 0, _t13 = 0, _t18 = false, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let v_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _y = 0;
     // forward sweep
-    s = 0;
     i = 0;
     _brk1 = false;
     _n0 = 0;
@@ -47,7 +46,6 @@ function f_grad(x, n) {
             else {
                 tape.ints.push(0);
             }
-            s += softplus_result * Math.cos(x[i]);
             tape.ints.push(1);
         }
         else {

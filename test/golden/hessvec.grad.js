@@ -1,17 +1,9 @@
 function energy_hvp(x, x_dot) {
-    let e = 0, i = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, e_dot = 0, _t0_dot = 0, _n0 = 0;
+    let i = 0, _t0 = 0, _t2 = 0, _t0_dot = 0, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let _t0_b = 0;
     // forward sweep
-    e = 0;
-    e_dot = 0;
     for (i = 0; i + 1 < x.length; i++) {
-        _t0 = x[i];
-        _t1 = Math.sin(_t0);
-        _t2 = i + 1;
-        _t3 = x[_t2];
-        e += _t1 * _t3;
-        e_dot += _t3 * (Math.cos(_t0) * x_dot[i]) + _t1 * x_dot[_t2];
     }
     _n0 = i;
     // reverse sweep

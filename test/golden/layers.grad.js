@@ -1,7 +1,7 @@
 function f_grad(layers, x) {
     const tape = f_grad_tape;
     tape.reset();
-    let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, acc_2 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0, _n4 = 0, _n0 = 0, _n3 = 0;
+    let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0, _n4 = 0, _n0 = 0, _n3 = 0;
     const layers_b = __tsgrad.zerosLike(layers);
     let h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, acc_b = 0, w_b = 0, _t9_b = 0, v_b = 0, _y = 0, _swap;
     // forward sweep
@@ -48,12 +48,10 @@ function f_grad(layers, x) {
         h_2_b = _swap;
     }
     _n0 = i;
-    acc_2 = 0;
     _t15 = h.length;
     for (i_4 = 0; i_4 < _t15; i_4++) {
         tape.floats.push(v);
         v = h[i_4];
-        acc_2 += v * v;
     }
     _n3 = i_4;
     tape.mark();

@@ -1,7 +1,7 @@
 function f_grad(w, x) {
     const tape = f_grad_tape;
     tape.reset();
-    let scaled, _t1 = 0, i = 0, acc = 0, _t7 = 0, i_3 = 0, _t10 = 0, _t11 = 0, _n0 = 0, _n1 = 0;
+    let scaled, _t1 = 0, i = 0, _t7 = 0, i_3 = 0, _t10 = 0, _t11 = 0, _n0 = 0, _n1 = 0;
     const w_b = new Float64Array(w.length);
     let scaled_b, _t11_b = 0, _y = 0;
     // forward sweep
@@ -12,14 +12,12 @@ function f_grad(w, x) {
         scaled[i] = w[i] * x[i];
     }
     _n0 = i;
-    acc = 0;
     _t7 = scaled.length;
     for (i_3 = 0; i_3 < _t7; i_3++) {
         tape.floats.push(_t10);
         _t10 = Math.exp(scaled[i_3]);
         tape.floats.push(_t11);
         _t11 = 1 + _t10;
-        acc += Math.log(_t11);
     }
     _n1 = i_3;
     tape.mark();

@@ -1,11 +1,10 @@
 function f_grad(x, W) {
     const tape = f_grad_tape;
     tape.reset();
-    let s = 0, _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0, _n0 = 0;
+    let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let acc_b = 0, _y = 0;
     // forward sweep
-    s = 0;
     _t0 = W.length;
     for (i = 0; i < _t0; i++) {
         row = W[i];
@@ -17,7 +16,6 @@ function f_grad(x, W) {
         tape.ints.push(i_2);
         tape.floats.push(_t8);
         _t8 = Math.tanh(acc);
-        s += _t8;
     }
     _n0 = i;
     tape.mark();

@@ -1,11 +1,10 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let total = 0, logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, _n0 = 0;
+    let logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, logits_b, max_b = 0, z_b = 0, sum_b = 0, _t12_b = 0, _y = 0;
     // forward sweep
-    total = 0;
     logits = new Float64Array(c);
     logits_b = new Float64Array(logits.length);
     for (i = 0; i < n; i++) {
@@ -35,7 +34,6 @@ function f_grad(theta, X, y, n, d, c) {
             sum += _t13;
         }
         tape.ints.push(k_2);
-        total += Math.log(sum) + max - logits[y[i]];
     }
     _n0 = i;
     tape.mark();

@@ -1,7 +1,7 @@
 function f_grad(x0) {
     const tape = f_grad_tape;
     tape.reset();
-    let x, t = 0, _t0 = 0, arr, _t1 = 0, i = 0, _t7 = 0, _t8 = 0, _t12 = 0, arr_2, _t13 = 0, i_3 = 0, _t19 = 0, arr_3, _t20 = 0, i_5 = 0, _t26 = 0, _t27 = 0, _t31 = 0, arr_4, _t32 = 0, i_7 = 0, acc = 0, _t40 = 0, i_9 = 0, v = 0, _len = 0, i_10 = 0, _n6 = 0, _n0 = 0, _n5 = 0;
+    let x, t = 0, _t0 = 0, arr, _t1 = 0, i = 0, _t7 = 0, _t8 = 0, _t12 = 0, arr_2, _t13 = 0, i_3 = 0, _t19 = 0, arr_3, _t20 = 0, i_5 = 0, _t26 = 0, _t27 = 0, _t31 = 0, arr_4, _t32 = 0, i_7 = 0, _t40 = 0, i_9 = 0, v = 0, _len = 0, i_10 = 0, _n6 = 0, _n0 = 0, _n5 = 0;
     const x0_b = new Float64Array(x0.length);
     let x_b = new Float64Array(0), arr_b = new Float64Array(0), xi_b = 0, _t8_b = 0, _t11_b = 0, arr_2_b = new Float64Array(0), _t18_b = 0, arr_3_b = new Float64Array(0), _t27_b = 0, _t30_b = 0, arr_4_b = new Float64Array(0), yi_2_b = 0, _t37_b = 0, v_b = 0, _swap;
     // forward sweep
@@ -71,12 +71,10 @@ function f_grad(x0) {
         arr_4_b = _swap;
     }
     _n0 = t;
-    acc = 0;
     _t40 = x.length;
     for (i_9 = 0; i_9 < _t40; i_9++) {
         tape.floats.push(v);
         v = x[i_9];
-        acc += v * v;
     }
     _n5 = i_9;
     tape.mark();

@@ -1,11 +1,10 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, zy = 0, j_3 = 0, _n0 = 0;
+    let i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, j_3 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, _t20_b = 0, zy_b = 0, _g = 0, _y = 0;
     // forward sweep
-    total = 0;
     for (i = 0; i < n; i++) {
         tape.floats.push(m);
         m = -Infinity;
@@ -35,12 +34,9 @@ function f_grad(theta, X, y, n, d, c) {
             s += _t21;
         }
         tape.ints.push(k_2);
-        zy = 0;
         for (j_3 = 0; j_3 < d; j_3++) {
-            zy += theta[y[i] * d + j_3] * X[i * d + j_3];
         }
         tape.ints.push(j_3);
-        total += Math.log(s) + m - zy;
     }
     _n0 = i;
     tape.mark();
@@ -192,25 +188,23 @@ const f_jit_grad_theta_b = function (_L0_b, _L1_b, X, y) {
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;
     tape.reset();
-    let total = 0, i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _L1, _n0 = 0;
+    let i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
     // forward sweep
-    total = 0;
     _trips0 = Math.max(n - 0, 0);
     _T_k = Math.max(c - 0, 0);
     _t_3 = _T_k * _trips0;
     _L0 = new Float32Array(_t_3);
     _L0_b = new Float64Array(_L0.length);
     _T_k_2 = Math.max(c - 0, 0);
-    _L1 = new Float32Array(_trips0);
-    _L1_b = new Float64Array(_L1.length);
+    _L1_b = new Float64Array(new Float32Array(_trips0).length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
         _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k * _trips0], { _T_k: _T_k, d: d }, { theta: theta, X: X });
     }
     if (_trips0 > 0) {
-        _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
+        __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
     }
     for (i = 0; i < n; i++) {
         tape.floats.push(m);
@@ -232,7 +226,6 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             s += _t21;
         }
         tape.ints.push(k_2);
-        total += Math.log(s) + m - (0 + _L1[i]);
     }
     _n0 = i;
     tape.mark();
