@@ -3,8 +3,9 @@
  * `tsgrad build [-p tsconfig.json] [--watch]`: the project compiled like `tsc -p`, with tsgrad's
  * transformer (build.ts).
  * `tsgrad generate <files or dirs> --out <dir>`: the transformed sources as TypeScript (generate.ts).
- * `tsgrad emit path/to/file.ts [--no-optimize]`: prints the derivative code tsgrad generates for
- * each grad/valueAndGrad call in that file, using the nearest tsconfig.json's compiler options.
+ * `tsgrad emit path/to/file.ts [--no-optimize] [--no-tidy]`: prints the derivative code tsgrad generates for
+ * each grad/valueAndGrad call in that file, using the nearest tsconfig.json's compiler options
+ * (`--no-tidy`: as the sweeps produce it, before passes/tidyCode.ts).
  */
 import * as path from 'node:path';
 import * as TS from 'typescript';
@@ -13,7 +14,7 @@ import { generate } from './generate.js';
 import { configOptions, formatDiagnostics } from './project.js';
 import transformer from './transform.js';
 
-const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad generate <files or directories> --out <dir> [-p <tsconfig.json>]\n       tsgrad emit <file.ts> [--no-optimize]';
+const usage = 'usage: tsgrad build [-p <tsconfig.json or directory>] [--watch]\n       tsgrad generate <files or directories> --out <dir> [-p <tsconfig.json>]\n       tsgrad emit <file.ts> [--no-optimize] [--no-tidy]';
 
 function main(argv: string[]): number {
   const [command, file, ...flags] = argv;
@@ -56,6 +57,7 @@ function main(argv: string[]): number {
   const diagnostics: TS.Diagnostic[] = [];
   const factory = transformer(program, {
     optimize: !flags.includes('--no-optimize'),
+    tidy: flags.includes('--no-tidy') ? false : undefined,
     onGenerated: (g) => printed.push(printer.printNode(TS.EmitHint.Unspecified, g.node, g.source)),
   }, { ts: TS, addDiagnostic: (d) => diagnostics.push(d) });
   program.emit(source, () => undefined, undefined, false, { before: [factory] });

@@ -49,3 +49,8 @@ export function generatedName(fn: string, mode: 'grad' | 'valueAndGrad', argnums
   const suffix = multi || argnums[0] !== 0 ? `_${argnums.join('_')}` : '';
   return `${fn}_${mode}${suffix}`;
 }
+
+/** Names made up here (the user's are kept): `_t0`, `_t0_b`, `_n0`, `_g`, and the results of inlined calls (`softplus_result`). */
+export function isGenerated(name: string): boolean {
+  return name.startsWith('_') || /_result(_\d+)?(_b|_dot)?(_\d+)?$/.test(name);
+}

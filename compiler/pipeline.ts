@@ -20,6 +20,11 @@
  *                    step temporaries swapped) and integers (saved on the integer stack)
  *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces;
  *                    reverseBuffers: the code for private arrays)
+ *   tidyCode         (optimize) the code tree as a person would write it, bit for bit the same:
+ *                    foldTemporaries (A-normal form back into expressions, adjoint accumulations
+ *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
+ *                    of analyzeEffects, analyzeLiveness, analyzeArrays; every body below goes
+ *                    through it (jvp, companions, jit's host)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
@@ -54,6 +59,7 @@ import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
 import type { CustomRule } from './passes/customRules.js';
 import { gatherParams, userParams } from './structs.js';
+import { tidyCode } from './passes/tidyCode.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -71,6 +77,8 @@ export interface CompileContext {
   readonly emitSite: TS.Node;
   /** Recompute cheap values instead of saving them, and index counted loops by formula. */
   readonly optimize: boolean;
+  /** Fold the generated code back into expressions and `for` loops (passes/tidyCode.ts); default: as `optimize`. */
+  readonly tidy?: boolean;
   /** User-given derivatives found in the program (passes/customRules.ts). */
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
   /** See LowerOptions.copyTable. */
@@ -96,7 +104,12 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
   const out = reverseMode(ir, activity, saves, request, names, id(tape), { checkpoints: planCheckpoints(ir) });
-  return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined };
+  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined };
+}
+
+/** A generated body as a person would write it (passes/tidyCode.ts), when optimizing. */
+function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
+  return ctx.optimize && ctx.tidy !== false ? tidyCode(body, params, tape) : body;
 }
 
 export interface JitRequest {
@@ -117,7 +130,7 @@ export function compileJit(request: JitRequest, ctx: CompileContext): JitCode {
   const ir = lowerToIR(request.decl, request.name, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: [], jit: true, customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden });
   noStructs(ir, request.decl);
   const code = lowerKernels(ir, request.generated, names, request.isAsync, request.kernelName);
-  return { ...code, kernels: code.kernels.map(finishKernel) };
+  return { ...code, body: tidied(code.body, code.params, ctx), kernels: code.kernels.map(finishKernel) };
 }
 
 /**
@@ -136,7 +149,8 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
   const tape = tapeName(request.generated);
   const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks });
-  return { params: [backendParam, ...out.params], body: out.body, kernels: kernels.map(finishKernel), tape: out.usesTape ? tape : undefined };
+  const params = [backendParam, ...out.params];
+  return { params, body: tidied(out.body, params, ctx, out.tapeLocal), kernels: kernels.map(finishKernel), tape: out.usesTape ? tape : undefined };
 }
 
 /** What the transformations beyond grad compile (README, "Forward mode, Jacobians, Hessians"). */
@@ -185,7 +199,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     const all = argnums === 'differentiable';
     const saves = analyzeSaves(ir, activity, ctx.optimize);
     const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape), { checkpoints: planCheckpoints(ir) });
-    return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
+    return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
   }
   if (kind === 'gradgrad') {
     const p = ir.params.find((x) => x.selected)!;
@@ -215,13 +229,14 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     // jvp takes a tangent per parameter; jacfwd's jvp only the one it differentiates
     const tangentSide = request.argnums === 'differentiable' ? tangents.names : [...tangent.tangentParams.values()].map((v) => v.name);
     const decls = declareLocals(tangent.fn, body, [result]);
-    return { ir, params: [...primals.names, ...tangentSide], body: [...decls, ...body, { k: 'return', e: result }], written };
+    const params = [...primals.names, ...tangentSide];
+    return { ir, params, body: tidied([...decls, ...body, { k: 'return', e: result }], params, ctx), written };
   }
   // hvp and grad(grad(f)): reverse mode over the tangent-linear program
   const outer = analyzeActivity(tangent.fn);
   const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
   const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn) });
-  return { ir, params: out.params, body: out.body, tape: out.usesTape ? tape : undefined, written };
+  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
 }
 
 /** simplifyLoads, with `optimize` on. */
@@ -252,7 +267,8 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
   if (kind === 'primal') {
     const ir = lowerToIR(decl, fnName, { ...options, argnums: [] });
     const body = [...primalCode(ir.body), { k: 'return' as const, e: id(ir.result.name) }];
-    return { ir, params: ir.params.map((p) => p.v.name), body: [...declareLocals(ir, body), ...body] };
+    const params = ir.params.map((p) => p.v.name);
+    return { ir, params, body: tidied([...declareLocals(ir, body), ...body], params, ctx) };
   }
   const ir = lowerToIR(decl, fnName, { ...options, argnums: 'differentiable' });
   const stored = storedArrays(ir.body);
@@ -262,7 +278,7 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(ir) });
-  return { ir, params: out.params, body: out.body };
+  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
 }
 
 /**
@@ -286,7 +302,7 @@ function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tang
   const activity = analyzeActivity(fn);
   const saves = analyzeSaves(fn, activity, ctx.optimize);
   const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(fn) });
-  return { ir: fn, params: out.params, body: out.body };
+  return { ir: fn, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
 }
 
 /** jacfwd, jacrev and hessian flatten the argument they differentiate: a number or a flat array. */

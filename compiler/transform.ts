@@ -30,6 +30,8 @@ import { findOverrides, type Overridden } from './passes/findOverrides.js';
 export interface TsgradConfig {
   /** Recompute cheap values instead of taping them (default true); false for debugging. */
   readonly optimize?: boolean;
+  /** Fold the generated code back into expressions and `for` loops (default: as `optimize`); false to read it as the sweeps produce it. */
+  readonly tidy?: boolean;
   /** Called with each generated function (for `tsgrad emit` and golden files). */
   readonly onGenerated?: (generated: { name: string; source: TS.SourceFile; node: TS.Statement; tape?: string }) => void;
 }
@@ -154,7 +156,7 @@ class FileTransform {
   private compileContext(emitSite: TS.Node, generated: string): CompileContext {
     const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
     return {
-      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, customRules: this.config.customRules,
+      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, tidy: this.config.tidy, customRules: this.config.customRules,
       copyTable: (decl, values, type) => this.copyTable(decl, values, type), overridden: this.config.overridden,
       companion: (decl, kind) => this.companion(decl, kind),
     };

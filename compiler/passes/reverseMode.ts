@@ -48,6 +48,8 @@ export interface GeneratedBody {
   readonly body: readonly CStmt[];
   /** Whether the body uses the tape (then the emitter creates one beside the function). */
   readonly usesTape: boolean;
+  /** The local the body holds the tape in. */
+  readonly tapeLocal: string;
 }
 
 export interface LoopTreatments {
@@ -144,13 +146,13 @@ class ReverseMode {
     if (spec.pullback) {
       const selected = this.fn.params.filter((p) => p.selected);
       body.push({ k: 'return', e: { k: 'array', items: selected.filter((p) => p.v.kind === 'num').map((p) => this.adj(p.v)) } });
-      return { params: [...params, ...selected.filter((p) => p.v.kind === 'array').map((p) => this.adjoints.get(p.v)!), spec.cotangent!], body, usesTape: this.usesTape };
+      return { params: [...params, ...selected.filter((p) => p.v.kind === 'array').map((p) => this.adjoints.get(p.v)!), spec.cotangent!], body, usesTape: this.usesTape, tapeLocal: this.tapeName };
     }
     const each = perParam(this.fn, (p) => this.gradientOut(p.v));
     const grads = spec.allParams ? each.map((g) => (g.selected ? g.expr : id('null'))) : each.filter((g) => g.selected).map((g) => g.expr);
     const result: CExpr = spec.tuple ? { k: 'array', items: grads } : grads[0];
     body.push({ k: 'return', e: valueName ? { k: 'array', items: [id(valueName), result] } : result });
-    return { params: spec.cotangent ? [spec.cotangent, ...params] : params, body, usesTape: this.usesTape };
+    return { params: spec.cotangent ? [spec.cotangent, ...params] : params, body, usesTape: this.usesTape, tapeLocal: this.tapeName };
   }
 
   /** The result's adjoint at the start of the reverse sweep: 1, or the cotangent passed in (vjp). */

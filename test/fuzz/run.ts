@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type * as ts from 'typescript';
+import type { TsgradConfig } from '../../compiler/transform.js';
 import { compile, repoRoot } from '../harness.js';
 import { checkProgram, type Failure } from './check.js';
 import type { Program, TransformKind } from './generate.js';
@@ -52,13 +53,13 @@ export interface UnitOutput {
 }
 
 /** Compile units as one in-memory TypeScript program (each a module of its own) and load them. */
-export function compileUnits(units: readonly Unit[], optimize: boolean): Map<string, UnitOutput> {
+export function compileUnits(units: readonly Unit[], optimize: boolean, config: Omit<TsgradConfig, 'optimize'> = {}): Map<string, UnitOutput> {
   const sources = new Map<string, string>();
   for (const u of units) {
     sources.set(fileOf(u.name), u.main);
     if (u.lib !== undefined) sources.set(fileOf(`${u.name}_lib`), u.lib);
   }
-  const out = compile(units.map((u) => fileOf(u.name)), { optimize }, sources);
+  const out = compile(units.map((u) => fileOf(u.name)), { ...config, optimize }, sources);
   const byFile = new Map<string, ts.Diagnostic[]>();
   for (const d of out.diagnostics) {
     const file = d.file ? path.basename(d.file.fileName, '.ts').replace(/_lib$/, '') : '';

@@ -1,23 +1,18 @@
 function f_grad(x) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, p = 0, i = 0, _n0 = 0;
-    let x_b = 0, f_result_b = 0, p_b = 0, _g = 0;
+    let p = 0, i = 0, _n0 = 0;
+    let x_b = 0, p_b = 0, _g = 0;
     // forward sweep
     p = 1;
-    i = 0;
-    _n0 = 0;
-    while (i < 5) {
+    for (i = 0; i < 5; i++) {
         tape.floats.push(p);
         p = p * x;
-        i = i + 1;
-        _n0 += 1;
     }
-    f_result = p;
+    _n0 = i;
     tape.mark();
     // reverse sweep
-    f_result_b = 1;
-    p_b += f_result_b;
+    p_b = 1;
     for (i = _n0 - 1; i >= 0; i--) {
         _g = p_b;
         p_b = 0;
@@ -25,6 +20,5 @@ function f_grad(x) {
         p_b += _g * x;
         x_b += _g * p;
     }
-    p_b = 0;
     return x_b;
 }

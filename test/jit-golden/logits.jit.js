@@ -38,8 +38,7 @@ const f_jit_out = `function f_jit_out(theta, X) {
 }`;
 
 function f_jit(__backend, theta, X, out, n, d, c) {
-    let f_result = 0, i = 0, _t13 = 0, _t14 = 0, _t15 = 0, _trips, _r, _i;
-    i = 0;
+    let _trips, _r, _i;
     // parallel loop over i: 1 kernel(s)
     _trips = n - 0;
     if (_trips > 0) {
@@ -51,9 +50,5 @@ function f_jit(__backend, theta, X, out, n, d, c) {
             }
         }
     }
-    _t13 = n * c;
-    _t14 = _t13 - 1;
-    _t15 = out[_t14];
-    f_result = _t15;
-    return f_result;
+    return out[n * c - 1];
 }

@@ -1,88 +1,25 @@
 function f_grad(u, X, n, d) {
-    let f_result = 0, total = 0, i = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, _t7 = 0, _t8 = 0, _t10 = 0, _t11 = 0, _t12 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t18 = 0, _t19 = 0, _t22 = 0, _t23 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _n0 = 0, _n1 = 0;
+    let i = 0, j = 0, _t0 = 0, _t16 = 0, _n0 = 0;
     const u_b = new Float64Array(u.length);
-    let f_result_b = 0, total_b = 0, _t0_b = 0, _t4_b = 0, _t5_b = 0, _t10_b = 0, _t11_b = 0, _t12_b = 0, _t17_b = 0, _t18_b = 0, _t19_b = 0;
+    let _t0_b = 0;
     // forward sweep
-    total = 0;
-    i = 0;
-    _n0 = 0;
-    while (i < n) {
-        j = 0;
-        while (j < d) {
-            _t0 = u[j];
-            _t1 = i * d;
-            _t2 = _t1 + j;
-            _t3 = X[_t2];
-            _t4 = _t0 - _t3;
-            _t5 = _t4 ** 2;
-            _t6 = i * d;
-            _t7 = _t6 + j;
-            _t8 = X[_t7];
-            _t10 = _t8 - _t0;
-            _t11 = _t10 ** 3;
-            _t12 = _t5 + _t11;
-            _t14 = i * d;
-            _t15 = _t14 + j;
-            _t16 = X[_t15];
-            _t17 = _t0 * _t16;
-            _t18 = Math.sin(_t17);
-            _t19 = _t12 + _t18;
-            total = total + _t19;
-            j = j + 1;
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < d; j++) {
         }
-        _t22 = i * d;
-        _t23 = X[_t22];
-        _t24 = Math.abs(_t23);
-        _t25 = _t24 + 0.5;
-        _t26 = _t25 ** 1.5;
-        total = total + _t26;
-        i = i + 1;
-        _n0 += 1;
     }
-    f_result = total;
+    _n0 = i;
     // reverse sweep
-    f_result_b = 1;
-    total_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
-        _n1 = Math.max(0, Math.ceil(d));
-        for (j = _n1 - 1; j >= 0; j--) {
+        for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
             _t0 = u[j];
-            _t1 = i * d;
-            _t2 = _t1 + j;
-            _t3 = X[_t2];
-            _t4 = _t0 - _t3;
-            _t6 = i * d;
-            _t7 = _t6 + j;
-            _t8 = X[_t7];
-            _t10 = _t8 - _t0;
-            _t14 = i * d;
-            _t15 = _t14 + j;
-            _t16 = X[_t15];
-            _t17 = _t0 * _t16;
-            _t19_b += total_b;
-            _t12_b += _t19_b;
-            _t18_b += _t19_b;
-            _t19_b = 0;
-            _t17_b += _t18_b * Math.cos(_t17);
-            _t18_b = 0;
-            _t0_b += _t17_b * _t16;
-            _t17_b = 0;
-            _t5_b += _t12_b;
-            _t11_b += _t12_b;
-            _t12_b = 0;
-            _t10_b += _t11_b * (3 === 0 ? 0 : 3 * Math.pow(_t10, 3 - 1));
-            _t11_b = 0;
-            _t0_b -= _t10_b;
-            _t10_b = 0;
-            _t4_b += _t5_b * (2 === 0 ? 0 : 2 * Math.pow(_t4, 2 - 1));
-            _t5_b = 0;
-            _t0_b += _t4_b;
-            _t4_b = 0;
+            _t16 = X[i * d + j];
+            _t0_b += Math.cos(_t0 * _t16) * _t16;
+            _t0_b -= 3 * Math.pow(X[i * d + j] - _t0, 2);
+            _t0_b += 2 * Math.pow(_t0 - X[i * d + j], 1);
             u_b[j] += _t0_b;
             _t0_b = 0;
         }
     }
-    total_b = 0;
     return Float32Array.from(u_b);
 }
 
@@ -189,43 +126,22 @@ const f_jit_grad_u_b = `function f_jit_grad_u_b(_L0_b, u, X) {
 }`;
 
 function f_jit_grad(__backend, u, X, n, d) {
-    let f_result = 0, total = 0, i = 0, j = 0, _t22 = 0, _t23 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t = 0, _trips0 = 0, _L0, _t_2 = 0, _l = 0, _n0 = 0;
+    let i = 0, _trips0 = 0, _n0 = 0;
     const u_b = new Float64Array(u.length);
-    let f_result_b = 0, total_b = 0, _L0_b, _l_b = 0;
+    let _L0_b;
     // forward sweep
-    total = 0;
-    i = 0;
-    _t = n - 0;
-    _trips0 = Math.max(_t, 0);
-    _t_2 = 1 * _trips0;
-    _L0 = new Float32Array(_t_2);
-    _L0_b = new Float64Array(_L0.length);
+    _trips0 = Math.max(n - 0, 0);
+    _L0_b = new Float64Array(new Float32Array(_trips0).length);
     // leaf sums of the parallel loop over i: 1 kernel(s)
-    if (_t_2 > 0) {
-        _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_trips0], { d: d }, { u: u, X: X });
+    if (_trips0 > 0) {
+        __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_trips0], { d: d }, { u: u, X: X });
     }
-    _n0 = 0;
-    while (i < n) {
-        j = 0;
-        _l = _L0[i];
-        total = total + _l;
-        _t22 = i * d;
-        _t23 = X[_t22];
-        _t24 = Math.abs(_t23);
-        _t25 = _t24 + 0.5;
-        _t26 = _t25 ** 1.5;
-        total = total + _t26;
-        i = i + 1;
-        _n0 += 1;
+    for (i = 0; i < n; i++) {
     }
-    f_result = total;
+    _n0 = i;
     // reverse sweep
-    f_result_b = 1;
-    total_b += f_result_b;
     for (i = _n0 - 1; i >= 0; i--) {
-        _l_b += total_b;
-        _L0_b[i] += _l_b;
-        _l_b = 0;
+        _L0_b[i] += 1;
     }
     // u_b: gathered over the elements of u (f_jit_grad_u_b), the iterations split into blocks
     const _length = u.length;
@@ -241,7 +157,6 @@ function f_jit_grad(__backend, u, X, n, d) {
             u_b[_i] += _s;
         }
     }
-    total_b = 0;
     return Float32Array.from(u_b);
 }
 
@@ -282,18 +197,16 @@ const f_jit_total = `function f_jit_total(u, X) {
 }`;
 
 function f_jit(__backend, u, X, n, d) {
-    let f_result = 0, total = 0, i = 0, _trips, _r, _i;
+    let total = 0, _trips, _r, _i;
     total = 0;
-    i = 0;
     // parallel loop over i: 1 kernel(s)
     _trips = n - 0;
     if (_trips > 0) {
         // total: sum of f_jit_total over the iterations
         _r = __tsgradJit.runKernel(__backend, f_jit_total, [_trips], { d: d }, { u: u, X: X });
         for (_i = 0; _i < _trips; _i++) {
-            total = total + _r[_i];
+            total += _r[_i];
         }
     }
-    f_result = total;
-    return f_result;
+    return total;
 }

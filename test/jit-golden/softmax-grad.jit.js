@@ -1,170 +1,76 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, _t0 = 0, _t1 = 0, _t2 = 0, _t3 = 0, _t4 = 0, _t5 = 0, _t6 = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t11 = 0, _t12 = 0, _t13 = 0, _t14 = 0, _t15 = 0, _t16 = 0, _t17 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t24 = 0, _t25 = 0, _t26 = 0, _t27 = 0, _t28 = 0, _t29 = 0, _t30 = 0, _t31 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _n0 = 0, _n5 = 0, _n3 = 0, _n4 = 0, _n1 = 0, _n2 = 0;
+    let i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, j_3 = 0, _t24 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
-    let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, _t2_b = 0, _t6_b = 0, s_b = 0, z_2_b = 0, _t13_b = 0, _t17_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t27_b = 0, _t31_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _g = 0, _y = 0;
+    let total_b = 0, m_b = 0, z_b = 0, s_b = 0, _t20_b = 0, zy_b = 0, _g = 0, _y = 0;
     // forward sweep
-    total = 0;
-    i = 0;
-    _n0 = 0;
-    while (i < n) {
+    for (i = 0; i < n; i++) {
         tape.floats.push(m);
         m = -Infinity;
-        k = 0;
-        while (k < c) {
+        for (k = 0; k < c; k++) {
             tape.floats.push(z);
             z = 0;
-            j = 0;
             tape.floats.push(z);
-            while (j < d) {
-                _t0 = k * d;
-                _t1 = _t0 + j;
-                _t2 = theta[_t1];
-                _t3 = i * d;
-                _t4 = _t3 + j;
-                _t5 = X[_t4];
-                _t6 = _t2 * _t5;
-                z = z + _t6;
-                j = j + 1;
+            for (j = 0; j < d; j++) {
+                z += theta[k * d + j] * X[i * d + j];
             }
             tape.floats.push(m);
             m = Math.max(m, z);
-            k = k + 1;
         }
         tape.floats.push(s);
         s = 0;
-        k_2 = 0;
         tape.floats.push(s);
-        while (k_2 < c) {
+        for (k_2 = 0; k_2 < c; k_2++) {
             z_2 = 0;
-            j_2 = 0;
-            while (j_2 < d) {
-                _t11 = k_2 * d;
-                _t12 = _t11 + j_2;
-                _t13 = theta[_t12];
-                _t14 = i * d;
-                _t15 = _t14 + j_2;
-                _t16 = X[_t15];
-                _t17 = _t13 * _t16;
-                z_2 = z_2 + _t17;
-                j_2 = j_2 + 1;
+            for (j_2 = 0; j_2 < d; j_2++) {
+                z_2 += theta[k_2 * d + j_2] * X[i * d + j_2];
             }
-            _t20 = z_2 - m;
             tape.floats.push(_t21);
-            _t21 = Math.exp(_t20);
-            s = s + _t21;
-            k_2 = k_2 + 1;
+            _t21 = Math.exp(z_2 - m);
+            s += _t21;
         }
-        zy = 0;
-        j_3 = 0;
-        _t24 = y[i];
-        while (j_3 < d) {
-            _t25 = _t24 * d;
-            _t26 = _t25 + j_3;
-            _t27 = theta[_t26];
-            _t28 = i * d;
-            _t29 = _t28 + j_3;
-            _t30 = X[_t29];
-            _t31 = _t27 * _t30;
-            zy = zy + _t31;
-            j_3 = j_3 + 1;
+        for (j_3 = 0; j_3 < d; j_3++) {
         }
-        _t34 = Math.log(s);
-        _t35 = _t34 + m;
-        _t36 = _t35 - zy;
-        total = total + _t36;
-        i = i + 1;
-        _n0 += 1;
     }
-    _t39 = total / n;
-    f_result = _t39;
+    _n0 = i;
     tape.mark();
     // reverse sweep
-    f_result_b = 1;
-    _t39_b += f_result_b;
-    total_b += _t39_b * (1 / n);
+    total_b = 1 / n;
     for (i = _n0 - 1; i >= 0; i--) {
         _t24 = y[i];
-        _t36_b += total_b;
-        _t35_b += _t36_b;
-        zy_b -= _t36_b;
-        _t36_b = 0;
-        _t34_b += _t35_b;
-        m_b += _t35_b;
-        _t35_b = 0;
-        s_b += _t34_b * (1 / s);
-        _t34_b = 0;
-        _n5 = Math.max(0, Math.ceil(d));
-        for (j_3 = _n5 - 1; j_3 >= 0; j_3--) {
-            _t25 = _t24 * d;
-            _t26 = _t25 + j_3;
-            _t28 = i * d;
-            _t29 = _t28 + j_3;
-            _t30 = X[_t29];
-            _t31_b += zy_b;
-            _t27_b += _t31_b * _t30;
-            _t31_b = 0;
-            theta_b[_t26] += _t27_b;
-            _t27_b = 0;
+        zy_b = -total_b;
+        m_b += total_b;
+        s_b = total_b * (1 / s);
+        for (j_3 = Math.max(0, Math.ceil(d)) - 1; j_3 >= 0; j_3--) {
+            theta_b[_t24 * d + j_3] += zy_b * X[i * d + j_3];
         }
-        zy_b = 0;
-        _n3 = Math.max(0, Math.ceil(c));
-        for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
-            _t21_b += s_b;
+        for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
             _t21 = tape.floats.pop();
-            _t20_b += _t21_b * _y;
-            _t21_b = 0;
-            z_2_b += _t20_b;
+            _t20_b = s_b * _y;
             m_b -= _t20_b;
-            _t20_b = 0;
-            _n4 = Math.max(0, Math.ceil(d));
-            for (j_2 = _n4 - 1; j_2 >= 0; j_2--) {
-                _t11 = k_2 * d;
-                _t12 = _t11 + j_2;
-                _t14 = i * d;
-                _t15 = _t14 + j_2;
-                _t16 = X[_t15];
-                _t17_b += z_2_b;
-                _t13_b += _t17_b * _t16;
-                _t17_b = 0;
-                theta_b[_t12] += _t13_b;
-                _t13_b = 0;
+            for (j_2 = Math.max(0, Math.ceil(d)) - 1; j_2 >= 0; j_2--) {
+                theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
-            z_2_b = 0;
         }
+        tape.floats.pop();
         s = tape.floats.pop();
-        s = tape.floats.pop();
-        s_b = 0;
-        _n1 = Math.max(0, Math.ceil(c));
-        for (k = _n1 - 1; k >= 0; k--) {
+        for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
             m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
-            z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            _n2 = Math.max(0, Math.ceil(d));
-            for (j = _n2 - 1; j >= 0; j--) {
-                _t0 = k * d;
-                _t1 = _t0 + j;
-                _t3 = i * d;
-                _t4 = _t3 + j;
-                _t5 = X[_t4];
-                _t6_b += z_b;
-                _t2_b += _t6_b * _t5;
-                _t6_b = 0;
-                theta_b[_t1] += _t2_b;
-                _t2_b = 0;
+            z_b = _g * (z > m ? 1 : z === m ? 0.5 : 0);
+            for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
+                theta_b[k * d + j] += z_b * X[i * d + j];
             }
+            tape.floats.pop();
             z = tape.floats.pop();
-            z = tape.floats.pop();
-            z_b = 0;
         }
-        m = tape.floats.pop();
+        tape.floats.pop();
         m_b = 0;
     }
-    total_b = 0;
     return Float32Array.from(theta_b);
 }
 
@@ -278,135 +184,76 @@ const f_jit_grad_theta_b = `function f_jit_grad_theta_b(_L0_b, _L1_b, X, y) {
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;
     tape.reset();
-    let f_result = 0, total = 0, i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t20 = 0, _t21 = 0, zy = 0, j_3 = 0, _t34 = 0, _t35 = 0, _t36 = 0, _t39 = 0, _t = 0, _trips0 = 0, _t_2 = 0, _T_k = 0, _L0, _t_3 = 0, _t_4 = 0, _t_5 = 0, _l = 0, _t_6 = 0, _T_k_2 = 0, _t_7 = 0, _t_8 = 0, _l_2 = 0, _L1, _t_9 = 0, _l_3 = 0, _n0 = 0, _n3 = 0, _n1 = 0;
+    let i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
-    let f_result_b = 0, total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, _t21_b = 0, zy_b = 0, _t34_b = 0, _t35_b = 0, _t36_b = 0, _t39_b = 0, _L0_b, _l_b = 0, _l_2_b = 0, _L1_b, _l_3_b = 0, _g = 0, _y = 0;
+    let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
     // forward sweep
-    total = 0;
-    i = 0;
-    _t = n - 0;
-    _trips0 = Math.max(_t, 0);
-    _t_2 = c - 0;
-    _T_k = Math.max(_t_2, 0);
+    _trips0 = Math.max(n - 0, 0);
+    _T_k = Math.max(c - 0, 0);
     _t_3 = _T_k * _trips0;
     _L0 = new Float32Array(_t_3);
     _L0_b = new Float64Array(_L0.length);
-    _t_6 = c - 0;
-    _T_k_2 = Math.max(_t_6, 0);
-    _t_9 = 1 * _trips0;
-    _L1 = new Float32Array(_t_9);
-    _L1_b = new Float64Array(_L1.length);
+    _T_k_2 = Math.max(c - 0, 0);
+    _L1_b = new Float64Array(new Float32Array(_trips0).length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
         _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k * _trips0], { _T_k: _T_k, d: d }, { theta: theta, X: X });
     }
-    if (_t_9 > 0) {
-        _L1 = __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
+    if (_trips0 > 0) {
+        __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
     }
-    _n0 = 0;
-    while (i < n) {
+    for (i = 0; i < n; i++) {
         tape.floats.push(m);
         m = -Infinity;
-        k = 0;
-        while (k < c) {
+        for (k = 0; k < c; k++) {
             tape.floats.push(z);
-            z = 0;
-            j = 0;
-            _t_4 = i * _T_k;
-            _t_5 = _t_4 + k;
-            _l = _L0[_t_5];
-            tape.floats.push(z);
-            z = z + _l;
+            tape.floats.push(0);
+            z = 0 + _L0[i * _T_k + k];
             tape.floats.push(m);
             m = Math.max(m, z);
-            k = k + 1;
         }
         tape.floats.push(s);
         s = 0;
-        k_2 = 0;
         tape.floats.push(s);
-        while (k_2 < c) {
-            z_2 = 0;
-            j_2 = 0;
-            _t_7 = i * _T_k_2;
-            _t_8 = _t_7 + k_2;
-            _l_2 = _L0[_t_8];
-            z_2 = z_2 + _l_2;
-            _t20 = z_2 - m;
+        for (k_2 = 0; k_2 < c; k_2++) {
             tape.floats.push(_t21);
-            _t21 = Math.exp(_t20);
-            s = s + _t21;
-            k_2 = k_2 + 1;
+            _t21 = Math.exp(0 + _L0[i * _T_k_2 + k_2] - m);
+            s += _t21;
         }
-        zy = 0;
-        j_3 = 0;
-        _l_3 = _L1[i];
-        zy = zy + _l_3;
-        _t34 = Math.log(s);
-        _t35 = _t34 + m;
-        _t36 = _t35 - zy;
-        total = total + _t36;
-        i = i + 1;
-        _n0 += 1;
     }
-    _t39 = total / n;
-    f_result = _t39;
+    _n0 = i;
     tape.mark();
     // reverse sweep
-    f_result_b = 1;
-    _t39_b += f_result_b;
-    total_b += _t39_b * (1 / n);
+    total_b = 1 / n;
     for (i = _n0 - 1; i >= 0; i--) {
-        _t36_b += total_b;
-        _t35_b += _t36_b;
-        zy_b -= _t36_b;
-        _t36_b = 0;
-        _t34_b += _t35_b;
-        m_b += _t35_b;
-        _t35_b = 0;
-        s_b += _t34_b * (1 / s);
-        _t34_b = 0;
-        _l_3_b += zy_b;
-        _L1_b[i] += _l_3_b;
-        _l_3_b = 0;
+        zy_b -= total_b;
+        m_b += total_b;
+        s_b = total_b * (1 / s);
+        _L1_b[i] += zy_b;
         zy_b = 0;
-        _n3 = Math.max(0, Math.ceil(c));
-        for (k_2 = _n3 - 1; k_2 >= 0; k_2--) {
-            _t_7 = i * _T_k_2;
-            _t_8 = _t_7 + k_2;
-            _t21_b += s_b;
+        for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
             _t21 = tape.floats.pop();
-            _t20_b += _t21_b * _y;
-            _t21_b = 0;
+            _t20_b = s_b * _y;
             z_2_b += _t20_b;
             m_b -= _t20_b;
-            _t20_b = 0;
-            _l_2_b += z_2_b;
-            _L0_b[_t_8] += _l_2_b;
-            _l_2_b = 0;
+            _L0_b[i * _T_k_2 + k_2] += z_2_b;
             z_2_b = 0;
         }
+        tape.floats.pop();
         s = tape.floats.pop();
-        s = tape.floats.pop();
-        s_b = 0;
-        _n1 = Math.max(0, Math.ceil(c));
-        for (k = _n1 - 1; k >= 0; k--) {
-            _t_4 = i * _T_k;
-            _t_5 = _t_4 + k;
+        for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
             m = tape.floats.pop();
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            z = tape.floats.pop();
-            _l_b += z_b;
-            _L0_b[_t_5] += _l_b;
-            _l_b = 0;
+            tape.floats.pop();
+            _L0_b[i * _T_k + k] += z_b;
             z = tape.floats.pop();
             z_b = 0;
         }
-        m = tape.floats.pop();
+        tape.floats.pop();
         m_b = 0;
     }
     // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks
@@ -423,6 +270,5 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             theta_b[_i] += _s;
         }
     }
-    total_b = 0;
     return Float32Array.from(theta_b);
 }

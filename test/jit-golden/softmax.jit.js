@@ -54,19 +54,16 @@ const f_jit_total = `function f_jit_total(theta, X, y) {
 }`;
 
 function f_jit(__backend, theta, X, y, n, d, c) {
-    let f_result = 0, total = 0, i = 0, _t39 = 0, _trips, _r, _i;
+    let total = 0, _trips, _r, _i;
     total = 0;
-    i = 0;
     // parallel loop over i: 1 kernel(s)
     _trips = n - 0;
     if (_trips > 0) {
         // total: sum of f_jit_total over the iterations
         _r = __tsgradJit.runKernel(__backend, f_jit_total, [_trips], { c: c, d: d }, { theta: theta, X: X, y: y });
         for (_i = 0; _i < _trips; _i++) {
-            total = total + _r[_i];
+            total += _r[_i];
         }
     }
-    _t39 = total / n;
-    f_result = _t39;
-    return f_result;
+    return total / n;
 }
