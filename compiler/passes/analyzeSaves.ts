@@ -17,6 +17,7 @@ import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { plainArrays } from './plainArrays.js';
 import { testOnly } from './irCode.js';
 import { findInductions, type Induction } from './inductionVars.js';
+import { findIncrements, type Increment } from './findIncrements.js';
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -53,6 +54,8 @@ export interface SaveInfo {
   readonly restored: ReadonlySet<Var>;
   /** Induction variables (inductionVars.ts), recomputed from their loop's counter; by loop. */
   readonly inductions: ReadonlyMap<Loop, readonly Induction[]>;
+  /** Stores that increment an element, `A[i] += e` (findIncrements.ts): reversed as e_b += A_b[i]. */
+  readonly increments: ReadonlyMap<Stmt, Increment>;
 }
 
 /** The primal values a rule's partials mention: operand indices and/or the result. */
@@ -94,6 +97,9 @@ function customRule(n: number): Rule {
   return { arity: 2 * n, partials: (ops) => ops.map((_, i) => (i < n ? ops[n + i] : null)) };
 }
 
+/** What one choice of restored arrays gives. */
+type Trial = Omit<SaveInfo, 'increments'>;
+
 interface Site {
   readonly stmt: Stmt & { k: 'assign' };
   readonly loops: readonly Loop[];
@@ -103,14 +109,14 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   // what does not depend on the arrays restored, found once for every trial below
   const shape: Shape = { plain: plainArrays(fn), places: placesInBlocks(fn.body) };
   let best = analyzeWith(fn, activity, optimize, shape, new Set());
-  if (!optimize) return best;
+  if (!optimize) return { ...best, increments: new Map() };
   let cost = savedValues(fn, best);
   for (const a of restorable(fn, shape.plain).slice(0, 8)) {
     const trial = analyzeWith(fn, activity, optimize, shape, new Set([...best.restored, a]));
     const c = savedValues(fn, trial);
     if (c < cost) [best, cost] = [trial, c];
   }
-  return best;
+  return { ...best, increments: findIncrements(fn) };
 }
 
 /**
@@ -133,7 +139,7 @@ function restorable(fn: IRFunction, plain: ReadonlySet<Var>): Var[] {
 }
 
 /** Values a run pushes, roughly: each push site counts 10 per loop around it. */
-function savedValues(fn: IRFunction, info: SaveInfo): number {
+function savedValues(fn: IRFunction, info: Trial): number {
   let total = 0;
   walk(fn.body, (s, loops) => {
     const w = 10 ** loops.length;
@@ -151,7 +157,7 @@ interface Shape {
   readonly places: ReadonlyMap<Stmt, { readonly block: readonly Stmt[]; readonly at: number }>;
 }
 
-function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, places }: Shape, restored: ReadonlySet<Var>): SaveInfo {
+function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, places }: Shape, restored: ReadonlySet<Var>): Trial {
   const { active } = activity;
   const sites = new Map<Var, Site[]>();
   const stored = new Set<Var>();

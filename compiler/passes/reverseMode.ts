@@ -99,6 +99,8 @@ class ReverseMode {
   private readonly buffers: BufferCode;
   /** Numbers saved on the integer stack. */
   private readonly integers: ReadonlySet<Var>;
+  /** The loads and sums of increments, whose reverse is the store's. */
+  private readonly incrementParts: ReadonlySet<Stmt>;
 
   constructor(
     private readonly fn: IRFunction,
@@ -114,6 +116,7 @@ class ReverseMode {
     const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
     this.buffers = new BufferCode(fn, activity, buffers, names, (v) => this.adj(v));
     this.integers = integerVars(fn);
+    this.incrementParts = new Set([...saves.increments.values()].flatMap((inc) => [inc.load, inc.sum]));
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
     for (const v of [...fn.params.map((p) => p.v), ...fn.locals]) {
@@ -391,6 +394,13 @@ class ReverseMode {
   }
 
   private reverseStore(s: Stmt & { k: 'store' }, out: CStmt[]): void {
+    const inc = this.saves.increments.get(s);
+    if (inc) {
+      // A[i] += e: A's adjoint element passes through unchanged (findIncrements.ts)
+      const element = elementOf(this.adj(s.arr), s);
+      if (this.isActive(inc.delta)) out.push(accumulate(this.adj(inc.delta.v), inc.sign === 1 ? element : neg(element)));
+      return;
+    }
     if (s.arr.arrayType === 'rows' && !s.sub) {
       // a row stored by reference: its adjoint is the row's own; before it, the old row's
       out.push(assign(index(this.adj(s.arr), atom(s.index)), this.tape('popRef')));
@@ -550,8 +560,9 @@ class ReverseMode {
       out.push(...buffered);
       return;
     }
-    if (!differentiated(this.activity, s)) {
-      // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN
+    if (!differentiated(this.activity, s) || this.incrementParts.has(s)) {
+      // inactive, or inert: its adjoint is 0 here, and 0 · ∞ in its partials would be NaN; an
+      // increment's load or sum: the store's reverse is theirs too (findIncrements.ts)
       if (saved) restore();
       return;
     }
