@@ -18,7 +18,8 @@ export type CExpr =
   | { readonly k: 'member'; readonly obj: CExpr; readonly prop: string }
   | { readonly k: 'index'; readonly obj: CExpr; readonly index: CExpr }
   | { readonly k: 'array'; readonly items: readonly CExpr[] }
-  | { readonly k: 'postfix'; readonly op: '++' | '--'; readonly name: string }
+  /** `i++`, or with `prefix` `--i` (the tape's pops, indexedTape.ts). */
+  | { readonly k: 'postfix'; readonly op: '++' | '--'; readonly name: string; readonly prefix?: boolean }
   | { readonly k: 'object'; readonly props: readonly { readonly name: string; readonly value: CExpr }[] }
   | { readonly k: 'await'; readonly e: CExpr };
 

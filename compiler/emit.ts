@@ -50,7 +50,7 @@ function precedence(e: CExpr): number {
     case 'cond':
       return Prec.conditional;
     case 'postfix':
-      return Prec.postfix;
+      return e.prefix ? Prec.prefix : Prec.postfix;
     default:
       return Prec.member; // identifiers, literals, calls, member and element access, new X(…)
   }
@@ -102,8 +102,10 @@ export function emitExpr(e: CExpr): TS.Expression {
       return f.createElementAccessExpression(operand(e.obj, Prec.member), emitExpr(e.index));
     case 'array':
       return f.createArrayLiteralExpression(e.items.map(emitExpr));
-    case 'postfix':
-      return f.createPostfixUnaryExpression(f.createIdentifier(e.name), e.op === '++' ? ts.SyntaxKind.PlusPlusToken : ts.SyntaxKind.MinusMinusToken);
+    case 'postfix': {
+      const token = e.op === '++' ? ts.SyntaxKind.PlusPlusToken : ts.SyntaxKind.MinusMinusToken;
+      return e.prefix ? f.createPrefixUnaryExpression(token, f.createIdentifier(e.name)) : f.createPostfixUnaryExpression(f.createIdentifier(e.name), token);
+    }
     case 'object':
       return f.createObjectLiteralExpression(e.props.map((p) => f.createPropertyAssignment(p.name, emitExpr(p.value))), false);
     case 'await':

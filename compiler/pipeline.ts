@@ -25,6 +25,7 @@
  *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
  *                    of analyzeEffects, analyzeLiveness, analyzeArrays; every body below goes
  *                    through it (jvp, companions, jit's host)
+ *   indexedTape      the tape's stacks written by index with a local top (`floats[nf++] = p`)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
  * jit(f) shares the front end: lowerToIR, then parallelLoops (legality of `// @parallel` loops)
@@ -59,6 +60,7 @@ import { declareLocals, primalCode } from './passes/emitPrimal.js';
 import { unsupported } from './diagnostics.js';
 import type { CustomRule } from './passes/customRules.js';
 import { gatherParams, userParams } from './structs.js';
+import { indexedTape } from './passes/indexedTape.js';
 import { tidyCode } from './passes/tidyCode.js';
 
 export interface GradientRequest extends GradientSpec {
@@ -107,9 +109,10 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined };
 }
 
-/** A generated body as a person would write it (passes/tidyCode.ts), when optimizing. */
+/** A generated body as a person would write it (passes/tidyCode.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
 function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
-  return ctx.optimize && ctx.tidy !== false ? tidyCode(body, params, tape) : body;
+  const tidy = ctx.optimize && ctx.tidy !== false ? tidyCode(body, params, tape) : body;
+  return tape ? indexedTape(tidy, params, tape) : tidy;
 }
 
 export interface JitRequest {

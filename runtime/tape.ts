@@ -5,10 +5,12 @@ import { Checkpoints } from './checkpoint.js';
  * reverse sweep. One `Tape` is created per generated function (hoisted beside it) and reused
  * across calls: `reset()` at entry, so steady-state calls allocate nothing.
  *
- * Generated code uses the stacks directly, `tape.floats.push(p)` and `p = tape.floats.pop()`:
- * V8 compiles an array's push and pop in place wherever they are, where a method of this class
- * called from a large derivative function may stay a call (the function's inlining budget is
- * spent), which made the tape most of a gradient's time. Emptied arrays keep their capacity.
+ * Generated code uses the number stacks directly, by index with a local top: `floats[nf++] = p`
+ * and `p = floats[--nf]` (compiler/passes/indexedTape.ts). A method of this class called from a
+ * large derivative function may stay a call (the function's inlining budget is spent), and an
+ * array's own push and pop resize it as it fills and empties: either made the tape most of a
+ * gradient's time. Written by index, `floats` and `ints` keep the length of the deepest tape a
+ * call needed, and the next call writes over it. `refs` keeps push and pop.
  *
  * keep in sync with compiler/passes/reverseMode.ts (TAPE_STACKS) and checkpointLoops.ts.
  */
@@ -35,41 +37,15 @@ export class Tape {
     if (registered) tapes.add(this);
   }
 
-  /** Empty all stacks; called at the start of each generated gradient (they are empty unless the last call threw). */
+  /** Called at the start of each generated gradient: `refs` emptied (it is empty unless the last call threw); the number stacks are written over. */
   reset(): void {
-    if (this.floats.length > 0) this.floats.length = 0;
-    if (this.ints.length > 0) this.ints.length = 0;
     if (this.refs.length > 0) this.refs.length = 0;
   }
 
-  /** Note how much the stacks hold now (generated code calls it where they hold the most: the end of a forward sweep). */
+  /** Note how much the stacks hold (generated code calls it where they hold the most: the end of a forward sweep); the number stacks' lengths are the most any call needed. */
   mark(): void {
     const held = this.floats.length + this.ints.length + this.refs.length;
     if (held > this.peak) this.peak = held;
-  }
-
-  push(v: number): void {
-    this.floats.push(v);
-  }
-
-  pop(): number {
-    return this.floats.pop()!;
-  }
-
-  pushInt(v: number): void {
-    this.ints.push(v);
-  }
-
-  popInt(): number {
-    return this.ints.pop()!;
-  }
-
-  pushRef(v: unknown): void {
-    this.refs.push(v);
-  }
-
-  popRef<T>(): T {
-    return this.refs.pop() as T;
   }
 
   /** The saved states and schedule of the `// @checkpoint` loop with this id, kept across calls. */
@@ -86,7 +62,7 @@ export class Tape {
     return bytes;
   }
 
-  /** Entries currently held (floats, ints, refs): for tests and memory reports. */
+  /** The stacks' lengths (floats, ints: the most any call needed; refs: entries held now): for tests and memory reports. */
   get size(): { floats: number; ints: number; refs: number } {
     return { floats: this.floats.length, ints: this.ints.length, refs: this.refs.length };
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { expectClose, expectGradFD, modes } from './check.js';
-import { casesDir, compile, formatDiagnostics } from './harness.js';
+import { casesDir, compile, finiteDiff, formatDiagnostics } from './harness.js';
 
 for (const optimize of modes) {
   describe(`arith (optimize: ${optimize})`, () => {
@@ -153,6 +153,13 @@ for (const optimize of modes) {
         expectClose(gx, 4 * t0 * (2 * x * xb + 0.5) + 1, 1e-12, 'd/dx');
         expectClose(gxb, 4 * t0 * x * x, 1e-12, 'd/dx_b');
         expectClose(gt0, 4 * n0, 1e-12, 'd/d_t0');
+      }
+    });
+
+    it('user names that the stacks of the tape would take (floats, ints, nf, ni): gradients match central differences', () => {
+      for (const args of [[0.7, 1.3, 5], [-0.4, 0.9, 5]]) {
+        const g = m.stackNames_grad(...args);
+        for (const k of [0, 1]) expectClose(g[k], finiteDiff(m.stackNames, args, k), 1e-6, `argument ${k}`);
       }
     });
 

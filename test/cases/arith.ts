@@ -256,3 +256,15 @@ export function lookalikes(x: number, x_b: number, _t0: number): number {
   return _y;
 }
 export const lookalikes_grad012 = grad(lookalikes, [0, 1, 2]);
+
+/** The names of the indexed tape's stacks (floats, ints, nf, ni, nf_2) as the user's: parameters (one unused), a local, a module constant. */
+const nf = 3;
+export function stackNames(floats: number, ni: number, nf_2: number): number {
+  let ints = floats;
+  for (let k = 0; k < nf; k++) {
+    if (ints > 0) ints = Math.sin(ints * ni) + ints;
+    else ints = ints * ints * ni;
+  }
+  return ints;
+}
+export const stackNames_grad = grad(stackNames, [0, 1]);

@@ -162,8 +162,36 @@ export class Checker {
 export const FIRST = 1e-5;
 const SECOND = 2e-4;
 
-/** A checker at `args`, or why the program is skipped there (f throws, is not finite, or is huge). */
+/**
+ * The largest magnitude Math.floor, ceil, trunc and round see while `run` runs. Past 2^52 every
+ * float64 is an integer, so `x - Math.ceil(x)` is exactly 0 there: f is flat in float64 where its
+ * real derivative (what AD computes: ceil' = 0) is not, and finite differences are no reference
+ * (fuzz seed 900731: p0 near 1e42, its tangent overflowing while differences gave 0).
+ */
+function roundedMagnitude(run: () => void): number {
+  const fns = ['floor', 'ceil', 'trunc', 'round'] as const;
+  const saved = fns.map((k) => Math[k]);
+  let most = 0;
+  fns.forEach((k, i) => {
+    Math[k] = (x: number): number => {
+      most = Math.max(most, Math.abs(x));
+      return saved[i](x);
+    };
+  });
+  try {
+    run();
+  } catch {
+    // f's own throw is reported by the checker
+  } finally {
+    fns.forEach((k, i) => (Math[k] = saved[i]));
+  }
+  return most;
+}
+
+/** A checker at `args`, or why the program is skipped there (f throws, is not finite, is huge, or rounds values past 2^52). */
 export function checkerAt(f: Fn, p: Pick<Program, 'params'>, args: readonly Arg[]): Checker | string {
+  const rounded = roundedMagnitude(() => f(...copyAll(args)));
+  if (rounded >= 2 ** 52) return `f rounds ${rounded.toExponential(2)} to an integer (float64 has no fractions there)`;
   let c: Checker;
   try {
     c = new Checker(f, p as Program, args);

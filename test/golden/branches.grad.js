@@ -1,6 +1,8 @@
 function f_grad(x, n) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats, ints = tape.ints;
+    let nf = 0, ni = 0;
     let i = 0, v = 0, _t2 = 0, _brk1 = false, softplus_result = 0, _ret1 = false, _t10 = 0, _t13 = 0, _t18 = false, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let v_b = 0, _t2_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _y = 0;
@@ -29,28 +31,28 @@ function f_grad(x, n) {
         if (!_brk1) {
             _ret1 = false;
             if (v > 20) {
-                tape.floats.push(softplus_result);
+                floats[nf++] = softplus_result;
                 softplus_result = v;
                 _ret1 = true;
-                tape.ints.push(1);
+                ints[ni++] = 1;
             }
             else {
-                tape.ints.push(0);
+                ints[ni++] = 0;
             }
             if (!_ret1) {
-                tape.floats.push(_t10);
+                floats[nf++] = _t10;
                 _t10 = Math.exp(v);
-                tape.floats.push(softplus_result);
+                floats[nf++] = softplus_result;
                 softplus_result = Math.log1p(_t10);
-                tape.ints.push(1);
+                ints[ni++] = 1;
             }
             else {
-                tape.ints.push(0);
+                ints[ni++] = 0;
             }
-            tape.ints.push(1);
+            ints[ni++] = 1;
         }
         else {
-            tape.ints.push(0);
+            ints[ni++] = 0;
         }
         if (!_brk1) {
             i += 1;
@@ -60,20 +62,20 @@ function f_grad(x, n) {
     tape.mark();
     // reverse sweep
     for (i = _n0 - 1; i >= 0; i--) {
-        if (tape.ints.pop()) {
+        if (ints[--ni]) {
             _t13 = x[i];
             softplus_result_b += Math.cos(_t13);
             x_b[i] -= softplus_result * Math.sin(_t13);
-            if (tape.ints.pop()) {
-                softplus_result = tape.floats.pop();
+            if (ints[--ni]) {
+                softplus_result = floats[--nf];
                 _t10_b = softplus_result_b * (1 / (1 + _t10));
                 softplus_result_b = 0;
                 _y = _t10;
-                _t10 = tape.floats.pop();
+                _t10 = floats[--nf];
                 z_b += _t10_b * _y;
             }
-            if (tape.ints.pop()) {
-                softplus_result = tape.floats.pop();
+            if (ints[--ni]) {
+                softplus_result = floats[--nf];
                 z_b += softplus_result_b;
                 softplus_result_b = 0;
             }

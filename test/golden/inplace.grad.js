@@ -3,17 +3,19 @@ function f_grad(x, w) {
     x = Float64Array.from(x);
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats;
+    let nf = 0;
     let i = 0, _t0 = 0, _t2 = 0, _t6 = 0, _t10 = 0, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let _t0_b = 0, _t3_b = 0, _y = 0;
     // forward sweep
     _n0 = 0;
     for (i = 1; i < x.length; i++) {
-        tape.floats.push(_t0);
+        floats[nf++] = _t0;
         _t0 = x[i];
-        tape.floats.push(_t2);
+        floats[nf++] = _t2;
         _t2 = x[i - 1];
-        tape.floats.push(_t6);
+        floats[nf++] = _t6;
         _t6 = Math.tanh(_t0 * _t2 * w[i]);
         x[i] = _t6;
         _n0 += 1;
@@ -25,13 +27,13 @@ function f_grad(x, w) {
     x_b[_t10] += x[0];
     for (i = 1 + (_n0 - 1); i >= 1; i--) {
         _y = _t6;
-        _t6 = tape.floats.pop();
+        _t6 = floats[--nf];
         _t3_b = x_b[i] * (1 - _y * _y) * w[i];
         x_b[i] = 0;
         _t0_b = _t3_b * _t2;
-        _t2 = tape.floats.pop();
+        _t2 = floats[--nf];
         x_b[i - 1] += _t3_b * _t0;
-        _t0 = tape.floats.pop();
+        _t0 = floats[--nf];
         x_b[i] += _t0_b;
     }
     return x_b;

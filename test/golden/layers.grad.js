@@ -1,6 +1,8 @@
 function f_grad(layers, x) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats, ints = tape.ints;
+    let nf = 0, ni = 0;
     let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0, _n4 = 0, _n0 = 0, _n3 = 0;
     const layers_b = __tsgrad.zerosLike(layers);
     let h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, acc_b = 0, w_b = 0, _t9_b = 0, v_b = 0, _y = 0, _swap;
@@ -30,16 +32,16 @@ function f_grad(layers, x) {
             acc = b[i_2];
             _t6 = row.length;
             for (i_3 = 0; i_3 < _t6; i_3++) {
-                tape.floats.push(_t9);
+                floats[nf++] = _t9;
                 _t9 = h[i_3];
                 acc += row[i_3] * _t9;
             }
-            tape.ints.push(i_3);
-            tape.floats.push(_t12);
+            ints[ni++] = i_3;
+            floats[nf++] = _t12;
             _t12 = Math.tanh(acc);
             h_2[i_2] = _t12;
         }
-        tape.ints.push(i_2);
+        ints[ni++] = i_2;
         _swap = h;
         h = h_2;
         h_2 = _swap;
@@ -50,7 +52,7 @@ function f_grad(layers, x) {
     _n0 = i;
     _t15 = h.length;
     for (i_4 = 0; i_4 < _t15; i_4++) {
-        tape.floats.push(v);
+        floats[nf++] = v;
         v = h[i_4];
     }
     _n3 = i_4;
@@ -59,7 +61,7 @@ function f_grad(layers, x) {
     for (i_4 = _n3 - 1; i_4 >= 0; i_4--) {
         v_b += v;
         v_b += v;
-        v = tape.floats.pop();
+        v = floats[--nf];
         h_b[i_4] += v_b;
         v_b = 0;
     }
@@ -71,17 +73,17 @@ function f_grad(layers, x) {
         _swap = h_b;
         h_b = h_2_b;
         h_2_b = _swap;
-        for (i_2 = tape.ints.pop() - 1; i_2 >= 0; i_2--) {
+        for (i_2 = ints[--ni] - 1; i_2 >= 0; i_2--) {
             row = W[i_2];
             row_b = W_b[i_2];
             _y = _t12;
-            _t12 = tape.floats.pop();
+            _t12 = floats[--nf];
             acc_b += h_2_b[i_2] * (1 - _y * _y);
             h_2_b[i_2] = 0;
-            for (i_3 = tape.ints.pop() - 1; i_3 >= 0; i_3--) {
+            for (i_3 = ints[--ni] - 1; i_3 >= 0; i_3--) {
                 w_b += acc_b * _t9;
                 _t9_b += acc_b * row[i_3];
-                _t9 = tape.floats.pop();
+                _t9 = floats[--nf];
                 h_b[i_3] += _t9_b;
                 _t9_b = 0;
                 row_b[i_3] += w_b;

@@ -1,12 +1,14 @@
 function f_grad(x) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats;
+    let nf = 0;
     let p = 0, i = 0, _n0 = 0;
     let x_b = 0, p_b = 0, _g = 0;
     // forward sweep
     p = 1;
     for (i = 0; i < 5; i++) {
-        tape.floats.push(p);
+        floats[nf++] = p;
         p = p * x;
     }
     _n0 = i;
@@ -16,7 +18,7 @@ function f_grad(x) {
     for (i = _n0 - 1; i >= 0; i--) {
         _g = p_b;
         p_b = 0;
-        p = tape.floats.pop();
+        p = floats[--nf];
         p_b += _g * x;
         x_b += _g * p;
     }

@@ -1,6 +1,8 @@
 function f_grad(x, W) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats, ints = tape.ints;
+    let nf = 0, ni = 0;
     let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0, _n0 = 0;
     const x_b = new Float64Array(x.length);
     let acc_b = 0, _y = 0;
@@ -13,8 +15,8 @@ function f_grad(x, W) {
         for (i_2 = 0; i_2 < _t2; i_2++) {
             acc += row[i_2] * x[i_2];
         }
-        tape.ints.push(i_2);
-        tape.floats.push(_t8);
+        ints[ni++] = i_2;
+        floats[nf++] = _t8;
         _t8 = Math.tanh(acc);
     }
     _n0 = i;
@@ -23,9 +25,9 @@ function f_grad(x, W) {
     for (i = _n0 - 1; i >= 0; i--) {
         row = W[i];
         _y = _t8;
-        _t8 = tape.floats.pop();
+        _t8 = floats[--nf];
         acc_b = 1 - _y * _y;
-        for (i_2 = tape.ints.pop() - 1; i_2 >= 0; i_2--) {
+        for (i_2 = ints[--ni] - 1; i_2 >= 0; i_2--) {
             x_b[i_2] += acc_b * row[i_2];
         }
     }

@@ -1,6 +1,8 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats, ints = tape.ints;
+    let nf = 0, ni = 0;
     let logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, logits_b, max_b = 0, z_b = 0, sum_b = 0, _t12_b = 0, _y = 0;
@@ -17,17 +19,17 @@ function f_grad(theta, X, y, n, d, c) {
             logits[k] = z;
             if (z > max) {
                 max = z;
-                tape.ints.push(1);
+                ints[ni++] = 1;
             }
             else {
-                tape.ints.push(0);
+                ints[ni++] = 0;
             }
         }
-        tape.floats.push(sum);
+        floats[nf++] = sum;
         sum = 0;
-        tape.floats.push(sum);
+        floats[nf++] = sum;
         for (k_2 = 0; k_2 < c; k_2++) {
-            tape.floats.push(_t13);
+            floats[nf++] = _t13;
             _t13 = Math.exp(logits[k_2] - max);
             sum += _t13;
         }
@@ -42,15 +44,15 @@ function f_grad(theta, X, y, n, d, c) {
         sum_b = total_b * (1 / sum);
         for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
             _y = _t13;
-            _t13 = tape.floats.pop();
+            _t13 = floats[--nf];
             _t12_b = sum_b * _y;
             max_b -= _t12_b;
             logits_b[k_2] += _t12_b;
         }
-        tape.floats.pop();
-        sum = tape.floats.pop();
+        nf--;
+        sum = floats[--nf];
         for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
-            if (tape.ints.pop()) {
+            if (ints[--ni]) {
                 z_b = max_b;
                 max_b = 0;
             }

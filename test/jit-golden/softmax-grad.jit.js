@@ -1,32 +1,34 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
+    const floats = tape.floats;
+    let nf = 0;
     let i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, j_3 = 0, _t24 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, _t20_b = 0, zy_b = 0, _g = 0, _y = 0;
     // forward sweep
     for (i = 0; i < n; i++) {
-        tape.floats.push(m);
+        floats[nf++] = m;
         m = -Infinity;
         for (k = 0; k < c; k++) {
-            tape.floats.push(z);
+            floats[nf++] = z;
             z = 0;
-            tape.floats.push(z);
+            floats[nf++] = z;
             for (j = 0; j < d; j++) {
                 z += theta[k * d + j] * X[i * d + j];
             }
-            tape.floats.push(m);
+            floats[nf++] = m;
             m = Math.max(m, z);
         }
-        tape.floats.push(s);
+        floats[nf++] = s;
         s = 0;
-        tape.floats.push(s);
+        floats[nf++] = s;
         for (k_2 = 0; k_2 < c; k_2++) {
             z_2 = 0;
             for (j_2 = 0; j_2 < d; j_2++) {
                 z_2 += theta[k_2 * d + j_2] * X[i * d + j_2];
             }
-            tape.floats.push(_t21);
+            floats[nf++] = _t21;
             _t21 = Math.exp(z_2 - m);
             s += _t21;
         }
@@ -47,28 +49,28 @@ function f_grad(theta, X, y, n, d, c) {
         }
         for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
-            _t21 = tape.floats.pop();
+            _t21 = floats[--nf];
             _t20_b = s_b * _y;
             m_b -= _t20_b;
             for (j_2 = Math.max(0, Math.ceil(d)) - 1; j_2 >= 0; j_2--) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
-        tape.floats.pop();
-        s = tape.floats.pop();
+        nf--;
+        s = floats[--nf];
         for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
-            m = tape.floats.pop();
+            m = floats[--nf];
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b = _g * (z > m ? 1 : z === m ? 0.5 : 0);
             for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
-            tape.floats.pop();
-            z = tape.floats.pop();
+            nf--;
+            z = floats[--nf];
         }
-        tape.floats.pop();
+        nf--;
         m_b = 0;
     }
     return Float32Array.from(theta_b);
@@ -184,6 +186,8 @@ const f_jit_grad_theta_b = `function f_jit_grad_theta_b(_L0_b, _L1_b, X, y) {
 function f_jit_grad(__backend, theta, X, y, n, d, c) {
     const tape = f_jit_grad_tape;
     tape.reset();
+    const floats = tape.floats;
+    let nf = 0;
     let i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
@@ -203,20 +207,20 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         __tsgradJit.runKernel(__backend, f_jit_grad_L1, [_trips0], { d: d }, { y: y, theta: theta, X: X });
     }
     for (i = 0; i < n; i++) {
-        tape.floats.push(m);
+        floats[nf++] = m;
         m = -Infinity;
         for (k = 0; k < c; k++) {
-            tape.floats.push(z);
-            tape.floats.push(0);
+            floats[nf++] = z;
+            floats[nf++] = 0;
             z = 0 + _L0[i * _T_k + k];
-            tape.floats.push(m);
+            floats[nf++] = m;
             m = Math.max(m, z);
         }
-        tape.floats.push(s);
+        floats[nf++] = s;
         s = 0;
-        tape.floats.push(s);
+        floats[nf++] = s;
         for (k_2 = 0; k_2 < c; k_2++) {
-            tape.floats.push(_t21);
+            floats[nf++] = _t21;
             _t21 = Math.exp(0 + _L0[i * _T_k_2 + k_2] - m);
             s += _t21;
         }
@@ -233,27 +237,27 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         zy_b = 0;
         for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
-            _t21 = tape.floats.pop();
+            _t21 = floats[--nf];
             _t20_b = s_b * _y;
             z_2_b += _t20_b;
             m_b -= _t20_b;
             _L0_b[i * _T_k_2 + k_2] += z_2_b;
             z_2_b = 0;
         }
-        tape.floats.pop();
-        s = tape.floats.pop();
+        nf--;
+        s = floats[--nf];
         for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
-            m = tape.floats.pop();
+            m = floats[--nf];
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b += _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            tape.floats.pop();
+            nf--;
             _L0_b[i * _T_k + k] += z_b;
-            z = tape.floats.pop();
+            z = floats[--nf];
             z_b = 0;
         }
-        tape.floats.pop();
+        nf--;
         m_b = 0;
     }
     // theta_b: gathered over the elements of theta (f_jit_grad_theta_b), the iterations split into blocks

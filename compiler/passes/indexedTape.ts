@@ -1,0 +1,93 @@
+/**
+ * The tape's number stacks as arrays with a local top, the last step for every generated body
+ * that uses a tape (after tidyCode):
+ *
+ *   tape.floats.push(p)      →   floats[nf++] = p
+ *   p = tape.floats.pop()    →   p = floats[--nf]
+ *   tape.ints.pop();         →   ni--;
+ *
+ * with `const floats = tape.floats; let nf = 0;` after `tape.reset()`. Arrays' push and pop
+ * resize them as they go (V8 shrinks an array that pop empties, and grows it again on the next
+ * call); written by index, an array keeps the length of the deepest tape it held, so a call that
+ * needs no more allocates nothing, and the top lives in a register. An index never passes the
+ * array's length (each write is at the top, which is at most the length), so the array never
+ * gets holes. `tape.refs` (arrays, rarely pushed) keeps push and pop. runtime/tape.ts's reset
+ * leaves `floats` and `ints` as they are.
+ */
+import { assign, type CExpr, type CStmt, exprStmt, id, index, mapExpr, namesIn } from '../code.js';
+
+type Stack = 'floats' | 'ints';
+
+export function indexedTape(body: readonly CStmt[], params: readonly string[], tape: string): readonly CStmt[] {
+  const taken = namesIn(body, new Set(params));
+  const declared = (xs: readonly CStmt[]): void =>
+    xs.forEach((s) => {
+      if (s.k === 'let') s.decls.forEach((d) => taken.add(d.name));
+      if (s.k === 'if') [s.then, s.else].forEach(declared);
+      if (s.k === 'for') declared([...(s.init ? [s.init] : []), ...s.body]);
+      if (s.k === 'while') declared(s.body);
+    });
+  declared(body);
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const used = new Set<Stack>();
+  const names = { floats: { arr: '', top: '' }, ints: { arr: '', top: '' } };
+  for (const s of ['floats', 'ints'] as const) names[s] = { arr: fresh(s), top: fresh(s === 'floats' ? 'nf' : 'ni') };
+
+  /** `tape.floats.push` / `tape.ints.pop` …: the stack and the operation, if `e` calls one. */
+  const op = (e: CExpr): { stack: Stack; op: 'push' | 'pop'; args: readonly CExpr[] } | undefined => {
+    if (e.k !== 'call' || e.callee.k !== 'member') return undefined;
+    const o = e.callee.obj;
+    if (o.k !== 'member' || o.obj.k !== 'id' || o.obj.name !== tape || (o.prop !== 'floats' && o.prop !== 'ints')) return undefined;
+    if (e.callee.prop !== 'push' && e.callee.prop !== 'pop') return undefined;
+    used.add(o.prop);
+    return { stack: o.prop, op: e.callee.prop, args: e.args };
+  };
+  const top = (s: Stack, o: '++' | '--', prefix: boolean): CExpr => ({ k: 'postfix', op: o, name: names[s].top, prefix });
+  const expr = (e: CExpr): CExpr =>
+    mapExpr(e, (x) => {
+      const t = op(x);
+      if (!t) return x;
+      if (t.op === 'push') throw new Error('tsgrad internal: a tape push inside an expression');
+      return index(id(names[t.stack].arr), top(t.stack, '--', true));
+    });
+  const stmts = (xs: readonly CStmt[]): CStmt[] => xs.map(stmt);
+  const stmt = (s: CStmt): CStmt => {
+    switch (s.k) {
+      case 'expr': {
+        const t = op(s.e);
+        if (t?.op === 'push') return assign(index(id(names[t.stack].arr), top(t.stack, '++', false)), expr(t.args[0]));
+        if (t?.op === 'pop') return exprStmt(top(t.stack, '--', false));
+        return { ...s, e: expr(s.e) };
+      }
+      case 'let':
+        return { ...s, decls: s.decls.map((d) => (d.init ? { ...d, init: expr(d.init) } : d)) };
+      case 'assign':
+        return { ...s, target: expr(s.target), value: expr(s.value) };
+      case 'return':
+        return { ...s, e: expr(s.e) };
+      case 'if':
+        return { ...s, cond: expr(s.cond), then: stmts(s.then), else: stmts(s.else) };
+      case 'for':
+        return { ...s, init: s.init && stmt(s.init), cond: s.cond && expr(s.cond), update: s.update && expr(s.update), body: stmts(s.body) };
+      case 'while':
+        return { ...s, cond: expr(s.cond), body: stmts(s.body) };
+      default:
+        return s;
+    }
+  };
+  const out = stmts(body);
+  if (used.size === 0) return out;
+  const stacks = (['floats', 'ints'] as const).filter((s) => used.has(s));
+  const declarations: CStmt[] = [
+    { k: 'let', isConst: true, decls: stacks.map((s) => ({ name: names[s].arr, init: { k: 'member', obj: id(tape), prop: s } })) },
+    { k: 'let', decls: stacks.map((s) => ({ name: names[s].top, init: { k: 'num', value: 0 } })) },
+  ];
+  const reset = out.findIndex((s) => s.k === 'expr' && s.e.k === 'call' && s.e.callee.k === 'member' && s.e.callee.prop === 'reset' && s.e.callee.obj.k === 'id' && s.e.callee.obj.name === tape);
+  if (reset < 0) throw new Error('tsgrad internal: a body using the tape without tape.reset()');
+  return [...out.slice(0, reset + 1), ...declarations, ...out.slice(reset + 1)];
+}
