@@ -137,7 +137,8 @@ function time(w: Workload): [number, number, number] {
 /** Characters, lines and tape pushes of the derivative code tsgrad generates for a workload file (`tsgrad emit`). */
 function generatedSize(source: string): { chars: number; lines: number; pushes: number } {
   const code = execFileSync(process.execPath, [path.join(repoRoot, 'bin', 'tsgrad.js'), 'emit', path.join(repoRoot, 'bench', 'workloads', source)], { encoding: 'utf8' }).trimEnd();
-  return { chars: code.length, lines: code.split('\n').length, pushes: code.split('.push(').length - 1 };
+  // a push onto the tape's number stacks: `floats[nf++] = p` (compiler/passes/indexedTape.ts)
+  return { chars: code.length, lines: code.split('\n').length, pushes: code.match(/\[n[fi](_\d+)?\+\+\] =/g)?.length ?? 0 };
 }
 
 const workloads = [gmmWorkload('gmm_d10_K25.txt'), gmmWorkload('gmm_d2_K5.txt'), lorenzWorkload(), softmaxWorkload()];

@@ -19,7 +19,8 @@
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and
  *                    step temporaries swapped) and integers (saved on the integer stack)
  *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces;
- *                    reverseBuffers: the code for private arrays)
+ *                    reverseBuffers: the code for private arrays; integerValues: counted loops
+ *                    reversed from their bound when their start is an integer)
  *   tidyCode         (optimize) the code tree as a person would write it, bit for bit the same:
  *                    foldTemporaries (A-normal form back into expressions, adjoint accumulations
  *                    written directly, dead code out), restoreLoops (`for` loops), over the facts

@@ -90,15 +90,21 @@ export function strided(w: Float64Array, v: Float64Array): number {
 }
 export const gStrided = grad(strided, [0, 1]);
 
-/** Inner trip counts computed from bounds: <=, a fractional bound, a loop counting down by 2 with >=, an empty loop. */
+/** Inner trip counts computed from bounds: <=, a fractional bound, a loop counting down by 2 with >=, an empty loop; reversed from the bound alone (an integer start): <, <=, > and >= with fractional bounds; a fractional start. */
 export function bounds(x: Float64Array, h: number): number {
   let s = 0;
   const last = x.length - 1;
+  const top = h + 1.7;
   for (let r = 0; r < 3; r++) {
     for (let i = r; i <= last; i++) s += Math.sin(x[i] * (r + 1));
     for (let i = 0; i < h + r; i++) s += x[i % x.length] * x[(i + 1) % x.length];
     for (let i = x.length - 1; i >= r; i -= 2) s += Math.exp(0.1 * x[i]) * h;
     for (let i = 5; i < r; i++) s += x[0] * 100;
+    for (let i = r; i < h; i++) s += x[i] * Math.sin(x[i + 1] * h);
+    for (let i = r; i <= h; i++) s += Math.exp(0.2 * x[i + 2]) * (i + 1);
+    for (let i = r + 3; i > h; i--) s += x[i % x.length] * Math.cos(h * i);
+    for (let i = r + 2; i >= h - 1; i--) s += x[(i + 1) % x.length] * x[i % x.length] * h;
+    for (let t = r + 0.5; t < top; t++) s += x[Math.floor(t) % x.length] * t * h;
   }
   return s;
 }
@@ -161,7 +167,7 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         expectClose(g[1], finiteDiff(m.strided, args, 1), 1e-6, 'gradient');
       });
 
-      it('trip counts computed from loop bounds (<=, fractional bound, counting down by 2, empty): gradients match central differences', () => {
+      it('trip counts computed from loop bounds (<=, fractional bound, counting down by 2, empty, <, <=, >, >= with fractional bounds, fractional start): gradients match central differences', () => {
         const args = [randomArray(8, 6), 2.5];
         const g = m.gBounds(...args);
         expectClose(g[0], finiteDiff(m.bounds, args, 0), 1e-6, 'gradient');

@@ -22,6 +22,7 @@ import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
 import type { Induction } from './inductionVars.js';
 import { atom, copyWrittenParams, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
 import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
+import { integerValues } from './integerValues.js';
 import { BufferCode, freshAdjoint, rowsOfZeros } from './reverseBuffers.js';
 import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
 
@@ -99,6 +100,8 @@ class ReverseMode {
   private readonly buffers: BufferCode;
   /** Numbers saved on the integer stack. */
   private readonly integers: ReadonlySet<Var>;
+  /** Numbers that only hold integers (integerValues.ts). */
+  private readonly integerValued: ReadonlySet<Var>;
   /** The loads and sums of increments, whose reverse is the store's. */
   private readonly incrementParts: ReadonlySet<Stmt>;
 
@@ -116,6 +119,7 @@ class ReverseMode {
     const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
     this.buffers = new BufferCode(fn, activity, buffers, names, (v) => this.adj(v));
     this.integers = integerVars(fn);
+    this.integerValued = integerValues(fn);
     this.incrementParts = new Set([...saves.increments.values()].flatMap((inc) => [inc.load, inc.sum]));
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
@@ -341,6 +345,27 @@ class ReverseMode {
     return math('max', n(0), count);
   }
 
+  /**
+   * The last index of a counted loop by ±1 whose start is an integer and whose bound nothing
+   * changes (boundedCounts): where its reverse starts, without its trip count. For `i < B`,
+   * start + ⌈B − start⌉ − 1 = ⌈B⌉ − 1 (and no iteration when that is below start); `<=`: ⌊B⌋;
+   * `>`: ⌊B⌋ + 1; `>=`: ⌈B⌉. The rounding goes where B is an integer too.
+   */
+  private firstIndex(loop: Loop): CExpr | undefined {
+    const b = this.saves.boundedCounts.get(loop);
+    const c = loop.canonical;
+    if (!b || !c || Math.abs(c.step) !== 1 || !this.isInteger(c.start)) return undefined;
+    const rounded = (fn: 'ceil' | 'floor'): CExpr => (this.isInteger(b.bound) ? atom(b.bound) : call(member(id('Math'), fn), atom(b.bound)));
+    if (b.op === '<') return add(rounded('ceil'), n(-1));
+    if (b.op === '<=') return rounded('floor');
+    if (b.op === '>') return add(rounded('floor'), n(1));
+    return rounded('ceil');
+  }
+
+  private isInteger(a: Atom): boolean {
+    return a.k === 'const' ? typeof a.value === 'number' && Number.isInteger(a.value) : this.integerValued.has(a.v);
+  }
+
   /** The local holding an induction variable's value where its loop starts. */
   private inductionStart(ind: Induction): string {
     let name = this.starts.get(ind.v);
@@ -421,10 +446,12 @@ class ReverseMode {
       }));
       return this.afterReverse(loop, out);
     }
-    const count = this.count(loop);
     const inductions = this.saves.inductions.get(loop) ?? [];
+    const first = this.firstIndex(loop);
+    // the trip count, where the reverse loop needs it
+    const count = first ? '' : this.count(loop);
     if (this.saves.tapedCounts.has(loop)) {
-      out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
+      if (!first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
       for (let i = inductions.length - 1; i >= 0; i--) out.push(assign(id(this.inductionStart(inductions[i])), this.tape('pop')));
     }
     this.depth++;
@@ -442,7 +469,7 @@ class ReverseMode {
       // i runs back over start + (n-1)·step, …, start
       const i = id(c.counter.name);
       const start = atom(c.start);
-      const last = c.step === 1 ? add(start, add(id(count), n(-1))) : add(start, neg(add(id(count), n(-1))));
+      const last = first ?? (c.step === 1 ? add(start, add(id(count), n(-1))) : add(start, neg(add(id(count), n(-1)))));
       out.push({
         k: 'for',
         init: assign(i, last),

@@ -42,7 +42,7 @@ function f_grad(theta, X, y, n, d, c) {
         logits_b[y[i]] -= total_b;
         max_b += total_b;
         sum_b = total_b * (1 / sum);
-        for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
+        for (k_2 = Math.ceil(c) - 1; k_2 >= 0; k_2--) {
             _y = _t13;
             _t13 = floats[--nf];
             _t12_b = sum_b * _y;
@@ -51,14 +51,14 @@ function f_grad(theta, X, y, n, d, c) {
         }
         nf--;
         sum = floats[--nf];
-        for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
+        for (k = Math.ceil(c) - 1; k >= 0; k--) {
             if (ints[--ni]) {
                 z_b = max_b;
                 max_b = 0;
             }
             z_b += logits_b[k];
             logits_b[k] = 0;
-            for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
+            for (j = Math.ceil(d) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
             z_b = 0;

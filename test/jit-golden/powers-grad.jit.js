@@ -10,7 +10,7 @@ function f_grad(u, X, n, d) {
     _n0 = i;
     // reverse sweep
     for (i = _n0 - 1; i >= 0; i--) {
-        for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
+        for (j = Math.ceil(d) - 1; j >= 0; j--) {
             _t0 = u[j];
             _t16 = X[i * d + j];
             _t0_b += Math.cos(_t0 * _t16) * _t16;

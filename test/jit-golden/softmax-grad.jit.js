@@ -44,27 +44,27 @@ function f_grad(theta, X, y, n, d, c) {
         zy_b = -total_b;
         m_b += total_b;
         s_b = total_b * (1 / s);
-        for (j_3 = Math.max(0, Math.ceil(d)) - 1; j_3 >= 0; j_3--) {
+        for (j_3 = Math.ceil(d) - 1; j_3 >= 0; j_3--) {
             theta_b[_t24 * d + j_3] += zy_b * X[i * d + j_3];
         }
-        for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
+        for (k_2 = Math.ceil(c) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
             _t21 = floats[--nf];
             _t20_b = s_b * _y;
             m_b -= _t20_b;
-            for (j_2 = Math.max(0, Math.ceil(d)) - 1; j_2 >= 0; j_2--) {
+            for (j_2 = Math.ceil(d) - 1; j_2 >= 0; j_2--) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
         nf--;
         s = floats[--nf];
-        for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
+        for (k = Math.ceil(c) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
             m = floats[--nf];
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b = _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            for (j = Math.max(0, Math.ceil(d)) - 1; j >= 0; j--) {
+            for (j = Math.ceil(d) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
             nf--;
@@ -235,7 +235,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         s_b = total_b * (1 / s);
         _L1_b[i] += zy_b;
         zy_b = 0;
-        for (k_2 = Math.max(0, Math.ceil(c)) - 1; k_2 >= 0; k_2--) {
+        for (k_2 = Math.ceil(c) - 1; k_2 >= 0; k_2--) {
             _y = _t21;
             _t21 = floats[--nf];
             _t20_b = s_b * _y;
@@ -246,7 +246,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         }
         nf--;
         s = floats[--nf];
-        for (k = Math.max(0, Math.ceil(c)) - 1; k >= 0; k--) {
+        for (k = Math.ceil(c) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
             m = floats[--nf];
