@@ -18,7 +18,8 @@
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and
  *                    step temporaries swapped) and integers (saved on the integer stack)
- *   reverseMode      forward sweep + reverse sweep as a code tree (irCode: IR → code pieces;
+ *   reverseMode      forward sweep (forwardSweep) + reverse sweep as a code tree, over the state
+ *                    they share (sweepState; irCode: IR → code pieces;
  *                    reverseBuffers: the code for private arrays; integerValues: counted loops
  *                    reversed from their bound when their start is an integer)
  *   tidyCode         (optimize) the code tree as a person would write it, bit for bit the same:

@@ -4,27 +4,26 @@
  * backwards, restoring and accumulating adjoints.
  *
  *   primal:  p = p * x                    (inside a loop, p saved)
- *   forward: tape.push(p); p = p * x
- *   reverse: _g = p_b; p_b = 0; p = tape.pop(); p_b += _g * x; x_b += _g * p
+ *   forward: tape.floats.push(p); p = p * x                         (indexedTape.ts: floats[nf++] = p)
+ *   reverse: _g = p_b; p_b = 0; p = tape.floats.pop(); p_b += _g * x; x_b += _g * p
  *
  * Loops count their iterations (`_n0`); the reverse loop runs that many times, recomputing a
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
+ * The state both sweeps share is sweepState.ts's; the forward sweep is forwardSweep.ts.
  */
-import {
-  accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix,
-} from '../code.js';
-import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
-import { adjointName, counterName, type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
+import { accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix } from '../code.js';
+import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
+import { type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
-import type { LoopHooks } from './adjointKernels.js';
 import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
-import type { Induction } from './inductionVars.js';
-import { atom, copyWrittenParams, elementOf, initialValue, loopStatement, primal, testOnly, zeros, zerosLike } from './irCode.js';
-import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
-import { integerValues } from './integerValues.js';
-import { BufferCode, freshAdjoint, rowsOfZeros } from './reverseBuffers.js';
-import { type CheckpointNames, checkpointNames, checkpointedForward, checkpointedReverse, checkpointsOf, type CheckpointPlan } from './checkpointLoops.js';
+import { atom, copyWrittenParams, elementOf, initialValue, primal, zeros, zerosLike } from './irCode.js';
+import { rowsOfZeros } from './reverseBuffers.js';
+import { checkpointedReverse } from './checkpointLoops.js';
+import { ForwardSweep } from './forwardSweep.js';
+import type { LoopTreatments } from './sweepState.js';
+
+export type { LoopTreatments };
 
 export interface GradientSpec {
   readonly mode: 'grad' | 'valueAndGrad';
@@ -53,12 +52,6 @@ export interface GeneratedBody {
   readonly tapeLocal: string;
 }
 
-export interface LoopTreatments {
-  /** jit(grad(f)): kernels around each parallel loop (adjointKernels.ts). */
-  readonly hooks?: LoopHooks;
-  /** `// @checkpoint` loops (checkpointLoops.ts). */
-  readonly checkpoints?: ReadonlyMap<Loop, CheckpointPlan>;
-}
 
 export function reverseMode(
   fn: IRFunction,
@@ -72,62 +65,7 @@ export function reverseMode(
   return new ReverseMode(fn, activity, saves, names, tapeExpr, loops).generate(spec);
 }
 
-class ReverseMode {
-  private readonly adjoints = new Map<Var, string>();
-  private readonly counts = new Map<Loop, string>();
-  /** Induction variables' values where their loops start. */
-  private readonly starts = new Map<Var, string>();
-  private readonly tapeName: string;
-  private usesTape = false;
-  private scratchG?: string;
-  private scratchY?: string;
-  private readonly extraLocals: string[] = [];
-  /** Locals with their own initial value (a checkpointed loop's saved states). */
-  private readonly extraDecls: { name: string; init: CExpr }[] = [];
-  private readonly checkpointed = new Map<Loop, CheckpointNames>();
-  private readonly hooks?: LoopHooks;
-  /** Loops enclosing the statement being generated. */
-  private depth = 0;
-  /** A pullback companion: array parameters' adjoints are its parameters, not allocated. */
-  private adjointsIn = false;
-  /** `_d = f_pullback(…)`: the numbers' adjoints a pullback returns. */
-  private scratchD?: string;
-  /** Copies of the arrays passed to user calls, restored from the tape for their pullbacks. */
-  private readonly snapshots: string[] = [];
-  /** The arrays the body stores into (for snapshotted), found once. */
-  private stored?: ReadonlySet<Var>;
-  /** Private arrays: one adjoint buffer for all they hold, their primal arrays reused (analyzeBuffers.ts). */
-  private readonly buffers: BufferCode;
-  /** Numbers saved on the integer stack. */
-  private readonly integers: ReadonlySet<Var>;
-  /** Numbers that only hold integers (integerValues.ts). */
-  private readonly integerValued: ReadonlySet<Var>;
-  /** The loads and sums of increments, whose reverse is the store's. */
-  private readonly incrementParts: ReadonlySet<Stmt>;
-
-  constructor(
-    private readonly fn: IRFunction,
-    private readonly activity: ActivityInfo,
-    private readonly saves: SaveInfo,
-    private readonly names: NameScope,
-    private readonly tapeExpr: CExpr,
-    private readonly loops: LoopTreatments,
-  ) {
-    this.hooks = loops.hooks;
-    this.tapeName = names.unique('tape');
-    // kernels move adjoint arrays themselves: every array keeps its own there
-    const buffers = loops.hooks ? { private: new Set<Var>(), moves: new Set<Stmt>() } : analyzeBuffers(fn, activity.active);
-    this.buffers = new BufferCode(fn, activity, buffers, names, (v) => this.adj(v));
-    this.integers = integerVars(fn);
-    this.integerValued = integerValues(fn);
-    this.incrementParts = new Set([...saves.increments.values()].flatMap((inc) => [inc.load, inc.sum]));
-    const withAdjoint = new Set(activity.active);
-    fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
-    for (const v of [...fn.params.map((p) => p.v), ...fn.locals]) {
-      if (withAdjoint.has(v)) this.adjoints.set(v, names.unique(adjointName(v.name)));
-    }
-  }
-
+class ReverseMode extends ForwardSweep {
   generate(spec: GradientSpec): GeneratedBody {
     const forward = this.block(this.fn.body, (s, out) => this.forward(s, out));
     const valueName = spec.mode === 'valueAndGrad' ? this.names.unique('value') : undefined;
@@ -202,179 +140,6 @@ class ReverseMode {
     if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), g);
     if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), g);
     return g;
-  }
-
-  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
-
-  private adj(v: Var): CExpr {
-    const name = this.adjoints.get(v);
-    if (!name) throw new Error(`tsgrad internal: no adjoint for ${v.name}`);
-    return id(name);
-  }
-
-  private isActive(a: Atom): a is { k: 'var'; v: Var } {
-    return a.k === 'var' && this.activity.active.has(a.v);
-  }
-
-  /** `tape.floats.push(x)`, `tape.ints.pop()`, …: the stacks used directly (runtime/tape.ts says why); other methods called. */
-  private tape(method: string, ...args: CExpr[]): CExpr {
-    this.usesTape = true;
-    const stack = TAPE_STACKS[method];
-    if (stack) return call(member(member(id(this.tapeName), stack[0]), stack[1]), ...args);
-    return call(member(id(this.tapeName), method), ...args);
-  }
-
-  private count(loop: Loop): string {
-    let name = this.counts.get(loop);
-    if (!name) {
-      name = this.names.unique(counterName(loop.id));
-      this.counts.set(loop, name);
-      this.extraLocals.push(name);
-    }
-    return name;
-  }
-
-  private block(stmts: readonly Stmt[], each: (s: Stmt, out: CStmt[]) => void): CStmt[] {
-    const out: CStmt[] = [];
-    for (const s of stmts) each(s, out);
-    return out;
-  }
-
-  // ── forward sweep ───────────────────────────────────────────────────────────────────────────
-
-  private forward(s: Stmt, out: CStmt[]): void {
-    switch (s.k) {
-      case 'assign': {
-        const v = s.target;
-        if (s.expr.k === 'userCall' && differentiated(this.activity, s)) {
-          // the arrays passed to it, as they are now, for its pullback (unless they never change);
-          // pushed before the target's old value, so the reverse pops them after it
-          for (const a of this.snapshotted(s.expr)) out.push(exprStmt(this.tape('pushRef', call(member(id(runtimeNamespace), 'copyOf'), id(a.name)))));
-        }
-        const buffered = this.buffers.forward(s, this.depth);
-        if (buffered) {
-          out.push(...buffered);
-          return;
-        }
-        if (this.isSaved(s)) out.push(exprStmt(this.save(v)));
-        out.push(assign(id(v.name), primal(s.expr)));
-        if (v.kind === 'array' && this.activity.active.has(v)) {
-          // `x = y` (y a fresh array: x = step(x)): x's adjoint is y's, the same memory; a row
-          // `row = A[i]` of an array of arrays: its adjoint is the row of A's adjoint
-          const e = s.expr;
-          const source = e.k === 'atom' && e.a.k === 'var' && this.activity.active.has(e.a.v) ? e.a.v : undefined;
-          out.push(assign(this.adj(v), this.shadowOf(e) ?? (source ? this.adj(source) : freshAdjoint(v))));
-        }
-        return;
-      }
-      case 'store':
-        if (s.sub) {
-          out.push(assign(elementOf(id(s.arr.name), s), atom(s.value)));
-          return;
-        }
-        if (s.arr.arrayType === 'rows' && differentiated(this.activity, s)) {
-          // a row stored by reference (a swap of rows): the reverse sweep puts the old adjoint row back
-          out.push(exprStmt(this.tape('pushRef', index(this.adj(s.arr), atom(s.index)))));
-        }
-        // a restored array: the element's old value, put back by the store's reverse
-        if (this.saves.restored.has(s.arr)) out.push(exprStmt(this.tape('push', index(id(s.arr.name), atom(s.index)))));
-        out.push(assign(index(id(s.arr.name), atom(s.index)), atom(s.value)));
-        // an element appended to a growing array: its adjoint grows with it
-        if (s.arr.growable && this.activity.active.has(s.arr)) out.push(assign(index(this.adj(s.arr), atom(s.index)), n(0)));
-        // a row stored in an array of arrays: the adjoint's row is the row's adjoint (or zeros); an
-        // inert store (nothing after it reads the array differentiably) leaves the adjoint's rows as
-        // they are, since no pop restores them
-        if (s.arr.arrayType === 'rows' && differentiated(this.activity, s) && s.value.k === 'var') {
-          const row = s.value.v;
-          out.push(assign(index(this.adj(s.arr), atom(s.index)), this.activity.active.has(row) ? this.adj(row) : zeros(member(id(row.name), 'length'))));
-        }
-        return;
-      case 'if': {
-        // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
-        const taped = this.saves.tapedBranches.has(s);
-        const branch = (b: readonly Stmt[], bit: number): CStmt[] => {
-          const code = this.block(b, (x, o) => this.forward(x, o));
-          if (taped) code.push(exprStmt(this.tape('pushInt', n(bit))));
-          return code;
-        };
-        out.push({ k: 'if', cond: atom(s.cond), then: branch(s.then, 1), else: branch(s.else, 0) });
-        return;
-      }
-      case 'loop':
-        return this.forwardLoop(s, out);
-    }
-  }
-
-  private forwardLoop(loop: Loop, out: CStmt[]): void {
-    const plan = this.saves.reversed.has(loop) ? this.loops.checkpoints?.get(loop) : undefined;
-    const bounded = this.saves.boundedCounts.has(loop);
-    const counted = this.saves.reversed.has(loop) && !plan && !bounded ? this.count(loop) : undefined;
-    if (this.hooks) out.push(...this.hooks.before(loop));
-    for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
-    if (plan) {
-      out.push(...checkpointedForward(plan, this.checkpointNames(plan), this.buffers.reused));
-      return;
-    }
-    if (counted) out.push(assign(id(counted), n(0)));
-    // induction variables: their value on entry, from which the reverse recomputes them
-    for (const ind of this.saves.inductions.get(loop) ?? []) out.push(assign(id(this.inductionStart(ind)), id(ind.v.name)));
-    const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
-    this.depth++;
-    const test = testOnly(loop);
-    const simpleTest = test !== undefined && !this.saves.saved.has(test.target);
-    const pre = simpleTest ? [] : fwd(loop.pre);
-    const inner = [...fwd(loop.body), ...fwd(loop.update)];
-    this.depth--;
-    if (counted) inner.push(accumulate(id(counted), n(1)));
-    out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
-    if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop)) {
-      if (counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
-      for (const ind of this.saves.inductions.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(this.inductionStart(ind)))));
-    }
-  }
-
-  /** A counted loop's trip count from its start and bound (boundedCounts), when it has one. */
-  private tripCount(loop: Loop): CExpr | undefined {
-    const b = this.saves.boundedCounts.get(loop);
-    const c = loop.canonical;
-    if (!b || !c) return undefined;
-    const math = (fn: string, ...args: CExpr[]): CExpr => call(member(id('Math'), fn), ...args);
-    const span = c.step > 0 ? add(atom(b.bound), neg(atom(c.start))) : add(atom(c.start), neg(atom(b.bound)));
-    const steps = Math.abs(c.step) === 1 ? span : { k: 'bin' as const, op: '/', a: span, b: n(Math.abs(c.step)) };
-    const count = b.op === '<' || b.op === '>' ? math('ceil', steps) : add(math('floor', steps), n(1));
-    return math('max', n(0), count);
-  }
-
-  /**
-   * The last index of a counted loop by ±1 whose start is an integer and whose bound nothing
-   * changes (boundedCounts): where its reverse starts, without its trip count. For `i < B`,
-   * start + ⌈B − start⌉ − 1 = ⌈B⌉ − 1 (and no iteration when that is below start); `<=`: ⌊B⌋;
-   * `>`: ⌊B⌋ + 1; `>=`: ⌈B⌉. The rounding goes where B is an integer too.
-   */
-  private firstIndex(loop: Loop): CExpr | undefined {
-    const b = this.saves.boundedCounts.get(loop);
-    const c = loop.canonical;
-    if (!b || !c || Math.abs(c.step) !== 1 || !this.isInteger(c.start)) return undefined;
-    const rounded = (fn: 'ceil' | 'floor'): CExpr => (this.isInteger(b.bound) ? atom(b.bound) : call(member(id('Math'), fn), atom(b.bound)));
-    if (b.op === '<') return add(rounded('ceil'), n(-1));
-    if (b.op === '<=') return rounded('floor');
-    if (b.op === '>') return add(rounded('floor'), n(1));
-    return rounded('ceil');
-  }
-
-  private isInteger(a: Atom): boolean {
-    return a.k === 'const' ? typeof a.value === 'number' && Number.isInteger(a.value) : this.integerValued.has(a.v);
-  }
-
-  /** The local holding an induction variable's value where its loop starts. */
-  private inductionStart(ind: Induction): string {
-    let name = this.starts.get(ind.v);
-    if (!name) {
-      name = this.names.unique(`${ind.v.name}_start`);
-      this.starts.set(ind.v, name);
-      this.extraLocals.push(name);
-    }
-    return name;
   }
 
   // ── reverse sweep ───────────────────────────────────────────────────────────────────────────
@@ -498,33 +263,6 @@ class ReverseMode {
     for (let i = snapshots.length - 1; i >= 0; i--) out.push(this.restore(snapshots[i]));
   }
 
-  private inLoop(generate: () => CStmt[]): CStmt[] {
-    this.depth++;
-    const code = generate();
-    this.depth--;
-    return code;
-  }
-
-  /** The names of a checkpointed loop's step count and saved states, declared with the locals. */
-  private checkpointNames(plan: CheckpointPlan): CheckpointNames {
-    let cn = this.checkpointed.get(plan.loop);
-    if (!cn) {
-      cn = checkpointNames(plan, this.names);
-      this.checkpointed.set(plan.loop, cn);
-      this.extraLocals.push(cn.steps);
-      this.usesTape = true;
-      this.extraDecls.push({ name: cn.checkpoints, init: checkpointsOf(plan, id(this.tapeName)) });
-    }
-    return cn;
-  }
-
-  /** The array arguments of a user call that may change before its pullback runs: copied onto the tape. */
-  private snapshotted(e: Expr & { k: 'userCall' }): Var[] {
-    const stored = (this.stored ??= storedArrays(this.fn.body));
-    const fixed = (v: Var): boolean => !!v.outer || (this.fn.params.some((p) => p.v === v) && !stored.has(v));
-    return e.args.flatMap((a, i) => (e.fn.params[i] === 'array' && a.k === 'var' && !fixed(a.v) ? [a.v] : []));
-  }
-
   /**
    * `y = g(a, x)` compiled on its own: `_d = g_pullback(a, x, a_b, y_b)` accumulates into a's
    * adjoint and returns x's; arrays that may have changed since are their copies from the tape.
@@ -550,29 +288,6 @@ class ReverseMode {
       if (this.isActive(a)) out.push(accumulate(this.adj(a.v), index(id(this.scratchD!), n(k))));
       k++;
     });
-  }
-
-  /** `row = A[i]`, `W = layer.W`, `cam = cameras[k]`: the same row, field or element of the container's adjoint. */
-  private shadowOf(e: Expr): CExpr | undefined {
-    if (e.k === 'load' && !e.sub && this.activity.active.has(e.arr)) return index(this.adj(e.arr), atom(e.index));
-    if (e.k === 'field' && this.activity.active.has(e.obj)) return member(this.adj(e.obj), e.name);
-    return undefined;
-  }
-
-  /** Push a saved variable's old value: an array's adjoint reference, an integer on the integer tape. */
-  private save(v: Var): CExpr {
-    if (v.kind === 'array') return this.tape('pushRef', this.adj(v));
-    return this.tape(this.integers.has(v) ? 'pushInt' : 'push', id(v.name));
-  }
-
-  private restore(v: Var): CStmt {
-    if (v.kind === 'array') return assign(this.adj(v), this.tape('popRef'));
-    return assign(id(v.name), this.tape(this.integers.has(v) ? 'popInt' : 'pop'));
-  }
-
-  /** Saved variables push at every assignment but their declaration outside loops (nothing older to keep). */
-  private isSaved(s: Stmt & { k: 'assign' }): boolean {
-    return this.saves.saved.has(s.target) && !(s.init && this.depth === 0) && !this.saves.covered.has(s);
   }
 
   private reverseAssign(s: Stmt & { k: 'assign' }, out: CStmt[]): void {
@@ -645,13 +360,3 @@ class ReverseMode {
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));
   }
 }
-
-/** Tape methods generated code calls as the stack operations they are: keep in sync with runtime/tape.ts. */
-const TAPE_STACKS: Record<string, readonly [string, string]> = {
-  push: ['floats', 'push'],
-  pop: ['floats', 'pop'],
-  pushInt: ['ints', 'push'],
-  popInt: ['ints', 'pop'],
-  pushRef: ['refs', 'push'],
-  popRef: ['refs', 'pop'],
-};
