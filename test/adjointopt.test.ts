@@ -129,6 +129,26 @@ export function increments(x: Float64Array, w: number): number {
   return s;
 }
 export const gIncrements = grad(increments, [0, 1]);
+
+/** Sums started just before their loop: from 0 (no snapshot of the sum needed), from exp(…) (whose reverse reads the sum's value on entry); inner loops up to x.length (trip counts not taped) and up to the length of an array that gets shorter (taped). */
+export function sums(x: Float64Array): number {
+  let total = 0;
+  for (let r = 0; r < 3; r++) {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i] * (r + 1);
+    let e = Math.exp(x[r] * 0.5);
+    for (let i = 0; i < x.length; i++) e += x[i] * x[r];
+    total += Math.sin(s) * e;
+  }
+  // a bound read from an array that gets shorter: not the same length each time
+  let tail = x.slice(0);
+  for (let r = 0; r < 3; r++) {
+    for (let i = 0; i < tail.length; i++) total += tail[i] * tail[i] * (r + 1);
+    tail = tail.slice(1);
+  }
+  return total;
+}
+export const gSums = grad(sums);
 `;
 
 describe('optimized reverse sweep: recompute and restore instead of tape', () => {
@@ -179,6 +199,11 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         const g = m.gIncrements(...args);
         expectClose(g[0], finiteDiff(m.increments, args, 0), 1e-6, 'gradient');
         expectClose(g[1], finiteDiff(m.increments, args, 1), 1e-6, 'gradient');
+      });
+
+      it('sums started just before their loop, from 0 and from exp(…); loops up to a fixed and a shrinking length: gradients match central differences', () => {
+        const args = [randomArray(10, 5)];
+        expectClose(m.gSums(...args), finiteDiff(m.sums, args, 0), 1e-6, 'gradient');
       });
 
       it(optimize ? 'tapes no value per iteration of the inner loops of the triangle walk' : 'tapes the loads of the triangle walk', () => {

@@ -36,7 +36,7 @@ export interface SaveInfo {
    * Of those, counted loops whose trip count the reverse sweep computes from the counter's start
    * and a bound nothing changes (`for (b = a + 1; b < d; b++)`: max(0, ⌈(d − (a + 1)) / 1⌉)).
    */
-  readonly boundedCounts: ReadonlyMap<Loop, { readonly op: '<' | '<=' | '>' | '>='; readonly bound: Atom }>;
+  readonly boundedCounts: ReadonlyMap<Loop, Bound>;
   /** Assigned more than once per call. */
   readonly overwritten: ReadonlySet<Var>;
   /**
@@ -95,6 +95,13 @@ export function ruleArgs(e: Expr): Atom[] {
 /** A user's derivative as a rule over [...args, ...partials]: ∂/∂argᵢ is the operand partialᵢ. */
 function customRule(n: number): Rule {
   return { arity: 2 * n, partials: (ops) => ops.map((_, i) => (i < n ? ops[n + i] : null)) };
+}
+
+/** `i < bound` (`<=`, `>`, `>=`); `length`: the bound is that array's length, read in the loop's test (`i < x.length`). */
+export interface Bound {
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly bound: Atom;
+  readonly length?: Var;
 }
 
 /** What one choice of restored arrays gives. */
@@ -352,9 +359,17 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
   // references into containers nothing writes (rows, fields, elements): recomputed with their adjoints
   for (const v of active) if (v.kind === 'array' && overwritten.has(v) && remat(v)) addRemat(v);
 
+  // `_t = x.length` at every assignment, x one array for the whole call that never grows: the same
+  // value each time (`i < x.length`)
+  const sameLength = (v: Var): boolean => {
+    const list = sites.get(v) ?? [];
+    const arr = list[0]?.stmt.expr.k === 'length' ? list[0].stmt.expr.arr : undefined;
+    if (!arr || arr.growable || arr.outer || list.some(({ stmt }) => stmt.expr.k !== 'length' || stmt.expr.arr !== arr)) return false;
+    return isParam(arr) ? !sites.has(arr) : !overwritten.has(arr);
+  };
   const tapedBranches = new Set<Stmt>();
   const tapedCounts = new Set<Loop>();
-  const boundedCounts = new Map<Loop, { op: '<' | '<=' | '>' | '>='; bound: Atom }>();
+  const boundedCounts = new Map<Loop, Bound>();
   for (const s of reversed) {
     if (s.k === 'if') {
       const c = atomVar(s.cond);
@@ -363,7 +378,7 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
       tapedCounts.add(s);
       const bounded = canonical.has(s) ? boundOf(s) : undefined;
       // a bound nothing changes, or the counter of a loop around this one (recomputed in its reverse)
-      const fixed = (a: Atom): boolean => a.k === 'const' || a.v.outer || !overwritten.has(a.v) || loopsOf.get(s)!.includes(counterLoop.get(a.v)!);
+      const fixed = (a: Atom): boolean => a.k === 'const' || a.v.outer || !overwritten.has(a.v) || loopsOf.get(s)!.includes(counterLoop.get(a.v)!) || sameLength(a.v);
       if (bounded && fixed(bounded.bound)) boundedCounts.set(s, bounded);
     }
   }
@@ -372,12 +387,28 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
   const snapshots = new Map<Loop, Var[]>();
   if (optimize) {
     const inside = (s: Stmt, loop: Loop): boolean => s === loop || loopsOf.get(s)!.includes(loop);
+    // `sum = 0; for (…) sum += e`: the loop's reverse is followed by that of the assignment just
+    // before it, which reads no sum and restores the older value (pops it, or a loop around both
+    // does, in whose reverse nothing reads sum; a declaration outside loops has none): the value
+    // on entry, which a snapshot would put back, is never read
+    const setJustBefore = (v: Var, loop: Loop): boolean => {
+      const place = places.get(loop);
+      const readers = reads.get(v) ?? [];
+      // back over assignments of other variables whose reverses read no v (the loop's counter's start)
+      for (let at = (place?.at ?? 0) - 1; at >= 0; at--) {
+        const prev = place!.block[at];
+        if (prev.k !== 'assign' || readers.includes(prev)) return false;
+        if (prev.target === v) return true;
+      }
+      return false;
+    };
     for (const v of saved) {
       if (v.kind === 'array') continue;
       for (const site of sites.get(v) ?? []) {
         const loop = site.loops.find((l) => !(reads.get(v) ?? []).some((r) => inside(r, l)));
         if (!loop) continue;
         covered.add(site.stmt);
+        if (setJustBefore(v, loop)) continue;
         const list = snapshots.get(loop) ?? [];
         if (!list.includes(v)) list.push(v);
         snapshots.set(loop, list);
@@ -408,12 +439,20 @@ function placesInBlocks(body: readonly Stmt[], out = new Map<Stmt, { block: read
 }
 
 /** A counted loop's test `counter < bound` (or <=, >, >= in the counter's direction), if that is all its condition does. */
-function boundOf(loop: Loop): { op: '<' | '<=' | '>' | '>='; bound: Atom } | undefined {
-  const test = testOnly(loop);
+function boundOf(loop: Loop): Bound | undefined {
+  const test = loop.pre[loop.pre.length - 1];
   const c = loop.canonical;
-  const e = test?.expr;
-  if (!c || !e || e.k !== 'bin' || atomVar(e.a) !== c.counter || atomVar(e.b) === c.counter) return undefined;
-  if (c.step > 0 && (e.op === '<' || e.op === '<=')) return { op: e.op, bound: e.b };
-  if (c.step < 0 && (e.op === '>' || e.op === '>=')) return { op: e.op, bound: e.b };
+  if (!c || test?.k !== 'assign' || loop.cond.k !== 'var' || test.target !== loop.cond.v) return undefined;
+  const e = test.expr;
+  if (e.k !== 'bin' || atomVar(e.a) !== c.counter || atomVar(e.b) === c.counter) return undefined;
+  // the test alone, or `_t = x.length` before it
+  const [before, ...more] = loop.pre.slice(0, -1);
+  let length: Var | undefined;
+  if (before) {
+    if (more.length > 0 || before.k !== 'assign' || before.expr.k !== 'length' || atomVar(e.b) !== before.target) return undefined;
+    length = before.expr.arr;
+  }
+  if (c.step > 0 && (e.op === '<' || e.op === '<=')) return { op: e.op, bound: e.b, length };
+  if (c.step < 0 && (e.op === '>' || e.op === '>=')) return { op: e.op, bound: e.b, length };
   return undefined;
 }

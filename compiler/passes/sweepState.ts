@@ -8,7 +8,7 @@ import { add, assign, call, type CExpr, type CStmt, id, index, member, n, neg } 
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope } from '../naming.js';
 import type { ActivityInfo } from './analyzeActivity.js';
-import type { SaveInfo } from './analyzeSaves.js';
+import type { Bound, SaveInfo } from './analyzeSaves.js';
 import { atom } from './irCode.js';
 import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
 import { integerValues } from './integerValues.js';
@@ -122,7 +122,8 @@ export class SweepState {
     const c = loop.canonical;
     if (!b || !c) return undefined;
     const math = (fn: string, ...args: CExpr[]): CExpr => call(member(id('Math'), fn), ...args);
-    const span = c.step > 0 ? add(atom(b.bound), neg(atom(c.start))) : add(atom(c.start), neg(atom(b.bound)));
+    const bound = boundOf(b);
+    const span = c.step > 0 ? add(bound, neg(atom(c.start))) : add(atom(c.start), neg(bound));
     const steps = Math.abs(c.step) === 1 ? span : { k: 'bin' as const, op: '/', a: span, b: n(Math.abs(c.step)) };
     const count = b.op === '<' || b.op === '>' ? math('ceil', steps) : add(math('floor', steps), n(1));
     return math('max', n(0), count);
@@ -138,7 +139,7 @@ export class SweepState {
     const b = this.saves.boundedCounts.get(loop);
     const c = loop.canonical;
     if (!b || !c || Math.abs(c.step) !== 1 || !this.isInteger(c.start)) return undefined;
-    const rounded = (fn: 'ceil' | 'floor'): CExpr => (this.isInteger(b.bound) ? atom(b.bound) : call(member(id('Math'), fn), atom(b.bound)));
+    const rounded = (fn: 'ceil' | 'floor'): CExpr => (b.length || this.isInteger(b.bound) ? boundOf(b) : call(member(id('Math'), fn), boundOf(b)));
     if (b.op === '<') return add(rounded('ceil'), n(-1));
     if (b.op === '<=') return rounded('floor');
     if (b.op === '>') return add(rounded('floor'), n(1));
@@ -221,3 +222,8 @@ const TAPE_STACKS: Record<string, readonly [string, string]> = {
   pushRef: ['refs', 'push'],
   popRef: ['refs', 'pop'],
 };
+
+/** A loop's bound as the reverse sweep reads it: an array's length read again, or the bound's own value. */
+function boundOf(b: Bound): CExpr {
+  return b.length ? member(id(b.length.name), 'length') : atom(b.bound);
+}

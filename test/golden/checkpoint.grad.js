@@ -1,8 +1,8 @@
 function f_grad(x0, steps) {
     const tape = f_grad_tape;
     tape.reset();
-    const floats = tape.floats, ints = tape.ints;
-    let nf = 0, ni = 0;
+    const floats = tape.floats;
+    let nf = 0;
     let x, i = 0, J = 0, t = 0, i_2 = 0, _t4 = 0, _t11 = 0, _t12 = 0, _n0 = 0, _T1 = 0, _ck1 = tape.checkpoints(1);
     const x0_b = new Float64Array(x0.length);
     let x_b, _t4_b = 0, _t8_b = 0, _t11_b = 0;
@@ -72,7 +72,6 @@ function f_grad(x0, steps) {
                 _t4 = x[i_2];
                 x[i_2] = Math.sin(_t4) + 0.1 * _t4;
             }
-            ints[ni++] = i_2;
             floats[nf++] = _t11;
             _t11 = x[0];
             floats[nf++] = _t12;
@@ -84,7 +83,7 @@ function f_grad(x0, steps) {
             x_b[1] += _t11;
             _t11 = floats[--nf];
             x_b[0] += _t11_b;
-            for (i_2 = ints[--ni] - 1; i_2 >= 0; i_2--) {
+            for (i_2 = x.length - 1; i_2 >= 0; i_2--) {
                 _t8_b = x_b[i_2];
                 x_b[i_2] = 0;
                 _t4_b += _t8_b * 0.1;

@@ -27,7 +27,6 @@ function f_grad(theta, X, y, n, d, c) {
         }
         floats[nf++] = sum;
         sum = 0;
-        floats[nf++] = sum;
         for (k_2 = 0; k_2 < c; k_2++) {
             floats[nf++] = _t13;
             _t13 = Math.exp(logits[k_2] - max);
@@ -49,7 +48,6 @@ function f_grad(theta, X, y, n, d, c) {
             max_b -= _t12_b;
             logits_b[k_2] += _t12_b;
         }
-        nf--;
         sum = floats[--nf];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
             if (ints[--ni]) {

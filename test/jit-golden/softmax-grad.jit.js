@@ -13,7 +13,6 @@ function f_grad(theta, X, y, n, d, c) {
         for (k = 0; k < c; k++) {
             floats[nf++] = z;
             z = 0;
-            floats[nf++] = z;
             for (j = 0; j < d; j++) {
                 z += theta[k * d + j] * X[i * d + j];
             }
@@ -22,7 +21,6 @@ function f_grad(theta, X, y, n, d, c) {
         }
         floats[nf++] = s;
         s = 0;
-        floats[nf++] = s;
         for (k_2 = 0; k_2 < c; k_2++) {
             z_2 = 0;
             for (j_2 = 0; j_2 < d; j_2++) {
@@ -56,7 +54,6 @@ function f_grad(theta, X, y, n, d, c) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
-        nf--;
         s = floats[--nf];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
             _g = m_b;
@@ -67,7 +64,6 @@ function f_grad(theta, X, y, n, d, c) {
             for (j = Math.ceil(d) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
-            nf--;
             z = floats[--nf];
         }
         nf--;
@@ -218,7 +214,6 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
         }
         floats[nf++] = s;
         s = 0;
-        floats[nf++] = s;
         for (k_2 = 0; k_2 < c; k_2++) {
             floats[nf++] = _t21;
             _t21 = Math.exp(0 + _L0[i * _T_k_2 + k_2] - m);
@@ -244,7 +239,6 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
             _L0_b[i * _T_k_2 + k_2] += z_2_b;
             z_2_b = 0;
         }
-        nf--;
         s = floats[--nf];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
             _g = m_b;
