@@ -152,12 +152,7 @@ export function privateArrays(body: readonly CStmt[], scope: CodeScope, params: 
       names.delete(w.target);
       changed = true;
     }
-    for (const [y, x] of flows) {
-      if (names.has(y) && !names.has(x)) {
-        names.delete(y);
-        changed = true;
-      }
-    }
+    if (dropFlowsFromOutside(names, flows)) changed = true;
   }
   // groups: locals that may hold the same array
   const group = new Map([...names].map((x) => [x, x]));
@@ -209,12 +204,7 @@ export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: R
         changed = true;
       }
     }
-    for (const [y, x] of flows) {
-      if (names.has(y) && !names.has(x)) {
-        names.delete(y);
-        changed = true;
-      }
-    }
+    if (dropFlowsFromOutside(names, flows)) changed = true;
   }
   return { names };
 }
@@ -254,4 +244,16 @@ export function notNegZero(e: CExpr, names: ReadonlySet<string>): boolean {
     default:
       return false;
   }
+}
+
+/** Names given a value from a name not in `names` leave it too; whether any did. */
+function dropFlowsFromOutside(names: Set<string>, flows: readonly (readonly [string, string])[]): boolean {
+  let changed = false;
+  for (const [y, x] of flows) {
+    if (names.has(y) && !names.has(x)) {
+      names.delete(y);
+      changed = true;
+    }
+  }
+  return changed;
 }
