@@ -3,7 +3,7 @@
  * `tsc -p`, with tsgrad's transformer applied, through the TypeScript this package runs on (6.x,
  * the last with a transformer API), whatever TypeScript the project itself has installed. Options
  * of a `{ "transform": "tsgrad/transform", … }` plugins entry, if the tsconfig has one, are the
- * transformer's (`optimize`). Diagnostics are tsc's format; the exit code is 1 on errors.
+ * transformer's (`optimize`, `strictZeros`). Diagnostics are tsc's format; the exit code is 1 on errors.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,7 +29,11 @@ function configFile(project: string | undefined): string | undefined {
 export function pluginConfig(options: TS.CompilerOptions): TsgradConfig {
   const plugins = (options.plugins ?? []) as unknown as readonly Record<string, unknown>[];
   const entry = plugins.find((p) => typeof p.transform === 'string' && /^tsgrad(\/transform)?$/.test(p.transform));
-  return entry && typeof entry.optimize === 'boolean' ? { optimize: entry.optimize } : {};
+  if (!entry) return {};
+  return {
+    ...(typeof entry.optimize === 'boolean' ? { optimize: entry.optimize } : {}),
+    ...(typeof entry.strictZeros === 'boolean' ? { strictZeros: entry.strictZeros } : {}),
+  };
 }
 
 /** Emits a program with tsgrad's transformer; returns the diagnostics it and the transformer produced. */

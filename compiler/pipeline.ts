@@ -83,6 +83,8 @@ export interface CompileContext {
   readonly optimize: boolean;
   /** Fold the generated code back into expressions and `for` loops (passes/tidyCode.ts); default: as `optimize`. */
   readonly tidy?: boolean;
+  /** Products with partials guarded against 0 · ∞ (TsgradConfig.strictZeros). */
+  readonly strictZeros?: boolean;
   /** User-given derivatives found in the program (passes/customRules.ts). */
   readonly customRules?: ReadonlyMap<TS.Node, CustomRule>;
   /** See LowerOptions.copyTable. */
@@ -107,7 +109,7 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
-  const out = reverseMode(ir, activity, saves, request, names, id(tape), { checkpoints: planCheckpoints(ir) });
+  const out = reverseMode(ir, activity, saves, request, names, id(tape), { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined };
 }
 
@@ -153,7 +155,7 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const saves = analyzeSaves(split.fn, activity, ctx.optimize);
   const { hooks, kernels } = adjointKernels(split, request.generated, names, request.isAsync, request.kernelName);
   const tape = tapeName(request.generated);
-  const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks });
+  const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks, strictZeros: ctx.strictZeros });
   const params = [backendParam, ...out.params];
   return { params, body: tidied(out.body, params, ctx, out.tapeLocal), kernels: kernels.map(finishKernel), tape: out.usesTape ? tape : undefined };
 }
@@ -203,7 +205,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     const cotangent = names.unique('ct');
     const all = argnums === 'differentiable';
     const saves = analyzeSaves(ir, activity, ctx.optimize);
-    const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape), { checkpoints: planCheckpoints(ir) });
+    const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape), { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
     return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
   }
   if (kind === 'gradgrad') {
@@ -213,7 +215,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
         'for an array parameter use hessian(f) or hvp(f)');
     }
   }
-  const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param', kind !== 'jvp');
+  const tangent = forwardMode(ir, activity, names, kind === 'gradgrad' ? 'one' : 'param', kind !== 'jvp', ctx.strictZeros);
   if (kind === 'jvp') {
     const index = new Map(ir.params.map((p, i) => [p, i]));
     const primals = gatherParams(ir, (p) => ({ name: p.v.name, read: true }), (s) => s.name);
@@ -240,7 +242,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   // hvp and grad(grad(f)): reverse mode over the tangent-linear program
   const outer = analyzeActivity(tangent.fn);
   const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
-  const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn) });
+  const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn), strictZeros: ctx.strictZeros });
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
 }
 
@@ -282,7 +284,7 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
   }
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
-  const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(ir) });
+  const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
 }
 
@@ -294,7 +296,7 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
 function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tangentPrimal' | 'tangentPullback', ctx: CompileContext): CompiledGradient {
   const names = new NameScope(ctx.reserved);
   const ir = lowerToIR(decl, fnName, { checker: ctx.checker, names, emitSite: ctx.emitSite, argnums: 'differentiable', customRules: ctx.customRules, copyTable: ctx.copyTable, overridden: ctx.overridden, companion: ctx.companion, defaults: true });
-  const tangent = forwardMode(ir, analyzeActivity(ir), names, 'param', true);
+  const tangent = forwardMode(ir, analyzeActivity(ir), names, 'param', true, ctx.strictZeros);
   const tangents = new Set(tangent.tangentParams.values());
   const fn: IRFunction = { ...tangent.fn, structs: undefined, params: tangent.fn.params.map((p) => ({ v: p.v, selected: p.selected || tangents.has(p.v) })) };
   if (kind === 'tangentPrimal') {
@@ -306,7 +308,7 @@ function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tang
   }
   const activity = analyzeActivity(fn);
   const saves = analyzeSaves(fn, activity, ctx.optimize);
-  const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(fn) });
+  const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(fn), strictZeros: ctx.strictZeros });
   return { ir: fn, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
 }
 

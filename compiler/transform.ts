@@ -32,6 +32,13 @@ export interface TsgradConfig {
   readonly optimize?: boolean;
   /** Fold the generated code back into expressions and `for` loops (default: as `optimize`); false to read it as the sweeps produce it. */
   readonly tidy?: boolean;
+  /**
+   * A zero tangent or adjoint times an infinite or NaN partial gives 0, not NaN (0 · ∞): each
+   * product with a partial is guarded, `g === 0 ? 0 : g * p` (default false: slower, and only
+   * values that are ±∞ or at a kink, such as cbrt or sqrt at 0, on a path the result does not
+   * take, need it; see "Known limits"). The fuzzer recompiles with it to tell that class apart.
+   */
+  readonly strictZeros?: boolean;
   /** Called with each generated function (for `tsgrad emit` and golden files). */
   readonly onGenerated?: (generated: { name: string; source: TS.SourceFile; node: TS.Statement; tape?: string }) => void;
 }
@@ -156,7 +163,7 @@ class FileTransform {
   private compileContext(emitSite: TS.Node, generated: string): CompileContext {
     const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
     return {
-      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, tidy: this.config.tidy, customRules: this.config.customRules,
+      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, tidy: this.config.tidy, strictZeros: this.config.strictZeros, customRules: this.config.customRules,
       copyTable: (decl, values, type) => this.copyTable(decl, values, type), overridden: this.config.overridden,
       companion: (decl, kind) => this.companion(decl, kind),
     };

@@ -37,8 +37,8 @@ export interface TangentProgram {
  * of a function compiled on its own becomes two calls reverse mode can go through, the function
  * and its tangent function, instead of one call of its jvp.
  */
-export function forwardMode(fn: IRFunction, activity: ActivityInfo, names: NameScope, seed: 'param' | 'one', secondOrder = false): TangentProgram {
-  return new ForwardMode(fn, activity, names, secondOrder).run(seed);
+export function forwardMode(fn: IRFunction, activity: ActivityInfo, names: NameScope, seed: 'param' | 'one', secondOrder = false, strictZeros = false): TangentProgram {
+  return new ForwardMode(fn, activity, names, secondOrder, strictZeros).run(seed);
 }
 
 class ForwardMode {
@@ -53,6 +53,8 @@ class ForwardMode {
     private readonly activity: ActivityInfo,
     private readonly names: NameScope,
     private readonly secondOrder: boolean,
+    /** `a_dot === 0 ? 0 : a_dot * p` for each partial p (TsgradConfig.strictZeros). */
+    private readonly strictZeros: boolean,
   ) {
     this.locals = [...fn.locals];
     this.constant = constantAssignments(fn);
@@ -322,7 +324,7 @@ class ForwardMode {
       const partial = this.lowerCode(p, env, out);
       // `sum - a_dot` rather than `sum + (-a_dot)`
       if (isConst(partial, -1) && !isConst(sum, 0)) sum = this.temp({ k: 'bin', op: '-', a: sum, b: this.tan(a) }, out);
-      else sum = this.plus(sum, this.times(partial, this.tan(a), out), out);
+      else sum = this.plus(sum, this.strictZeros && partial.k === 'var' ? this.guardedTimes(partial, this.tan(a), out) : this.times(partial, this.tan(a), out), out);
     });
     if (selfReference) out.push({ k: 'assign', target: v, expr: { k: 'atom', a: y }, init });
     this.assignTangent(t, sum, init, out);
@@ -348,6 +350,20 @@ class ForwardMode {
     if (isConst(b, 1)) return a;
     if (isConst(a, -1)) return this.temp({ k: 'un', op: '-', a: b }, out);
     return this.temp({ k: 'bin', op: '*', a, b }, out);
+  }
+
+  /** `t === 0 || p === 0 ? 0 : p * t`: a zero tangent or partial gives zero whatever the other is (0 · ∞). */
+  private guardedTimes(p: Atom, t: Atom, out: Stmt[]): Atom {
+    if (t.k === 'const') return this.times(p, t, out);
+    const product = this.times(p, t, out);
+    const test = (expr: Expr): Atom => {
+      const c: Var = { id: this.nextId++, name: this.names.unique('_c'), kind: 'bool' };
+      this.locals.push(c);
+      out.push({ k: 'assign', target: c, expr, init: true });
+      return ref(c);
+    };
+    const zero = test({ k: 'bin', op: '||', a: test({ k: 'bin', op: '===', a: t, b: num(0) }), b: test({ k: 'bin', op: '===', a: p, b: num(0) }) });
+    return this.temp({ k: 'select', c: zero, a: num(0), b: product }, out);
   }
 
   private plus(a: Atom, b: Atom, out: Stmt[]): Atom {

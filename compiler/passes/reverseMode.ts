@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  * The state both sweeps share is sweepState.ts's; the forward sweep is forwardSweep.ts.
  */
-import { accumulate, add, assign, call, type CExpr, comment, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix } from '../code.js';
+import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix } from '../code.js';
 import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
@@ -354,7 +354,11 @@ class ReverseMode extends ForwardSweep {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
         const p = withY[i];
-        if (p && this.isActive(a) && !(passThrough && a.v === v)) out.push(accumulate(this.adj(a.v), mul(g, p)));
+        if (!p || !this.isActive(a) || (passThrough && a.v === v)) return;
+        if (!this.loops.strictZeros) out.push(accumulate(this.adj(a.v), mul(g, p)));
+        // strictZeros: g · p is 0 where either is (an infinite g times a zero partial too)
+        else if (p.k !== 'num') out.push(accumulate(this.adj(a.v), cond(bin('||', bin('===', g, n(0)), bin('===', p, n(0))), n(0), mul(g, p))));
+        else if (p.value !== 0) out.push(accumulate(this.adj(a.v), mul(g, p)));
       });
     }
     if (!selfReference && this.saves.overwritten.has(v)) out.push(assign(g, n(0)));

@@ -22,6 +22,8 @@ export interface LoopTreatments {
   readonly hooks?: LoopHooks;
   /** `// @checkpoint` loops (checkpointLoops.ts). */
   readonly checkpoints?: ReadonlyMap<Loop, CheckpointPlan>;
+  /** Products with partials guarded against 0 · ∞ (TsgradConfig.strictZeros). */
+  readonly strictZeros?: boolean;
 }
 
 export class SweepState {

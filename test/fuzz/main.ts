@@ -81,6 +81,8 @@ interface Stats {
   readonly ok: ReadonlyMap<string, number>;
   readonly compared: number;
   readonly kinks: number;
+  /** Results that were 0 · ∞ (run.ts: BatchStats.zeroTimesInf). */
+  readonly zeroTimesInf?: readonly Fuzzed[];
 }
 
 interface Fuzzed {
@@ -117,6 +119,11 @@ async function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): Promise
   console.log(`  skipped (f not finite or too large at the test point): ${stats.skipped}`);
   console.log(`  checked and correct: ${fz.okCounts().map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`  components compared with finite differences: ${stats.compared} (${stats.kinks} skipped as kinks)`);
+  const zi = stats.zeroTimesInf ?? [];
+  if (zi.length > 0) {
+    const seeds = [...new Set(zi.map((f) => f.program.seed))];
+    console.log(`  0 · ∞, the documented limit (NaN or ±∞ where differences are finite, correct when compiled with strictZeros): ${zi.length} results in ${seeds.length} programs (seeds ${seeds.slice(0, 12).join(', ')}${seeds.length > 12 ? ', …' : ''})`);
+  }
   const classes = new Map<string, F[]>();
   for (const f of findings) classes.set(signature(f), [...(classes.get(signature(f)) ?? []), f]);
   const invalid = findings.filter((f) => f.kind === 'invalid').length;
