@@ -48,6 +48,31 @@ function checkSlice(slice: readonly Program[]): void {
   expect(stats.compared, 'components compared with finite differences').to.be.greaterThan(slice.length * 10);
 }
 
+/**
+ * Results the fuzzer sets apart from its findings, each for a reason it checks: f rounds a value
+ * past 2^52 (skipped: float64 is flat there), f's intermediates reach 2^40 (differences no
+ * reference), and 0 · ∞ (right when compiled with strictZeros, the README's known limit).
+ */
+describe('fuzz: what is no finding, and why', () => {
+  it('seed 920703 (p1 **= 3 to 1e38, small terms absorbed): set apart as not checkable, not a finding', () => {
+    const stats = newStats();
+    expect(runBatch(programs(920703, 1), [true, false], stats)).to.deep.equal([]);
+    expect(stats.absorbed.length, 'results set apart').to.be.greaterThan(0);
+  });
+
+  it('seed 900731 (Math.ceil of p0 near 1e42): skipped', () => {
+    const stats = newStats();
+    expect(runBatch(programs(900731, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(stats.skipped).to.equal(1);
+  });
+
+  it('seed 901256 (cbrt at 0 of a value constant in the inputs): 0 · ∞, right with strictZeros', () => {
+    const stats = newStats();
+    expect(runBatch(programs(901256, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(stats.zeroTimesInf.map((f) => f.transform).sort()).to.deep.equal(['jvp', 'vjp']);
+  });
+});
+
 // the same checks on programs with the idioms the compiler supports drawn in (idioms.ts)
 const IDIOM_FIRST_SEED = 1;
 const IDIOM_COUNT = 80;

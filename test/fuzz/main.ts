@@ -83,6 +83,8 @@ interface Stats {
   readonly kinks: number;
   /** Results that were 0 · ∞ (run.ts: BatchStats.zeroTimesInf). */
   readonly zeroTimesInf?: readonly Fuzzed[];
+  /** Wrong results of programs whose intermediates reach 2^40 (run.ts: BatchStats.absorbed). */
+  readonly absorbed?: readonly Fuzzed[];
 }
 
 interface Fuzzed {
@@ -119,6 +121,11 @@ async function drive<P, F extends Fuzzed>(o: Options, fz: Fuzzer<P, F>): Promise
   console.log(`  skipped (f not finite or too large at the test point): ${stats.skipped}`);
   console.log(`  checked and correct: ${fz.okCounts().map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`  components compared with finite differences: ${stats.compared} (${stats.kinks} skipped as kinks)`);
+  const ab = stats.absorbed ?? [];
+  if (ab.length > 0) {
+    const seeds = [...new Set(ab.map((f) => f.program.seed))];
+    console.log(`  not checkable (f computes a number of magnitude 2^40 or more on the way: differences are no reference there): ${ab.length} results in ${seeds.length} programs (seeds ${seeds.slice(0, 12).join(', ')}${seeds.length > 12 ? ', …' : ''})`);
+  }
   const zi = stats.zeroTimesInf ?? [];
   if (zi.length > 0) {
     const seeds = [...new Set(zi.map((f) => f.program.seed))];

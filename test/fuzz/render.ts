@@ -56,9 +56,10 @@ function transformCall(t: Transform): string {
   }
 }
 
-export function render(p: Program): Rendered {
+/** `probe`: f's body and the helpers with every computed number through `__probe` (tree.ts: renderE). */
+export function render(p: Program, probe = false): Rendered {
   const libModule = `./${p.name}_lib.js`;
-  let lib = p.lib.map((s) => renderS(s, '')).join('\n').replaceAll('$lib.', '');
+  let lib = p.lib.map((s) => renderS(s, '', probe)).join('\n').replaceAll('$lib.', '');
   if (lib.includes('stopGradient(')) lib = `import { stopGradient } from 'tsgrad';\n${lib}`;
   const exported = [...lib.matchAll(/export (?:const|function) (\w+)/g)].map((m) => m[1]);
   const prefix = p.libImport === 'named' ? '' : 'lib.';
@@ -71,7 +72,7 @@ export function render(p: Program): Rendered {
     ...imports,
     ...p.top.map((s) => renderS(s, '')),
     `export function f(${params}): ${p.output === 'num' ? 'number' : typeName[p.output]} {`,
-    renderBlock(p.body, '  '),
+    renderBlock(p.body, '  ', probe),
     '}',
     ...p.transforms.map((t, i) => `export const ${exportName(i)} = () => ${transformCall(t)};`),
     '',

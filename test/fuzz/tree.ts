@@ -32,24 +32,29 @@ export const pinned = (s: S): S => ({ ...s, pinned: true });
 export const block = (head: E | string, blocks: readonly (readonly S[])[], joins?: readonly string[], tail?: E): S =>
   ({ head: typeof head === 'string' ? text(head) : head, blocks, joins, tail });
 
-export function renderE(e: E): string {
+/**
+ * `probe`: every number computed by an operation inside a statement goes through
+ * `__probe(…)` (a global the checker sets), which records the largest magnitude f reaches
+ * (run.ts: finite differences are no reference past it).
+ */
+export function renderE(e: E, probe = false, top = true): string {
   let out = e.parts[0];
-  for (let i = 0; i < e.kids.length; i++) out += renderE(e.kids[i]) + e.parts[i + 1];
-  return out;
+  for (let i = 0; i < e.kids.length; i++) out += renderE(e.kids[i], probe, false) + e.parts[i + 1];
+  return probe && !top && e.type === 'num' && e.kids.length > 0 ? `__probe(${out})` : out;
 }
 
-export function renderS(s: S, indent: string): string {
-  let out = indent + renderE(s.head);
+export function renderS(s: S, indent: string, probe = false): string {
+  let out = indent + renderE(s.head, probe);
   s.blocks.forEach((b, i) => {
-    out += ` {\n${b.map((x) => renderS(x, indent + '  ')).join('\n')}${b.length ? '\n' : ''}${indent}}`;
+    out += ` {\n${b.map((x) => renderS(x, indent + '  ', probe)).join('\n')}${b.length ? '\n' : ''}${indent}}`;
     if (s.joins?.[i]) out += s.joins[i];
   });
-  if (s.tail) out += renderE(s.tail);
+  if (s.tail) out += renderE(s.tail, probe);
   return out;
 }
 
-export function renderBlock(stmts: readonly S[], indent: string): string {
-  return stmts.map((s) => renderS(s, indent)).join('\n');
+export function renderBlock(stmts: readonly S[], indent: string, probe = false): string {
+  return stmts.map((s) => renderS(s, indent, probe)).join('\n');
 }
 
 /** Every smaller expression: each kid of the same type in place of the whole, each kid shrunk. */
