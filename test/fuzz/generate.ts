@@ -83,6 +83,8 @@ export interface ArrVar {
   readonly name: string;
   readonly kind: ArrKind;
   readonly writable: boolean;
+  /** A `let` array given other arrays (swapped): once another name holds it, it is read only (tsgrad rejects writing into it then). */
+  readonly reassigned?: boolean;
 }
 export interface NumVar {
   readonly name: string;

@@ -192,6 +192,8 @@ export class ArrayIdioms extends StmtIdioms {
     if (!a) return undefined;
     const r = this.fresh('r');
     scope.arrays.push({ name: r, kind: a.kind, writable: false });
+    // `const r = cur` of a swapped `let` array: two variables for one array, neither written after (fuzz seed 930276)
+    if (a.reassigned) scope.arrays[scope.arrays.indexOf(a)] = { ...a, writable: false };
     return [line(`const ${r} = ${a.name};`, r)];
   }
 

@@ -197,7 +197,7 @@ export class BufferIdioms extends ObjectIdioms {
     ]]);
     const out = [line(cat('num', `let ${cur}${kind === 'numarr' ? ': number[]' : ''} = `, ...init, ';'), cur), line(`let ${nxt} = ${other};`, nxt), step];
     for (const name of [cur, nxt]) {
-      scope.arrays.push({ name, kind, writable: true });
+      scope.arrays.push({ name, kind, writable: true, reassigned: true });
       this.localArrays.add(name);
     }
     const s = this.sink(scope, out);
