@@ -60,6 +60,12 @@ describe('fuzz: what is no finding, and why', () => {
     expect(stats.absorbed.length, 'results set apart').to.be.greaterThan(0);
   });
 
+  it('seed 922814 (f jumps by 37 at most points around the test point, not at it): a kink, not compared', () => {
+    const stats = newStats();
+    expect(runBatch(programs(922814, 1), [true], stats)).to.deep.equal([]);
+    expect(stats.kinks).to.be.greaterThan(0);
+  });
+
   it('seed 900731 (Math.ceil of p0 near 1e42): skipped', () => {
     const stats = newStats();
     expect(runBatch(programs(900731, 1, supportedIdioms), [true], stats)).to.deep.equal([]);

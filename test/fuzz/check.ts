@@ -51,6 +51,8 @@ const sameArgs = (a: readonly Arg[], b: readonly Arg[]): boolean =>
 export class Checker {
   compared = 0;
   kinks = 0;
+  /** The largest relative gap between f at the point and the mean of f at the last differences' two ends. */
+  private offCentre = 0;
   private readonly wide: Arg[];
   /** f at the (widened) point, flattened. */
   readonly values: number[];
@@ -108,10 +110,16 @@ export class Checker {
    */
   private stable(d: (h: number) => number[], h: number, tol: number): number[] | undefined {
     const a = d(h);
+    this.offCentre = 0;
     const b = d(h / 4);
+    const offCentre = this.offCentre;
     const c = d(h / 256);
     const apart = (x: number, y: number, t: number): boolean => !Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x - y) > t * Math.max(1, Math.abs(y));
-    if (a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
+    // f at the point itself off the mean of its two neighbours by more than rounding and h²·f''
+    // allow: f jumps there (a float equality that rounding decides, fuzz seed 922814: f jumps by 37
+    // at most points around the test point but not at it, so every difference saw one branch and AD
+    // the other)
+    if (offCentre > 1e-6 || a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
       this.kinks++;
       return undefined;
     }
@@ -121,6 +129,10 @@ export class Checker {
   private difference(plus: Arg[], minus: Arg[], h: number): number[] {
     const a = this.F(plus);
     const b = this.F(minus);
+    a.forEach((x, i) => {
+      const mid = (x + b[i]) / 2;
+      this.offCentre = Math.max(this.offCentre, Math.abs(mid - this.values[i]) / Math.max(1, Math.abs(this.values[i])));
+    });
     return a.map((x, i) => (x - b[i]) / (2 * h));
   }
 
@@ -359,7 +371,10 @@ function checkOne(t: Transform, fn: Fn, c: Checker, p: Program, args: Arg[], dir
       // dot-product test against jvp: <ct, J·dir> = <Jᵀ·ct, dir>
       if (shared.jvp !== undefined) {
         const want = shared.jvp.reduce((sum, d, i) => sum + ct[i] * d, 0);
-        if (Math.abs(dot - want) > slack + 1e-12 * Math.max(1, Math.abs(want))) return wrong(`dot-product test: <vjp, dir> = ${dot}, ct·jvp = ${want}`);
+        // the sweeps round differently, and where large terms cancel inside f both carry the
+        // rounding of those terms: 1e-10 of the result (fuzz seed 922921: terms of 7e4 cancelling
+        // to 2.8, the sweeps 7e-12 apart, each within 1e-8 of the differences)
+        if (Math.abs(dot - want) > slack + 1e-10 * Math.max(1, Math.abs(want))) return wrong(`dot-product test: <vjp, dir> = ${dot}, ct·jvp = ${want}`);
       }
       return undefined;
     }
