@@ -82,6 +82,15 @@ describe('issue 16: tidied generated code computes what it computed', () => {
     expect(sameBothWays(['a'], own, [() => [a()]])).to.include('return a[0] + b[0];');
   });
 
+  it('does not move a read of a private array with a call in it past a write of that element (fuzz seed 925302)', () => {
+    // g = b[0] * h(); b[0] = 0; b[1] += g: the call reaches no private array, but the read does
+    const call: CExpr = { k: 'call', callee: id('h'), args: [] };
+    const body = [decl('_g'), { k: 'let', decls: [{ name: 'b' }] } as CStmt, set(id('b'), { k: 'new', callee: id('Float64Array'), args: [n(2)] }),
+      set(at('b', n(0)), id('x')), set(id('_g'), bin('*', at('b', n(0)), call)), set(at('b', n(0)), n(0)), set(at('b', n(1)), id('_g'), '+='),
+      { k: 'return', e: at('b', n(1)) } as CStmt];
+    sameBothWays(['x', 'h'], body, [() => [3, () => 2]]);
+  });
+
   it('keeps +0 where an accumulation into zero gave +0 and the sign could show', () => {
     // t_b += p * q on t_b = 0 is 0 + p*q: +0 for p = -0, q = 1; returned, the sign shows
     const body = [decl('_t_b', 'r'), set(id('_t_b'), bin('*', id('p'), id('q')), '+='), set(id('r'), bin('/', n(1), id('_t_b'))), { k: 'return', e: id('r') } as CStmt];

@@ -275,11 +275,13 @@ export const mentions = (e: Effects, name: string): boolean => e.reads.has(name)
 export function canMovePast(e: Effects, m: Effects): boolean {
   if (e.writes.size > 0 || m.exits) return false;
   for (const r of e.reads) if (m.writes.has(r)) return false;
+  // private arrays before the opaque case: a call in e reaches no private array, but e's own reads
+  // of one do (fuzz seed 925302: `p1_b[j4] * c2(…)` moved past `p1_b[j4] = 0`)
+  for (const g of e.privateReads) if (m.privateWrites.has(g)) return false;
+  for (const g of e.privateWrites) if (m.privateReads.has(g) || m.privateWrites.has(g)) return false;
   if (e.opaque) return !m.heapRead && !m.heapWrite && !m.tapeRead && !m.tapeWrite && !m.opaque;
   if (m.opaque && (e.heapRead || e.tapeRead)) return false;
   if ((e.heapRead && m.heapWrite) || (e.heapWrite && (m.heapRead || m.heapWrite))) return false;
-  for (const g of e.privateReads) if (m.privateWrites.has(g)) return false;
-  for (const g of e.privateWrites) if (m.privateReads.has(g) || m.privateWrites.has(g)) return false;
   return !((e.tapeRead && m.tapeWrite) || (e.tapeWrite && (m.tapeRead || m.tapeWrite)));
 }
 
