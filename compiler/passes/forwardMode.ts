@@ -53,7 +53,7 @@ class ForwardMode {
     private readonly activity: ActivityInfo,
     private readonly names: NameScope,
     private readonly secondOrder: boolean,
-    /** `a_dot === 0 ? 0 : a_dot * p` for each partial p (TsgradConfig.strictZeros). */
+    /** `a_dot === 0 || p === 0 ? 0 : a_dot * p` for each partial p (TsgradConfig.strictZeros). */
     private readonly strictZeros: boolean,
   ) {
     this.locals = [...fn.locals];
