@@ -23,6 +23,7 @@
  * the reverse sweep recomputes (`(i + n - 1) % n`) stays integer arithmetic.
  */
 import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Stmt, type Var, walk } from '../ir.js';
+import { integersWhere } from './integerValues.js';
 
 /** Array types whose adjoint is one flat buffer (arrays of arrays and objects are not). */
 export const FLAT = new Set(['f64', 'f32', 'numarr', 'int']);
@@ -147,33 +148,8 @@ function mentions(body: readonly Stmt[], v: Var): number {
   return count;
 }
 
+/** Numbers that hold only int32 values, saved on the integer stack (integerValues.ts: integersWhere). */
 export function integerVars(fn: IRFunction): ReadonlySet<Var> {
-  const sites = new Map<Var, Stmt[]>();
-  walk(fn.body, (s) => {
-    if (s.k === 'assign' && s.target.kind === 'num') sites.set(s.target, [...(sites.get(s.target) ?? []), s]);
-  });
-  for (const p of fn.params) sites.delete(p.v);
-  // assume every candidate is an integer, then drop those with a non-integer assignment until none changes
-  const ints = new Set(sites.keys());
-  const integer = (a: Atom): boolean => (a.k === 'const' ? typeof a.value === 'number' && (a.value | 0) === a.value : ints.has(a.v));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [v, list] of sites) {
-      if (!ints.has(v)) continue;
-      const ok = list.every((s) => {
-        const e = s.k === 'assign' ? s.expr : undefined;
-        if (!e) return false;
-        if (e.k === 'length') return true;
-        if (e.k === 'atom') return integer(e.a);
-        if (e.k === 'select') return integer(e.a) && integer(e.b);
-        // |, &, ^, <<, >> give int32 (>>> a uint32, which may not fit)
-        return e.k === 'bin' && ['|', '&', '^', '<<', '>>'].includes(e.op);
-      });
-      if (!ok) {
-        ints.delete(v);
-        changed = true;
-      }
-    }
-  }
-  return ints;
+  // |, &, ^, <<, >> give int32 (>>> a uint32, which may not fit)
+  return integersWhere(fn, (x) => (x | 0) === x, (e) => e.k === 'bin' && ['|', '&', '^', '<<', '>>'].includes(e.op));
 }

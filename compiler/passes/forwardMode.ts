@@ -356,14 +356,17 @@ class ForwardMode {
   private guardedTimes(p: Atom, t: Atom, out: Stmt[]): Atom {
     if (t.k === 'const') return this.times(p, t, out);
     const product = this.times(p, t, out);
-    const test = (expr: Expr): Atom => {
-      const c: Var = { id: this.nextId++, name: this.names.unique('_c'), kind: 'bool' };
-      this.locals.push(c);
-      out.push({ k: 'assign', target: c, expr, init: true });
-      return ref(c);
-    };
-    const zero = test({ k: 'bin', op: '||', a: test({ k: 'bin', op: '===', a: t, b: num(0) }), b: test({ k: 'bin', op: '===', a: p, b: num(0) }) });
+    const isZero = (a: Atom): Atom => this.boolTemp({ k: 'bin', op: '===', a, b: num(0) }, out);
+    const zero = this.boolTemp({ k: 'bin', op: '||', a: isZero(t), b: isZero(p) }, out);
     return this.temp({ k: 'select', c: zero, a: num(0), b: product }, out);
+  }
+
+  /** A fresh boolean temporary `_c = expr`. */
+  private boolTemp(expr: Expr, out: Stmt[]): Atom {
+    const v: Var = { id: this.nextId++, name: this.names.unique('_c'), kind: 'bool' };
+    this.locals.push(v);
+    out.push({ k: 'assign', target: v, expr, init: true });
+    return ref(v);
   }
 
   private plus(a: Atom, b: Atom, out: Stmt[]): Atom {
@@ -374,12 +377,7 @@ class ForwardMode {
 
   /** A rule's partial (a code tree over the operands and `$y`) as IR statements; returns its atom. */
   private lowerCode(e: CExpr, env: ReadonlyMap<string, Atom>, out: Stmt[]): Atom {
-    const boolTemp = (expr: Expr): Atom => {
-      const v: Var = { id: this.nextId++, name: this.names.unique('_c'), kind: 'bool' };
-      this.locals.push(v);
-      out.push({ k: 'assign', target: v, expr, init: true });
-      return ref(v);
-    };
+    const boolTemp = (expr: Expr): Atom => this.boolTemp(expr, out);
     switch (e.k) {
       case 'num':
         return num(e.value);
