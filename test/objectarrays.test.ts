@@ -90,7 +90,16 @@ export function several(xs: number[], a: number): number {
   return t;
 }
 
+/** Fields holding elements of \`new Array(n).fill(0)\` (type any): read as numbers (fuzz seeds 931938, 972089). */
+export function untyped(xs: number[], w: number): number {
+  const t = new Array(xs.length).fill(0);
+  for (let i = 0; i < xs.length; i++) t[i] = xs[i] * w;
+  const s = t.map((v, i) => ({ x: t[0], y: v * (i + 1) }));
+  return s.reduce((a, p) => a + Math.sin(p.x) * p.y, 0);
+}
+
 export const gFit = grad(fit, [0, 1, 2]);
+export const gUntyped = grad(untyped, [0, 1]);
 export const gSeveral = grad(several, [0, 1]);
 export const gMore = grad(more, [0, 1]);
 export const gNested = grad(nested, [0, 1]);
@@ -197,6 +206,10 @@ describe('arrays of objects built in differentiated code', () => {
           expect(gx.length).to.equal(4);
         });
       }
+
+      it('fields holding elements of new Array(n).fill(0), typed any, are numbers (fuzz seeds 931938, 972089)', () => {
+        expectGrad(m.untyped, m.gUntyped, [xs, 0.8], [0, 1]);
+      });
 
       it('a callback with several returns, for…of over entries()', () => {
         for (const a of [0.5, -0.5]) expectGrad(m.several, m.gSeveral, [xs, a], [0, 1]);

@@ -123,7 +123,9 @@ export abstract class ObjectArrayLowerer extends ObjectLowerer {
       const shape = shapeOf(ft, this.checker);
       if (prop.flags & ts.SymbolFlags.Optional) {
         unsupported(site, `field '${at.join('.')}' of the objects in '${name}' is optional`, 'give every element every field');
-      } else if (scalarKind(ft) === 'num') {
+      } else if (scalarKind(ft) === 'num' || scalarKind(ft) === 'unknown') {
+        // 'unknown': an `any` field (`{ x: t[0] }` with t from `new Array(n).fill(0)`) is read as the
+        // number it holds; store rejects a value that is not one
         layout.set(prop.name, 'num');
       } else if (shape?.kind === 'array' && (shape.arrayType === 'numarr' || shape.arrayType === 'f64' || shape.arrayType === 'f32')) {
         layout.set(prop.name, 'row');
