@@ -234,6 +234,18 @@ for (const optimize of modes) {
       }
     });
 
+    it('another name for the state taken in each step and read through it (fuzz seed 932470): equal to the taped gradient, and to finite differences', () => {
+      for (const steps of [1, 5, 12]) {
+        const x0 = Array.from(randomArray(4, steps + 9));
+        const got = m.aliased_grad(x0, 0.6, steps);
+        const taped = m.aliasedTaped_grad(x0, 0.6, steps);
+        got.forEach((g: number | number[], k: number) => {
+          expect(relError(g, taped[k]), `argument ${k}, steps=${steps}`).to.be.below(1e-14);
+          expectClose(g, finiteDiff(m.aliased, [x0, 0.6, steps], k), 1e-6, `argument ${k}, steps=${steps}`);
+        });
+      }
+    });
+
     it('what the loop only reads and code after it changes is saved with each state (an array written, a number reassigned)', () => {
       for (const steps of [1, 5, 12]) {
         const x0 = randomArray(steps, 2);

@@ -87,10 +87,27 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
     // an array made in the step (`[cur, nxt] = [nxt, cur]` of two buffers it allocates) is no state
     if (s.k === 'assign' && s.target.kind === 'array' && s.expr.k === 'atom' && s.target.node && !allocated.has(s.target)) given.push(s);
   });
+  // Another name taken in the step for an array the step never gives a new one (`const r = cur`),
+  // only read, and taken before it is read in every step: it names the saved state's own array, so
+  // it is no state itself (fuzz seed 932470).
+  const isParam = new Set(fn.params.map((p) => p.v));
+  const outside = new Set<Var>(isParam);
+  walk(fn.body, (s, loops) => {
+    if (s.k === 'assign' && !loops.includes(loop)) outside.add(s.target);
+  });
+  const exposed = new Set<Var>();
+  readsBeforeWrites([...loop.body, ...loop.update], new Set([c.counter]), exposed);
+  const givenTargets = new Set(given.map((s) => s.target));
+  const source = (s: Stmt & { k: 'assign' }): Var | undefined => (s.expr.k === 'atom' && s.expr.a.k === 'var' ? s.expr.a.v : undefined);
+  const alias = (s: Stmt & { k: 'assign' }): boolean => {
+    const from = source(s);
+    return !!from && !allocated.has(from) && !givenTargets.has(from) && !stored.has(s.target) && !exposed.has(s.target) && !outside.has(s.target);
+  };
+  const named = given.filter((s) => !alias(s));
   // a state given each step's new array that checkpointState.ts could not keep in one array (named
   // first: the variable given a fresh array, rather than another name for the state)
-  const fresh = (s: Stmt & { k: 'assign' }): boolean => s.expr.k === 'atom' && s.expr.a.k === 'var' && allocated.has(s.expr.a.v);
-  const state = given.find(fresh) ?? given[0];
+  const fresh = (s: Stmt & { k: 'assign' }): boolean => !!source(s) && allocated.has(source(s)!);
+  const state = named.find(fresh) ?? named[0];
   if (state) {
     const x = state.target.name;
     unsupported(node, `the state of this // @checkpoint loop cannot be saved: '${x}' is given a new array each step, and the loop also uses it other than by index (another name for it, a call it is passed to) or gives it an array that lives on`,
@@ -107,7 +124,6 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
       }
     }
   }
-  const isParam = new Set(fn.params.map((p) => p.v));
   for (const a of stored) {
     if (isParam.has(a) || a.outer) {
       const where = isParam.has(a) ? 'a parameter' : 'declared outside the function';
@@ -119,12 +135,6 @@ function plan(loop: Loop, fn: IRFunction): CheckpointPlan {
   // State: what an iteration reads before writing it (or what was set before the loop and may be
   // read again after it), and the arrays from outside the loop that it writes.
   const inLoop = new Set<Var>([...assigned, ...(loop.pre as readonly (Stmt & { k: 'assign' })[]).map((s) => s.target)]);
-  const outside = new Set<Var>(isParam);
-  walk(fn.body, (s, loops) => {
-    if (s.k === 'assign' && !loops.includes(loop)) outside.add(s.target);
-  });
-  const exposed = new Set<Var>();
-  readsBeforeWrites([...loop.body, ...loop.update], new Set([c.counter]), exposed);
   // What the loop only reads but code after it changes: the recomputed steps of the reverse sweep
   // run after that code, so these are saved with each state too (taped loops read the tape instead).
   const changedAfter = new Set<Var>();

@@ -192,3 +192,35 @@ export function readThenChangedTaped(x0: Float64Array, w: Float64Array, c: numbe
 }
 export const readThenChanged_grad = grad(readThenChanged, [0, 1, 2]);
 export const readThenChangedTaped_grad = grad(readThenChangedTaped, [0, 1, 2]);
+
+/**
+ * Another name for the state taken in each step (`const r = x`, after the step's write), read
+ * through it by index and by reduce: it names the saved state's own array, no state of its own
+ * (fuzz seed 932470 was rejected). x is given a new array before the loop, so it is a variable
+ * tsgrad does not fold into its one value.
+ */
+export function aliased(x0: number[], k: number, steps: number): number {
+  let x = [...x0];
+  x = x.map((v) => 0.5 * v);
+  let s = 0;
+  // @checkpoint snapshots=2
+  for (let t = 0; t < steps; t++) {
+    x[t % x.length] = Math.sin(x[(t + 1) % x.length] * k) + 0.5 * x[t % x.length];
+    const r = x;
+    s += r.reduce((a, v) => a + v * v, 0) * k + r[(t + 2) % r.length];
+  }
+  return s + x[0];
+}
+export function aliasedTaped(x0: number[], k: number, steps: number): number {
+  let x = [...x0];
+  x = x.map((v) => 0.5 * v);
+  let s = 0;
+  for (let t = 0; t < steps; t++) {
+    x[t % x.length] = Math.sin(x[(t + 1) % x.length] * k) + 0.5 * x[t % x.length];
+    const r = x;
+    s += r.reduce((a, v) => a + v * v, 0) * k + r[(t + 2) % r.length];
+  }
+  return s + x[0];
+}
+export const aliased_grad = grad(aliased, [0, 1]);
+export const aliasedTaped_grad = grad(aliasedTaped, [0, 1]);
