@@ -661,6 +661,10 @@ export class Generator extends Draw {
         return expr('num', [`Math.${fn}(0.9 * Math.tanh(`, '))'], a());
       case 'acosh':
         return expr('num', [`Math.${fn}(1.5 + (`, ' * ', ') ** 2)'], a(), a());
+      case 'cbrt':
+        // cbrt' is infinite at 0, and an argument exactly 0 (v - v) gives reverse mode ∞ - ∞: the
+        // README's known limit, kept off as log's arguments are (seeds 921969, 932116, 963566)
+        return expr('num', [`Math.${fn}(0.0625 + `, ')'], a());
       case 'exp': case 'expm1': case 'sinh': case 'cosh': case 'tan':
         return expr('num', [`Math.${fn}(Math.sin(`, '))'], a());
       default:
