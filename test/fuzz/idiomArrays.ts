@@ -105,7 +105,9 @@ export class ArrayIdioms extends StmtIdioms {
     }
     scope.arrays.push({ name, kind, writable: true });
     this.localArrays.add(name);
-    return [line(cat('num', `const ${name} = `, ...pieces, ';'), name)];
+    // number[] said: a callback returning literals (`c ? 1 : 0.75`) types the array (1 | 0.75)[],
+    // which TypeScript then refuses numbers written into it or reduced into it (seed 1010037)
+    return [line(cat('num', `const ${name}${kind === 'numarr' ? ': number[]' : ''} = `, ...pieces, ';'), name)];
   }
 
   /** `const q: number[] = []; for (…) q.push(e);`: length L, or (pushes under a condition) iterated only. */
