@@ -249,6 +249,36 @@ export function walk(body: readonly Stmt[], visit: (s: Stmt, loops: readonly Loo
   }
 }
 
+/** The atoms a statement itself reads (not those of statements nested in it). */
+export function readsOf(s: Stmt): readonly (Atom | undefined)[] {
+  if (s.k === 'assign') return exprOperands(s.expr);
+  if (s.k === 'store') return [s.index, s.sub, s.value];
+  return [s.cond];
+}
+
+/**
+ * Where each variable of `body` is assigned, and the statements that read it, one entry per read
+ * (a loop reads its condition and a variable it starts from).
+ */
+export function useSites(body: readonly Stmt[]): { assigns: Map<Var, Stmt[]>; readers: Map<Var, Stmt[]> } {
+  const assigns = new Map<Var, Stmt[]>();
+  const readers = new Map<Var, Stmt[]>();
+  const add = (m: Map<Var, Stmt[]>, v: Var, s: Stmt): void => {
+    const list = m.get(v);
+    if (list) list.push(s);
+    else m.set(v, [s]);
+  };
+  walk(body, (s) => {
+    if (s.k === 'assign') add(assigns, s.target, s);
+    for (const a of readsOf(s)) {
+      const v = a && atomVar(a);
+      if (v) add(readers, v, s);
+    }
+    if (s.k === 'loop' && s.canonical?.start.k === 'var') add(readers, s.canonical.start.v, s);
+  });
+  return { assigns, readers };
+}
+
 /** The arrays `body` stores into: for a parameter, the function writes into its caller's array (inlined calls included). */
 export function storedArrays(body: readonly Stmt[]): Set<Var> {
   const stored = new Set<Var>();

@@ -9,8 +9,7 @@
  * reverseMode emits that alone for the store, and nothing for the load and the sum, whose
  * temporaries are read nowhere else. Found with `optimize` on (analyzeSaves).
  */
-import { type Atom, atomVar, type IRFunction, type Stmt, type Var, walk } from '../ir.js';
-import { readsOf } from './inductionVars.js';
+import { type Atom, atomVar, type IRFunction, type Stmt, type Var, useSites } from '../ir.js';
 
 type Assign = Stmt & { k: 'assign' };
 
@@ -25,19 +24,10 @@ export interface Increment {
 
 /** The increments of `fn`, by their store. */
 export function findIncrements(fn: IRFunction): Map<Stmt, Increment> {
-  const sites = new Map<Var, number>();
-  const reads = new Map<Var, number>();
-  walk(fn.body, (s) => {
-    if (s.k === 'assign') sites.set(s.target, (sites.get(s.target) ?? 0) + 1);
-    for (const a of readsOf(s)) {
-      const v = a && atomVar(a);
-      if (v) reads.set(v, (reads.get(v) ?? 0) + 1);
-    }
-    if (s.k === 'loop' && s.canonical?.start.k === 'var') reads.set(s.canonical.start.v, (reads.get(s.canonical.start.v) ?? 0) + 1);
-  });
+  const { assigns, readers } = useSites(fn.body);
   const params = new Set(fn.params.map((p) => p.v));
   // a temporary: a number assigned once and read once, by the statement that follows it in the pattern
-  const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && v !== fn.result && sites.get(v) === 1 && reads.get(v) === 1;
+  const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && v !== fn.result && assigns.get(v)?.length === 1 && readers.get(v)?.length === 1;
   const found = new Map<Stmt, Increment>();
   const visit = (block: readonly Stmt[]): void => {
     block.forEach((s, at) => {

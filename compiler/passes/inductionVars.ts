@@ -18,7 +18,7 @@
  *     start + j·k), and every use is an index or index arithmetic: an integer start keeps
  *     start + j·k exact, and a start that is not an integer reads no element in either sweep.
  */
-import { type Atom, atomVar, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
+import { atomVar, type IRFunction, type Loop, type Stmt, type Var, useSites, walk } from '../ir.js';
 
 export interface Induction {
   readonly v: Var;
@@ -29,27 +29,14 @@ export interface Induction {
   readonly site: Stmt;
 }
 
-/** The atoms a statement itself reads (not those of statements nested in it). */
-export function readsOf(s: Stmt): readonly (Atom | undefined)[] {
-  if (s.k === 'assign') return exprOperands(s.expr);
-  if (s.k === 'store') return [s.index, s.sub, s.value];
-  return [s.cond];
-}
-
 /** The induction variables of `fn` among loops whose counter the reverse sweep recomputes. */
 export function findInductions(fn: IRFunction, counted: ReadonlySet<Loop>): Map<Var, Induction> {
   const order = new Map<Stmt, number>();
   const loopsOf = new Map<Stmt, readonly Loop[]>();
-  const sites = new Map<Var, Stmt[]>();
-  const readers = new Map<Var, Stmt[]>();
+  const { assigns: sites, readers } = useSites(fn.body);
   walk(fn.body, (s, loops) => {
     order.set(s, order.size);
     loopsOf.set(s, [...loops]);
-    if (s.k === 'assign') sites.set(s.target, [...(sites.get(s.target) ?? []), s]);
-    for (const a of readsOf(s)) {
-      const v = a && atomVar(a);
-      if (v) readers.set(v, [...(readers.get(v) ?? []), s]);
-    }
   });
   const params = new Set(fn.params.map((p) => p.v));
 

@@ -9,26 +9,20 @@
  *
  * Only arrays no other name can reach are touched (plainArrays.ts).
  */
-import { type Atom, atomVar, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
-import { readsOf } from './inductionVars.js';
+import { type Atom, atomVar, type IRFunction, type Loop, readsOf, type Stmt, type Var, useSites, walk } from '../ir.js';
 import { plainArrays } from './plainArrays.js';
 
 type Load = Stmt & { k: 'assign'; expr: { k: 'load' } };
 
 export function simplifyLoads(fn: IRFunction): IRFunction {
-  const sites = new Map<Var, number>();
-  walk(fn.body, (s) => {
-    if (s.k === 'assign') sites.set(s.target, (sites.get(s.target) ?? 0) + 1);
-  });
+  const { assigns } = useSites(fn.body);
   const params = new Set(fn.params.map((p) => p.v));
   const plain = plainArrays(fn);
-  const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && sites.get(v) === 1;
+  const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && assigns.get(v)?.length === 1;
   const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain.has(s.expr.arr) && temp(s.target);
   const hoisted = hoist(fn.body, isLoad);
-  const reads = new Map<Var, number>();
-  walk(hoisted, (s) => {
-    for (const v of new Set(readsOf(s).map((a) => a && atomVar(a)))) if (v) reads.set(v, (reads.get(v) ?? 0) + 1);
-  });
+  // statements reading each variable
+  const reads = new Map([...useSites(hoisted).readers].map(([v, rs]) => [v, new Set(rs).size]));
   return { ...fn, body: dedup(hoisted, isLoad, reads) };
 }
 
