@@ -8,6 +8,8 @@
  *   lowerToIR        TS → IR: fence unsupported code with diagnostics, A-normal form, jumps to
  *                    flags, calls inlined (recursive ones called: their companions, compileCompanion);
  *                    checkpointState: state arrays given each step's new array kept in one array
+ *   fuseLoops        (optimize) adjacent counted loops over the same range, each iteration of the
+ *                    second reading only what the same iteration of the first wrote, made one
  *   simplifyLoads    (optimize) an element loaded twice in a row loaded once; loads no iteration
  *                    of a loop changes moved before the loop
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
@@ -54,6 +56,7 @@ import { kernelMath } from './passes/kernelMath.js';
 import { findParallelLoops } from './passes/parallelLoops.js';
 import { materializeLeaves } from './passes/materializeLeaves.js';
 import { simplifyLoads } from './passes/simplifyLoads.js';
+import { fuseLoops } from './passes/fuseLoops.js';
 import { adjointKernels } from './passes/adjointKernels.js';
 import { integerCounters } from './passes/kernelCounters.js';
 import { planCheckpoints, rejectCheckpoints } from './passes/checkpointLoops.js';
@@ -246,8 +249,8 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
 }
 
-/** simplifyLoads, with `optimize` on. */
-const loads = (ir: IRFunction, ctx: CompileContext): IRFunction => (ctx.optimize ? simplifyLoads(ir) : ir);
+/** fuseLoops, then simplifyLoads, with `optimize` on. */
+const loads = (ir: IRFunction, ctx: CompileContext): IRFunction => (ctx.optimize ? simplifyLoads(fuseLoops(ir)) : ir);
 
 function noStructs(ir: IRFunction, decl: FunctionLike): void {
   const s = ir.structs?.[0];

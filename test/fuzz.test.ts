@@ -56,6 +56,9 @@ function checkSlice(slice: readonly Program[]): void {
  * past 2^52 (skipped: float64 is flat there), f's intermediates reach 2^40 (differences no
  * reference), and 0 · ∞ (right when compiled with strictZeros, the README's known limit).
  */
+// the idioms of the runs that found them: a program is its seed and the idioms drawn from
+const idiomsBefore = supportedIdioms.filter((i) => i !== 'loopPair');
+
 describe('fuzz: what is no finding, and why', () => {
   it('seed 920703 (p1 **= 3 to 1e38, small terms absorbed): set apart as not checkable, not a finding', () => {
     const stats = newStats();
@@ -77,14 +80,14 @@ describe('fuzz: what is no finding, and why', () => {
 
   it('seed 900731 (Math.ceil of p0 near 1e42): skipped', () => {
     const stats = newStats();
-    expect(runBatch(programs(900731, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(runBatch(programs(900731, 1, idiomsBefore), [true], stats)).to.deep.equal([]);
     expect(stats.skipped).to.equal(1);
   });
 
-  it('seed 901256 (cbrt at 0 of a value constant in the inputs): 0 · ∞, right with strictZeros', () => {
+  it('seed 930510 (NaN where the differences are finite, from an infinite partial times a zero): 0 · ∞, right with strictZeros', () => {
     const stats = newStats();
-    expect(runBatch(programs(901256, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
-    expect(stats.zeroTimesInf.map((f) => f.transform).sort()).to.deep.equal(['jvp', 'vjp']);
+    expect(runBatch(programs(930510, 1, idiomsBefore), [true], stats)).to.deep.equal([]);
+    expect(stats.zeroTimesInf.map((f) => f.transform).sort()).to.deep.equal(['grad', 'valueAndGrad', 'vjp']);
   });
 });
 

@@ -272,4 +272,36 @@ export class BufferIdioms extends ObjectIdioms {
     out.push(line(expr('num', [`${acc} += ${h}[${k - 1}] * `, ` + ${c}[${L - k - 1}];`], this.num(scope, 1))));
     return out;
   }
+
+  // ── adjacent loops over one range ──────────────────────────────────────────────────────────
+
+  /**
+   * Two or three adjacent loops over the same range (what compiler/passes/fuseLoops.ts fuses): a
+   * fresh buffer written by the first, read by the second at the same index (fusable), at the next
+   * one, or with a sum the first builds (not fusable), and summed by a third or after them.
+   */
+  protected loopPair(scope: BufScope): S[] | undefined {
+    const L = this.L;
+    const [u, w, t, i, j, k] = [this.fresh('u'), this.fresh('w'), this.fresh('t'), this.fresh('i'), this.fresh('j'), this.fresh('k')];
+    const kinds = [u, w].map(() => (this.chance(0.5) ? 'f64' as const : 'numarr' as const));
+    const alloc = (n: number): string => (kinds[n] === 'f64' ? `new Float64Array(${L})` : this.pick([`new Array(${L}).fill(0)`, `new Array<number>(${L}).fill(0)`]));
+    const variant = this.int(3); // 0: same index, 1: the next index, 2: a running sum
+    const out: S[] = [line(`const ${u} = ${alloc(0)};`, u), line(`const ${w} = ${alloc(1)};`, w)];
+    if (variant === 2) out.push(line(`let ${t} = 0;`, t));
+    const first = this.within(scope, [], [i], { loop: true, canBreak: false });
+    const firstBody = [line(cat('num', `${u}[${i}] = `, this.num(first, 2), ';'))];
+    if (variant === 2) firstBody.push(line(`${t} += ${u}[${i}];`));
+    out.push(block(`for (let ${i} = 0; ${i} < ${L}; ${i}++)`, [firstBody]));
+    const second = this.within(scope, [], [j], { loop: true, canBreak: false });
+    const read = [`${u}[${j}]`, `${u}[(${j} + 1) % ${L}]`, `${u}[${j}] * ${t}`][variant];
+    out.push(block(`for (let ${j} = 0; ${j} < ${L}; ${j}++)`, [[line(cat('num', `${w}[${j}] = ${read} * `, this.num(second, 1), ';'))]]));
+    const acc = this.sink(scope, out);
+    if (this.chance(0.5)) out.push(block(`for (let ${k} = 0; ${k} < ${L}; ${k}++)`, [[line(`${acc} += ${w}[${k}] * ${u}[${k}];`)]]));
+    else out.push(line(expr('num', [`${acc} += ${w}[`, '] * ', ';'], this.index(scope), this.num(scope, 1))));
+    for (const [n, name] of [u, w].entries()) {
+      scope.arrays.push({ name, kind: kinds[n], writable: true });
+      this.localArrays.add(name);
+    }
+    return out;
+  }
 }

@@ -34,6 +34,9 @@ export const allIdioms = [
   'objectLiteral', 'objectHelper', 'objectArray', 'rowWrites', 'arraySwap', 'classParam', 'recursion',
   // a time loop's state given each step's new array, often // @checkpoint (idiomBuffers.ts)
   'stateStep',
+  // adjacent loops over one range, fused or not by the compiler (idiomBuffers.ts); last, so the
+  // programs of the idioms before it are those of earlier seeds without it (idiomsBefore)
+  'loopPair',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -97,6 +100,7 @@ class IdiomGenerator extends ClassIdioms {
     ['arraySwap', (s, d) => this.nested(d, () => this.arraySwap(s))],
     ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s, d))],
     ['classParam', (s, d) => this.classStmt(s, d)],
+    ['loopPair', (s, d) => this.nested(d, () => this.loopPair(s))],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
