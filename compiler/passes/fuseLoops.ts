@@ -19,7 +19,7 @@
  *     touches element j only;
  *   - no number is assigned in one loop and read or assigned in the other.
  */
-import { type Atom, atomVar, exprOperands, type Expr, type IRFunction, type Loop, readsOf, type Stmt, type Var, walk } from '../ir.js';
+import { type Atom, atomVar, exprOperands, type Expr, type IRFunction, type Loop, readsOf, type Stmt, useSites, type Var, walk } from '../ir.js';
 import { plainArrays } from './plainArrays.js';
 
 type Counted = Loop & { canonical: NonNullable<Loop['canonical']> };
@@ -28,17 +28,7 @@ type Assign = Stmt & { k: 'assign' };
 export function fuseLoops(fn: IRFunction): IRFunction {
   const plain = plainArrays(fn);
   // where each counter is read: a fused-away counter must not be read after its loop
-  const readers = new Map<Var, Set<Stmt>>();
-  walk(fn.body, (s) => {
-    for (const a of readsOf(s)) {
-      const v = a && atomVar(a);
-      if (v) readers.set(v, (readers.get(v) ?? new Set()).add(s));
-    }
-    if (s.k === 'loop' && s.canonical?.start.k === 'var') {
-      const v = s.canonical.start.v;
-      readers.set(v, (readers.get(v) ?? new Set()).add(s));
-    }
-  });
+  const { readers } = useSites(fn.body);
   let changed = false;
   const block = (stmts: readonly Stmt[]): readonly Stmt[] => {
     const out: Stmt[] = [];
@@ -91,7 +81,7 @@ function header(l: Loop): { counter: Var; op: string; bound: Atom; step: number;
 
 const sameAtom = (a: Atom, b: Atom): boolean => (a.k === 'const' && b.k === 'const' ? a.value === b.value : atomVar(a) !== undefined && atomVar(a) === atomVar(b));
 
-function fuse(l1: Loop, init: Assign, l2: Loop, plain: ReadonlySet<Var>, readers: ReadonlyMap<Var, ReadonlySet<Stmt>>): Counted | undefined {
+function fuse(l1: Loop, init: Assign, l2: Loop, plain: ReadonlySet<Var>, readers: ReadonlyMap<Var, readonly Stmt[]>): Counted | undefined {
   const h1 = header(l1);
   const h2 = header(l2);
   if (!h1 || !h2 || init.target !== h2.counter || init.expr.k !== 'atom' || !sameAtom(init.expr.a, h2.start)) return undefined;
