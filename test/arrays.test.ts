@@ -176,4 +176,16 @@ describe('arrays: new Array(n).fill(0) without a type annotation', () => {
       for (const x of [-1.3, 0.6]) expectClose(m.untypedFill_grad(x, 4), 2 * x * 6, 1e-12, `x=${x}`);
     }
   });
+
+  it("find on it (type any) keeps the fallback of '??' when nothing is found (fuzz seed 1010561: the fallback was dropped, NaN)", () => {
+    for (const optimize of modes) {
+      const m = compile([path.join(repoRoot, 'test', 'fixtures', 'arrays_untyped.ts')], { optimize }).modules.get('test/fixtures/arrays_untyped')!;
+      // nothing above 10: v = 2, f = 2x + x; x = 20 is found: f = x² + x
+      for (const [x, value, slope] of [[0.7, 2.1, 3], [20, 420, 41]]) {
+        const [v, g] = m.untypedFind_vg(x);
+        expectClose(v, value, 1e-12, `value at ${x}`);
+        expectClose(g, slope, 1e-12, `slope at ${x}`);
+      }
+    }
+  });
 });

@@ -222,8 +222,12 @@ export abstract class ExprLowerer extends PlaceLowerer {
       if (symbol && this.lookup((f) => f.symbols.get(symbol))) return this.lowerExpr(left, out);
     }
     const type = this.checker.getTypeAtLocation(left);
-    if (this.checker.getNonNullableType(type) === type) return this.lowerExpr(left, out);
+    // `any` (find on an array of `.fill` elements) says nothing: find and at may still be missing
+    // (fuzz seed 1010561: the fallback was dropped, and the missing item was NaN)
+    const untyped = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+    if (!untyped && this.checker.getNonNullableType(type) === type) return this.lowerExpr(left, out);
     const maybe = this.maybeValue(left, out);
+    if (!maybe && untyped) return this.lowerExpr(left, out);
     if (maybe) {
       const whenMissing: Stmt[] = [];
       const fallback = this.lowerExpr(b.right, whenMissing);
