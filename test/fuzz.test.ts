@@ -66,6 +66,12 @@ describe('fuzz: what is no finding, and why', () => {
     expect(stats.absorbed.length, 'results set apart').to.be.greaterThan(0);
   });
 
+  it('seed 1032179 (x2 *= x2 four times, to 2.7e10, cancelling in (0.75 * x3 - x2) + x2; vjp and jvp 5e-6 apart, under one ulp of 2.7e10): set apart, not a finding', () => {
+    const stats = newStats();
+    expect(runBatch(programs(1032179, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(stats.absorbed.map((f) => f.transform)).to.deep.equal(['vjp']);
+  });
+
   it('seed 922814 (f jumps by 37 at most points around the test point, not at it): a kink, not compared', () => {
     const stats = newStats();
     expect(runBatch(programs(922814, 1), [true], stats)).to.deep.equal([]);

@@ -283,7 +283,10 @@ export class StmtIdioms extends Generator {
       const chosen = entries.filter(() => this.chance(0.7));
       const items = (chosen.length > 0 ? chosen : [entries[0]]).map(([field, t]) => {
         if (typeof t !== 'string') return `${field}: ${pattern(t)}`;
-        const shorthand = !this.shorthand.has(field) && this.chance(0.5);
+        // not a name in scope: a callback's parameter `({ m }) => { const { m } = p1 }` is a
+        // duplicate declaration (seed 1032025)
+        const taken = scope.nums.some((v) => v.name === field) || scope.arrays.some((a) => a.name === field);
+        const shorthand = !this.shorthand.has(field) && !taken && this.chance(0.5);
         const name = shorthand ? field : this.fresh(field);
         if (shorthand) this.shorthand.add(field);
         declared.push(name);
