@@ -14,9 +14,9 @@
  *     comparison and step, the bound and start unchanged by either loop, no jumps out, no loops
  *     inside (so every statement of an iteration runs once per iteration of the fused loop);
  *   - the second's counter is set just before it and read nowhere but in it;
- *   - every array one loop writes and the other reads or writes is reached by no other name
- *     (plainArrays.ts) and indexed by exactly the counter in both, so iteration j of either
- *     touches element j only;
+ *   - every array either loop writes is reached by no other name (plainArrays.ts), and where the
+ *     other reads or writes it, it is indexed by exactly the counter in both, so iteration j of
+ *     either touches element j only;
  *   - no number is assigned in one loop and read or assigned in the other.
  */
 import { type Atom, atomVar, exprOperands, type Expr, type IRFunction, type Loop, readsOf, type Stmt, useSites, type Var, walk } from '../ir.js';
@@ -97,10 +97,11 @@ function fuse(l1: Loop, init: Assign, l2: Loop, plain: ReadonlySet<Var>, readers
   // numbers: none passed between the two loops
   for (const [x, y] of [[a, b], [b, a]] as const) {
     for (const v of x.assigned) if (y.assigned.has(v) || y.read.has(v)) return undefined;
-    // arrays: element j of one touched by iteration j of the other only
+    // arrays: what either writes reached by no other name (the other loop may read it under one),
+    // and element j of it touched by iteration j of the other only
     for (const arr of x.stored) {
-      if (!(y.loaded.has(arr) || y.stored.has(arr))) continue;
-      if (!plain.has(arr) || x.offIndex.has(arr) || y.offIndex.has(arr)) return undefined;
+      if (!plain.has(arr)) return undefined;
+      if ((y.loaded.has(arr) || y.stored.has(arr)) && (x.offIndex.has(arr) || y.offIndex.has(arr))) return undefined;
     }
   }
   const c = h1.counter;
