@@ -2,7 +2,7 @@
  * What the optimized reverse sweep saves instead of taping (issue 16), checked where a wrong
  * choice would give a wrong gradient, against central finite differences, with `optimize` on and
  * off: loads from arrays no later store changes (recomputed), induction variables (`idx++` in a
- * triangular loop nest, recomputed from the loop counter), loads hoisted out of loops that do not
+ * triangular loop nest, stepped back from their value after the nest), loads hoisted out of loops that do not
  * change them, repeated loads read once, and arrays restored in the reverse sweep (the old element
  * pushed at each store) — including stores after the load in the same block, which must not be
  * read back, and an array both restored and read after the loop.
@@ -212,7 +212,10 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         const pushesInB = inner.slice(0, inner.indexOf('}')).match(/floats\[nf\+\+\]/g)?.length ?? 0;
         if (optimize) {
           expect(pushesInB, code).to.equal(0);
-          expect(code).to.match(/idx = idx_start \+/);
+          // idx kept once per run of the a/b nest (not per row), stepped back in the reverse
+          expect(code.match(/floats\[nf\+\+\] = idx;/g)?.length, code).to.equal(1);
+          expect(code).to.match(/idx = floats\[--nf\];[\s\S]*idx -= 1;/);
+          expect(code).not.to.include('idx_start');
           expect(code).to.include('floats[nf++] = centered[');
           // qx[b] += …: qx's adjoint element passes through, neither zeroed nor added back
           expect(code).not.to.match(/qx_b\[b\] (=|\+=)/);

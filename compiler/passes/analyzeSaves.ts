@@ -52,8 +52,10 @@ export interface SaveInfo {
    * recomputed (Tapenade's save-on-overwrite; chosen where it saves fewer values than the loads).
    */
   readonly restored: ReadonlySet<Var>;
-  /** Induction variables (inductionVars.ts), recomputed from their loop's counter; by loop. */
+  /** Induction variables (inductionVars.ts), stepped back in the reverse of their loop; by loop. */
   readonly inductions: ReadonlyMap<Loop, readonly Induction[]>;
+  /** The same, by the loop after which their value is kept (Induction.home). */
+  readonly inductionHomes: ReadonlyMap<Loop, readonly Induction[]>;
   /** Stores that increment an element, `A[i] += e` (findIncrements.ts): reversed as e_b += A_b[i]. */
   readonly increments: ReadonlyMap<Stmt, Increment>;
 }
@@ -152,7 +154,7 @@ function savedValues(fn: IRFunction, info: Trial): number {
     const w = 10 ** loops.length;
     if (s.k === 'assign' && info.saved.has(s.target) && !info.covered.has(s) && !(s.init && loops.length === 0)) total += w;
     if (s.k === 'store' && info.restored.has(s.arr)) total += w;
-    if (s.k === 'loop') total += w * 10 * ((info.snapshots.get(s)?.length ?? 0) + (info.inductions.get(s)?.length ?? 0));
+    if (s.k === 'loop') total += w * 10 * ((info.snapshots.get(s)?.length ?? 0) + (info.inductionHomes.get(s)?.length ?? 0));
   });
   return total;
 }
@@ -416,10 +418,13 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     }
   }
   const inductions = new Map<Loop, Induction[]>();
+  const inductionHomes = new Map<Loop, Induction[]>();
   for (const ind of induction.values()) {
-    if (needed.has(ind.v) && reversed.has(ind.loop)) inductions.set(ind.loop, [...(inductions.get(ind.loop) ?? []), ind]);
+    if (!needed.has(ind.v) || !reversed.has(ind.loop)) continue;
+    inductions.set(ind.loop, [...(inductions.get(ind.loop) ?? []), ind]);
+    inductionHomes.set(ind.home, [...(inductionHomes.get(ind.home) ?? []), ind]);
   }
-  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, boundedCounts, overwritten, covered, snapshots, inductions, restored };
+  return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, boundedCounts, overwritten, covered, snapshots, inductions, inductionHomes, restored };
 }
 
 /** For each statement, its block and its place there. */

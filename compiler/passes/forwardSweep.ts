@@ -89,8 +89,6 @@ export class ForwardSweep extends SweepState {
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
-    // induction variables: their value on entry, from which the reverse recomputes them
-    for (const ind of this.saves.inductions.get(loop) ?? []) out.push(assign(id(this.inductionStart(ind)), id(ind.v.name)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
     const test = testOnly(loop);
@@ -100,9 +98,13 @@ export class ForwardSweep extends SweepState {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
-    if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop)) {
-      if (counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
-      for (const ind of this.saves.inductions.get(loop) ?? []) out.push(exprStmt(this.tape('push', id(this.inductionStart(ind)))));
+    if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop) && counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
+    // induction variables: their value after the loop, from which the reverse steps them back
+    // (kept in a local after an outermost loop, pushed after a nested one)
+    if (this.saves.reversed.has(loop)) {
+      for (const ind of this.saves.inductionHomes.get(loop) ?? []) {
+        out.push(this.saves.tapedCounts.has(loop) ? exprStmt(this.tape('push', id(ind.v.name))) : assign(id(this.inductionEnd(ind)), id(ind.v.name)));
+      }
     }
   }
 }

@@ -17,6 +17,15 @@
  *   - every read of v is inside that loop, before the step in the iteration (so it sees
  *     start + j·k), and every use is an index or index arithmetic: an integer start keeps
  *     start + j·k exact, and a start that is not an integer reads no element in either sweep.
+ *
+ * The value kept is v's value after the outermost loop around whose other statements never
+ * assign v (`home`): the reverse sweep then steps v back one step per reversed iteration, so a
+ * triangular nest keeps one value per run of the nest, not one per row:
+ *
+ *   idx = c * s + d;                              forward:  push idx after the a loop
+ *   for (a…) for (b = a + 1; b < d; b++) {        reverse:  idx = pop before the reversed a loop;
+ *     qx[b] += icf[idx] * centered[a]; idx++;               idx -= 1 at the top of each reversed
+ *   }                                                       b iteration
  */
 import { atomVar, type IRFunction, type Loop, type Stmt, type Var, useSites, walk } from '../ir.js';
 
@@ -27,6 +36,12 @@ export interface Induction {
   readonly step: number;
   /** The assignment `v = v + step`. */
   readonly site: Stmt;
+  /**
+   * The outermost loop around `loop` (or `loop` itself) inside which nothing but the step assigns
+   * v: v's value after it is kept (pushed, for a nested one), and the reverse sweep steps v back
+   * from there, `v -= step` at the top of each reversed iteration of `loop`.
+   */
+  readonly home: Loop;
 }
 
 /** The induction variables of `fn` among loops whose counter the reverse sweep recomputes. */
@@ -81,7 +96,18 @@ export function findInductions(fn: IRFunction, counted: ReadonlySet<Loop>): Map<
       const at = order.get(site)!;
       if (!(readers.get(v) ?? []).every((r) => r === site || (inside(r) && order.get(r)! < at))) continue;
       if (!indexOnly(v, site)) continue;
-      found.set(v, { v, loop: loop as Induction['loop'], step, site });
+      // climb while the enclosing loop assigns v nowhere but at the step (checkpointed and parallel
+      // loops reverse their steps their own way: not crossed)
+      const around = loopsOf.get(loop)!;
+      let home: Loop = loop;
+      for (let k = around.length - 1; k >= 0; k--) {
+        const outer = around[k];
+        if (outer.parallel || outer.checkpoint) break;
+        const within = (s: Stmt): boolean => loopsOf.get(s)!.includes(outer);
+        if ((sites.get(v) ?? []).some((s) => s !== site && within(s))) break;
+        home = outer;
+      }
+      found.set(v, { v, loop: loop as Induction['loop'], step, site, home });
     }
   }
   return found;

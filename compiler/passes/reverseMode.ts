@@ -215,19 +215,18 @@ class ReverseMode extends ForwardSweep {
     const first = this.firstIndex(loop);
     // the trip count, where the reverse loop needs it
     const count = first ? '' : this.count(loop);
-    if (this.saves.tapedCounts.has(loop)) {
-      if (!first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
-      for (let i = inductions.length - 1; i >= 0; i--) out.push(assign(id(this.inductionStart(inductions[i])), this.tape('pop')));
+    if (this.saves.tapedCounts.has(loop) && !first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
+    // induction variables kept after this loop: their value there, stepped back in the reverse of theirs
+    const homed = this.saves.inductionHomes.get(loop) ?? [];
+    for (let i = homed.length - 1; i >= 0; i--) {
+      out.push(assign(id(homed[i].v.name), this.saves.tapedCounts.has(loop) ? this.tape('pop') : id(this.inductionEnd(homed[i]))));
     }
     this.depth++;
     const body = [...this.reverseBlock(loop.pre), ...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)];
     this.depth--;
     const c = this.saves.canonical.has(loop) ? loop.canonical : undefined;
-    // v = v_start + j·k, j the iteration number: (i - start)·step for a counter stepping by ±1
-    for (const ind of inductions) {
-      const j = mul(add(id(ind.loop.canonical.counter.name), neg(atom(ind.loop.canonical.start))), n(ind.loop.canonical.step));
-      body.unshift(assign(id(ind.v.name), add(id(this.inductionStart(ind)), mul(j, n(ind.step)))));
-    }
+    // v as it was in the iteration: one step back from where the next left it
+    for (const ind of inductions) body.unshift(assign(id(ind.v.name), add(id(ind.v.name), n(-ind.step))));
     if (!c) {
       out.push({ k: 'for', cond: { k: 'bin', op: '>', a: id(count), b: n(0) }, update: postfix(count, '--'), body });
     } else if (c.step === 1 || c.step === -1) {

@@ -152,11 +152,11 @@ export class SweepState {
     return a.k === 'const' ? typeof a.value === 'number' && Number.isInteger(a.value) : this.integerValued.has(a.v);
   }
 
-  /** The local holding an induction variable's value where its loop starts. */
-  protected inductionStart(ind: Induction): string {
+  /** The local holding an induction variable's value after its outermost home loop (Induction.home). */
+  protected inductionEnd(ind: Induction): string {
     let name = this.starts.get(ind.v);
     if (!name) {
-      name = this.names.unique(`${ind.v.name}_start`);
+      name = this.names.unique(`${ind.v.name}_end`);
       this.starts.set(ind.v, name);
       this.extraLocals.push(name);
     }
