@@ -57,7 +57,7 @@ function checkSlice(slice: readonly Program[]): void {
  * reference), and 0 · ∞ (right when compiled with strictZeros, the README's known limit).
  */
 // the idioms of the runs that found them: a program is its seed and the idioms drawn from
-const idiomsBefore = supportedIdioms.filter((i) => i !== 'loopPair');
+const idiomsBefore = supportedIdioms.filter((i) => i !== 'loopPair' && i !== 'indexWalk');
 
 describe('fuzz: what is no finding, and why', () => {
   it('seed 920703 (p1 **= 3 to 1e38, small terms absorbed): set apart as not checkable, not a finding', () => {
@@ -68,7 +68,7 @@ describe('fuzz: what is no finding, and why', () => {
 
   it('seed 1032179 (x2 *= x2 four times, to 2.7e10, cancelling in (0.75 * x3 - x2) + x2; vjp and jvp 5e-6 apart, under one ulp of 2.7e10): set apart, not a finding', () => {
     const stats = newStats();
-    expect(runBatch(programs(1032179, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(runBatch(programs(1032179, 1, supportedIdioms.filter((i) => i !== 'indexWalk')), [true], stats)).to.deep.equal([]);
     expect(stats.absorbed.map((f) => f.transform)).to.deep.equal(['vjp']);
   });
 

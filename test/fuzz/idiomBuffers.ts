@@ -304,4 +304,30 @@ export class BufferIdioms extends ObjectIdioms {
     }
     return out;
   }
+
+  // ── an index walked through a triangle ────────────────────────────────────────────────────
+
+  /**
+   * `idx++` through a triangular loop nest, the index used only to index (what
+   * compiler/passes/inductionVars.ts steps back in the reverse sweep instead of taping): set before
+   * the nest or at the top of each row, the inner loop below or above the diagonal.
+   */
+  protected indexWalk(scope: BufScope): S[] | undefined {
+    const L = this.L;
+    const [w, idx, a, b, q] = [this.fresh('w'), this.fresh('idx'), this.fresh('a'), this.fresh('b'), this.fresh('q')];
+    const out: S[] = [];
+    const fill = this.within(scope, [], [q], { loop: false, canBreak: false });
+    out.push(line(cat('num', `const ${w} = Array.from({ length: ${L * L} }, (_, ${q}) => `, this.num(fill, 1), ');'), w));
+    const perRow = this.chance(0.4);
+    const acc = this.sink(scope, out);
+    if (!perRow) out.push(line(`let ${idx} = ${this.pick(['0', String(L), `${L - 1}`])};`, idx));
+    const rowBody = this.within(scope, [], [a, b], { loop: true, canBreak: false });
+    const innerHead = this.chance(0.5) ? `for (let ${b} = ${a} + 1; ${b} < ${L}; ${b}++)` : `for (let ${b} = 0; ${b} < ${a}; ${b}++)`;
+    const inner = block(innerHead, [[line(cat('num', `${acc} += ${w}[${idx}] * `, this.num(rowBody, 1), ';')), line(`${idx}${this.pick(['++', ' += 1'])};`)]]);
+    const rows = perRow ? [line(`let ${idx} = ${a} * ${L};`, idx), inner] : [inner];
+    out.push(block(`for (let ${a} = 0; ${a} < ${L}; ${a}++)`, [rows]));
+    scope.arrays.push({ name: w, kind: 'numarr', writable: true });
+    this.localArrays.add(w);
+    return out;
+  }
 }

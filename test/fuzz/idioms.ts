@@ -37,6 +37,8 @@ export const allIdioms = [
   // adjacent loops over one range, fused or not by the compiler (idiomBuffers.ts); last, so the
   // programs of the idioms before it are those of earlier seeds without it (idiomsBefore)
   'loopPair',
+  // an index stepped through a triangular loop nest (idiomBuffers.ts), after loopPair for the same reason
+  'indexWalk',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -101,6 +103,7 @@ class IdiomGenerator extends ClassIdioms {
     ['stateStep', (s, d) => this.nested(d, () => this.stateStep(s, d))],
     ['classParam', (s, d) => this.classStmt(s, d)],
     ['loopPair', (s, d) => this.nested(d, () => this.loopPair(s))],
+    ['indexWalk', (s, d) => this.nested(d, () => this.indexWalk(s))],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
