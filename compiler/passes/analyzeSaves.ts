@@ -263,7 +263,17 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     const u = atomVar(a);
     if (!u || u.outer || !overwritten.has(u)) return true;
     const loop = counterLoop.get(u) ?? induction.get(u)?.loop;
-    if (loop) return loops.includes(loop);
+    if (loop) {
+      // an induction variable is stepped back in the reverse sweep only where it is needed: a
+      // value recomputed from it needs it (fuzz seed 1130131: w[idx] recomputed, idx never
+      // stepped back, so the reverse read the elements of the last row)
+      if (loops.includes(loop) && induction.has(u)) {
+        needed.add(u);
+        if (!reads.has(u)) reads.set(u, []);
+        reads.get(u)!.push(at);
+      }
+      return loops.includes(loop);
+    }
     if (remat(u)) return true;
     const inner = loops[loops.length - 1];
     if (!inner || u.kind === 'array' || !(sites.get(u) ?? []).every((s) => !s.loops.includes(inner))) return false;
