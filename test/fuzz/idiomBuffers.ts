@@ -317,7 +317,8 @@ export class BufferIdioms extends ObjectIdioms {
     const [w, idx, a, b, q] = [this.fresh('w'), this.fresh('idx'), this.fresh('a'), this.fresh('b'), this.fresh('q')];
     const out: S[] = [];
     const fill = this.within(scope, [], [q], { loop: false, canBreak: false });
-    out.push(line(cat('num', `const ${w} = Array.from({ length: ${L * L} }, (_, ${q}) => `, this.num(fill, 1), ');'), w));
+    // number[] said: literals in the callback would type it (2 | 0.5)[] (seed 1140475)
+    out.push(line(cat('num', `const ${w}: number[] = Array.from({ length: ${L * L} }, (_, ${q}) => `, this.num(fill, 1), ');'), w));
     const perRow = this.chance(0.4);
     const acc = this.sink(scope, out);
     if (!perRow) out.push(line(`let ${idx} = ${this.pick(['0', String(L), `${L - 1}`])};`, idx));
