@@ -72,6 +72,12 @@ describe('fuzz: what is no finding, and why', () => {
     expect(stats.absorbed.map((f) => f.transform)).to.deep.equal(['vjp']);
   });
 
+  it('seed 1160252 (ceil of a value growing fast with p0: f a staircase finer than every step, the differences its average slope): a kink, not compared', () => {
+    const stats = newStats();
+    expect(runBatch(programs(1160252, 1, supportedIdioms), [true], stats)).to.deep.equal([]);
+    expect(stats.kinks).to.be.greaterThan(0);
+  });
+
   it('seed 922814 (f jumps by 37 at most points around the test point, not at it): a kink, not compared', () => {
     const stats = newStats();
     expect(runBatch(programs(922814, 1), [true], stats)).to.deep.equal([]);

@@ -53,6 +53,8 @@ export class Checker {
   kinks = 0;
   /** The largest relative gap between f at the point and the mean of f at the last differences' two ends. */
   private offCentre = 0;
+  /** Whether the last differences saw Math.floor, ceil, trunc or round give different values at their two ends. */
+  private stepped = false;
   private readonly wide: Arg[];
   /** f at the (widened) point, flattened. */
   readonly values: number[];
@@ -113,13 +115,19 @@ export class Checker {
     this.offCentre = 0;
     const b = d(h / 4);
     const offCentre = this.offCentre;
+    this.stepped = false;
     const c = d(h / 256);
+    const stepped = this.stepped;
     const apart = (x: number, y: number, t: number): boolean => !Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x - y) > t * Math.max(1, Math.abs(y));
     // f at the point itself off the mean of its two neighbours by more than rounding and h²·f''
     // allow: f jumps there (a float equality that rounding decides, fuzz seed 922814: f jumps by 37
     // at most points around the test point but not at it, so every difference saw one branch and AD
     // the other)
-    if (offCentre > 1e-6 || a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
+    // a value Math.floor, ceil, trunc or round rounds differently at the two ends of the smallest
+    // step: f is a staircase finer than every step, whose differences measure the average slope
+    // with its jumps where AD gives the slope between them (fuzz seed 1160252: ceil of a value
+    // growing fast with p0, f jumping by 1.9e-7 every 2e-8)
+    if (stepped || offCentre > 1e-6 || a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
       this.kinks++;
       return undefined;
     }
@@ -127,8 +135,9 @@ export class Checker {
   }
 
   private difference(plus: Arg[], minus: Arg[], h: number): number[] {
-    const a = this.F(plus);
-    const b = this.F(minus);
+    const [a, up] = rounding(() => this.F(plus));
+    const [b, down] = rounding(() => this.F(minus));
+    if (up.length !== down.length || up.some((x, i) => x !== down[i])) this.stepped = true;
     a.forEach((x, i) => {
       const mid = (x + b[i]) / 2;
       this.offCentre = Math.max(this.offCentre, Math.abs(mid - this.values[i]) / Math.max(1, Math.abs(this.values[i])));
@@ -198,6 +207,25 @@ function roundedMagnitude(run: () => void): number {
     fns.forEach((k, i) => (Math[k] = saved[i]));
   }
   return most;
+}
+
+/** `run`'s result, and what Math.floor, ceil, trunc and round returned while it ran, in order. */
+function rounding<T>(run: () => T): [T, number[]] {
+  const fns = ['floor', 'ceil', 'trunc', 'round'] as const;
+  const saved = fns.map((k) => Math[k]);
+  const seen: number[] = [];
+  fns.forEach((k, i) => {
+    Math[k] = (x: number): number => {
+      const r = saved[i](x);
+      seen.push(r);
+      return r;
+    };
+  });
+  try {
+    return [run(), seen];
+  } finally {
+    fns.forEach((k, i) => (Math[k] = saved[i]));
+  }
 }
 
 /** A checker at `args`, or why the program is skipped there (f throws, is not finite, is huge, or rounds values past 2^52). */
