@@ -268,9 +268,7 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
       // value recomputed from it needs it (fuzz seed 1130131: w[idx] recomputed, idx never
       // stepped back, so the reverse read the elements of the last row)
       if (loops.includes(loop) && induction.has(u)) {
-        needed.add(u);
-        if (!reads.has(u)) reads.set(u, []);
-        reads.get(u)!.push(at);
+        readAt(u, at);
       }
       return loops.includes(loop);
     }
@@ -278,22 +276,24 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     const inner = loops[loops.length - 1];
     if (!inner || u.kind === 'array' || !(sites.get(u) ?? []).every((s) => !s.loops.includes(inner))) return false;
     pinned.add(u);
-    needed.add(u);
-    if (!reads.has(u)) reads.set(u, []);
-    reads.get(u)!.push(at);
+    readAt(u, at);
     return true;
   };
 
   // Values the reverse sweep reads, from the active statements.
   const needed = new Set<Var>();
   const reads = new Map<Var, Stmt[]>();
+  /** `v` is needed by the reverse sweep, read at `s`. */
+  const readAt = (v: Var, s: Stmt): void => {
+    needed.add(v);
+    if (!reads.has(v)) reads.set(v, []);
+    reads.get(v)!.push(s);
+  };
   let at: Stmt;
   const need = (a: Atom | Var | undefined): void => {
     const v = a && ('k' in a ? atomVar(a) : a);
     if (!v || v.outer) return;
-    needed.add(v);
-    if (!reads.has(v)) reads.set(v, []);
-    reads.get(v)!.push(at);
+    readAt(v, at);
   };
   walk(fn.body, (s) => {
     at = s;

@@ -1,6 +1,6 @@
 /**
  * The forward sweep: the primal, with the pushes SaveInfo asks for (old values of saved
- * variables, old elements of restored arrays, branch bits, trip counts, induction starts), loop
+ * variables, old elements of restored arrays, branch bits, trip counts, induction variables after their loops), loop
  * by loop. reverseMode.ts extends it with the reverse sweep.
  */
 import { accumulate, assign, call, type CStmt, exprStmt, id, index, member, n } from '../code.js';

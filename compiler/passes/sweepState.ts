@@ -1,6 +1,6 @@
 /**
  * What reverseMode's sweeps share: the function, its analyses, the names made for it (adjoints,
- * trip counts, induction starts, checkpoint states), and the helpers both sweeps write code with
+ * trip counts, induction variables' ends, checkpoint states), and the helpers both sweeps write code with
  * (the tape, saves and restores, loop bounds). forwardSweep.ts extends it with the forward sweep,
  * reverseMode.ts with the reverse sweep and the whole body.
  */
@@ -30,7 +30,7 @@ export class SweepState {
   protected readonly adjoints = new Map<Var, string>();
   protected readonly counts = new Map<Loop, string>();
   /** Induction variables' values where their loops start. */
-  protected readonly starts = new Map<Var, string>();
+  protected readonly ends = new Map<Var, string>();
   protected readonly tapeName: string;
   protected usesTape = false;
   protected scratchG?: string;
@@ -154,10 +154,10 @@ export class SweepState {
 
   /** The local holding an induction variable's value after its outermost home loop (Induction.home). */
   protected inductionEnd(ind: Induction): string {
-    let name = this.starts.get(ind.v);
+    let name = this.ends.get(ind.v);
     if (!name) {
       name = this.names.unique(`${ind.v.name}_end`);
-      this.starts.set(ind.v, name);
+      this.ends.set(ind.v, name);
       this.extraLocals.push(name);
     }
     return name;

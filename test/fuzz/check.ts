@@ -190,42 +190,37 @@ const SECOND = 2e-4;
  * (fuzz seed 900731: p0 near 1e42, its tangent overflowing while differences gave 0).
  */
 function roundedMagnitude(run: () => void): number {
-  const fns = ['floor', 'ceil', 'trunc', 'round'] as const;
-  const saved = fns.map((k) => Math[k]);
   let most = 0;
-  fns.forEach((k, i) => {
-    Math[k] = (x: number): number => {
-      most = Math.max(most, Math.abs(x));
-      return saved[i](x);
-    };
-  });
   try {
-    run();
+    watchRounding(run, (x) => (most = Math.max(most, Math.abs(x))));
   } catch {
     // f's own throw is reported by the checker
-  } finally {
-    fns.forEach((k, i) => (Math[k] = saved[i]));
   }
   return most;
 }
 
-/** `run`'s result, and what Math.floor, ceil, trunc and round returned while it ran, in order. */
-function rounding<T>(run: () => T): [T, number[]] {
+/** `run`'s result, with `see` told each argument and result of Math.floor, ceil, trunc and round while it runs. */
+function watchRounding<T>(run: () => T, see: (x: number, rounded: number) => void): T {
   const fns = ['floor', 'ceil', 'trunc', 'round'] as const;
   const saved = fns.map((k) => Math[k]);
-  const seen: number[] = [];
   fns.forEach((k, i) => {
     Math[k] = (x: number): number => {
       const r = saved[i](x);
-      seen.push(r);
+      see(x, r);
       return r;
     };
   });
   try {
-    return [run(), seen];
+    return run();
   } finally {
     fns.forEach((k, i) => (Math[k] = saved[i]));
   }
+}
+
+/** `run`'s result, and what Math.floor, ceil, trunc and round returned while it ran, in order. */
+function rounding<T>(run: () => T): [T, number[]] {
+  const seen: number[] = [];
+  return [watchRounding(run, (_, r) => seen.push(r)), seen];
 }
 
 /** A checker at `args`, or why the program is skipped there (f throws, is not finite, is huge, or rounds values past 2^52). */
