@@ -15,7 +15,8 @@
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved;
- *                    inductionVars: numbers a loop steps, recomputed from its counter
+ *                    inductionVars: numbers a loop steps, recomputed from its counter;
+ *                    selectionLoops: `if (v > mx) mx = v` keeps the iteration it took last
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and

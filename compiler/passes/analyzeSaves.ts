@@ -18,6 +18,7 @@ import { plainArrays } from './plainArrays.js';
 import { testOnly } from './irCode.js';
 import { findInductions, type Induction } from './inductionVars.js';
 import { findIncrements, type Increment } from './findIncrements.js';
+import { findSelections, type Selection } from './selectionLoops.js';
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -58,6 +59,11 @@ export interface SaveInfo {
   readonly inductionHomes: ReadonlyMap<Loop, readonly Induction[]>;
   /** Stores that increment an element, `A[i] += e` (findIncrements.ts): reversed as e_b += A_b[i]. */
   readonly increments: ReadonlyMap<Stmt, Increment>;
+  /**
+   * Loops that select a value (`if (a[c] > mx) mx = a[c]`, selectionLoops.ts): the forward sweep
+   * keeps the counter of the last iteration that took the branch, whose reverse alone reverses it.
+   */
+  readonly selections: ReadonlyMap<Loop, Selection>;
 }
 
 /** The primal values a rule's partials mention: operand indices and/or the result. */
@@ -107,7 +113,7 @@ export interface Bound {
 }
 
 /** What one choice of restored arrays gives. */
-type Trial = Omit<SaveInfo, 'increments'>;
+type Trial = Omit<SaveInfo, 'increments' | 'selections'>;
 
 interface Site {
   readonly stmt: Stmt & { k: 'assign' };
@@ -118,14 +124,22 @@ export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: b
   // what does not depend on the arrays restored, found once for every trial below
   const shape: Shape = { plain: plainArrays(fn), places: placesInBlocks(fn.body) };
   let best = analyzeWith(fn, activity, optimize, shape, new Set());
-  if (!optimize) return { ...best, increments: new Map() };
+  if (!optimize) return { ...best, increments: new Map(), selections: new Map() };
   let cost = savedValues(fn, best);
   for (const a of restorable(fn, shape.plain).slice(0, 8)) {
     const trial = analyzeWith(fn, activity, optimize, shape, new Set([...best.restored, a]));
     const c = savedValues(fn, trial);
     if (c < cost) [best, cost] = [trial, c];
   }
-  return { ...best, increments: findIncrements(fn) };
+  const selections = findSelections(fn, activity, best);
+  // their branches and trip counts go on no tape
+  const tapedBranches = new Set(best.tapedBranches);
+  const tapedCounts = new Set(best.tapedCounts);
+  for (const [loop, { branch, alone }] of selections) {
+    tapedBranches.delete(branch);
+    if (alone) tapedCounts.delete(loop);
+  }
+  return { ...best, tapedBranches, tapedCounts, increments: findIncrements(fn), selections };
 }
 
 /**

@@ -64,6 +64,13 @@ export class ForwardSweep extends SweepState {
         return;
       case 'if': {
         // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
+        const selecting = this.selectionBranches.get(s);
+        if (selecting) {
+          // a selection loop's branch: the counter of the iteration taking it (selectionLoops.ts)
+          const then = [...this.block(s.then, (x, o) => this.forward(x, o)), assign(id(this.selectedAt(selecting)), id(selecting.canonical!.counter.name))];
+          out.push({ k: 'if', cond: atom(s.cond), then, else: [] });
+          return;
+        }
         const taped = this.saves.tapedBranches.has(s);
         const branch = (b: readonly Stmt[], bit: number): CStmt[] => {
           const code = this.block(b, (x, o) => this.forward(x, o));
@@ -81,7 +88,8 @@ export class ForwardSweep extends SweepState {
   protected forwardLoop(loop: Loop, out: CStmt[]): void {
     const plan = this.saves.reversed.has(loop) ? this.loops.checkpoints?.get(loop) : undefined;
     const bounded = this.saves.boundedCounts.has(loop);
-    const counted = this.saves.reversed.has(loop) && !plan && !bounded ? this.count(loop) : undefined;
+    const selection = this.saves.selections.get(loop);
+    const counted = this.saves.reversed.has(loop) && !plan && !bounded && !selection?.alone ? this.count(loop) : undefined;
     if (this.hooks) out.push(...this.hooks.before(loop));
     for (const v of this.saves.snapshots.get(loop) ?? []) out.push(exprStmt(this.save(v)));
     if (plan) {
@@ -89,6 +97,7 @@ export class ForwardSweep extends SweepState {
       return;
     }
     if (counted) out.push(assign(id(counted), n(0)));
+    if (selection) out.push(assign(id(this.selectedAt(loop)), n(-1)));
     const fwd = (b: readonly Stmt[]): CStmt[] => this.block(b, (x, o) => this.forward(x, o));
     this.depth++;
     const test = testOnly(loop);
@@ -98,6 +107,8 @@ export class ForwardSweep extends SweepState {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     out.push(loopStatement(loop, simpleTest ? test : undefined, pre, inner));
+    // a selection's counter, once per run of a loop inside another (before the trip count, popped after it)
+    if (selection && this.depth > 0) out.push(exprStmt(this.tape('pushInt', id(this.selectedAt(loop)))));
     if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop) && counted) out.push(exprStmt(this.tape('pushInt', id(counted))));
     // induction variables: their value after the loop, from which the reverse steps them back
     // (kept in a local after an outermost loop, pushed after a nested one)

@@ -171,6 +171,13 @@ class ReverseMode extends ForwardSweep {
         return this.reverseStore(s, out);
       case 'if':
         if (!this.saves.reversed.has(s)) return;
+        // a selection's branch: taken in the one iteration reversed, or in the one whose counter was kept
+        const selecting = this.selectionBranches.get(s);
+        if (selecting) {
+          if (this.saves.selections.get(selecting)!.alone) out.push(...this.reverseBlock(s.then));
+          else out.push({ k: 'if', cond: bin('===', id(selecting.canonical!.counter.name), id(this.selectedAt(selecting))), then: this.reverseBlock(s.then), else: [] });
+          return;
+        }
         out.push({
           k: 'if',
           cond: this.saves.tapedBranches.has(s) ? this.tape('popInt') : atom(s.cond),
@@ -211,11 +218,17 @@ class ReverseMode extends ForwardSweep {
       }));
       return this.afterReverse(loop, out);
     }
+    const selection = this.saves.selections.get(loop);
+    if (selection?.alone) {
+      this.reverseSelection(loop, out);
+      return this.afterReverse(loop, out);
+    }
     const inductions = this.saves.inductions.get(loop) ?? [];
     const first = this.firstIndex(loop);
     // the trip count, where the reverse loop needs it
     const count = first ? '' : this.count(loop);
     if (this.saves.tapedCounts.has(loop) && !first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
+    if (selection && this.depth > 0) out.push(assign(id(this.selectedAt(loop)), this.tape('popInt')));
     // induction variables kept after this loop: their value there, stepped back in the reverse of theirs
     const homed = this.saves.inductionHomes.get(loop) ?? [];
     for (let i = homed.length - 1; i >= 0; i--) {
@@ -253,6 +266,18 @@ class ReverseMode extends ForwardSweep {
     }
     if (this.hooks) out.push(...this.hooks.afterReverse(loop, (v) => (this.adjoints.has(v) ? this.adj(v) : undefined)));
     this.afterReverse(loop, out);
+  }
+
+  /**
+   * A selection loop alone (selectionLoops.ts): only the iteration that took the branch last has
+   * adjoint work; its counter comes back from the forward sweep, -1 when no iteration took it.
+   */
+  private reverseSelection(loop: Loop, out: CStmt[]): void {
+    const counter = id(loop.canonical!.counter.name);
+    out.push(assign(counter, this.depth > 0 ? this.tape('popInt') : id(this.selectedAt(loop))));
+    const body = this.inLoop(() => [...this.reverseBlock(loop.pre), ...this.reverseBlock(loop.update), ...this.reverseBlock(loop.body)]);
+    out.push({ k: 'if', cond: bin('>=', counter, n(0)), then: body, else: [] });
+    if (this.hooks) out.push(...this.hooks.afterReverse(loop, (v) => (this.adjoints.has(v) ? this.adj(v) : undefined)));
   }
 
   /** After a loop's reverse: its first condition's, then the values saved once for the whole loop. */

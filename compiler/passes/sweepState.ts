@@ -31,6 +31,10 @@ export class SweepState {
   protected readonly counts = new Map<Loop, string>();
   /** Induction variables' values where their loops start. */
   protected readonly ends = new Map<Var, string>();
+  /** Selection loops' locals: the counter of the iteration that took the branch last. */
+  protected readonly selected = new Map<Loop, string>();
+  /** Selection loops by their branch (selectionLoops.ts). */
+  protected readonly selectionBranches: ReadonlyMap<Stmt, Loop>;
   protected readonly tapeName: string;
   protected usesTape = false;
   protected scratchG?: string;
@@ -75,6 +79,7 @@ export class SweepState {
     this.integers = integerVars(fn);
     this.integerValued = integerValues(fn);
     this.incrementParts = new Set([...saves.increments.values()].flatMap((inc) => [inc.load, inc.sum]));
+    this.selectionBranches = new Map([...saves.selections].map(([loop, sel]) => [sel.branch, loop]));
     const withAdjoint = new Set(activity.active);
     fn.params.forEach((p) => p.selected && withAdjoint.add(p.v));
     for (const v of [...fn.params.map((p) => p.v), ...fn.locals]) {
@@ -158,6 +163,17 @@ export class SweepState {
     if (!name) {
       name = this.names.unique(`${ind.v.name}_end`);
       this.ends.set(ind.v, name);
+      this.extraLocals.push(name);
+    }
+    return name;
+  }
+
+  /** The local holding the counter of the iteration in which a selection loop last took its branch (`mx_at`). */
+  protected selectedAt(loop: Loop): string {
+    let name = this.selected.get(loop);
+    if (!name) {
+      name = this.names.unique(`${this.saves.selections.get(loop)!.target.name}_at`);
+      this.selected.set(loop, name);
       this.extraLocals.push(name);
     }
     return name;

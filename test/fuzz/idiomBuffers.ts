@@ -331,4 +331,51 @@ export class BufferIdioms extends ObjectIdioms {
     this.localArrays.add(w);
     return out;
   }
+
+  // ── the largest or smallest element ────────────────────────────────────────────────────────
+
+  /**
+   * A running maximum or minimum, `if (v > m) m = v` (what compiler/passes/selectionLoops.ts
+   * reverses in the selected iteration only): of an element or a value computed from it, from the
+   * first element, a number or ±Infinity, with or without a sum beside it in the loop, per row of
+   * an outer loop or once; then used as log Σ exp shifts it, or in a product.
+   */
+  protected selection(scope: BufScope): S[] | undefined {
+    const L = this.L;
+    const [w, m, c, r, q, v, k, se] = ['w', 'm', 'c', 'r', 'q', 'v', 'k', 'se'].map((x) => this.fresh(x));
+    const op = this.pick(['>', '<', '>=', '<=']);
+    const out: S[] = [];
+    const fill = this.within(scope, [], [q], { loop: false, canBreak: false });
+    out.push(line(cat('num', `const ${w}: number[] = Array.from({ length: ${L} }, (_, ${q}) => `, this.num(fill, 1), ');'), w));
+    const acc = this.sink(scope, out);
+    const rows = this.chance(0.3);
+    const body: S[] = [];
+    const start = this.int(3); // 0: from w[0], 1: from a number, 2: from ±Infinity
+    const init = start === 0 ? `${w}[0]` : start === 2 ? (op.startsWith('>') ? '-Infinity' : 'Infinity') : undefined;
+    if (init) body.push(line(`let ${m} = ${init};`, m));
+    else body.push(line(cat('num', `let ${m} = `, this.num(scope, 1), ';'), m));
+    const inLoop = this.within(scope, [], rows ? [c, r] : [c], { loop: true, canBreak: false });
+    const element = rows ? `${w}[${c}] * (${r} + 1)` : `${w}[${c}]`;
+    const loop: S[] = [];
+    if (this.chance(0.35)) loop.push(line(cat('num', `${acc} += ${w}[${c}] * `, this.num(inLoop, 1), ';')));
+    if (this.chance(0.5)) {
+      loop.push(line(cat('num', `const ${v} = ${element} * `, this.num(inLoop, 1), ';'), v));
+      loop.push(line(`if (${v} ${op} ${m}) ${m} = ${v};`));
+    } else {
+      loop.push(line(`if (${element} ${op} ${m}) ${m} = ${element};`));
+    }
+    body.push(block(`for (let ${c} = ${start === 0 ? 1 : 0}; ${c} < ${L}; ${c}++)`, [loop]));
+    if (op.startsWith('>') && this.chance(0.6)) {
+      // log Σ exp, shifted by the largest
+      body.push(line(`let ${se} = 0;`, se), block(`for (let ${k} = 0; ${k} < ${L}; ${k}++)`, [[line(`${se} += Math.exp(${w}[${k}]${rows ? ` * (${r} + 1)` : ''} - ${m});`)]]));
+      body.push(line(`${acc} += ${m} + Math.log(${se});`));
+    } else {
+      body.push(line(cat('num', `${acc} += ${m} * `, this.num(scope, 1), ';')));
+    }
+    if (rows) out.push(block(`for (let ${r} = 0; ${r} < 2; ${r}++)`, [body]));
+    else out.push(...body);
+    scope.arrays.push({ name: w, kind: 'numarr', writable: true });
+    this.localArrays.add(w);
+    return out;
+  }
 }

@@ -39,6 +39,8 @@ export const allIdioms = [
   'loopPair',
   // an index stepped through a triangular loop nest (idiomBuffers.ts), after loopPair for the same reason
   'indexWalk',
+  // a running maximum or minimum (idiomBuffers.ts), last for the same reason
+  'selection',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -104,6 +106,7 @@ class IdiomGenerator extends ClassIdioms {
     ['classParam', (s, d) => this.classStmt(s, d)],
     ['loopPair', (s, d) => this.nested(d, () => this.loopPair(s))],
     ['indexWalk', (s, d) => this.nested(d, () => this.indexWalk(s))],
+    ['selection', (s, d) => this.nested(d, () => this.selection(s))],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
