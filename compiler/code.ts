@@ -210,6 +210,20 @@ export function namesIn(stmts: readonly CStmt[], out: Set<string> = new Set()): 
   return out;
 }
 
+/** Whether two expressions are written the same (identifiers by name). */
+export function sameExpr(a: CExpr, b: CExpr): boolean {
+  if (a.k !== b.k) return false;
+  if (a.k === 'id') return a.name === (b as typeof a).name;
+  if ('value' in a) return a.value === (b as typeof a).value;
+  if (a.k === 'postfix') return a.name === (b as typeof a).name && a.op === (b as typeof a).op && !!a.prefix === !!(b as typeof a).prefix;
+  if ((a.k === 'bin' || a.k === 'un') && a.op !== (b as typeof a).op) return false;
+  if (a.k === 'member' && a.prop !== (b as typeof a).prop) return false;
+  if (a.k === 'object') return false;
+  const ca = children(a);
+  const cb = children(b);
+  return ca.length === cb.length && ca.every((x, i) => sameExpr(x, cb[i]));
+}
+
 /** `e` with every subexpression replaced by `f` of it, innermost first. */
 export function mapExpr(e: CExpr, f: (e: CExpr) => CExpr): CExpr {
   const m = (x: CExpr): CExpr => mapExpr(x, f);

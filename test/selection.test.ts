@@ -98,6 +98,26 @@ export function readsIt(x: Float64Array): number {
   return s + mx;
 }
 
+/** A conditional sum, \`s = s + v\` (its branch taped: the test reads s): it reads what it assigns, no selection. */
+export function condSum(x: Float64Array): number {
+  let s = 0.5;
+  for (let c = 0; c < x.length; c++) if (x[c] > s - 1) s = s + x[c] * x[c];
+  return s * s;
+}
+
+/** The running largest stored in the loop: read differentiably there, no selection. */
+export function storesIt(x: Float64Array): number {
+  const run = new Float64Array(x.length);
+  let mx = x[0];
+  for (let c = 0; c < x.length; c++) {
+    if (x[c] > mx) mx = x[c];
+    run[c] = mx;
+  }
+  let t = 0;
+  for (let c = 0; c < x.length; c++) t += run[c] * (c + 1);
+  return t;
+}
+
 /** A start that is not a constant: stays taped. */
 export function fromStart(x: Float64Array, lo: number): number {
   let mx = x[lo];
@@ -113,6 +133,8 @@ export const gWithSum = grad(withSum);
 export const gSoftmax = grad(softmax);
 export const gReadsIt = grad(readsIt);
 export const gFromStart = grad(fromStart);
+export const gCondSum = grad(condSum);
+export const gStoresIt = grad(storesIt);
 `;
 
 describe('selection loops (selectionLoops)', () => {
@@ -144,7 +166,7 @@ describe('selection loops (selectionLoops)', () => {
       });
 
       it('loops with other adjoint work: gradients match central differences', () => {
-        for (const name of ['withSum', 'readsIt']) {
+        for (const name of ['withSum', 'readsIt', 'condSum', 'storesIt']) {
           expectClose(m[`g${name[0].toUpperCase()}${name.slice(1)}`](x), finiteDiff(m[name], [x], 0) as Float64Array, 1e-6, name);
         }
         expectClose(m.gFromStart(x, 2), finiteDiff(m.fromStart, [x, 2], 0) as Float64Array, 1e-6, 'fromStart');
@@ -156,7 +178,7 @@ describe('selection loops (selectionLoops)', () => {
       it(optimize ? 'selections keep their counter (mx_at), alone ones reverse no loop, the others stay taped' : 'no selections', () => {
         const alone = ['lse_grad', 'rows_grad', 'smallest_grad_0_1', 'lastMax_grad'];
         const beside = ['withSum_grad', 'softmax_grad'];
-        const taped = ['readsIt_grad', 'fromStart_grad'];
+        const taped = ['readsIt_grad', 'fromStart_grad', 'condSum_grad', 'storesIt_grad'];
         for (const name of [...alone, ...beside]) expect(/\b(mx|best|zmax)_at\b/.test(code(name)), name).to.equal(optimize);
         for (const name of alone) expect(/ === /.test(code(name)), name).to.equal(false);
         for (const name of beside) expect(/\b[ck] === (mx|zmax)_at\b/.test(code(name)), name).to.equal(optimize);

@@ -34,8 +34,9 @@ export interface SaveInfo {
   /** Loops whose trip count goes on the integer tape (they run inside another loop). */
   readonly tapedCounts: ReadonlySet<Loop>;
   /**
-   * Of those, counted loops whose trip count the reverse sweep computes from the counter's start
-   * and a bound nothing changes (`for (b = a + 1; b < d; b++)`: max(0, ⌈(d − (a + 1)) / 1⌉)).
+   * Counted loops whose trip count the reverse sweep computes from the counter's start and a bound
+   * nothing changes (`for (b = a + 1; b < d; b++)`: max(0, ⌈(d − (a + 1)) / 1⌉)): of those, and
+   * outermost loops (with `optimize`), whose forward sweep then counts nothing.
    */
   readonly boundedCounts: ReadonlyMap<Loop, Bound>;
   /** Assigned more than once per call. */
@@ -400,8 +401,9 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     if (s.k === 'if') {
       const c = atomVar(s.cond);
       if (c && overwritten.has(c) && !recomputed.has(c) && !stepped(c)) tapedBranches.add(s);
-    } else if (s.k === 'loop' && loopsOf.get(s)!.length > 0) {
-      tapedCounts.add(s);
+    } else if (s.k === 'loop' && (loopsOf.get(s)!.length > 0 || (optimize && !s.parallel && !s.checkpoint))) {
+      // nested: its trip count goes on the tape unless its bound gives it; outermost: kept in a local, or given by its bound
+      if (loopsOf.get(s)!.length > 0) tapedCounts.add(s);
       const bounded = canonical.has(s) ? boundOf(s) : undefined;
       // a bound nothing changes, or the counter of a loop around this one (recomputed in its reverse)
       const fixed = (a: Atom): boolean => a.k === 'const' || a.v.outer || !overwritten.has(a.v) || loopsOf.get(s)!.includes(counterLoop.get(a.v)!) || sameLength(a.v);

@@ -131,10 +131,14 @@ class Folder {
     return this.facts.live.get(s)?.has(name) ?? true;
   }
 
-  /** `x = e` (or `x += e`) of a local read by nobody after, e without effects: removed. */
+  /** `x = e` (or `x += e`) of a local read by nobody after, e without effects, or a loop that only counts into one: removed. */
   private removeDead(stmts: CStmt[], i: number): boolean {
     const s = stmts[i];
     if (s.k === 'if' && s.then.length === 0 && s.else.length === 0 && removable(exprEffects(s.cond, this.scope))) {
+      stmts.splice(i, 1);
+      return true;
+    }
+    if (s.k === 'for' && this.emptyCount(s)) {
       stmts.splice(i, 1);
       return true;
     }
@@ -155,6 +159,18 @@ class Folder {
     // (x was dead after it, so is still dead before it: x's liveness stands; its value's reads only lose some)
     stmts.splice(i, 1);
     return true;
+  }
+
+  /**
+   * `for (i = a; i < b; i++) {}`: a loop that only counts, whose counter nobody reads after it (the
+   * forward sweep of a loop whose reverse needs nothing from it, its trip count given by its bound).
+   */
+  private emptyCount(s: CStmt & { k: 'for' }): boolean {
+    const counter = s.update?.k === 'postfix' ? s.update.name : undefined;
+    if (!counter || s.body.length > 0 || !s.cond || !removable(exprEffects(s.cond, this.scope))) return false;
+    const init = s.init;
+    if (init && (init.k !== 'assign' || init.target.k !== 'id' || init.target.name !== counter || !removable(exprEffects(init.value, this.scope)))) return false;
+    return this.scope.locals.has(counter) && !this.facts.dirty.has(counter) && !this.liveAfter(s, counter);
   }
 
   /** Whether the last statement before stmts[i] that mentions x or t is `t = x`. */

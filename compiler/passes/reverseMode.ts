@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  * The state both sweeps share is sweepState.ts's; the forward sweep is forwardSweep.ts.
  */
-import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix } from '../code.js';
+import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix, sameExpr } from '../code.js';
 import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
@@ -227,7 +227,7 @@ class ReverseMode extends ForwardSweep {
     const first = this.firstIndex(loop);
     // the trip count, where the reverse loop needs it
     const count = first ? '' : this.count(loop);
-    if (this.saves.tapedCounts.has(loop) && !first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
+    if ((this.saves.tapedCounts.has(loop) || this.saves.boundedCounts.has(loop)) && !first) out.push(assign(id(count), this.tripCount(loop) ?? this.tape('popInt')));
     if (selection && this.depth > 0) out.push(assign(id(this.selectedAt(loop)), this.tape('popInt')));
     // induction variables kept after this loop: their value there, stepped back in the reverse of theirs
     const homed = this.saves.inductionHomes.get(loop) ?? [];
@@ -377,8 +377,12 @@ class ReverseMode extends ForwardSweep {
     } else if (rule) {
       const withY = rule.partials(args.map(atom), y);
       args.forEach((a, i) => {
-        const p = withY[i];
+        let p = withY[i];
         if (!p || !this.isActive(a) || (passThrough && a.v === v)) return;
+        // one operand twice with the same partial (x * x, x + x): one accumulation of twice it
+        const again = args.findIndex((b, j) => j !== i && b.k === 'var' && b.v === a.v && withY[j] && sameExpr(withY[j]!, p!));
+        if (again >= 0 && again < i) return;
+        if (again > i) p = mul(n(2), p);
         if (!this.loops.strictZeros) out.push(accumulate(this.adj(a.v), mul(g, p)));
         // strictZeros: g · p is 0 where either is (an infinite g times a zero partial too)
         else if (p.k !== 'num') out.push(accumulate(this.adj(a.v), cond(bin('||', bin('===', g, n(0)), bin('===', p, n(0))), n(0), mul(g, p))));

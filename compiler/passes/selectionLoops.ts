@@ -24,7 +24,8 @@
  *   - the branch is an `if` directly in its body, without `else`, taped as a bit, ending with
  *     `mx = e` after the temporaries e needs, none of which pushes anything or is read outside the
  *     branch, and with no `if`, loop or store in it;
- *   - nothing else in the loop assigns mx or reads it differentiably (a comparison may read it).
+ *   - nothing else in the loop assigns mx, and nothing reads it differentiably, e included (a
+ *     comparison may read it; `mx = mx + v` accumulates, it does not select).
  * Alone, besides: the branch ends the body; the loop has no other `if`, loop or store and pushes
  * nothing; its other differentiated assignments give temporaries of one iteration, assigned once
  * in the loop, read differentiably nowhere outside it, and read only after their assignment. The
@@ -118,9 +119,12 @@ function selected(loop: Loop, branch: Stmt & { k: 'if' }, { activity, facts, ass
     const read = readers.get(s.target) ?? [];
     if (read.some((r) => !then.has(r) || branch.then.indexOf(r) <= at)) return undefined;
   }
+  // nothing else assigns it, nothing reads it differentiably, the branch's `mx = e` included (`mx = mx + v` accumulates)
   for (const s of inside.get(loop)!) {
     if (s.k === 'assign' && s.target === target && s !== pick) return undefined;
-    if (s !== pick && isDiff(s, activity) && s.k === 'assign' && exprOperands(s.expr).some((a) => atomVar(a) === target)) return undefined;
+    if (!isDiff(s, activity)) continue;
+    if (s.k === 'assign' && exprOperands(s.expr).some((a) => atomVar(a) === target)) return undefined;
+    if (s.k === 'store' && atomVar(s.value) === target) return undefined;
   }
   return target;
 }

@@ -2,9 +2,11 @@
  * Loads as a person would write them, before the analyses (with `optimize` on): an element read
  * twice in a row is read once, and an element that no iteration of a loop changes is read once
  * before the loop. Each saves the reverse sweep a value to keep: per element rather than per read,
- * per run of the loop rather than per iteration.
+ * per run of the loop rather than per iteration. An index computed twice in a row is computed
+ * once, so that the loads through it are one too.
  *
  *   sq += qx[j] * qx[j]                    _t1 = qx[j]; _t3 = _t1 * _t1    (not _t1 * _t2)
+ *   frob += L[c*s + j] * L[c*s + j]        _t1 = c * s + j; _t2 = L[_t1]; _t2 * _t2
  *   for (b…) qx[b] += L[t] * centered[a]   _t5 = centered[a] before the b loop
  *
  * Only arrays no other name can reach are touched (plainArrays.ts).
@@ -23,7 +25,26 @@ export function simplifyLoads(fn: IRFunction): IRFunction {
   const hoisted = hoist(fn.body, isLoad);
   // statements reading each variable
   const reads = new Map([...useSites(hoisted).readers].map(([v, rs]) => [v, new Set(rs).size]));
-  return { ...fn, body: dedup(hoisted, isLoad, reads) };
+  const isArith = (s: Stmt): s is Arith => s.k === 'assign' && (s.expr.k === 'bin' || s.expr.k === 'un') && temp(s.target);
+  return { ...fn, body: dedup(hoisted, (s): s is Load | Arith => isLoad(s) || isArith(s), reads) };
+}
+
+type Arith = Stmt & { k: 'assign'; expr: { k: 'bin' | 'un' } };
+
+const atomKey = (a: Atom): string => (a.k === 'var' ? `v${a.v.id}` : `c${typeof a.value}:${String(a.value)}`);
+
+/** What identifies a load's or an operation's value: the same key, the same value while none of its operands changes. */
+function keyOf(s: Load | Arith): string {
+  const e = s.expr;
+  if (e.k === 'load') return `${e.arr.id}:${atomKey(e.index)}`;
+  return e.k === 'bin' ? `${e.op}(${atomKey(e.a)},${atomKey(e.b)})` : `${e.op}(${atomKey(e.a)})`;
+}
+
+/** The variables (and arrays) whose change ends a load's or operation's value. */
+function operandsOf(s: Load | Arith): Var[] {
+  const e = s.expr;
+  const atoms = e.k === 'load' ? [e.index] : e.k === 'bin' ? [e.a, e.b] : [e.a];
+  return [...(e.k === 'load' ? [e.arr] : []), ...atoms.map(atomVar).filter((v): v is Var => v !== undefined)];
 }
 
 /** What a statement (with everything nested in it) may change: variables assigned, arrays stored into. */
@@ -78,15 +99,15 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
   return out;
 }
 
-/** The same element loaded again in a block, nothing written in between: the first load's variable is used. */
-function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load, reads: ReadonlyMap<Var, number>): Stmt[] {
+/** The same element loaded (or the same operation computed) again in a block, nothing written in between: the first one's variable is used. */
+function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>): Stmt[] {
   const stmts = body.map((s): Stmt => {
     if (s.k === 'if') return { ...s, then: dedup(s.then, isLoad, reads), else: dedup(s.else, isLoad, reads) };
     if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isLoad, reads), body: dedup(s.body, isLoad, reads), update: dedup(s.update, isLoad, reads) };
     return s;
   });
-  const key = (s: Load): string => `${s.expr.arr.id}:${s.expr.index.k === 'var' ? `v${s.expr.index.v.id}` : `c${String(s.expr.index.value)}`}`;
-  const seen = new Map<string, Load>();
+  const key = keyOf;
+  const seen = new Map<string, Load | Arith>();
   const replace = new Map<Var, Var>();
   const out: Stmt[] = [];
   for (let i = 0; i < stmts.length; i++) {
@@ -106,11 +127,10 @@ function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load, reads: Rea
     }
     out.push(s);
     const { assigned, stored } = effects([s]);
-    for (const [k, load] of seen) {
-      const index = atomVar(load.expr.index);
-      if (stored.has(load.expr.arr) || assigned.has(load.target) || assigned.has(load.expr.arr) || (index && assigned.has(index))) seen.delete(k);
+    for (const [k, first] of seen) {
+      if (assigned.has(first.target) || operandsOf(first).some((v) => assigned.has(v) || (first.expr.k === 'load' && stored.has(v)))) seen.delete(k);
     }
-    if (isLoad(s) && !(s.expr.index.k === 'var' && s.expr.index.v === s.target) && !seen.has(key(s))) seen.set(key(s), s);
+    if (isLoad(s) && !operandsOf(s).includes(s.target) && !seen.has(key(s))) seen.set(key(s), s);
   }
   return out;
 }

@@ -5,7 +5,7 @@ function f_grad(x, n) {
     let nf = 0, ni = 0;
     let i = 0, v = 0, _t2 = 0, _brk1 = false, softplus_result = 0, _ret1 = false, _t10 = 0, _t13 = 0, _t18 = false, _n0 = 0;
     const x_b = new Float64Array(x.length);
-    let v_b = 0, _t2_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _y = 0;
+    let v_b = 0, softplus_result_b = 0, z_b = 0, _t10_b = 0, _y = 0;
     // forward sweep
     i = 0;
     _brk1 = false;
@@ -83,11 +83,7 @@ function f_grad(x, n) {
             z_b = 0;
         }
         if (x[i] > 0) {
-            _t2 = x[i];
-            _t2_b += v_b * _t2;
-            _t2_b += v_b * _t2;
-            x_b[i] += _t2_b;
-            _t2_b = 0;
+            x_b[i] += v_b * (2 * x[i]);
         }
         else {
             x_b[i] -= v_b;

@@ -3,7 +3,7 @@ function f_grad(x0, steps) {
     tape.reset();
     const floats = tape.floats;
     let nf = 0;
-    let x, i = 0, J = 0, t = 0, i_2 = 0, _t4 = 0, _t11 = 0, _t12 = 0, _n0 = 0, _T1 = 0, _ck1 = tape.checkpoints(1);
+    let x, i = 0, J = 0, t = 0, i_2 = 0, _t4 = 0, _t11 = 0, _t12 = 0, _T1 = 0, _ck1 = tape.checkpoints(1);
     const x0_b = new Float64Array(x0.length);
     let x_b, _t4_b = 0, _t8_b = 0, _t11_b = 0;
     // forward sweep
@@ -12,7 +12,6 @@ function f_grad(x0, steps) {
     for (i = 0; i < x.length; i++) {
         x[i] = x0[i];
     }
-    _n0 = i;
     J = 0;
     // loop#1: binomial checkpointing, 3 saved states
     _T1 = 0;
@@ -94,7 +93,7 @@ function f_grad(x0, steps) {
             }
         }
     }
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = x.length - 1; i >= 0; i--) {
         x0_b[i] += x_b[i];
         x_b[i] = 0;
     }

@@ -5,11 +5,10 @@ function f_grad(x, w) {
     tape.reset();
     const floats = tape.floats;
     let nf = 0;
-    let i = 0, _t0 = 0, _t2 = 0, _t6 = 0, _t10 = 0, _n0 = 0;
+    let i = 0, _t0 = 0, _t2 = 0, _t6 = 0, _t10 = 0;
     const x_b = new Float64Array(x.length);
     let _t0_b = 0, _t3_b = 0, _y = 0;
     // forward sweep
-    _n0 = 0;
     for (i = 1; i < x.length; i++) {
         floats[nf++] = _t0;
         _t0 = x[i];
@@ -18,14 +17,13 @@ function f_grad(x, w) {
         floats[nf++] = _t6;
         _t6 = Math.tanh(_t0 * _t2 * w[i]);
         x[i] = _t6;
-        _n0 += 1;
     }
     _t10 = x.length - 1;
     tape.mark();
     // reverse sweep
     x_b[0] += x[_t10];
     x_b[_t10] += x[0];
-    for (i = 1 + (_n0 - 1); i >= 1; i--) {
+    for (i = x.length - 1; i >= 1; i--) {
         _y = _t6;
         _t6 = floats[--nf];
         _t3_b = x_b[i] * (1 - _y * _y) * w[i];

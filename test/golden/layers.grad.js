@@ -3,7 +3,7 @@ function f_grad(layers, x) {
     tape.reset();
     const floats = tape.floats, ints = tape.ints;
     let nf = 0, ni = 0;
-    let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0, _n4 = 0, _n0 = 0, _n3 = 0;
+    let h, _t0 = 0, i = 0, item, W, b, _t1 = 0, h_2, _t2 = 0, i_2 = 0, row, acc = 0, _t6 = 0, i_3 = 0, _t9 = 0, _t12 = 0, _t15 = 0, i_4 = 0, v = 0, _len = 0, i_5 = 0;
     const layers_b = __tsgrad.zerosLike(layers);
     let h_b = new Float64Array(0), item_b, W_b, b_b, h_2_b = new Float64Array(0), row_b, acc_b = 0, w_b = 0, _t9_b = 0, v_b = 0, _y = 0, _swap;
     // forward sweep
@@ -15,7 +15,6 @@ function f_grad(layers, x) {
     for (i_5 = 0; i_5 < _len; i_5++) {
         h[i_5] = x[i_5];
     }
-    _n4 = i_5;
     _t0 = layers.length;
     for (i = 0; i < _t0; i++) {
         item = layers[i];
@@ -49,23 +48,20 @@ function f_grad(layers, x) {
         h_b = h_2_b;
         h_2_b = _swap;
     }
-    _n0 = i;
     _t15 = h.length;
     for (i_4 = 0; i_4 < _t15; i_4++) {
         floats[nf++] = v;
         v = h[i_4];
     }
-    _n3 = i_4;
     tape.mark();
     // reverse sweep
-    for (i_4 = _n3 - 1; i_4 >= 0; i_4--) {
-        v_b += v;
-        v_b += v;
+    for (i_4 = _t15 - 1; i_4 >= 0; i_4--) {
+        v_b += 2 * v;
         v = floats[--nf];
         h_b[i_4] += v_b;
         v_b = 0;
     }
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = _t0 - 1; i >= 0; i--) {
         item_b = layers_b[i];
         W = layers[i].W;
         W_b = item_b.W;
@@ -93,7 +89,7 @@ function f_grad(layers, x) {
             acc_b = 0;
         }
     }
-    for (i_5 = _n4 - 1; i_5 >= 0; i_5--) {
+    for (i_5 = _len - 1; i_5 >= 0; i_5--) {
         h_b[i_5] = 0;
     }
     return layers_b;

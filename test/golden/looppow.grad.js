@@ -3,7 +3,7 @@ function f_grad(x) {
     tape.reset();
     const floats = tape.floats;
     let nf = 0;
-    let p = 0, i = 0, _n0 = 0;
+    let p = 0, i = 0;
     let x_b = 0, p_b = 0, _g = 0;
     // forward sweep
     p = 1;
@@ -11,11 +11,10 @@ function f_grad(x) {
         floats[nf++] = p;
         p = p * x;
     }
-    _n0 = i;
     tape.mark();
     // reverse sweep
     p_b = 1;
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = 4; i >= 0; i--) {
         _g = p_b;
         p_b = 0;
         p = floats[--nf];

@@ -1,5 +1,5 @@
 function f_grad(w, x) {
-    let scaled, _t1 = 0, i = 0, _t7 = 0, i_3 = 0, _t10 = 0, _n0 = 0, _n1 = 0;
+    let scaled, _t1 = 0, i = 0, i_3 = 0, _t10 = 0;
     const w_b = new Float64Array(w.length);
     let scaled_b;
     // forward sweep
@@ -9,17 +9,12 @@ function f_grad(w, x) {
     for (i = 0; i < _t1; i++) {
         scaled[i] = w[i] * x[i];
     }
-    _n0 = i;
-    _t7 = scaled.length;
-    for (i_3 = 0; i_3 < _t7; i_3++) {
-    }
-    _n1 = i_3;
     // reverse sweep
-    for (i_3 = _n1 - 1; i_3 >= 0; i_3--) {
+    for (i_3 = scaled.length - 1; i_3 >= 0; i_3--) {
         _t10 = Math.exp(scaled[i_3]);
         scaled_b[i_3] += 1 / (1 + _t10) * _t10;
     }
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = _t1 - 1; i >= 0; i--) {
         w_b[i] += scaled_b[i] * x[i];
         scaled_b[i] = 0;
     }

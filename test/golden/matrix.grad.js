@@ -3,7 +3,7 @@ function f_grad(x, W) {
     tape.reset();
     const floats = tape.floats, ints = tape.ints;
     let nf = 0, ni = 0;
-    let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0, _n0 = 0;
+    let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0;
     const x_b = new Float64Array(x.length);
     let acc_b = 0, _y = 0;
     // forward sweep
@@ -19,10 +19,9 @@ function f_grad(x, W) {
         floats[nf++] = _t8;
         _t8 = Math.tanh(acc);
     }
-    _n0 = i;
     tape.mark();
     // reverse sweep
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = _t0 - 1; i >= 0; i--) {
         row = W[i];
         _y = _t8;
         _t8 = floats[--nf];

@@ -3,7 +3,7 @@ function f_grad(theta, X, y, n, d, c) {
     tape.reset();
     const floats = tape.floats, ints = tape.ints;
     let nf = 0, ni = 0;
-    let logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, _n0 = 0;
+    let logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, max_at = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, logits_b, max_b = 0, z_b = 0, sum_b = 0, _t12_b = 0, _y = 0;
     // forward sweep
@@ -11,6 +11,7 @@ function f_grad(theta, X, y, n, d, c) {
     logits_b = new Float64Array(logits.length);
     for (i = 0; i < n; i++) {
         max = -Infinity;
+        max_at = -1;
         for (k = 0; k < c; k++) {
             z = 0;
             for (j = 0; j < d; j++) {
@@ -19,12 +20,10 @@ function f_grad(theta, X, y, n, d, c) {
             logits[k] = z;
             if (z > max) {
                 max = z;
-                ints[ni++] = 1;
-            }
-            else {
-                ints[ni++] = 0;
+                max_at = k;
             }
         }
+        ints[ni++] = max_at;
         floats[nf++] = sum;
         sum = 0;
         for (k_2 = 0; k_2 < c; k_2++) {
@@ -33,11 +32,10 @@ function f_grad(theta, X, y, n, d, c) {
             sum += _t13;
         }
     }
-    _n0 = i;
     tape.mark();
     // reverse sweep
     total_b = 1 / n;
-    for (i = _n0 - 1; i >= 0; i--) {
+    for (i = Math.ceil(n) - 1; i >= 0; i--) {
         logits_b[y[i]] -= total_b;
         max_b += total_b;
         sum_b = total_b * (1 / sum);
@@ -49,8 +47,9 @@ function f_grad(theta, X, y, n, d, c) {
             logits_b[k_2] += _t12_b;
         }
         sum = floats[--nf];
+        max_at = ints[--ni];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
-            if (ints[--ni]) {
+            if (k === max_at) {
                 z_b = max_b;
                 max_b = 0;
             }

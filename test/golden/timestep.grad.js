@@ -3,7 +3,7 @@ function f_grad(x0) {
     tape.reset();
     const floats = tape.floats, ints = tape.ints;
     let nf = 0, ni = 0;
-    let x, t = 0, _t0 = 0, arr, _t1 = 0, i = 0, _t7 = 0, _t8 = 0, _t12 = 0, arr_2, _t13 = 0, i_3 = 0, _t19 = 0, arr_3, _t20 = 0, i_5 = 0, _t26 = 0, _t27 = 0, _t31 = 0, arr_4, _t32 = 0, i_7 = 0, _t40 = 0, i_9 = 0, v = 0, _len = 0, i_10 = 0, _n6 = 0, _n0 = 0, _n5 = 0;
+    let x, t = 0, _t0 = 0, arr, _t1 = 0, i = 0, _t7 = 0, _t8 = 0, _t12 = 0, arr_2, _t13 = 0, i_3 = 0, _t19 = 0, arr_3, _t20 = 0, i_5 = 0, _t26 = 0, _t27 = 0, _t31 = 0, arr_4, _t32 = 0, i_7 = 0, _t40 = 0, i_9 = 0, v = 0, _len = 0, i_10 = 0;
     const x0_b = new Float64Array(x0.length);
     let x_b = new Float64Array(0), arr_b = new Float64Array(0), xi_b = 0, _t8_b = 0, _t11_b = 0, arr_2_b = new Float64Array(0), _t18_b = 0, arr_3_b = new Float64Array(0), _t27_b = 0, _t30_b = 0, arr_4_b = new Float64Array(0), yi_2_b = 0, _t37_b = 0, v_b = 0, _swap;
     // forward sweep
@@ -15,7 +15,6 @@ function f_grad(x0) {
     for (i_10 = 0; i_10 < _len; i_10++) {
         x[i_10] = x0[i_10];
     }
-    _n6 = i_10;
     for (t = 0; t < 3; t++) {
         _t0 = x.length;
         arr = arr !== undefined && arr.length === _t0 ? arr : new Array(_t0).fill(0);
@@ -72,23 +71,20 @@ function f_grad(x0) {
         x_b = arr_4_b;
         arr_4_b = _swap;
     }
-    _n0 = t;
     _t40 = x.length;
     for (i_9 = 0; i_9 < _t40; i_9++) {
         floats[nf++] = v;
         v = x[i_9];
     }
-    _n5 = i_9;
     tape.mark();
     // reverse sweep
-    for (i_9 = _n5 - 1; i_9 >= 0; i_9--) {
-        v_b += v;
-        v_b += v;
+    for (i_9 = _t40 - 1; i_9 >= 0; i_9--) {
+        v_b += 2 * v;
         v = floats[--nf];
         x_b[i_9] += v_b;
         v_b = 0;
     }
-    for (t = _n0 - 1; t >= 0; t--) {
+    for (t = 2; t >= 0; t--) {
         _swap = x_b;
         x_b = arr_4_b;
         arr_4_b = _swap;
@@ -128,7 +124,7 @@ function f_grad(x0) {
             xi_b = 0;
         }
     }
-    for (i_10 = _n6 - 1; i_10 >= 0; i_10--) {
+    for (i_10 = _len - 1; i_10 >= 0; i_10--) {
         x0_b[i_10] += x_b[i_10];
         x_b[i_10] = 0;
     }

@@ -1,21 +1,19 @@
 function f_grad(u, X, n, d) {
-    let i = 0, j = 0, _t0 = 0, _t16 = 0, _n0 = 0;
+    let i = 0, j = 0, _t0 = 0, _t3 = 0, _n0 = 0;
     const u_b = new Float64Array(u.length);
     let _t0_b = 0;
     // forward sweep
     for (i = 0; i < n; i++) {
-        for (j = 0; j < d; j++) {
-        }
     }
     _n0 = i;
     // reverse sweep
     for (i = _n0 - 1; i >= 0; i--) {
         for (j = Math.ceil(d) - 1; j >= 0; j--) {
             _t0 = u[j];
-            _t16 = X[i * d + j];
-            _t0_b += Math.cos(_t0 * _t16) * _t16;
-            _t0_b -= 3 * Math.pow(X[i * d + j] - _t0, 2);
-            _t0_b += 2 * Math.pow(_t0 - X[i * d + j], 1);
+            _t3 = X[i * d + j];
+            _t0_b += Math.cos(_t0 * _t3) * _t3;
+            _t0_b -= 3 * Math.pow(_t3 - _t0, 2);
+            _t0_b += 2 * Math.pow(_t0 - _t3, 1);
             u_b[j] += _t0_b;
             _t0_b = 0;
         }

@@ -30,8 +30,6 @@ function f_grad(theta, X, y, n, d, c) {
             _t21 = Math.exp(z_2 - m);
             s += _t21;
         }
-        for (j_3 = 0; j_3 < d; j_3++) {
-        }
     }
     _n0 = i;
     tape.mark();
