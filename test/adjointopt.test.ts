@@ -110,6 +110,21 @@ export function bounds(x: Float64Array, h: number): number {
 }
 export const gBounds = grad(bounds, [0, 1]);
 
+/** Outermost loops reversed from their bound: fractional, <=, counting down by 2, x.length; and a bound reassigned after its loop, whose trip count is kept. */
+export function outerBounds(x: Float64Array, h: number): number {
+  let s = 0;
+  const n = x.length;
+  for (let i = 0; i < h; i++) s += Math.sin(x[i] * h);
+  for (let i = 1; i <= n - 1; i++) s += x[i] * x[i - 1];
+  for (let i = n - 1; i >= 0; i -= 2) s += Math.exp(0.3 * x[i]) * h;
+  let m = 3;
+  for (let i = 0; i < m; i++) s += x[i + 1] * Math.cos(x[i] * h);
+  m = 1;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i] + m;
+  return s;
+}
+export const gOuterBounds = grad(outerBounds, [0, 1]);
+
 /** Increments A[i] += e, -= e, e + A[i], one into an element of another index that may be the same one, one reading the element twice. */
 export function increments(x: Float64Array, w: number): number {
   const n = x.length;
@@ -208,6 +223,13 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         const g = m.gBounds(...args);
         expectClose(g[0], finiteDiff(m.bounds, args, 0), 1e-6, 'gradient');
         expectClose(g[1], finiteDiff(m.bounds, args, 1), 1e-6, 'gradient');
+      });
+
+      it('outermost loops reversed from their bounds, one whose bound is reassigned after it: gradients match central differences', () => {
+        const args = [randomArray(9, 6), 2.5];
+        const g = m.gOuterBounds(...args);
+        expectClose(g[0], finiteDiff(m.outerBounds, args, 0), 1e-6, 'gradient');
+        expectClose(g[1], finiteDiff(m.outerBounds, args, 1), 1e-6, 'gradient');
       });
 
       it('an induction variable read only through a recomputed load (fuzz seed 1130131): gradient and hvp match central differences', () => {
