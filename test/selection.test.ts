@@ -12,6 +12,8 @@ import { expectClose, modes } from './check.js';
 import { compile, finiteDiff, formatDiagnostics, randomArray, repoRoot } from './harness.js';
 
 const file = path.join(repoRoot, 'test', 'virtual', 'selection.ts');
+/** softmax's logits and their largest in one loop, with an inner loop. */
+const softmaxFile = path.join(repoRoot, 'bench', 'workloads', 'softmax.ts');
 const source = `import { grad } from 'tsgrad';
 
 /** log Σ exp, shifted by the largest entry. */
@@ -68,25 +70,6 @@ export function withSum(x: Float64Array): number {
   return s * mx;
 }
 
-/** softmax's logits and their largest in one loop, with an inner loop (bench/workloads/softmax.ts). */
-export function softmax(theta: Float64Array, x: Float64Array, n: number, d: number, c: number): number {
-  const logits = new Float64Array(c);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let zmax = -Infinity;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * x[i * d + j];
-      logits[k] = z;
-      if (z > zmax) zmax = z;
-    }
-    let se = 0;
-    for (let k = 0; k < c; k++) se += Math.exp(logits[k] - zmax);
-    total += zmax + Math.log(se) - logits[i % c];
-  }
-  return total / n;
-}
-
 /** The selected value read differentiably in the loop: stays taped. */
 export function readsIt(x: Float64Array): number {
   let mx = x[0];
@@ -130,7 +113,6 @@ export const gRows = grad(rows);
 export const gSmallest = grad(smallest, [0, 1]);
 export const gLastMax = grad(lastMax);
 export const gWithSum = grad(withSum);
-export const gSoftmax = grad(softmax);
 export const gReadsIt = grad(readsIt);
 export const gFromStart = grad(fromStart);
 export const gCondSum = grad(condSum);
@@ -140,8 +122,9 @@ export const gStoresIt = grad(storesIt);
 describe('selection loops (selectionLoops)', () => {
   for (const optimize of modes) {
     describe(`optimize: ${optimize}`, () => {
-      const out = compile([file], { optimize }, new Map([[file, source]]));
+      const out = compile([file, softmaxFile], { optimize }, new Map([[file, source]]));
       const m = out.modules.get('test/virtual/selection')!;
+      const sm = out.modules.get('bench/workloads/softmax')!;
       // distinct entries, the largest in the middle; and one whose first entry is the largest
       const x = randomArray(41, 7);
       const first = Float64Array.from(x, (v, i) => (i === 0 ? 5 : v));
@@ -172,12 +155,13 @@ describe('selection loops (selectionLoops)', () => {
         expectClose(m.gFromStart(x, 2), finiteDiff(m.fromStart, [x, 2], 0) as Float64Array, 1e-6, 'fromStart');
         const theta = randomArray(43, 12, -2, 2);
         const xs = randomArray(44, 20, -2, 2);
-        expectClose(m.gSoftmax(theta, xs, 5, 4, 3), finiteDiff(m.softmax, [theta, xs, 5, 4, 3], 0) as Float64Array, 1e-6, 'softmax');
+        const y = Int32Array.of(0, 2, 1, 1, 0);
+        expectClose(sm.softmaxLossGrad(theta, xs, y, 5, 4, 3), finiteDiff(sm.softmaxLoss, [theta, xs, y, 5, 4, 3], 0) as Float64Array, 1e-6, 'softmax');
       });
 
       it(optimize ? 'selections keep their counter (mx_at), alone ones reverse no loop, the others stay taped' : 'no selections', () => {
         const alone = ['lse_grad', 'rows_grad', 'smallest_grad_0_1', 'lastMax_grad'];
-        const beside = ['withSum_grad', 'softmax_grad'];
+        const beside = ['withSum_grad', 'softmaxLoss_grad'];
         const taped = ['readsIt_grad', 'fromStart_grad', 'condSum_grad', 'storesIt_grad'];
         for (const name of [...alone, ...beside]) expect(/\b(mx|best|zmax)_at\b/.test(code(name)), name).to.equal(optimize);
         for (const name of alone) expect(/ === /.test(code(name)), name).to.equal(false);
