@@ -17,6 +17,9 @@ export function lorenz96Cost(x0: number[], forcing: number, dt: number, steps: n
 /** tsgrad's gradient with respect to x0. */
 export const lorenz96CostGrad = grad(lorenz96Cost, 0);
 
+/** The stage points of lorenz96CostGradByHand, kept across calls. */
+let pointStore = new Float64Array(0);
+
 /**
  * The gradient with respect to x0, written by hand. Stage s of a step evaluates the tendency k_s at
  * the point tmp_s = x + a_s·k_{s-1} (a = 0, dt/2, dt/2, dt); the step adds dt/6·(k₀ + 2k₁ + 2k₂ + k₃).
@@ -27,7 +30,9 @@ export function lorenz96CostGradByHand(x0: number[], forcing: number, dt: number
   const n = x0.length;
   const a = [0, dt / 2, dt / 2, dt];
   const weight = [dt / 6, dt / 3, dt / 3, dt / 6];
-  const points = new Float64Array(steps * 4 * n); // tmp_s of step t at (4t + s)·n
+  // tmp_s of step t at (4t + s)·n; kept across calls, as tsgrad keeps its tape
+  if (pointStore.length < steps * 4 * n) pointStore = new Float64Array(steps * 4 * n);
+  const points = pointStore;
   const x = Float64Array.from(x0);
   const k = new Float64Array(4 * n);
   for (let t = 0; t < steps; t++) {
