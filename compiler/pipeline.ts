@@ -14,9 +14,11 @@
  *                    of a loop changes moved before the loop
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
- *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved;
- *                    inductionVars: numbers a loop steps, recomputed from its counter;
- *                    selectionLoops: `if (v > mx) mx = v` keeps the iteration it took last
+ *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
+ *                    (exprRules: what each expression's derivative reads; loopBounds: trip counts
+ *                    from a counted loop's bound); inductionVars: numbers a loop steps, recomputed
+ *                    from its counter; selectionLoops: `if (v > mx) mx = v` keeps the iteration
+ *                    it took last
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and

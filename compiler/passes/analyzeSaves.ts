@@ -11,11 +11,10 @@
  * With `optimize: false` nothing is recomputed: every overwritten value is saved.
  */
 import { type Atom, atomVar, type Expr, exprOperands, type IRFunction, type Loop, type Stmt, type Var, walk } from '../ir.js';
-import { id, identifiers } from '../code.js';
-import { type Rule, rules } from '../rules.js';
+import { ruleArgs, ruleFor, ruleReads } from './exprRules.js';
+import { type Bound, boundOf } from './loopBounds.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { plainArrays } from './plainArrays.js';
-import { testOnly } from './irCode.js';
 import { findInductions, type Induction } from './inductionVars.js';
 import { findIncrements, type Increment } from './findIncrements.js';
 import { findSelections, type Selection } from './selectionLoops.js';
@@ -65,52 +64,6 @@ export interface SaveInfo {
    * keeps the counter of the last iteration that took the branch, whose reverse alone reverses it.
    */
   readonly selections: ReadonlyMap<Loop, Selection>;
-}
-
-/** The primal values a rule's partials mention: operand indices and/or the result. */
-export function ruleReads(rule: Rule, arity: number): { operands: Set<number>[]; result: boolean[] } {
-  const args = Array.from({ length: arity }, (_, i) => id(`$${i}`));
-  const partials = rule.partials(args, id('$y'));
-  const operands = partials.map((p) => {
-    const names = p ? identifiers(p) : new Set<string>();
-    return new Set([...names].filter((n) => /^\$\d+$/.test(n)).map((n) => Number(n.slice(1))));
-  });
-  const result = partials.map((p) => (p ? identifiers(p).has('$y') : false));
-  return { operands, result };
-}
-
-/** Rule name for an expression, if it is differentiated by a rule. */
-export function ruleOf(e: Expr): string | undefined {
-  if (e.k === 'bin') return e.op;
-  if (e.k === 'un' && e.op === '-') return 'neg';
-  if (e.k === 'math') return rules[e.fn] ? e.fn : undefined;
-  if (e.k === 'select') return 'select';
-  return undefined;
-}
-
-/** The rule that differentiates an expression, if any. */
-export function ruleFor(e: Expr): Rule | undefined {
-  if (e.k === 'custom') return customRule(e.args.length);
-  const name = ruleOf(e);
-  return name ? rules[name] : undefined;
-}
-
-/** The arguments a rule's partials refer to, in the rule's order (empty for loads and copies). */
-export function ruleArgs(e: Expr): Atom[] {
-  if (e.k === 'custom') return [...e.args, ...e.partials];
-  return e.k === 'bin' || e.k === 'un' || e.k === 'select' || e.k === 'math' ? exprOperands(e) : [];
-}
-
-/** A user's derivative as a rule over [...args, ...partials]: ∂/∂argᵢ is the operand partialᵢ. */
-function customRule(n: number): Rule {
-  return { arity: 2 * n, partials: (ops) => ops.map((_, i) => (i < n ? ops[n + i] : null)) };
-}
-
-/** `i < bound` (`<=`, `>`, `>=`); `length`: the bound is that array's length, read in the loop's test (`i < x.length`). */
-export interface Bound {
-  readonly op: '<' | '<=' | '>' | '>=';
-  readonly bound: Atom;
-  readonly length?: Var;
 }
 
 /** What one choice of restored arrays gives. */
@@ -467,23 +420,4 @@ function placesInBlocks(body: readonly Stmt[], out = new Map<Stmt, { block: read
     }
   });
   return out;
-}
-
-/** A counted loop's test `counter < bound` (or <=, >, >= in the counter's direction), if that is all its condition does. */
-function boundOf(loop: Loop): Bound | undefined {
-  const test = loop.pre[loop.pre.length - 1];
-  const c = loop.canonical;
-  if (!c || test?.k !== 'assign' || loop.cond.k !== 'var' || test.target !== loop.cond.v) return undefined;
-  const e = test.expr;
-  if (e.k !== 'bin' || atomVar(e.a) !== c.counter || atomVar(e.b) === c.counter) return undefined;
-  // the test alone, or `_t = x.length` before it
-  const [before, ...more] = loop.pre.slice(0, -1);
-  let length: Var | undefined;
-  if (before) {
-    if (more.length > 0 || before.k !== 'assign' || before.expr.k !== 'length' || atomVar(e.b) !== before.target) return undefined;
-    length = before.expr.arr;
-  }
-  if (c.step > 0 && (e.op === '<' || e.op === '<=')) return { op: e.op, bound: e.b, length };
-  if (c.step < 0 && (e.op === '>' || e.op === '>=')) return { op: e.op, bound: e.b, length };
-  return undefined;
 }

@@ -14,7 +14,7 @@ import { type Atom, type Expr, type IRFunction, num, type Param, ref, type Stmt,
 import type { NameScope } from '../naming.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import { constantAssignments } from './analyzeVaried.js';
-import { ruleArgs, ruleFor } from './analyzeSaves.js';
+import { ruleArgs, ruleFor } from './exprRules.js';
 import { atom } from './irCode.js';
 
 export interface TangentProgram {

@@ -63,14 +63,14 @@ export class ForwardSweep extends SweepState {
         }
         return;
       case 'if': {
-        // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
         const selecting = this.selectionBranches.get(s);
         if (selecting) {
-          // a selection loop's branch: the counter of the iteration taking it (selectionLoops.ts)
+          // a selection's branch: the counter of the iteration taking it (selectionLoops.ts)
           const then = [...this.block(s.then, (x, o) => this.forward(x, o)), assign(id(this.selectedAt(selecting)), id(selecting.canonical!.counter.name))];
           out.push({ k: 'if', cond: atom(s.cond), then, else: [] });
           return;
         }
+        // the branch bit goes last, after the branch's own pushes, so the reverse pops it first
         const taped = this.saves.tapedBranches.has(s);
         const branch = (b: readonly Stmt[], bit: number): CStmt[] => {
           const code = this.block(b, (x, o) => this.forward(x, o));

@@ -16,7 +16,8 @@ import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../i
 import { type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
-import { ruleArgs, ruleFor, type SaveInfo } from './analyzeSaves.js';
+import type { SaveInfo } from './analyzeSaves.js';
+import { ruleArgs, ruleFor } from './exprRules.js';
 import { atom, copyWrittenParams, elementOf, initialValue, primal, zeros, zerosLike } from './irCode.js';
 import { rowsOfZeros } from './reverseBuffers.js';
 import { checkpointedReverse } from './checkpointLoops.js';
@@ -169,7 +170,7 @@ class ReverseMode extends ForwardSweep {
         }
         if (!differentiated(this.activity, s)) return;
         return this.reverseStore(s, out);
-      case 'if':
+      case 'if': {
         if (!this.saves.reversed.has(s)) return;
         // a selection's branch: taken in the one iteration reversed, or in the one whose counter was kept
         const selecting = this.selectionBranches.get(s);
@@ -185,6 +186,7 @@ class ReverseMode extends ForwardSweep {
           else: this.reverseBlock(s.else),
         });
         return;
+      }
       case 'loop':
         return this.reverseLoop(s, out);
     }

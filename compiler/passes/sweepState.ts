@@ -8,7 +8,8 @@ import { add, assign, call, type CExpr, type CStmt, id, index, member, n, neg } 
 import { type Atom, type Expr, type IRFunction, type Loop, type Stmt, storedArrays, type Var } from '../ir.js';
 import { adjointName, counterName, type NameScope } from '../naming.js';
 import type { ActivityInfo } from './analyzeActivity.js';
-import type { Bound, SaveInfo } from './analyzeSaves.js';
+import type { SaveInfo } from './analyzeSaves.js';
+import type { Bound } from './loopBounds.js';
 import { atom } from './irCode.js';
 import { analyzeBuffers, integerVars } from './analyzeBuffers.js';
 import { integerValues } from './integerValues.js';

@@ -9,7 +9,7 @@ import { add, assign, bin, call, type CExpr, countUp, type CStmt, id, identifier
 import { type Atom, type Expr, type Var, walk } from '../ir.js';
 import type { NameScope } from '../naming.js';
 import { differentiableOperands } from './analyzeActivity.js';
-import { ruleArgs, ruleFor } from './analyzeSaves.js';
+import { ruleArgs, ruleFor } from './exprRules.js';
 import { kernelExpr } from './lowerKernels.js';
 import type { Counter, LeafGroup, LeafSum } from './materializeLeaves.js';
 import { addPoly, atomPoly, constPoly, degree, leading, mulPoly, type Poly, polyEqual, scalarOperands } from './parallelLoops.js';
