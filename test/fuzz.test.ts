@@ -123,6 +123,14 @@ describe('fuzz: findings diagnosed by hand', () => {
   });
 });
 
+describe('fuzz: programs that found bugs', () => {
+  it('seed 2400160 of --idioms selection (a branch `m = m + v` under a taped condition, no selection: a904eae took it for one, a wrong gradient): right, optimize on and off', () => {
+    const [p] = programs(2400160, 1, ['selection']);
+    expect(render(p).main).to.match(/\b(m\w*) = \1 \+ /);
+    expect(runBatch([p], [true, false], newStats())).to.deep.equal([]);
+  });
+});
+
 // the same checks on programs with the idioms the compiler supports drawn in (idioms.ts)
 const IDIOM_FIRST_SEED = 1;
 const IDIOM_COUNT = 80;

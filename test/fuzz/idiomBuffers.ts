@@ -338,7 +338,9 @@ export class BufferIdioms extends ObjectIdioms {
    * A running maximum or minimum, `if (v > m) m = v` (what compiler/passes/selectionLoops.ts
    * reverses in the selected iteration only): of an element or a value computed from it, from the
    * first element, a number or ±Infinity, with or without a sum beside it in the loop, per row of
-   * an outer loop or once; then used as log Σ exp shifts it, or in a product.
+   * an outer loop or once; then used as log Σ exp shifts it, or in a product. A quarter of those not
+   * starting from ±Infinity are near misses, no selections: the branch blends into m, or the loop
+   * reads m.
    */
   protected selection(scope: BufScope): S[] | undefined {
     const L = this.L;
@@ -358,12 +360,17 @@ export class BufferIdioms extends ObjectIdioms {
     const element = rows ? `${w}[${c}] * (${r} + 1)` : `${w}[${c}]`;
     const loop: S[] = [];
     if (this.chance(0.35)) loop.push(line(cat('num', `${acc} += ${w}[${c}] * `, this.num(inLoop, 1), ';')));
+    // near misses, no selections (compiler/passes/selectionLoops.ts must keep their branch bits):
+    // the branch blends into m (reads what it assigns), or the loop reads m differentiably
+    const miss = start === 2 ? 0 : this.pick([0, 0, 0, 0, 0, 0, 1, 2]);
+    const picked = (x: string): string => (miss === 1 ? `${m} + ${x}` : x);
     if (this.chance(0.5)) {
       loop.push(line(cat('num', `const ${v} = ${element} * `, this.num(inLoop, 1), ';'), v));
-      loop.push(line(`if (${v} ${op} ${m}) ${m} = ${v};`));
+      loop.push(line(`if (${v} ${op} ${m}) ${m} = ${picked(v)};`));
     } else {
-      loop.push(line(`if (${element} ${op} ${m}) ${m} = ${element};`));
+      loop.push(line(`if (${element} ${op} ${m}) ${m} = ${picked(element)};`));
     }
+    if (miss === 2) loop.push(line(`${acc} += ${m} * 0.25;`));
     body.push(block(`for (let ${c} = ${start === 0 ? 1 : 0}; ${c} < ${L}; ${c}++)`, [loop]));
     if (op.startsWith('>') && this.chance(0.6)) {
       // log Σ exp, shifted by the largest
