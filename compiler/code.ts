@@ -210,18 +210,25 @@ export function namesIn(stmts: readonly CStmt[], out: Set<string> = new Set()): 
   return out;
 }
 
-/** Whether two expressions are written the same (identifiers by name). */
-export function sameExpr(a: CExpr, b: CExpr): boolean {
+/** The same expression, free of calls and `++`: evaluated twice, the same value. */
+export function samePure(a: CExpr, b: CExpr): boolean {
   if (a.k !== b.k) return false;
-  if (a.k === 'id') return a.name === (b as typeof a).name;
-  if ('value' in a) return a.value === (b as typeof a).value;
-  if (a.k === 'postfix') return a.name === (b as typeof a).name && a.op === (b as typeof a).op && !!a.prefix === !!(b as typeof a).prefix;
-  if ((a.k === 'bin' || a.k === 'un') && a.op !== (b as typeof a).op) return false;
-  if (a.k === 'member' && a.prop !== (b as typeof a).prop) return false;
-  if (a.k === 'object') return false;
-  const ca = children(a);
-  const cb = children(b);
-  return ca.length === cb.length && ca.every((x, i) => sameExpr(x, cb[i]));
+  switch (a.k) {
+    case 'num':
+    case 'bool':
+    case 'str':
+      return Object.is(a.value, (b as typeof a).value);
+    case 'id':
+      return a.name === (b as typeof a).name;
+    case 'bin':
+      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a) && samePure(a.b, (b as typeof a).b);
+    case 'un':
+      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a);
+    case 'index':
+      return samePure(a.obj, (b as typeof a).obj) && samePure(a.index, (b as typeof a).index);
+    default:
+      return false;
+  }
 }
 
 /** `e` with every subexpression replaced by `f` of it, innermost first. */

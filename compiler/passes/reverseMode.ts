@@ -11,7 +11,7 @@
  * counted loop's index. Branches reuse their condition when it is still valid, else pop a bit.
  * The state both sweeps share is sweepState.ts's; the forward sweep is forwardSweep.ts.
  */
-import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix, sameExpr } from '../code.js';
+import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix, samePure } from '../code.js';
 import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
 import { type NameScope, reverseIndexName } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
@@ -382,7 +382,7 @@ class ReverseMode extends ForwardSweep {
         let p = withY[i];
         if (!p || !this.isActive(a) || (passThrough && a.v === v)) return;
         // one operand twice with the same partial (x * x, x + x): one accumulation of twice it
-        const again = args.findIndex((b, j) => j !== i && b.k === 'var' && b.v === a.v && withY[j] && sameExpr(withY[j]!, p!));
+        const again = args.findIndex((b, j) => j !== i && b.k === 'var' && b.v === a.v && withY[j] && samePure(withY[j]!, p!));
         if (again >= 0 && again < i) return;
         if (again > i) p = mul(n(2), p);
         if (!this.loops.strictZeros) out.push(accumulate(this.adj(a.v), mul(g, p)));

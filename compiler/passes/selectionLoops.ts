@@ -101,8 +101,12 @@ function selectionIn(loop: Loop, uses: Uses): Selection | undefined {
 
 const isDiff = (s: Stmt, activity: ActivityInfo): boolean => (s.k === 'assign' || s.k === 'store') && differentiated(activity, s);
 
-/** A push at `s` (analyzeSaves: saved, not covered by a snapshot of its loop). */
-const pushes = (s: Assign, facts: SelectionFacts): boolean => facts.saved.has(s.target) && !facts.covered.has(s);
+/**
+ * An assignment of a number that pushes nothing (analyzeSaves: not saved, or covered by a snapshot
+ * of its loop), calls no user function and allocates nothing: its reverse needs no tape.
+ */
+const untaped = (s: Stmt, facts: SelectionFacts): s is Assign =>
+  s.k === 'assign' && !(facts.saved.has(s.target) && !facts.covered.has(s)) && s.expr.k !== 'userCall' && s.expr.k !== 'newArray' && s.target.kind !== 'array';
 
 /** The variable `branch` selects, if it is a selection of `loop`. */
 function selected(loop: Loop, branch: Stmt & { k: 'if' }, { activity, facts, assigns, readers, inside }: Uses): Var | undefined {
@@ -112,7 +116,7 @@ function selected(loop: Loop, branch: Stmt & { k: 'if' }, { activity, facts, ass
   const target = pick.target;
   const then = new Set<Stmt>(branch.then);
   for (const [at, s] of branch.then.entries()) {
-    if (s.k !== 'assign' || pushes(s, facts) || s.expr.k === 'userCall' || s.expr.k === 'newArray' || s.target.kind === 'array') return undefined;
+    if (!untaped(s, facts)) return undefined;
     if (s === pick) continue;
     // a temporary of the branch: assigned once, there, read only after it there
     if (s.target === target || (assigns.get(s.target) ?? []).some((x) => x !== s)) return undefined;
@@ -136,9 +140,7 @@ function alone(loop: Loop, branch: Stmt & { k: 'if' }, target: Var, { activity, 
   const steps: Stmt[] = [...loop.pre, ...loop.body.slice(0, -1), ...branch.then, ...loop.update];
   const inLoop = new Set<Stmt>([...steps, branch]);
   if (inside.get(loop)!.some((s) => !inLoop.has(s))) return false;
-  for (const s of steps) {
-    if (s.k !== 'assign' || pushes(s, facts) || s.expr.k === 'userCall' || s.expr.k === 'newArray' || s.target.kind === 'array') return false;
-  }
+  if (steps.some((s) => !untaped(s, facts))) return false;
   for (const [at, s] of steps.entries()) {
     if (!isDiff(s, activity)) continue;
     const a = s as Assign;

@@ -100,21 +100,20 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
 }
 
 /** The same element loaded (or the same operation computed) again in a block, nothing written in between: the first one's variable is used. */
-function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>): Stmt[] {
+function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>): Stmt[] {
   const stmts = body.map((s): Stmt => {
-    if (s.k === 'if') return { ...s, then: dedup(s.then, isLoad, reads), else: dedup(s.else, isLoad, reads) };
-    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isLoad, reads), body: dedup(s.body, isLoad, reads), update: dedup(s.update, isLoad, reads) };
+    if (s.k === 'if') return { ...s, then: dedup(s.then, isValue, reads), else: dedup(s.else, isValue, reads) };
+    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isValue, reads), body: dedup(s.body, isValue, reads), update: dedup(s.update, isValue, reads) };
     return s;
   });
-  const key = keyOf;
   const seen = new Map<string, Load | Arith>();
   const replace = new Map<Var, Var>();
   const out: Stmt[] = [];
   for (let i = 0; i < stmts.length; i++) {
     let s = stmts[i];
     if (replace.size > 0) s = substitute(s, replace);
-    const first = isLoad(s) ? seen.get(key(s)) : undefined;
-    if (first && isLoad(s)) {
+    const first = isValue(s) ? seen.get(keyOf(s)) : undefined;
+    if (first && isValue(s)) {
       // every read of the second is in a later statement of this block, and the first keeps its value through them
       const later = stmts.slice(i + 1);
       let last = -1;
@@ -130,7 +129,7 @@ function dedup(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load | Arith, re
     for (const [k, first] of seen) {
       if (assigned.has(first.target) || operandsOf(first).some((v) => assigned.has(v) || (first.expr.k === 'load' && stored.has(v)))) seen.delete(k);
     }
-    if (isLoad(s) && !operandsOf(s).includes(s.target) && !seen.has(key(s))) seen.set(key(s), s);
+    if (isValue(s) && !operandsOf(s).includes(s.target) && !seen.has(keyOf(s))) seen.set(keyOf(s), s);
   }
   return out;
 }

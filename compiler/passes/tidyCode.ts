@@ -12,7 +12,7 @@
  *   before:  _t9 = z > max; if (_t9) { … }          _t23 = total / n; f_result = _t23;
  *   after:   if (z > max) { … }                    f_result = total / n;
  */
-import { type CExpr, type CStmt, namesIn } from '../code.js';
+import { type CExpr, type CStmt, namesIn, samePure } from '../code.js';
 import { mapChildren, simplified } from '../codeEdit.js';
 import { privateArrays } from './analyzeArrays.js';
 import { type CodeScope, EffectsOf, exprEffects, removable } from './analyzeEffects.js';
@@ -132,27 +132,6 @@ function sameTarget(a: CExpr, b: CExpr): boolean {
   if (a.k === 'id' || b.k === 'id') return a.k === 'id' && b.k === 'id' && a.name === b.name;
   if (a.k === 'index' && b.k === 'index') return sameTarget(a.obj, b.obj) && samePure(a.index, b.index);
   return false;
-}
-
-/** The same expression, free of calls and `++`: evaluated twice, the same value. */
-function samePure(a: CExpr, b: CExpr): boolean {
-  if (a.k !== b.k) return false;
-  switch (a.k) {
-    case 'num':
-    case 'bool':
-    case 'str':
-      return Object.is(a.value, (b as typeof a).value);
-    case 'id':
-      return a.name === (b as typeof a).name;
-    case 'bin':
-      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a) && samePure(a.b, (b as typeof a).b);
-    case 'un':
-      return a.op === (b as typeof a).op && samePure(a.a, (b as typeof a).a);
-    case 'index':
-      return samePure(a.obj, (b as typeof a).obj) && samePure(a.index, (b as typeof a).index);
-    default:
-      return false;
-  }
 }
 
 /** The top-level declarations of locals that no statement mentions any more. */
