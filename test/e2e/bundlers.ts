@@ -132,10 +132,13 @@ export const webpackWatch = [
   runOutput,
   edit,
   `const outputs = [];`,
+  `let editedAt = 0;`,
   `const watching = webpack(require('./webpack.config.cjs')).watch({ aggregateTimeout: 50 }, (error, stats) => {`,
   `  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1); }`,
+  // a rebuild that started before the edit (the watcher may report the files just written): not the edit's
+  `  if (outputs.length === 1 && !(editedAt > 0 && stats.startTime >= editedAt)) return;`,
   `  outputs.push(runOutput());`,
-  `  if (outputs.length === 1) setTimeout(edit, 200);`,
+  `  if (outputs.length === 1) setTimeout(() => { editedAt = Date.now(); edit(); }, 200);`,
   `  else watching.close(() => console.log(JSON.stringify(outputs)));`,
   `});`,
 ].join('\n');
