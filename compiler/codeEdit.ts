@@ -3,7 +3,7 @@
  * replaced by an expression (substitute), and the folds code.ts's builders make, applied to a tree
  * rebuilt around such an expression (simplified: `1 * x` is x, `2 === 0 ? 0 : e` is e).
  */
-import { type CExpr, children, type CStmt } from './code.js';
+import { type CExpr, children, type CStmt, namesIn } from './code.js';
 
 const isMinusOne = (e: CExpr): boolean => e.k === 'num' && e.value === -1;
 
@@ -241,4 +241,26 @@ export function substituteTarget(s: CStmt, t: string, v: string): CStmt {
   if (s.k !== 'if') return s;
   const last = (b: readonly CStmt[]): CStmt[] => [...b.slice(0, -1), substituteTarget(b[b.length - 1], t, v)];
   return { ...s, then: last(s.then), else: last(s.else) };
+}
+
+/**
+ * Names for new locals of a finished body: `fresh(base)` is base, or base_2, base_3 …, none of
+ * them a parameter, a name the body mentions or declares, or one given before.
+ */
+export function freshNames(body: readonly CStmt[], params: readonly string[]): (base: string) => string {
+  const taken = namesIn(body, new Set(params));
+  const declared = (xs: readonly CStmt[]): void =>
+    xs.forEach((s) => {
+      if (s.k === 'let') s.decls.forEach((d) => taken.add(d.name));
+      if (s.k === 'if') [s.then, s.else].forEach(declared);
+      if (s.k === 'for') declared([...(s.init ? [s.init] : []), ...s.body]);
+      if (s.k === 'while') declared(s.body);
+    });
+  declared(body);
+  return (base) => {
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
 }

@@ -32,6 +32,8 @@
  *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
  *                    of analyzeEffects, analyzeLiveness, analyzeArrays; every body below goes
  *                    through it (jvp, companions, jit's host)
+ *   remainders       (optimize, with tidyCode) `a % b` as `rem(a, b)` (runtime/values.ts), the
+ *                    same number without a division for an index wrapped around (`x[(i + 1) % n]`)
  *   indexedTape      the tape's stacks written by index with a local top (`floats[nf++] = p`)
  *   emit             code tree → ts.factory nodes, placed beside the function     (transform.ts)
  *
@@ -70,6 +72,7 @@ import type { CustomRule } from './passes/customRules.js';
 import { gatherParams, userParams } from './structs.js';
 import { indexedTape } from './passes/indexedTape.js';
 import { tidyCode } from './passes/tidyCode.js';
+import { remainders } from './passes/remainders.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -119,9 +122,9 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined };
 }
 
-/** A generated body as a person would write it (passes/tidyCode.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
+/** A generated body as a person would write it (passes/tidyCode.ts) and its remainders without divisions (passes/remainders.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
 function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
-  const tidy = ctx.optimize && ctx.tidy !== false ? tidyCode(body, params, tape) : body;
+  const tidy = ctx.optimize && ctx.tidy !== false ? remainders(tidyCode(body, params, tape), params) : body;
   return tape ? indexedTape(tidy, params, tape) : tidy;
 }
 

@@ -41,3 +41,15 @@ export function copyOf<T>(x: T): T {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return (x as unknown as Float64Array).slice() as T;
   return x;
 }
+
+/**
+ * `a % b`, the same number for every a and b, found without a division where 0 ≤ a < 2b: there
+ * it is a, or a − b (exact: b ≤ a < 2b). Generated code's remainder (compiler/passes/remainders.ts),
+ * for the wrap-around indices of periodic grids (`x[(i + 1) % n]`), which V8 otherwise divides
+ * for every time. NaN, infinities, −0 and b ≤ 0 all fall through to `%` or give what it gives.
+ */
+export function rem(a: number, b: number): number {
+  if (a >= 0 && a < b) return a;
+  if (a >= b && a - b < b) return a - b;
+  return a % b;
+}

@@ -14,26 +14,13 @@
  * gets holes. `tape.refs` (arrays, rarely pushed) keeps push and pop. runtime/tape.ts's reset
  * leaves `floats` and `ints` as they are.
  */
-import { assign, type CExpr, type CStmt, exprStmt, id, index, mapExpr, namesIn } from '../code.js';
+import { assign, type CExpr, type CStmt, exprStmt, id, index, mapExpr } from '../code.js';
+import { freshNames } from '../codeEdit.js';
 
 type Stack = 'floats' | 'ints';
 
 export function indexedTape(body: readonly CStmt[], params: readonly string[], tape: string): readonly CStmt[] {
-  const taken = namesIn(body, new Set(params));
-  const declared = (xs: readonly CStmt[]): void =>
-    xs.forEach((s) => {
-      if (s.k === 'let') s.decls.forEach((d) => taken.add(d.name));
-      if (s.k === 'if') [s.then, s.else].forEach(declared);
-      if (s.k === 'for') declared([...(s.init ? [s.init] : []), ...s.body]);
-      if (s.k === 'while') declared(s.body);
-    });
-  declared(body);
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(body, params);
   const used = new Set<Stack>();
   const names = { floats: { arr: '', top: '' }, ints: { arr: '', top: '' } };
   for (const s of ['floats', 'ints'] as const) names[s] = { arr: fresh(s), top: fresh(s === 'floats' ? 'nf' : 'ni') };

@@ -1,4 +1,5 @@
 function f_grad(x0) {
+    const rem = __tsgrad.rem;
     const tape = f_grad_tape;
     tape.reset();
     const floats = tape.floats, ints = tape.ints;
@@ -24,7 +25,7 @@ function f_grad(x0) {
         _t1 = x.length;
         for (i = 0; i < _t1; i++) {
             floats[nf++] = _t7;
-            _t7 = (i + 1) % x.length;
+            _t7 = rem(i + 1, x.length);
             floats[nf++] = _t8;
             _t8 = x[_t7];
             arr[i] = -x[i] + 0.5 * _t8 ** 2;
@@ -48,7 +49,7 @@ function f_grad(x0) {
         _t20 = arr_2.length;
         for (i_5 = 0; i_5 < _t20; i_5++) {
             floats[nf++] = _t26;
-            _t26 = (i_5 + 1) % arr_2.length;
+            _t26 = rem(i_5 + 1, arr_2.length);
             floats[nf++] = _t27;
             _t27 = arr_2[_t26];
             arr_3[i_5] = -arr_2[i_5] + 0.5 * _t27 ** 2;
