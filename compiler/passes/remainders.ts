@@ -1,9 +1,10 @@
 /**
  * `a % b` as `__tsgrad.rem(a, b)` (runtime/values.ts) in generated JavaScript, after tidyCode
- * (with `optimize`; test/fuzz/tidyExact.ts compares both against untidied code): the same number for every a and b, but no division where 0 ≤ a < 2b, which is where the
- * wrap-around indices of periodic grids fall (`x[(i + 1) % n]`, `x[(i + n - 1) % n]`). V8 divides
- * for every `%` whose divisor it does not know; the hand-written gradient of such a model compares
- * instead (`i + 1 < n ? i + 1 : 0`), and so does rem, where that gives what `%` gives.
+ * (with `optimize`; test/fuzz/tidyExact.ts compares both against untidied code): the same number
+ * for every a and b, but no division where 0 ≤ a < 2b, which is where the wrap-around indices of
+ * periodic grids fall (`x[(i + 1) % n]`, `x[(i + n - 1) % n]`). V8 divides for every `%` whose
+ * divisor it does not know; the hand-written gradient of such a model compares instead
+ * (`i + 1 < n ? i + 1 : 0`), and so does rem, where that gives what `%` gives.
  *
  *   before:  k[i] = (tmp[(i + 1) % n] - tmp[(i + n - 2) % n]) * …
  *   after:   const rem = __tsgrad.rem;
