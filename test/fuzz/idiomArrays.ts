@@ -54,7 +54,9 @@ export class ArrayIdioms extends StmtIdioms {
     }
     const lists = scope.arrays.filter((x) => x.kind === 'numarr');
     if (this.on.has('concat') && a.kind === 'numarr' && lists.length > 0) forms.push(() => ({ pieces: [`${a.name}.concat(${this.pick(lists).name})`], indexable: false, ints: false }));
-    if (this.on.has('map')) forms.push(() => ({ pieces: [`${a.name}.map(`, ...this.callback1(scope, 1, true), ')'], indexable: true, ints: false }));
+    // `: number` said: a callback returning literals (`c ? 1.25 : 1`) types the array (1 | 1.25)[],
+    // whose reduce without an initial value TypeScript then refuses (seed 2510251)
+    if (this.on.has('map')) forms.push(() => ({ pieces: [`${a.name}.map(`, ...this.callback1(scope, 1, true, true), ')'], indexable: true, ints: false }));
     if (this.on.has('arrayFrom')) forms.push(() => ({ pieces: [`Array.from(${a.name})`], indexable: true, ints: false }));
     return forms.length > 0 ? this.pick(forms)() : super.seq(scope, nonEmpty);
   }

@@ -387,9 +387,10 @@ export class StmtIdioms extends Generator {
 
   /**
    * A function of one number to pass as a callback (applyTwice, map): an inline arrow, a local
-   * closure, a helper or `Math.f`. `index`: an inline arrow may take the element's index too.
+   * closure, a helper or `Math.f`. `index`: an inline arrow may take the element's index too;
+   * `typed`: an inline arrow says it returns a number.
    */
-  protected callback1(scope: IdiomScope, d: number, index = false): Piece[] {
+  protected callback1(scope: IdiomScope, d: number, index = false, typed = false): Piece[] {
     const named: string[] = [];
     if (this.on.has('closure')) named.push(...(scope.fns ?? []).filter((f) => f.arity === 1).map((f) => f.name));
     named.push(...this.callableIdiomHelpers(['default', 'optional']).map((h) => h.ref));
@@ -402,7 +403,7 @@ export class StmtIdioms extends Generator {
     const withIndex = index && this.chance(0.4);
     const inner = this.within(scope, [{ name: x, mutable: false }], withIndex ? [i] : [], { loop: false, canBreak: false });
     const params = withIndex ? `(${x}, ${i})` : this.chance(0.5) ? `(${x}: number)` : `(${x})`;
-    return [`${params} => `, this.num(inner, Math.max(1, Math.min(d, 2)))];
+    return [`${params}${typed ? ': number' : ''} => `, this.num(inner, Math.max(1, Math.min(d, 2)))];
   }
 
   /** A call of a local closure or an idiom helper, or undefined when none is in scope. */
