@@ -15,8 +15,8 @@ import { adbenchObjective, gmmWishartConstant, parseGmm } from './workloads/gmmD
 import { lorenz96Cost, lorenz96CostGrad, lorenz96CostGradByHand } from './workloads/lorenz96.js';
 import { softmaxDataset, softmaxLoss, softmaxLossGrad, softmaxLossGradByHand } from './workloads/softmax.js';
 import { checkGradients, type GradientCheck } from './verify.js';
+import { timeInterleaved, WARMUP_CALLS, WARMUP_MS } from './timing.js';
 
-const WARMUP = 12; // V8 takes several calls to optimize a large generated function
 const REPS = 21;
 const TARGET_VS_HAND = 1.15;
 const TARGET_GMM_VS_PRIMAL = 2.5;
@@ -104,35 +104,8 @@ function verify(w: Workload): void {
   if (!directional.every((e) => e < 1e-7)) fail(`${w.name}: a gradient disagrees with central differences`);
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/**
- * Median ms per call of the primal, tsgrad's gradient and the hand-written one, interleaved, the
- * order rotated each round so that drift in machine speed hits all three alike. Fast workloads are
- * timed over a batch of calls per sample (the same batch for all three).
- */
-function time(w: Workload): [number, number, number] {
-  const cases = [w.primal, w.tsgrad, w.hand];
-  let sink = 0;
-  for (let r = 0; r < WARMUP; r++) for (const f of cases) sink += f() === undefined ? 1 : 0;
-  const t0 = performance.now();
-  w.primal();
-  const batch = Math.max(1, Math.round(2 / (performance.now() - t0)));
-  const samples: number[][] = [[], [], []];
-  for (let r = 0; r < REPS; r++) {
-    for (let s = 0; s < cases.length; s++) {
-      const c = (r + s) % cases.length;
-      const start = performance.now();
-      for (let b = 0; b < batch; b++) sink += cases[c]() === undefined ? 1 : 0;
-      samples[c].push((performance.now() - start) / batch);
-    }
-  }
-  if (sink !== 0) console.log('(a case returned nothing)');
-  return samples.map(median) as [number, number, number];
-}
+/** Median ms per call of the primal, tsgrad's gradient and the hand-written one (timing.ts). */
+const time = (w: Workload): [number, number, number] => timeInterleaved([w.primal, w.tsgrad, w.hand], REPS) as [number, number, number];
 
 /** Characters, lines and tape pushes of the derivative code tsgrad generates for a workload file (`tsgrad emit`). */
 function generatedSize(source: string): { chars: number; lines: number; pushes: number } {
@@ -146,7 +119,7 @@ for (const w of workloads) verify(w);
 
 const pad = (s: string, n: number): string => s.padStart(n);
 const met = (ratio: number, target: number): string => `${ratio <= target ? 'met' : 'NOT met'}`;
-console.log(`\nadjoint code vs hand-written gradients: median ms per call of ${REPS} interleaved rounds after ${WARMUP} warm-up rounds`);
+console.log(`\nadjoint code vs hand-written gradients: median ms per call of ${REPS} interleaved rounds, after at least ${WARMUP_CALLS} warm-up calls and ${WARMUP_MS} ms of each`);
 console.log(`${'workload'.padEnd(30)} ${pad('primal ms', 9)} ${pad('tsgrad grad ms (×primal)', 36)} ${pad('hand grad ms (×primal)', 23)} ${pad('tsgrad/hand', 12)}`);
 for (const w of workloads) {
   const [p, t, h] = time(w);

@@ -1,9 +1,9 @@
 /**
  * Idiomatic TypeScript against the same objective written with loops (bench/idiomatic.ts): the
  * primal, tsgrad's gradient of the idiomatic code and tsgrad's gradient of the loop code, side by
- * side in one process (medians of interleaved calls). Issue 13's target: the idiomatic gradient
- * within 1.3× of the loop version's. Printed, not asserted; the two versions' values and gradients
- * are compared first, so the timings are of the same computation.
+ * side in one process (medians of interleaved calls, timing.ts). Issue 13's target: the idiomatic
+ * gradient within 1.3× of the loop version's. Printed, not asserted; the two versions' values and
+ * gradients are compared first, so the timings are of the same computation.
  */
 import * as path from 'node:path';
 import { grad } from 'tsgrad';
@@ -11,10 +11,9 @@ import { gmmIdiomatic, mlpIdiomatic, mlpLoops, odeIdiomatic, readGmm } from './i
 import { gmmGrad as gmmGradLoops, gmmObjective as gmmLoops } from './workloads/gmm.js';
 import { lorenz96Cost, lorenz96CostGrad } from './workloads/lorenz96.js';
 import { rng } from '../test/random.js';
+import { timeInterleaved, WARMUP_CALLS, WARMUP_MS } from './timing.js';
 
 const REPS = 15;
-/** Calls before timing: V8 takes several calls to optimize a large generated function (an unoptimized gradient runs ~20× slower). */
-const WARMUP = 12;
 
 interface Row {
   name: string;
@@ -24,23 +23,11 @@ interface Row {
   loops: () => unknown;
 }
 
-function median(a: number[]): number {
-  return [...a].sort((x, y) => x - y)[a.length >> 1];
-}
-
 function time(rows: Row[]): void {
-  console.log('\nidiomatic TypeScript vs loops: median ms of', REPS, 'interleaved calls, after', WARMUP, 'warm-up calls');
+  console.log(`\nidiomatic TypeScript vs loops: median ms per call of ${REPS} interleaved rounds, after at least ${WARMUP_CALLS} warm-up calls and ${WARMUP_MS} ms of each`);
   console.log('                      primal (idiomatic, loops)   grad (idiomatic, ×primal)   grad (loops, ×primal)   grad idiomatic/loops');
   for (const row of rows) {
-    const t = { primal: [] as number[], primalLoops: [] as number[], idiomatic: [] as number[], loops: [] as number[] };
-    for (let r = 0; r < REPS + WARMUP; r++) {
-      for (const k of ['primal', 'primalLoops', 'idiomatic', 'loops'] as const) {
-        const t0 = performance.now();
-        row[k]();
-        if (r >= WARMUP) t[k].push(performance.now() - t0);
-      }
-    }
-    const [p, pl, i, l] = [median(t.primal), median(t.primalLoops), median(t.idiomatic), median(t.loops)];
+    const [p, pl, i, l] = timeInterleaved([row.primal, row.primalLoops, row.idiomatic, row.loops], REPS);
     console.log(`  ${row.name.padEnd(18)} ${p.toFixed(2).padStart(8)} ${pl.toFixed(2).padStart(8)}      ${i.toFixed(2).padStart(8)} (${(i / p).toFixed(2)}×)         ${l.toFixed(2).padStart(8)} (${(l / pl).toFixed(2)}×)       ${(i / l).toFixed(2).padStart(6)}`);
   }
 }
