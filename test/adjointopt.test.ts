@@ -180,6 +180,34 @@ export function walk(x: Float64Array, c: number): number {
 }
 export const gWalk = grad(walk, [0, 1]);
 export const hWalk = hvp(walk);
+
+/** ADBench's triangle walk written as C writes it, \`L[k++]\`, restarted per repetition. */
+export function postInc(v: Float64Array, L: Float64Array): number {
+  const n = v.length;
+  let s = 0;
+  for (let r = 0; r < 3; r++) {
+    let k = r;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) s += L[k++] * Math.sin(v[i] * v[j] * (r + 1));
+    }
+  }
+  return s;
+}
+export const gPostInc = grad(postInc, [0, 1]);
+export const hPostInc = hvp(postInc);
+
+/** k-- walking down (an induction variable stepping by -1); k++ read as a number, and k++ under a branch (none). */
+export function postIncMisses(L: Float64Array, v: Float64Array): number {
+  let s = 0;
+  let k = L.length - 1;
+  for (let i = 0; i < v.length; i++) s += L[k--] * v[i] * v[i];
+  let m = 0;
+  for (let i = 0; i < v.length; i++) s += Math.sin(m++ * v[i]) * L[m];
+  let q = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] > 0) s += L[q++] * v[i];
+  return s;
+}
+export const gPostIncMisses = grad(postIncMisses, [0, 1]);
 `;
 
 describe('optimized reverse sweep: recompute and restore instead of tape', () => {
@@ -252,6 +280,28 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
       it('sums started just before their loop, from 0 and from exp(…); loops up to a fixed and a shrinking length: gradients match central differences', () => {
         const args = [randomArray(10, 5)];
         expectClose(m.gSums(...args), finiteDiff(m.sums, args, 0), 1e-6, 'gradient');
+      });
+
+      it('post-increments (L[k++]) in a triangle, a post-decrement, and ones that are no induction variables: gradients and hvp match central differences', () => {
+        const L = randomArray(15, 40);
+        const v = randomArray(16, 6);
+        const g = m.gPostInc(v, L);
+        expectClose(g[0], finiteDiff(m.postInc, [v, L], 0), 1e-6, 'd/dv');
+        expectClose(g[1], finiteDiff(m.postInc, [v, L], 1), 1e-6, 'd/dL');
+        const dv = randomArray(17, 6);
+        const hv = finiteDiff((y: Float64Array) => (m.gPostInc(y, L)[0] as Float64Array).reduce((t: number, gi: number, i: number) => t + gi * dv[i], 0), [v], 0, 1e-5);
+        expectClose(m.hPostInc(v, L, dv), hv, 1e-5, 'hvp');
+        const misses = [randomArray(18, 9), randomArray(19, 7)];
+        const gm = m.gPostIncMisses(...misses);
+        expectClose(gm[0], finiteDiff(m.postIncMisses, misses, 0), 1e-6, 'd/dL');
+        expectClose(gm[1], finiteDiff(m.postIncMisses, misses, 1), 1e-6, 'd/dv');
+        if (optimize) {
+          // the walk's index is stepped back in the reverse sweep, nothing taped per iteration
+          const code = [...out.generated.values()].find((c) => c.includes('function postInc_grad'))!;
+          const forward = code.slice(code.indexOf('// forward sweep'), code.indexOf('// reverse sweep'));
+          expect(forward.match(/floats\[nf\+\+\]/g)?.length, code).to.equal(1);
+          expect(code).to.match(/k -= 1;[^}]*L\[k\]/);
+        }
       });
 
       it(optimize ? 'tapes no value per iteration of the inner loops of the triangle walk' : 'tapes the loads of the triangle walk', () => {

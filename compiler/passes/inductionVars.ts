@@ -15,8 +15,9 @@
  *     constant, directly in the loop's body or update (so it runs every iteration), the loop
  *     counted with step ±1 (its counter gives the iteration number);
  *   - every read of v is inside that loop, before the step in the iteration (so it sees
- *     start + j·k), and every use is an index or index arithmetic: an integer start keeps
- *     start + j·k exact, and a start that is not an integer reads no element in either sweep.
+ *     start + j·k), and every use is an index, index arithmetic or a copy used so: an integer
+ *     start keeps start + j·k exact, and a start that is not an integer reads no element in
+ *     either sweep.
  *
  * The value kept is v's value after the outermost loop around whose other statements never
  * assign v (`home`): the reverse sweep then steps v back one step per reversed iteration, so a
@@ -67,6 +68,8 @@ export function findInductions(fn: IRFunction, counted: ReadonlySet<Loop>): Map<
       if (r.k !== 'assign') return false;
       const e = r.expr;
       if (e.k === 'load') return atomVar(e.index) === v || (e.sub !== undefined && atomVar(e.sub) === v);
+      // a copy (`L[k++]`: `_t = k; k = k + 1; … L[_t]`) into a temporary used so
+      if (e.k === 'atom') return (sites.get(r.target) ?? []).length === 1 && !params.has(r.target) && indexOnly(r.target, except);
       if (e.k === 'bin' && (e.op === '+' || e.op === '-' || e.op === '*')) {
         return (sites.get(r.target) ?? []).length === 1 && !params.has(r.target) && indexOnly(r.target, except);
       }

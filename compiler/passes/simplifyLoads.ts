@@ -9,6 +9,11 @@
  *   frob += L[c*s + j] * L[c*s + j]        _t1 = c * s + j; _t2 = L[_t1]; _t2 * _t2
  *   for (b…) qx[b] += L[t] * centered[a]   _t5 = centered[a] before the b loop
  *
+ * A post-increment's step reads the variable itself, not the copy just taken of it (the same
+ * number), so that the variable is stepped as inductionVars.ts recognizes:
+ *
+ *   s += L[k++] * v[j]                     _t1 = k; k = k + 1; _t2 = L[_t1]    (not k = _t1 + 1)
+ *
  * Only arrays no other name can reach are touched (plainArrays.ts).
  */
 import { type Atom, atomVar, type IRFunction, type Loop, readsOf, type Stmt, type Var, useSites, walk } from '../ir.js';
@@ -22,7 +27,7 @@ export function simplifyLoads(fn: IRFunction): IRFunction {
   const plain = plainArrays(fn);
   const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && assigns.get(v)?.length === 1;
   const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain.has(s.expr.arr) && temp(s.target);
-  const hoisted = hoist(fn.body, isLoad);
+  const hoisted = hoist(postIncrements(fn.body), isLoad);
   // statements reading each variable
   const reads = new Map([...useSites(hoisted).readers].map(([v, rs]) => [v, new Set(rs).size]));
   const isArith = (s: Stmt): s is Arith => s.k === 'assign' && (s.expr.k === 'bin' || s.expr.k === 'un') && temp(s.target);
@@ -95,6 +100,26 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
       (ok ? moved : kept).push(b);
     }
     out.push(...moved, moved.length > 0 ? { ...loop, body: kept } : loop);
+  }
+  return out;
+}
+
+/** `t = k; k = t + c` (or `t - c`, `c + t`) as `t = k; k = k + c`: t holds k's value there. */
+function postIncrements(body: readonly Stmt[]): Stmt[] {
+  const out = body.map((s): Stmt => {
+    if (s.k === 'if') return { ...s, then: postIncrements(s.then), else: postIncrements(s.else) };
+    if (s.k === 'loop') return { ...s, pre: postIncrements(s.pre), body: postIncrements(s.body), update: postIncrements(s.update) };
+    return s;
+  });
+  for (let i = 1; i < out.length; i++) {
+    const [copy, step] = [out[i - 1], out[i]];
+    if (copy.k !== 'assign' || copy.expr.k !== 'atom' || step.k !== 'assign' || step.expr.k !== 'bin') continue;
+    const k = atomVar(copy.expr.a);
+    const e = step.expr;
+    if (!k || k !== step.target || copy.target === k || (e.op !== '+' && e.op !== '-')) continue;
+    const t = copy.target;
+    if (atomVar(e.a) === t && e.b.k === 'const') out[i] = { ...step, expr: { ...e, a: copy.expr.a } };
+    else if (e.op === '+' && atomVar(e.b) === t && e.a.k === 'const') out[i] = { ...step, expr: { ...e, b: copy.expr.a } };
   }
   return out;
 }

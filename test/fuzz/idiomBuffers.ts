@@ -308,7 +308,7 @@ export class BufferIdioms extends ObjectIdioms {
   // ── an index walked through a triangle ────────────────────────────────────────────────────
 
   /**
-   * `idx++` through a triangular loop nest, the index used only to index (what
+   * `idx++` (or `w[idx++]`) through a triangular loop nest, the index used only to index (what
    * compiler/passes/inductionVars.ts steps back in the reverse sweep instead of taping): set before
    * the nest or at the top of each row, the inner loop below or above the diagonal.
    */
@@ -324,7 +324,11 @@ export class BufferIdioms extends ObjectIdioms {
     if (!perRow) out.push(line(`let ${idx} = ${this.pick(['0', String(L), `${L - 1}`])};`, idx));
     const rowBody = this.within(scope, [], [a, b], { loop: true, canBreak: false });
     const innerHead = this.chance(0.5) ? `for (let ${b} = ${a} + 1; ${b} < ${L}; ${b}++)` : `for (let ${b} = 0; ${b} < ${a}; ${b}++)`;
-    const inner = block(innerHead, [[line(cat('num', `${acc} += ${w}[${idx}] * `, this.num(rowBody, 1), ';')), line(`${idx}${this.pick(['++', ' += 1'])};`)]]);
+    // stepped after the read, or in it (`w[idx++]`, as C code walks a packed triangle)
+    const step = this.pick(['++', ' += 1', 'in the read']);
+    const read = step === 'in the read' ? `${w}[${idx}++]` : `${w}[${idx}]`;
+    const walk = [line(cat('num', `${acc} += ${read} * `, this.num(rowBody, 1), ';')), ...(step === 'in the read' ? [] : [line(`${idx}${step};`)])];
+    const inner = block(innerHead, [walk]);
     const rows = perRow ? [line(`let ${idx} = ${a} * ${L};`, idx), inner] : [inner];
     out.push(block(`for (let ${a} = 0; ${a} < ${L}; ${a}++)`, [rows]));
     scope.arrays.push({ name: w, kind: 'numarr', writable: true });
