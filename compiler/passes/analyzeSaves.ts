@@ -18,6 +18,7 @@ import { plainArrays } from './plainArrays.js';
 import { findInductions, type Induction } from './inductionVars.js';
 import { findIncrements, type Increment } from './findIncrements.js';
 import { findSelections, type Selection } from './selectionLoops.js';
+import { frozenRows } from './frozenRows.js';
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -76,7 +77,7 @@ interface Site {
 
 export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: boolean): SaveInfo {
   // what does not depend on the arrays restored, found once for every trial below
-  const shape: Shape = { plain: plainArrays(fn), places: placesInBlocks(fn.body) };
+  const shape: Shape = { plain: plainArrays(fn), frozen: frozenRows(fn), places: placesInBlocks(fn.body) };
   let best = analyzeWith(fn, activity, optimize, shape, new Set());
   if (!optimize) return { ...best, increments: new Map(), selections: new Map() };
   let cost = savedValues(fn, best);
@@ -130,11 +131,13 @@ function savedValues(fn: IRFunction, info: Trial): number {
 interface Shape {
   /** plainArrays(fn). */
   readonly plain: ReadonlySet<Var>;
+  /** frozenRows(fn): arrays of arrays, with the stores that change what their rows hold. */
+  readonly frozen: ReadonlyMap<Var, readonly Stmt[]>;
   /** Each statement's block and its place there. */
   readonly places: ReadonlyMap<Stmt, { readonly block: readonly Stmt[]; readonly at: number }>;
 }
 
-function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, places }: Shape, restored: ReadonlySet<Var>): Trial {
+function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, frozen, places }: Shape, restored: ReadonlySet<Var>): Trial {
   const { active } = activity;
   const sites = new Map<Var, Site[]>();
   const stored = new Set<Var>();
@@ -158,9 +161,10 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
    * the load (its array is only ever a fresh one or a parameter, and never handed on to an alias).
    *   for (c…) diags[c] = Math.exp(icf[c]);  for (i…) for (c…) … diags[c] …   (diags final)
    */
-  const finalAt = (a: Var, load: Stmt): boolean =>
-    plain.has(a) &&
-    (storesInto.get(a) ?? []).every((t) => order.get(t)! < order.get(load)! && !loopsOf.get(t)!.some((l) => loopsOf.get(load)!.includes(l)));
+  const before = (t: Stmt, load: Stmt): boolean => order.get(t)! < order.get(load)! && !loopsOf.get(t)!.some((l) => loopsOf.get(load)!.includes(l));
+  const finalAt = (a: Var, load: Stmt): boolean => plain.has(a) && (storesInto.get(a) ?? []).every((t) => before(t, load));
+  /** An array of arrays whose rows hold, from `load` on, what they will hold in the reverse sweep (frozenRows.ts). */
+  const frozenAt = (c: Var, load: Stmt): boolean => frozen.get(c)?.every((t) => before(t, load)) ?? false;
   /**
    * A restored array holds, where the reverse sweep recomputes a load (the top of the load's
    * reversed block), what it held at the end of that block going forward: the load's value unless
@@ -209,13 +213,14 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     const list = sites.get(v);
     // an array variable only as a reference read out of a container nothing writes into (a row
     // of a parameter's array of arrays, an object's field, an element of an array of objects)
-    const reference = (e: Expr): boolean => (e.k === 'load' || e.k === 'field') && !stored.has(e.k === 'load' ? e.arr : e.obj);
-    let ok = !!list && list.length === 1 && !isParam(v) && (v.kind !== 'array' || reference(list[0].stmt.expr));
+    const reference = (e: Expr, at: Stmt): boolean =>
+      (e.k === 'load' && (!stored.has(e.arr) || (!e.sub && frozenAt(e.arr, at)))) || (e.k === 'field' && !stored.has(e.obj));
+    let ok = !!list && list.length === 1 && !isParam(v) && (v.kind !== 'array' || reference(list[0].stmt.expr, list[0].stmt));
     if (ok) {
       const { stmt, loops } = list![0];
       const e = stmt.expr;
       // the length of an array that push() grows changes after the statement: not recomputable
-      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr) || finalAt(e.arr, stmt) || restoredAt(e.arr, stmt)) && !(e.k === 'length' && e.arr.growable);
+      ok = e.k !== 'newArray' && e.k !== 'userCall' && (e.k !== 'load' || !stored.has(e.arr) || finalAt(e.arr, stmt) || frozenAt(e.arr, stmt) || restoredAt(e.arr, stmt)) && !(e.k === 'length' && e.arr.growable);
       ok &&= exprOperands(e).every((a) => available(a, loops, stmt));
     }
     rematMemo.set(v, ok);

@@ -26,23 +26,32 @@ export function simplifyLoads(fn: IRFunction): IRFunction {
   const params = new Set(fn.params.map((p) => p.v));
   const plain = plainArrays(fn);
   const temp = (v: Var): boolean => v.kind === 'num' && !params.has(v) && !v.outer && assigns.get(v)?.length === 1;
-  const isLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && plain.has(s.expr.arr) && temp(s.target);
+  const anyLoad = (s: Stmt): s is Load => s.k === 'assign' && s.expr.k === 'load' && !s.expr.sub && temp(s.target);
+  const isLoad = (s: Stmt): s is Load => anyLoad(s) && plain.has(s.expr.arr);
   const hoisted = hoist(postIncrements(fn.body), isLoad);
   // statements reading each variable
   const reads = new Map([...useSites(hoisted).readers].map(([v, rs]) => [v, new Set(rs).size]));
+  const coalesced = coalesceCopies(hoisted, temp, reads);
   const isArith = (s: Stmt): s is Arith => s.k === 'assign' && (s.expr.k === 'bin' || s.expr.k === 'un') && temp(s.target);
-  return { ...fn, body: dedup(hoisted, (s): s is Load | Arith => isLoad(s) || isArith(s), reads) };
+  // a load from an array another name may reach is read once too, where nothing at all is stored
+  // or called in between (`dot(v, v)` over a refilled array: `ai = out[i]; _t2 = out[i]`)
+  const aliased = (s: Load | Arith): boolean => s.expr.k === 'load' && !plain.has(s.expr.arr);
+  return { ...fn, body: dedup(coalesced, (s): s is Load | Arith => anyLoad(s) || isArith(s), reads, aliased) };
 }
 
 type Arith = Stmt & { k: 'assign'; expr: { k: 'bin' | 'un' } };
 
 const atomKey = (a: Atom): string => (a.k === 'var' ? `v${a.v.id}` : `c${typeof a.value}:${String(a.value)}`);
 
-/** What identifies a load's or an operation's value: the same key, the same value while none of its operands changes. */
-function keyOf(s: Load | Arith): string {
+/**
+ * What identifies a load's or an operation's value: the same key, the same value while none of its
+ * operands changes (operands read through `resolve`: a copy as what it copied).
+ */
+function keyOf(s: Load | Arith, resolve: (a: Atom) => Atom): string {
   const e = s.expr;
-  if (e.k === 'load') return `${e.arr.id}:${atomKey(e.index)}`;
-  return e.k === 'bin' ? `${e.op}(${atomKey(e.a)},${atomKey(e.b)})` : `${e.op}(${atomKey(e.a)})`;
+  const key = (a: Atom): string => atomKey(resolve(a));
+  if (e.k === 'load') return `${e.arr.id}:${key(e.index)}`;
+  return e.k === 'bin' ? `${e.op}(${key(e.a)},${key(e.b)})` : `${e.op}(${key(e.a)})`;
 }
 
 /** The variables (and arrays) whose change ends a load's or operation's value. */
@@ -52,15 +61,19 @@ function operandsOf(s: Load | Arith): Var[] {
   return [...(e.k === 'load' ? [e.arr] : []), ...atoms.map(atomVar).filter((v): v is Var => v !== undefined)];
 }
 
-/** What a statement (with everything nested in it) may change: variables assigned, arrays stored into. */
-function effects(stmts: readonly Stmt[]): { assigned: Set<Var>; stored: Set<Var> } {
+/** What a statement (with everything nested in it) may change: variables assigned, arrays stored into, and whether it calls a function (which may write into arrays it can reach). */
+function effects(stmts: readonly Stmt[]): { assigned: Set<Var>; stored: Set<Var>; calls: boolean } {
   const assigned = new Set<Var>();
   const stored = new Set<Var>();
+  let calls = false;
   walk(stmts, (s) => {
-    if (s.k === 'assign') assigned.add(s.target);
+    if (s.k === 'assign') {
+      assigned.add(s.target);
+      if (s.expr.k === 'call' || s.expr.k === 'userCall' || s.expr.k === 'custom') calls = true;
+    }
     if (s.k === 'store') stored.add(s.arr);
   });
-  return { assigned, stored };
+  return { assigned, stored, calls };
 }
 
 /** Variables read anywhere in `stmts`. */
@@ -104,6 +117,49 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
   return out;
 }
 
+/**
+ * A temporary copied into a variable, `t = e; …; x = t` (an inlined callback's parameter,
+ * `ai = _t9`; not an inlined call's result), as `x = e; …` with t read as x: both assigned nowhere
+ * else, t read only after its assignment in this block, x not read between the two (so x may take
+ * the value earlier). One variable instead of two, which dedup can then see loaded twice
+ * (`ai * b[i]` of `dot(v, v)`). `reads` follows.
+ */
+function coalesceCopies(body: readonly Stmt[], temp: (v: Var) => boolean, reads: Map<Var, number>): Stmt[] {
+  const stmts = body.map((s): Stmt => {
+    if (s.k === 'if') return { ...s, then: coalesceCopies(s.then, temp, reads), else: coalesceCopies(s.else, temp, reads) };
+    if (s.k === 'loop') return { ...s, pre: coalesceCopies(s.pre, temp, reads), body: coalesceCopies(s.body, temp, reads), update: coalesceCopies(s.update, temp, reads) };
+    return s;
+  });
+  const out: Stmt[] = [];
+  const defAt = new Map<Var, number>();
+  const rename = new Map<Var, Var>();
+  for (let i = 0; i < stmts.length; i++) {
+    let s = stmts[i];
+    if (rename.size > 0) s = substitute(s, rename);
+    if (s.k === 'assign' && s.expr.k === 'atom') {
+      const [t, x] = [atomVar(s.expr.a), s.target];
+      const q = t && defAt.get(t);
+      // every read of t in this block after its assignment; x read nowhere in between
+      const ok = t !== undefined && q !== undefined && t !== x && x.kind === 'num' && !x.callResult && temp(x) && temp(t) &&
+        readers(out.slice(0, q + 1), t).length === 0 && readers(out.slice(q + 1), x).length === 0 &&
+        readers([...out, ...stmts.slice(i)], t).length === reads.get(t);
+      if (ok) {
+        const one = new Map([[t, x]]);
+        out[q] = { ...(out[q] as Stmt & { k: 'assign' }), target: x };
+        for (let j = q + 1; j < out.length; j++) out[j] = substitute(out[j], one);
+        rename.set(t, x);
+        reads.set(x, (reads.get(x) ?? 0) + (reads.get(t) ?? 0) - 1);
+        defAt.delete(t);
+        defAt.set(x, q);
+        continue;
+      }
+    }
+    if (s.k === 'assign') defAt.set(s.target, out.length);
+    out.push(s);
+  }
+  return out;
+}
+
 /** `t = k; k = t + c` (or `t - c`, `c + t`) as `t = k; k = k + c`: t holds k's value there. */
 function postIncrements(body: readonly Stmt[]): Stmt[] {
   const out = body.map((s): Stmt => {
@@ -125,19 +181,23 @@ function postIncrements(body: readonly Stmt[]): Stmt[] {
 }
 
 /** The same element loaded (or the same operation computed) again in a block, nothing written in between: the first one's variable is used. */
-function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>): Stmt[] {
+function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>, aliased: (s: Load | Arith) => boolean): Stmt[] {
   const stmts = body.map((s): Stmt => {
-    if (s.k === 'if') return { ...s, then: dedup(s.then, isValue, reads), else: dedup(s.else, isValue, reads) };
-    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isValue, reads), body: dedup(s.body, isValue, reads), update: dedup(s.update, isValue, reads) };
+    if (s.k === 'if') return { ...s, then: dedup(s.then, isValue, reads, aliased), else: dedup(s.else, isValue, reads, aliased) };
+    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isValue, reads, aliased), body: dedup(s.body, isValue, reads, aliased), update: dedup(s.update, isValue, reads, aliased) };
     return s;
   });
-  const seen = new Map<string, Load | Arith>();
+  // each value seen, with the variables whose change ends it (its operands, and what copies of
+  // them stood for: `i_3 = i_2; … a[i_3]` is a[i_2] while neither changes)
+  const seen = new Map<string, { s: Load | Arith; vars: Var[] }>();
+  const copies = new Map<Var, Atom>();
+  const resolve = (a: Atom): Atom => (a.k === 'var' ? copies.get(a.v) ?? a : a);
   const replace = new Map<Var, Var>();
   const out: Stmt[] = [];
   for (let i = 0; i < stmts.length; i++) {
     let s = stmts[i];
     if (replace.size > 0) s = substitute(s, replace);
-    const first = isValue(s) ? seen.get(keyOf(s)) : undefined;
+    const first = isValue(s) ? seen.get(keyOf(s, resolve))?.s : undefined;
     if (first && isValue(s)) {
       // every read of the second is in a later statement of this block, and the first keeps its value through them
       const later = stmts.slice(i + 1);
@@ -150,11 +210,17 @@ function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, r
       }
     }
     out.push(s);
-    const { assigned, stored } = effects([s]);
-    for (const [k, first] of seen) {
-      if (assigned.has(first.target) || operandsOf(first).some((v) => assigned.has(v) || (first.expr.k === 'load' && stored.has(v)))) seen.delete(k);
+    const { assigned, stored, calls } = effects([s]);
+    for (const [k, { s: f, vars }] of seen) {
+      if (assigned.has(f.target) || vars.some((v) => assigned.has(v) || (f.expr.k === 'load' && stored.has(v)))) seen.delete(k);
+      else if (aliased(f) && (stored.size > 0 || calls)) seen.delete(k);
     }
-    if (isValue(s) && !operandsOf(s).includes(s.target) && !seen.has(keyOf(s))) seen.set(keyOf(s), s);
+    for (const [c, a] of copies) if (assigned.has(c) || (a.k === 'var' && assigned.has(a.v))) copies.delete(c);
+    if (isValue(s) && !operandsOf(s).includes(s.target) && !seen.has(keyOf(s, resolve))) {
+      const vars = operandsOf(s);
+      seen.set(keyOf(s, resolve), { s, vars: [...vars, ...vars.map((v) => atomVar(resolve({ k: 'var', v }))!)] });
+    }
+    if (s.k === 'assign' && s.expr.k === 'atom' && s.target.kind === 'num' && atomVar(s.expr.a) !== s.target) copies.set(s.target, resolve(s.expr.a));
   }
   return out;
 }
