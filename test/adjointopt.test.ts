@@ -13,7 +13,7 @@ import { expectClose } from './check.js';
 import { compile, finiteDiff, formatDiagnostics, randomArray, repoRoot } from './harness.js';
 
 const file = path.join(repoRoot, 'test', 'virtual', 'adjointopt.ts');
-const source = `import { grad, hvp } from 'tsgrad';
+const source = `import { grad, hvp, stopGradient } from 'tsgrad';
 
 /** The loop GMM's inner part: centered rewritten per (i, c), L's lower triangle walked by idx++. */
 export function tri(L: Float64Array, mu: Float64Array, x: Float64Array, d: number): number {
@@ -208,6 +208,22 @@ export function postIncMisses(L: Float64Array, v: Float64Array): number {
   return s;
 }
 export const gPostIncMisses = grad(postIncMisses, [0, 1]);
+
+/**
+ * stopGradient's copy of an element beside the element itself: the same numbers, but the copies
+ * must stay apart (reading s * 3 as the a = x[i] * 3 before it, or s as a copy of x[i], would let
+ * the derivative through).
+ */
+export function stopCopies(x: Float64Array): number {
+  let t = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i] * 3;
+    const s = stopGradient(x[i]);
+    t += a * (s * 3) + Math.sin(s);
+  }
+  return t;
+}
+export const gStopCopies = grad(stopCopies);
 `;
 
 describe('optimized reverse sweep: recompute and restore instead of tape', () => {
@@ -302,6 +318,11 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
           expect(forward.match(/floats\[nf\+\+\]/g)?.length, code).to.equal(1);
           expect(code).to.match(/k -= 1;[^}]*L\[k\]/);
         }
+      });
+
+      it('a stopGradient copy beside the value it copies: the derivative stops there (9x, by hand)', () => {
+        const x = randomArray(20, 5);
+        expectClose(m.gStopCopies(x), x.map((v) => 9 * v), 1e-14, 'gradient');
       });
 
       it(optimize ? 'tapes no value per iteration of the inner loops of the triangle walk' : 'tapes the loads of the triangle walk', () => {

@@ -119,7 +119,7 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
 
 /**
  * A temporary copied into a variable, `t = e; …; x = t` (an inlined callback's parameter,
- * `ai = _t9`; not an inlined call's result), as `x = e; …` with t read as x: both assigned nowhere
+ * `ai = _t9`; neither plainVar's exceptions), as `x = e; …` with t read as x: both assigned nowhere
  * else, t read only after its assignment in this block, x not read between the two (so x may take
  * the value earlier). One variable instead of two, which dedup can then see loaded twice
  * (`ai * b[i]` of `dot(v, v)`). `reads` follows.
@@ -140,7 +140,7 @@ function coalesceCopies(body: readonly Stmt[], temp: (v: Var) => boolean, reads:
       const [t, x] = [atomVar(s.expr.a), s.target];
       const q = t && defAt.get(t);
       // every read of t in this block after its assignment; x read nowhere in between
-      const ok = t !== undefined && q !== undefined && t !== x && x.kind === 'num' && !x.callResult && temp(x) && temp(t) &&
+      const ok = t !== undefined && q !== undefined && t !== x && x.kind === 'num' && plainVar(x) && plainVar(t) && temp(x) && temp(t) &&
         readers(out.slice(0, q + 1), t).length === 0 && readers(out.slice(q + 1), x).length === 0 &&
         readers([...out, ...stmts.slice(i)], t).length === reads.get(t);
       if (ok) {
@@ -159,6 +159,12 @@ function coalesceCopies(body: readonly Stmt[], temp: (v: Var) => boolean, reads:
   }
   return out;
 }
+
+/**
+ * A variable that is only its value: not `stopGradient`'s (whose copy must stay a copy, the
+ * derivative stopping there: forward.test's normalized) nor an inlined call's result.
+ */
+const plainVar = (v: Var): boolean => !v.constant && !v.callResult;
 
 /** `t = k; k = t + c` (or `t - c`, `c + t`) as `t = k; k = k + c`: t holds k's value there. */
 function postIncrements(body: readonly Stmt[]): Stmt[] {
@@ -220,7 +226,7 @@ function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, r
       const vars = operandsOf(s);
       seen.set(keyOf(s, resolve), { s, vars: [...vars, ...vars.map((v) => atomVar(resolve({ k: 'var', v }))!)] });
     }
-    if (s.k === 'assign' && s.expr.k === 'atom' && s.target.kind === 'num' && atomVar(s.expr.a) !== s.target) copies.set(s.target, resolve(s.expr.a));
+    if (s.k === 'assign' && s.expr.k === 'atom' && s.target.kind === 'num' && plainVar(s.target) && atomVar(s.expr.a) !== s.target) copies.set(s.target, resolve(s.expr.a));
   }
   return out;
 }
