@@ -224,6 +224,18 @@ export function stopCopies(x: Float64Array): number {
   return t;
 }
 export const gStopCopies = grad(stopCopies);
+
+/** A number stepped from stopGradient's copy of itself: each step's derivative starts again at 0. */
+export function stopStep(x: number): number {
+  let k = x;
+  let t = 0;
+  for (let i = 0; i < 3; i++) {
+    t += k * k;
+    k = stopGradient(k) + 1;
+  }
+  return t;
+}
+export const gStopStep = grad(stopStep);
 `;
 
 describe('optimized reverse sweep: recompute and restore instead of tape', () => {
@@ -320,9 +332,11 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         }
       });
 
-      it('a stopGradient copy beside the value it copies: the derivative stops there (9x, by hand)', () => {
+      it('a stopGradient copy beside the value it copies, and one a number is stepped from: the derivative stops there (by hand)', () => {
         const x = randomArray(20, 5);
         expectClose(m.gStopCopies(x), x.map((v) => 9 * v), 1e-14, 'gradient');
+        // k's derivative is 1 only before the first step: d/dx of x² is 2x
+        expect(m.gStopStep(0.7)).to.equal(2 * 0.7);
       });
 
       it(optimize ? 'tapes no value per iteration of the inner loops of the triangle walk' : 'tapes the loads of the triangle walk', () => {

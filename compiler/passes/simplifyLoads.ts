@@ -180,6 +180,7 @@ function postIncrements(body: readonly Stmt[]): Stmt[] {
     const e = step.expr;
     if (!k || k !== step.target || copy.target === k || (e.op !== '+' && e.op !== '-')) continue;
     const t = copy.target;
+    if (!plainVar(t)) continue;
     if (atomVar(e.a) === t && e.b.k === 'const') out[i] = { ...step, expr: { ...e, a: copy.expr.a } };
     else if (e.op === '+' && atomVar(e.b) === t && e.a.k === 'const') out[i] = { ...step, expr: { ...e, b: copy.expr.a } };
   }
