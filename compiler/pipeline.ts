@@ -11,14 +11,15 @@
  *   fuseLoops        (optimize) adjacent counted loops over the same range, each iteration of the
  *                    second reading only what the same iteration of the first wrote, made one
  *   simplifyLoads    (optimize) an element loaded twice in a row loaded once; loads no iteration
- *                    of a loop changes moved before the loop
+ *                    of a loop changes moved before the loop; a temporary copied into a variable
+ *                    made that variable; `k = _t + 1` after `_t = k` written `k = k + 1` (L[k++])
  *   analyzeActivity  which variables carry derivatives (varied ∧ useful): only those get adjoints;
  *                    useful is a liveness, so dead assignments get no derivative code
  *   analyzeSaves     which primal values the reverse sweep needs, kept / recomputed / saved
  *                    (exprRules: what each expression's derivative reads; loopBounds: trip counts
  *                    from a counted loop's bound); inductionVars: numbers a loop steps, recomputed
  *                    from its counter; selectionLoops: `if (v > mx) mx = v` keeps the iteration
- *                    it took last
+ *                    it took last; frozenRows: arrays of arrays only read after they are built
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and

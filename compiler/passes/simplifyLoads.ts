@@ -14,7 +14,8 @@
  *
  *   s += L[k++] * v[j]                     _t1 = k; k = k + 1; _t2 = L[_t1]    (not k = _t1 + 1)
  *
- * Only arrays no other name can reach are touched (plainArrays.ts).
+ * Loads are hoisted only from arrays no other name can reach (plainArrays.ts); an element loaded
+ * twice from another array is read once only where nothing at all is stored or called between.
  */
 import { type Atom, atomVar, type IRFunction, type Loop, readsOf, type Stmt, type Var, useSites, walk } from '../ir.js';
 import { plainArrays } from './plainArrays.js';
@@ -225,7 +226,8 @@ function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, r
     for (const [c, a] of copies) if (assigned.has(c) || (a.k === 'var' && assigned.has(a.v))) copies.delete(c);
     if (isValue(s) && !operandsOf(s).includes(s.target) && !seen.has(keyOf(s, resolve))) {
       const vars = operandsOf(s);
-      seen.set(keyOf(s, resolve), { s, vars: [...vars, ...vars.map((v) => atomVar(resolve({ k: 'var', v }))!)] });
+      const stoodFor = vars.map((v) => atomVar(resolve({ k: 'var', v }))).filter((v): v is Var => v !== undefined);
+      seen.set(keyOf(s, resolve), { s, vars: [...vars, ...stoodFor] });
     }
     if (s.k === 'assign' && s.expr.k === 'atom' && s.target.kind === 'num' && plainVar(s.target) && atomVar(s.expr.a) !== s.target) copies.set(s.target, resolve(s.expr.a));
   }
