@@ -12,7 +12,7 @@ import { expectClose, modes } from './check.js';
 import { compile, finiteDiff, formatDiagnostics, randomArray, repoRoot } from './harness.js';
 
 const file = path.join(repoRoot, 'test', 'virtual', 'frozenrows.ts');
-const source = `import { grad } from 'tsgrad';
+const source = `import { grad, hvp } from 'tsgrad';
 
 /** Rows sliced out of the parameter once, read for every sample (the idiomatic GMM's ltris). */
 export function frozen(p: number[], x: number[], d: number): number {
@@ -41,6 +41,7 @@ export function rebuilt(p: number[], x: number[], d: number): number {
 }
 
 export const gFrozen = grad(frozen, [0, 1]);
+export const hFrozen = hvp(frozen);
 export const gRebuilt = grad(rebuilt, [0, 1]);
 `;
 
@@ -66,6 +67,13 @@ describe('rows of arrays of arrays that no longer change (frozenRows)', () => {
           expectClose(g[1], finiteDiff(m[name], args, 1), 1e-6, 'd/dx');
         });
       }
+
+      it('rows read after their last store: hvp matches central differences of the gradient', () => {
+        const [p, x] = [randomArray(9, 12), randomArray(10, 5)];
+        const v = randomArray(11, 12);
+        const gv = (q: Float64Array): number => (m.gFrozen(Array.from(q), Array.from(x), 4)[0] as number[]).reduce((t: number, gi: number, i: number) => t + gi * v[i], 0);
+        expectClose(m.hFrozen(Array.from(p), Array.from(x), 4, Array.from(v)), finiteDiff(gv, [p], 0, 1e-5), 1e-5, 'hvp');
+      });
 
       if (optimize) {
         it('recomputes the rows read after their last store, and the loads through them, in the reverse sweep (nothing taped for them)', () => {
