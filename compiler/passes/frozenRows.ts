@@ -24,7 +24,9 @@ export function frozenRows(fn: IRFunction): Map<Var, readonly Stmt[]> {
   const storesInto = new Map<Var, Stmt[]>();
   const readOut = new Map<Var, Var[]>();
   const add = <T>(m: Map<Var, T[]>, v: Var, x: T): void => {
-    m.set(v, [...(m.get(v) ?? []), x]);
+    const list = m.get(v);
+    if (list) list.push(x);
+    else m.set(v, [x]);
   };
   walk(fn.body, (s, loops) => {
     for (const a of handsOn(s)) {

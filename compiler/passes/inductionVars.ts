@@ -68,9 +68,8 @@ export function findInductions(fn: IRFunction, counted: ReadonlySet<Loop>): Map<
       if (r.k !== 'assign') return false;
       const e = r.expr;
       if (e.k === 'load') return atomVar(e.index) === v || (e.sub !== undefined && atomVar(e.sub) === v);
-      // a copy (`L[k++]`: `_t = k; k = k + 1; … L[_t]`) into a temporary used so
-      if (e.k === 'atom') return (sites.get(r.target) ?? []).length === 1 && !params.has(r.target) && indexOnly(r.target, except);
-      if (e.k === 'bin' && (e.op === '+' || e.op === '-' || e.op === '*')) {
+      // index arithmetic, or a copy (`L[k++]`: `_t = k; k = k + 1; … L[_t]`), into a temporary used so
+      if (e.k === 'atom' || (e.k === 'bin' && (e.op === '+' || e.op === '-' || e.op === '*'))) {
         return (sites.get(r.target) ?? []).length === 1 && !params.has(r.target) && indexOnly(r.target, except);
       }
       return false;

@@ -126,11 +126,7 @@ function hoist(body: readonly Stmt[], isLoad: (s: Stmt) => s is Load): Stmt[] {
  * (`ai * b[i]` of `dot(v, v)`). `reads` follows.
  */
 function coalesceCopies(body: readonly Stmt[], temp: (v: Var) => boolean, reads: Map<Var, number>): Stmt[] {
-  const stmts = body.map((s): Stmt => {
-    if (s.k === 'if') return { ...s, then: coalesceCopies(s.then, temp, reads), else: coalesceCopies(s.else, temp, reads) };
-    if (s.k === 'loop') return { ...s, pre: coalesceCopies(s.pre, temp, reads), body: coalesceCopies(s.body, temp, reads), update: coalesceCopies(s.update, temp, reads) };
-    return s;
-  });
+  const stmts = inNested(body, (b) => coalesceCopies(b, temp, reads));
   const out: Stmt[] = [];
   const defAt = new Map<Var, number>();
   const rename = new Map<Var, Var>();
@@ -169,11 +165,7 @@ const plainVar = (v: Var): boolean => !v.constant && !v.callResult;
 
 /** `t = k; k = t + c` (or `t - c`, `c + t`) as `t = k; k = k + c`: t holds k's value there. */
 function postIncrements(body: readonly Stmt[]): Stmt[] {
-  const out = body.map((s): Stmt => {
-    if (s.k === 'if') return { ...s, then: postIncrements(s.then), else: postIncrements(s.else) };
-    if (s.k === 'loop') return { ...s, pre: postIncrements(s.pre), body: postIncrements(s.body), update: postIncrements(s.update) };
-    return s;
-  });
+  const out = inNested(body, postIncrements);
   for (let i = 1; i < out.length; i++) {
     const [copy, step] = [out[i - 1], out[i]];
     if (copy.k !== 'assign' || copy.expr.k !== 'atom' || step.k !== 'assign' || step.expr.k !== 'bin') continue;
@@ -190,11 +182,7 @@ function postIncrements(body: readonly Stmt[]): Stmt[] {
 
 /** The same element loaded (or the same operation computed) again in a block, nothing written in between: the first one's variable is used. */
 function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, reads: ReadonlyMap<Var, number>, aliased: (s: Load | Arith) => boolean): Stmt[] {
-  const stmts = body.map((s): Stmt => {
-    if (s.k === 'if') return { ...s, then: dedup(s.then, isValue, reads, aliased), else: dedup(s.else, isValue, reads, aliased) };
-    if (s.k === 'loop') return { ...s, pre: dedup(s.pre, isValue, reads, aliased), body: dedup(s.body, isValue, reads, aliased), update: dedup(s.update, isValue, reads, aliased) };
-    return s;
-  });
+  const stmts = inNested(body, (b) => dedup(b, isValue, reads, aliased));
   // each value seen, with the variables whose change ends it (its operands, and what copies of
   // them stood for: `i_3 = i_2; … a[i_3]` is a[i_2] while neither changes)
   const seen = new Map<string, { s: Load | Arith; vars: Var[] }>();
@@ -232,6 +220,15 @@ function dedup(body: readonly Stmt[], isValue: (s: Stmt) => s is Load | Arith, r
     if (s.k === 'assign' && s.expr.k === 'atom' && s.target.kind === 'num' && plainVar(s.target) && atomVar(s.expr.a) !== s.target) copies.set(s.target, resolve(s.expr.a));
   }
   return out;
+}
+
+/** `body` with `f` applied to the blocks nested in its statements (the `if`s' branches, the loops' parts). */
+function inNested(body: readonly Stmt[], f: (block: readonly Stmt[]) => Stmt[]): Stmt[] {
+  return body.map((s): Stmt => {
+    if (s.k === 'if') return { ...s, then: f(s.then), else: f(s.else) };
+    if (s.k === 'loop') return { ...s, pre: f(s.pre), body: f(s.body), update: f(s.update) };
+    return s;
+  });
 }
 
 /** `s` with the variables of `map` read as their images (nested statements too). */
