@@ -18,6 +18,7 @@ import { type Idiom, supportedIdioms } from './fuzz/idioms.js';
 import { programs } from './fuzz/main.js';
 import { compileUnits, newStats, runBatch } from './fuzz/run.js';
 import { makeArgs } from './fuzz/args.js';
+import { Checker } from './fuzz/check.js';
 import { render } from './fuzz/render.js';
 import { expectClose } from './check.js';
 import { signature } from './fuzz/shrink.js';
@@ -58,7 +59,7 @@ function checkSlice(slice: readonly Program[]): void {
  */
 // the idioms of the runs that found them: a program is its seed and the idioms drawn from
 const without = (...later: string[]): Idiom[] => supportedIdioms.filter((i) => !later.includes(i));
-const idiomsBefore = without('loopPair', 'indexWalk', 'selection');
+const idiomsBefore = without('loopPair', 'indexWalk', 'selection', 'stopValue');
 
 describe('fuzz: what is no finding, and why', () => {
   it('seed 920703 (p1 **= 3 to 1e38, small terms absorbed): set apart as not checkable, not a finding', () => {
@@ -69,13 +70,13 @@ describe('fuzz: what is no finding, and why', () => {
 
   it('seed 1032179 (x2 *= x2 four times, to 2.7e10, cancelling in (0.75 * x3 - x2) + x2; vjp and jvp 5e-6 apart, under one ulp of 2.7e10): set apart, not a finding', () => {
     const stats = newStats();
-    expect(runBatch(programs(1032179, 1, without('indexWalk', 'selection')), [true], stats)).to.deep.equal([]);
+    expect(runBatch(programs(1032179, 1, without('indexWalk', 'selection', 'stopValue')), [true], stats)).to.deep.equal([]);
     expect(stats.absorbed.map((f) => f.transform)).to.deep.equal(['vjp']);
   });
 
   it('seed 1160252 (ceil of a value growing fast with p0: f a staircase finer than every step, the differences its average slope): a kink, not compared', () => {
     const stats = newStats();
-    expect(runBatch(programs(1160252, 1, without('selection')), [true], stats)).to.deep.equal([]);
+    expect(runBatch(programs(1160252, 1, without('selection', 'stopValue')), [true], stats)).to.deep.equal([]);
     expect(stats.kinks).to.be.greaterThan(0);
   });
 
@@ -127,6 +128,36 @@ describe('fuzz: programs that found bugs', () => {
   it('seed 2400160 of --idioms selection (a branch `m = m + v` under a taped condition, no selection: a904eae took it for one, a wrong gradient): right, optimize on and off', () => {
     const [p] = programs(2400160, 1, ['selection']);
     expect(render(p).main).to.match(/\b(m\w*) = \1 \+ /);
+    expect(runBatch([p], [true, false], newStats())).to.deep.equal([]);
+  });
+});
+
+describe('fuzz: differences hold stopGradient\'s values fixed (fuzz/stops.ts)', () => {
+  const runtime = require('../runtime/index.js') as { stopGradient: (x: number) => number };
+  const params = { params: [{ name: 'p0', type: 'f64' }] } as unknown as ConstructorParameters<typeof Checker>[1];
+
+  it('x · stopGradient(x·y): ∂/∂x is x·y, as the derivatives give it (differences of f as it runs would say 2xy)', () => {
+    const f = (p: Float64Array): number => p[0] * runtime.stopGradient(p[0] * p[1]);
+    const c = new Checker(f, params, [Float64Array.of(1.5, 0.7)]);
+    expectClose(c.partial(0, 0)!, 1.5 * 0.7, 1e-7, '∂f/∂x');
+    expectClose(c.partial(0, 1)!, 0, 1e-7, '∂f/∂y');
+    expectClose(c.second(0, 0, { comp: 1 })!, 0, 1e-4, '∂²f/∂x∂y');
+  });
+
+  it('an evaluation calling stopGradient more or fewer times than at the point (a branch flipped): no reference', () => {
+    const f = (p: Float64Array): number => (p[0] >= 1.5 ? runtime.stopGradient(p[0]) : 1.5) * p[1];
+    const c = new Checker(f, params, [Float64Array.of(1.5, 0.7)]);
+    expect(c.partial(0, 0)).to.equal(undefined);
+    expect(c.kinks).to.equal(1);
+  });
+
+  // 89a6f02's simplifyLoads coalesced `_stop = m; s = _stop` into `s = m`, dropping the stop;
+  // forward.test found it. With the same mistake made again on purpose (plainVar without
+  // `!v.constant`), the fuzzer's differences now find it too: 6 programs in seeds 5000000…5000199
+  // of --idioms stopValue, this one among them (grad, jvp, vjp, jacfwd, jacrev, hessian wrong).
+  it('seed 5000061 of --idioms stopValue (wrong when a copy of a stopped value is coalesced away): right, optimize on and off', () => {
+    const [p] = programs(5000061, 1, ['stopValue']);
+    expect(render(p).main + render(p).lib).to.match(/stopGradient\((?!\d)/);
     expect(runBatch([p], [true, false], newStats())).to.deep.equal([]);
   });
 });

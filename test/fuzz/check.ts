@@ -13,6 +13,7 @@
 import { getAt, type Path, shifted } from '../idiomatic/tree.js';
 import { type Arg, componentsOf, copyAll, copyArg, directions, flat, leavesOf, makeArgs, size } from './args.js';
 import { differentiable, type Program, type Transform } from './generate.js';
+import { recordStops, replayStops } from './stops.js';
 
 export type { Arg } from './args.js';
 export { flat } from './args.js';
@@ -55,6 +56,10 @@ export class Checker {
   private offCentre = 0;
   /** Whether the last differences saw Math.floor, ceil, trunc or round give different values at their two ends. */
   private stepped = false;
+  /** Whether an evaluation since the last differences began called stopGradient other than at the point (stops.ts). */
+  private strayed = false;
+  /** What each stopGradient call returned at the (widened) point, in order: every evaluation replays them (stops.ts). */
+  private readonly stops: readonly number[];
   private readonly wide: Arg[];
   /** f at the (widened) point, flattened. */
   readonly values: number[];
@@ -68,8 +73,9 @@ export class Checker {
     // float32 arguments are widened so the differences are taken in float64
     this.wide = args.map((a) => (a instanceof Float32Array ? Float64Array.from(a) : copyArg(a)));
     this.leaves = args.map(leavesOf);
-    this.values = this.F(this.wide);
-    this.exactAll = this.F(args);
+    [this.values, this.stops] = recordStops(() => flat(this.f(...copyAll(this.wide))));
+    // as f computes it (float32 arrays rounding what is stored in them), not replayed
+    this.exactAll = flat(this.f(...copyAll(args)));
   }
 
   /** A scalar f's value. */
@@ -80,8 +86,11 @@ export class Checker {
     return this.exactAll[0];
   }
 
+  /** f at `args`, flattened, with stopGradient returning what it returned at the point. */
   F(args: readonly Arg[]): number[] {
-    return flat(this.f(...copyAll(args)));
+    const [value, lined] = replayStops(this.stops, () => flat(this.f(...copyAll(args))));
+    if (!lined) this.strayed = true;
+    return value;
   }
 
   /** args + Σ hₖ·dirₖ over the given (parameter, component or direction) steps. */
@@ -111,6 +120,7 @@ export class Checker {
    * the step shrinks).
    */
   private stable(d: (h: number) => number[], h: number, tol: number): number[] | undefined {
+    this.strayed = false;
     const a = d(h);
     this.offCentre = 0;
     const b = d(h / 4);
@@ -127,7 +137,9 @@ export class Checker {
     // step: f is a staircase finer than every step, whose differences measure the average slope
     // with its jumps where AD gives the slope between them (fuzz seed 1160252: ceil of a value
     // growing fast with p0, f jumping by 1.9e-7 every 2e-8)
-    if (stepped || offCentre > 1e-6 || a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
+    // an evaluation calling stopGradient more or fewer times than f at the point took another
+    // path: which stopped value it should hold fixed is not known
+    if (this.strayed || stepped || offCentre > 1e-6 || a.some((x, i) => apart(x, b[i], tol) || apart(c[i], b[i], 0.01))) {
       this.kinks++;
       return undefined;
     }

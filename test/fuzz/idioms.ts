@@ -13,7 +13,7 @@
  */
 import { generate, type Program, type Scope } from './generate.js';
 import { ClassIdioms } from './idiomClasses.js';
-import type { IdiomScope } from './idiomStmts.js';
+import { cat, type IdiomScope } from './idiomStmts.js';
 import { type E, line, type S, text } from './tree.js';
 
 export const allIdioms = [
@@ -39,8 +39,11 @@ export const allIdioms = [
   'loopPair',
   // an index stepped through a triangular loop nest (idiomBuffers.ts), after loopPair for the same reason
   'indexWalk',
-  // a running maximum or minimum (idiomBuffers.ts), last for the same reason
+  // a running maximum or minimum (idiomBuffers.ts), after indexWalk for the same reason
   'selection',
+  // stopGradient of any value, not only of an index (generate.ts's): the checker's differences
+  // hold stopped values fixed (stops.ts); last for the same reason
+  'stopValue',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -128,6 +131,7 @@ class IdiomGenerator extends ClassIdioms {
     ['objectHelper', (s, d) => this.objectCallExpr(s, d)],
     ['classParam', (s, d) => this.classExpr(s, d)],
     ['recursion', (s, d) => this.recursiveCall(s, d)],
+    ['stopValue', (s, d) => cat('num', 'stopGradient(', this.num(s, d), ')')],
   ];
 
   private readonly boolTable: readonly Make<(s: IdiomScope) => E | undefined>[] = [
