@@ -19,7 +19,8 @@
  *                    (exprRules: what each expression's derivative reads; loopBounds: trip counts
  *                    from a counted loop's bound); inductionVars: numbers a loop steps, recomputed
  *                    from its counter; selectionLoops: `if (v > mx) mx = v` keeps the iteration
- *                    it took last; frozenRows: arrays of arrays only read after they are built
+ *                    it took last; frozenRows: arrays of arrays only read after they are built;
+ *                    loopSnapshots: a number no reverse in its loop reads, saved once per loop
  *   checkpointLoops  `// @checkpoint` loops: checked, their state found; reversed with a binomial
  *                    schedule (runtime/checkpoint.ts) instead of taping every iteration
  *   analyzeBuffers   private arrays (one adjoint buffer each, primal arrays refilled, state and

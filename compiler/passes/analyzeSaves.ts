@@ -19,6 +19,7 @@ import { findInductions, type Induction } from './inductionVars.js';
 import { findIncrements, type Increment } from './findIncrements.js';
 import { findSelections, type Selection } from './selectionLoops.js';
 import { frozenRows } from './frozenRows.js';
+import { loopSnapshots, type Places, placesInBlocks, type Site } from './loopSnapshots.js';
 
 export interface SaveInfo {
   /** Variables whose old value is pushed at each assignment (for arrays: the adjoint reference). */
@@ -69,11 +70,6 @@ export interface SaveInfo {
 
 /** What one choice of restored arrays gives. */
 type Trial = Omit<SaveInfo, 'increments' | 'selections'>;
-
-interface Site {
-  readonly stmt: Stmt & { k: 'assign' };
-  readonly loops: readonly Loop[];
-}
 
 export function analyzeSaves(fn: IRFunction, activity: ActivityInfo, optimize: boolean): SaveInfo {
   // what does not depend on the arrays restored, found once for every trial below
@@ -134,7 +130,7 @@ interface Shape {
   /** frozenRows(fn): arrays of arrays, with the stores that change what their rows hold. */
   readonly frozen: ReadonlyMap<Var, readonly Stmt[]>;
   /** Each statement's block and its place there. */
-  readonly places: ReadonlyMap<Stmt, { readonly block: readonly Stmt[]; readonly at: number }>;
+  readonly places: Places;
 }
 
 function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, { plain, frozen, places }: Shape, restored: ReadonlySet<Var>): Trial {
@@ -368,39 +364,8 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
       if (bounded && fixed(bounded.bound)) boundedCounts.set(s, bounded);
     }
   }
-  // Loop-level saves: a site inside loop L where nothing within L reads the variable in reverse.
-  const covered = new Set<Stmt>();
-  const snapshots = new Map<Loop, Var[]>();
-  if (optimize) {
-    const inside = (s: Stmt, loop: Loop): boolean => s === loop || loopsOf.get(s)!.includes(loop);
-    // `sum = 0; for (…) sum += e`: the loop's reverse is followed by that of the assignment just
-    // before it, which reads no sum and restores the older value (pops it, or a loop around both
-    // does, in whose reverse nothing reads sum; a declaration outside loops has none): the value
-    // on entry, which a snapshot would put back, is never read
-    const setJustBefore = (v: Var, loop: Loop): boolean => {
-      const place = places.get(loop);
-      const readers = reads.get(v) ?? [];
-      // back over assignments of other variables whose reverses read no v (the loop's counter's start)
-      for (let at = (place?.at ?? 0) - 1; at >= 0; at--) {
-        const prev = place!.block[at];
-        if (prev.k !== 'assign' || readers.includes(prev)) return false;
-        if (prev.target === v) return true;
-      }
-      return false;
-    };
-    for (const v of saved) {
-      if (v.kind === 'array') continue;
-      for (const site of sites.get(v) ?? []) {
-        const loop = site.loops.find((l) => !(reads.get(v) ?? []).some((r) => inside(r, l)));
-        if (!loop) continue;
-        covered.add(site.stmt);
-        if (setJustBefore(v, loop)) continue;
-        const list = snapshots.get(loop) ?? [];
-        if (!list.includes(v)) list.push(v);
-        snapshots.set(loop, list);
-      }
-    }
-  }
+  // loop-level saves (loopSnapshots.ts)
+  const { covered, snapshots } = optimize ? loopSnapshots(saved, { sites, reads, loopsOf, places }) : { covered: new Set<Stmt>(), snapshots: new Map<Loop, Var[]>() };
   const inductions = new Map<Loop, Induction[]>();
   const inductionHomes = new Map<Loop, Induction[]>();
   for (const ind of induction.values()) {
@@ -409,20 +374,4 @@ function analyzeWith(fn: IRFunction, activity: ActivityInfo, optimize: boolean, 
     inductionHomes.set(ind.home, [...(inductionHomes.get(ind.home) ?? []), ind]);
   }
   return { saved, recomputed, canonical, reversed, tapedBranches, tapedCounts, boundedCounts, overwritten, covered, snapshots, inductions, inductionHomes, restored };
-}
-
-/** For each statement, its block and its place there. */
-function placesInBlocks(body: readonly Stmt[], out = new Map<Stmt, { block: readonly Stmt[]; at: number }>()): Map<Stmt, { block: readonly Stmt[]; at: number }> {
-  body.forEach((s, at) => {
-    out.set(s, { block: body, at });
-    if (s.k === 'if') {
-      placesInBlocks(s.then, out);
-      placesInBlocks(s.else, out);
-    } else if (s.k === 'loop') {
-      placesInBlocks(s.pre, out);
-      placesInBlocks(s.body, out);
-      placesInBlocks(s.update, out);
-    }
-  });
-  return out;
 }
