@@ -2,7 +2,8 @@
  * Checks one compiled program's transformations against independent references:
  *   - first derivatives (grad, valueAndGrad, jvp, vjp, jacfwd, jacrev) against central differences
  *     of f in float64, taken at two step sizes; a component whose two differences disagree (a kink,
- *     a jump, cancellation) is skipped rather than trusted;
+ *     a jump, cancellation) is skipped rather than trusted; every stopGradient in f returns, in
+ *     each evaluation, what it returned at the point (stops.ts), as the derivatives hold it;
  *   - second derivatives (hvp, hessian, grad(grad(f))) against second differences of f, the same way;
  *   - vjp against jvp by the dot-product test, valueAndGrad's value against f, hessian symmetric;
  *   - every argument (arrays, tangents, hvp's v, cotangents) unchanged by the call, and a second
