@@ -298,7 +298,7 @@ class JitGenerator extends Draw {
   /** A bounded number expression of depth at most `depth`. */
   private num(ctx: Ctx, depth: number): E {
     if (depth <= 0 || this.chance(0.3)) return this.atom(ctx);
-    const roll = this.int(6);
+    const roll = this.int(7);
     if (roll < 2) {
       const u = this.pick(unary).split('#');
       return expr('num', u, ...u.slice(1).map(() => this.num(ctx, depth - 1)));
@@ -306,6 +306,8 @@ class JitGenerator extends Draw {
     if (roll === 2) return expr('num', ['(', ' * ', ')'], this.num(ctx, depth - 1), this.num(ctx, depth - 1));
     if (roll === 3) return expr('num', ['(', ') / (1.5 + Math.abs(', '))'], this.num(ctx, depth - 1), this.num(ctx, depth - 1));
     if (roll === 4) return expr('num', [this.pick(['Math.max(', 'Math.min(']), ', ', ')'], this.num(ctx, depth - 1), this.num(ctx, depth - 1));
+    // a value without derivative, in kernels and their adjoints (the checker's differences hold it fixed: stops.ts)
+    if (roll === 6) return expr('num', ['stopGradient(', ')'], this.num(ctx, depth - 1));
     return expr('num', ['(', this.pick([' + ', ' - ']), ')'], this.num(ctx, depth - 1), this.num(ctx, depth - 1));
   }
 
@@ -350,12 +352,11 @@ export function renderJit(p: JitProgram, async = false): string {
     if (t.kind === 'jit') return `${jitFn}(f, { backend })`;
     return `${jitFn}(${t.kind === 'jitGrad' ? 'grad' : 'valueAndGrad'}(f, ${list}), { backend })`;
   };
+  const body = [...p.top.map((s) => renderS(s, '')), `export function f(${params}): number {`, ...p.body.map((s) => renderS(s, '  ')), '}'];
+  const stop = body.some((l) => l.includes('stopGradient(')) ? 'stopGradient, ' : '';
   return [
-    `import { grad, jit, ${async ? 'jitAsync, ' : ''}valueAndGrad } from 'tsgrad';`,
-    ...p.top.map((s) => renderS(s, '')),
-    `export function f(${params}): number {`,
-    ...p.body.map((s) => renderS(s, '  ')),
-    '}',
+    `import { grad, jit, ${async ? 'jitAsync, ' : ''}${stop}valueAndGrad } from 'tsgrad';`,
+    ...body,
     ...p.transforms.map((t, i) => `export const t${i} = (backend: 'cpu' | 'webasm' | 'js') => ${call(t, 'jit')};`),
     ...(async ? p.transforms.map((t, i) => `export const a${i} = (backend: 'webgpu') => ${call(t, 'jitAsync')};`) : []),
     '',
