@@ -15,11 +15,12 @@ import { Checkpoints } from './checkpoint.js';
  * Other representations, measured on the GMM gradient at d=2 (bench/, the tape's heaviest user;
  * tsgrad/hand-written 1.15 with these arrays): a Float64Array that V8 sees as a constant (a
  * module-level `const`, or a field never assigned again) gives 1.07, but as soon as it is replaced
- * by a larger one, which a tape must be able to do, it gives 1.16-1.22, and so do a fresh view per
- * call over a kept ArrayBuffer (1.16-1.18), a resizable ArrayBuffer (1.41 on Node 20) and a
- * Float64Array allocated per call (1.24). An array grown beforehand, so that no write of the
- * first call grows it, gives 1.13 (V8 compiles the writes without the growing path), but some
- * call has to grow it first.
+ * by a larger one, which a tape must be able to do, it gives 1.16-1.22. None of the growable
+ * typed variants does better: a fresh view per call over a kept ArrayBuffer 1.16-1.18, a resizable
+ * ArrayBuffer 1.41 (Node 20), a Float64Array allocated per call 1.24, a capacity check before
+ * every push 1.14-1.15. An array grown beforehand, so that no write of the first call grows it,
+ * gives 1.13 (V8 compiles the writes without the growing path), but some call has to grow it
+ * first.
  *
  * keep in sync with compiler/passes/reverseMode.ts (TAPE_STACKS) and checkpointLoops.ts.
  */
