@@ -34,6 +34,10 @@
  *                    written directly, dead code out), restoreLoops (`for` loops), over the facts
  *                    of analyzeEffects, analyzeLiveness, analyzeArrays; every body below goes
  *                    through it (jvp, companions, jit's host)
+ *   fuseSweeps       (optimize, with tidyCode) a top-level loop whose iterations meet only in sums
+ *                    (Σ over samples) reversed one iteration at a time, right after it runs: the
+ *                    tape holds one iteration (iterationFacts: what an iteration reads first,
+ *                    leaves zero, only adds into)
  *   remainders       (optimize, with tidyCode) `a % b` as `rem(a, b)` (runtime/values.ts), the
  *                    same number without a division for an index wrapped around (`x[(i + 1) % n]`)
  *   indexedTape      the tape's stacks written by index with a local top (`floats[nf++] = p`)
@@ -74,6 +78,7 @@ import type { CustomRule } from './passes/customRules.js';
 import { gatherParams, userParams } from './structs.js';
 import { indexedTape } from './passes/indexedTape.js';
 import { tidyCode } from './passes/tidyCode.js';
+import { fuseSweeps } from './passes/fuseSweeps.js';
 import { remainders } from './passes/remainders.js';
 
 export interface GradientRequest extends GradientSpec {
@@ -94,6 +99,8 @@ export interface CompileContext {
   readonly optimize: boolean;
   /** Fold the generated code back into expressions and `for` loops (passes/tidyCode.ts); default: as `optimize`. */
   readonly tidy?: boolean;
+  /** Reverse each iteration of a loop whose iterations meet only in sums right after it (passes/fuseSweeps.ts); default: as `tidy`. */
+  readonly fuseSweeps?: boolean;
   /** Products with partials guarded against 0 · ∞ (TsgradConfig.strictZeros). */
   readonly strictZeros?: boolean;
   /** User-given derivatives found in the program (passes/customRules.ts). */
@@ -126,8 +133,16 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
 
 /** A generated body as a person would write it (passes/tidyCode.ts) and its remainders without divisions (passes/remainders.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
 function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
-  const tidy = ctx.optimize && ctx.tidy !== false ? remainders(tidyCode(body, params, tape), params) : body;
+  const tidy = ctx.optimize && ctx.tidy !== false ? remainders(fused(tidyCode(body, params, tape), params, ctx, tape), params) : body;
   return tape ? indexedTape(tidy, params, tape) : tidy;
+}
+
+/** Loops whose iterations meet only in sums reversed one iteration at a time (passes/fuseSweeps.ts), unless turned off. */
+function fused(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
+  if (!tape || ctx.fuseSweeps === false) return body;
+  const fused = fuseSweeps(body, params, tape);
+  // what only the reverse loop needed (its trip count) goes
+  return fused === body ? body : tidyCode(fused, params, tape);
 }
 
 export interface JitRequest {

@@ -33,6 +33,12 @@ export interface TsgradConfig {
   /** Fold the generated code back into expressions and `for` loops (default: as `optimize`); false to read it as the sweeps produce it. */
   readonly tidy?: boolean;
   /**
+   * Reverse a loop whose iterations meet only in sums one iteration at a time, right after each
+   * runs, so that the tape holds one iteration (default: as `tidy`). Adjoint sums then add up in
+   * another order: false for code tidied bit for bit like the sweeps' own (test/fuzz/tidyExact.ts).
+   */
+  readonly fuseSweeps?: boolean;
+  /**
    * A zero tangent or adjoint times an infinite or NaN partial gives 0, not NaN (0 · ∞): each
    * product with a partial is guarded, `g === 0 ? 0 : g * p` (default false: slower, and only
    * values that are ±∞ or at a kink, such as cbrt or sqrt at 0, on a path the result does not
@@ -163,7 +169,7 @@ class FileTransform {
   private compileContext(emitSite: TS.Node, generated: string): CompileContext {
     const reserved = [...this.namesInScope(emitSite), ...builtins, generated];
     return {
-      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, tidy: this.config.tidy, strictZeros: this.config.strictZeros, customRules: this.config.customRules,
+      checker: this.checker, reserved, emitSite, optimize: this.config.optimize !== false, tidy: this.config.tidy, fuseSweeps: this.config.fuseSweeps, strictZeros: this.config.strictZeros, customRules: this.config.customRules,
       copyTable: (decl, values, type) => this.copyTable(decl, values, type), overridden: this.config.overridden,
       companion: (decl, kind) => this.companion(decl, kind),
     };

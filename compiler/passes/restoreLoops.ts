@@ -49,7 +49,7 @@ function whileOf(s: CStmt): (CStmt & { k: 'while' }) | undefined {
   const [test, ...rest] = s.body;
   if (test?.k !== 'if' || test.else.length > 0 || test.then.length !== 1 || test.then[0].k !== 'break') return undefined;
   const cond: CExpr = test.cond.k === 'un' && test.cond.op === '!' ? test.cond.a : { k: 'un', op: '!', a: test.cond };
-  return { k: 'while', cond, body: rest };
+  return { k: 'while', cond, body: rest, ...(s.sweep !== undefined ? { sweep: s.sweep } : {}) };
 }
 
 /** `i = i + 1`, `i = i - 1`, `i += 1`, `i -= 1`: the step of `i`, as `i++` or `i--`. */
@@ -88,7 +88,7 @@ function countedFor(stmts: CStmt[], w: number, effects: EffectsOf): number | und
   const value = exprEffects(init.value, effects.scope);
   if (value.reads.has(i)) return undefined;
   for (let k = a + 1; k < w; k++) if (!canMovePast(value, effects.stmt(stmts[k]))) return undefined;
-  stmts[w] = { k: 'for', init, cond: loop.cond, update, body: [...body.slice(0, u), ...after] };
+  stmts[w] = { k: 'for', init, cond: loop.cond, update, body: [...body.slice(0, u), ...after], ...(loop.sweep !== undefined ? { sweep: loop.sweep } : {}) };
   stmts.splice(a, 1);
   return w - 1;
 }

@@ -255,6 +255,7 @@ class ReverseMode extends ForwardSweep {
         cond: { k: 'bin', op: c.step === 1 ? '>=' : '<=', a: i, b: start },
         update: postfix(c.counter.name, c.step === 1 ? '--' : '++'),
         body,
+        ...(this.depth === 0 && !this.hooks ? { sweep: loop.id } : {}),
       });
     } else {
       const k = this.names.unique(reverseIndexName(loop.id));

@@ -24,14 +24,10 @@ const maxRounds = 50;
 
 export function tidyCode(body: readonly CStmt[], params: readonly string[], tape?: string): CStmt[] {
   const code = simplifyAll(body);
-  const locals = new Set(params);
-  declared(code, locals);
-  const scoped = new Set<string>();
-  for (const s of code) if (s.k !== 'let') declared([s], scoped);
+  const scope = codeScope(code, params, tape);
   // generated code only assigns its own locals; if not, leave it as it is
-  if (!assignsOnlyLocals(code, locals)) return [...body];
+  if (!scope) return [...body];
   const paramSet = new Set(params);
-  const scope: CodeScope = { locals, tape, privates: privateArrays(code, { locals, tape }, paramSet), scoped };
   // accumulations are rewritten as assignments only once nothing else folds (foldTemporaries.ts says why)
   const fold = (): void => {
     for (let round = 0; round < maxRounds; round++) {
@@ -72,7 +68,17 @@ function simplifyAll(stmts: readonly CStmt[]): CStmt[] {
   return stmts.map(stmt);
 }
 
-function declared(stmts: readonly CStmt[], out: Set<string>): void {
+/** The locals of a generated body, its private arrays and block-scoped locals; undefined if it assigns anything else. */
+export function codeScope(code: readonly CStmt[], params: readonly string[], tape?: string): CodeScope | undefined {
+  const locals = new Set(params);
+  declared(code, locals);
+  const scoped = new Set<string>();
+  for (const s of code) if (s.k !== 'let') declared([s], scoped);
+  if (!assignsOnlyLocals(code, locals)) return undefined;
+  return { locals, tape, privates: privateArrays(code, { locals, tape }, new Set(params)), scoped };
+}
+
+export function declared(stmts: readonly CStmt[], out: Set<string>): void {
   for (const s of stmts) {
     if (s.k === 'let') s.decls.forEach((d) => out.add(d.name));
     else if (s.k === 'if') declared(s.then, out), declared(s.else, out);

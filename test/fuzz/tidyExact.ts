@@ -54,8 +54,8 @@ function run(t: Transform, fn: Fn, p: Program, args: readonly Arg[], dirs: reado
 
 export function compareTidy(programs: readonly Program[]): TidyDifference[] {
   const units = programs.map((p): Unit => ({ name: p.name, ...render(p) }));
-  const plain = compileUnits(units, true, { tidy: false });
-  const tidied = compileUnits(units, true, { tidy: true });
+  const plain = compileUnits(units, true, { tidy: false, fuseSweeps: false });
+  const tidied = compileUnits(units, true, { tidy: true, fuseSweeps: false });
   const out: TidyDifference[] = [];
   for (const p of programs) {
     const [a, b] = [plain.get(p.name)!, tidied.get(p.name)!];

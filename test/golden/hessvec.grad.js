@@ -1,13 +1,10 @@
 function energy_hvp(x, x_dot) {
-    let i = 0, _t0 = 0, _t2 = 0, _t0_dot = 0, _n0 = 0;
+    let i = 0, _t0 = 0, _t2 = 0, _t0_dot = 0;
     const x_b = new Float64Array(x.length);
     let _t0_b = 0;
     // forward sweep
+    // each iteration reversed right after it runs: they meet only in sums
     for (i = 0; i + 1 < x.length; i++) {
-    }
-    _n0 = i;
-    // reverse sweep
-    for (i = _n0 - 1; i >= 0; i--) {
         _t0 = x[i];
         _t0_dot = x_dot[i];
         _t2 = i + 1;

@@ -8,6 +8,7 @@ function f_grad(x, W) {
     let acc_b = 0, _y = 0;
     // forward sweep
     _t0 = W.length;
+    // each iteration reversed right after it runs: they meet only in sums
     for (i = 0; i < _t0; i++) {
         row = W[i];
         acc = 0;
@@ -17,18 +18,14 @@ function f_grad(x, W) {
         }
         ints[ni++] = i_2;
         floats[nf++] = _t8;
-        _t8 = Math.tanh(acc);
-    }
-    tape.mark();
-    // reverse sweep
-    for (i = _t0 - 1; i >= 0; i--) {
         row = W[i];
-        _y = _t8;
+        _y = Math.tanh(acc);
         _t8 = floats[--nf];
         acc_b = 1 - _y * _y;
         for (i_2 = ints[--ni] - 1; i_2 >= 0; i_2--) {
             x_b[i_2] += acc_b * row[i_2];
         }
     }
+    tape.mark();
     return Array.from(x_b);
 }

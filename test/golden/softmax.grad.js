@@ -9,6 +9,8 @@ function f_grad(theta, X, y, n, d, c) {
     // forward sweep
     logits = new Float64Array(c);
     logits_b = new Float64Array(logits.length);
+    total_b = 1 / n;
+    // each iteration reversed right after it runs: they meet only in sums
     for (i = 0; i < n; i++) {
         max = -Infinity;
         max_at = -1;
@@ -31,11 +33,6 @@ function f_grad(theta, X, y, n, d, c) {
             _t13 = Math.exp(logits[k_2] - max);
             sum += _t13;
         }
-    }
-    tape.mark();
-    // reverse sweep
-    total_b = 1 / n;
-    for (i = Math.ceil(n) - 1; i >= 0; i--) {
         logits_b[y[i]] -= total_b;
         max_b += total_b;
         sum_b = total_b * (1 / sum);
@@ -62,5 +59,6 @@ function f_grad(theta, X, y, n, d, c) {
         }
         max_b = 0;
     }
+    tape.mark();
     return theta_b;
 }

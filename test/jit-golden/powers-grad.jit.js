@@ -1,13 +1,10 @@
 function f_grad(u, X, n, d) {
-    let i = 0, j = 0, _t0 = 0, _t3 = 0, _n0 = 0;
+    let i = 0, j = 0, _t0 = 0, _t3 = 0;
     const u_b = new Float64Array(u.length);
     let _t0_b = 0;
     // forward sweep
+    // each iteration reversed right after it runs: they meet only in sums
     for (i = 0; i < n; i++) {
-    }
-    _n0 = i;
-    // reverse sweep
-    for (i = _n0 - 1; i >= 0; i--) {
         for (j = Math.ceil(d) - 1; j >= 0; j--) {
             _t0 = u[j];
             _t3 = X[i * d + j];

@@ -3,10 +3,12 @@ function f_grad(theta, X, y, n, d, c) {
     tape.reset();
     const floats = tape.floats;
     let nf = 0;
-    let i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, j_3 = 0, _t24 = 0, _n0 = 0;
+    let i = 0, m = 0, k = 0, z = 0, j = 0, s = 0, k_2 = 0, z_2 = 0, j_2 = 0, _t21 = 0, j_3 = 0, _t24 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, _t20_b = 0, zy_b = 0, _g = 0, _y = 0;
     // forward sweep
+    total_b = 1 / n;
+    // each iteration reversed right after it runs: they meet only in sums
     for (i = 0; i < n; i++) {
         floats[nf++] = m;
         m = -Infinity;
@@ -30,12 +32,6 @@ function f_grad(theta, X, y, n, d, c) {
             _t21 = Math.exp(z_2 - m);
             s += _t21;
         }
-    }
-    _n0 = i;
-    tape.mark();
-    // reverse sweep
-    total_b = 1 / n;
-    for (i = _n0 - 1; i >= 0; i--) {
         _t24 = y[i];
         zy_b = -total_b;
         m_b += total_b;
@@ -67,6 +63,7 @@ function f_grad(theta, X, y, n, d, c) {
         nf--;
         m_b = 0;
     }
+    tape.mark();
     return Float32Array.from(theta_b);
 }
 

@@ -1,0 +1,388 @@
+/**
+ * Facts about one iteration of a loop body in the emitted code tree, for fuseSweeps.ts: what it
+ * reads before writing it (exposedReads), which adjoints it leaves zero when they start zero
+ * (staysZero), which it only adds into (accumulateOnly), and which arrays a counted loop writes
+ * whole (wholeWrite). Names are locals, and `@group` for the elements of a private array
+ * (analyzeArrays.ts's privateArrays, a group with one array). Analyses only.
+ *
+ *   for (j = 0; j < d; j++) { centered[j] = x[i * d + j] - means[c * d + j]; qx[j] = diags[j] * centered[j]; }
+ *   writes all of centered (allocated as `new Float64Array(d)`): a read of it after this loop, or of
+ *   centered[j] after that store in its body, reads nothing from before the loop.
+ */
+import { type CExpr, type CStmt, samePure } from '../code.js';
+import { mapChildren } from '../codeEdit.js';
+import { arrayCtors, type CodeScope, exprEffects, tapeCall } from './analyzeEffects.js';
+
+export type Names = Set<string>;
+
+/** The locals of a function body, with what fuseSweeps needs to know about its arrays. */
+export class BodyFacts {
+  /** Private arrays alone in their group, allocated once at the top level: their length. */
+  private readonly lengths = new Map<string, CExpr>();
+  /** How many statements write each local (top level and nested). */
+  readonly writeCounts = new Map<string, number>();
+
+  constructor(readonly scope: CodeScope, body: readonly CStmt[]) {
+    countWrites(body, this.writeCounts);
+    const members = new Map<string, number>();
+    for (const g of scope.privates?.values() ?? []) members.set(g, (members.get(g) ?? 0) + 1);
+    const allocated = (a: string, value: CExpr | undefined, at: number, writes: number): void => {
+      if (value?.k !== 'new') return;
+      const ctor = value.callee;
+      const group = scope.privates?.get(a);
+      if (group === undefined || members.get(group) !== 1 || (this.writeCounts.get(a) ?? 0) !== writes) return;
+      if (ctor.k !== 'id' || !arrayCtors.has(ctor.name) || ctor.name === 'Array' || scope.locals.has(ctor.name) || value.args.length !== 1) return;
+      const length = value.args[0];
+      // its inputs keep their values: parameters never written, locals written once before
+      if ([...exprEffects(length, scope).reads].every((v) => this.settledBefore(v, body, at))) this.lengths.set(a, length);
+    };
+    body.forEach((s, at) => {
+      if (s.k === 'assign' && s.op === '=' && s.target.k === 'id') allocated(s.target.name, s.value, at, 1);
+      else if (s.k === 'let') s.decls.forEach((d) => allocated(d.name, d.init, at, 0));
+    });
+  }
+
+  /** `@group` of a private array, or undefined. */
+  group(name: string): string | undefined {
+    const g = this.scope.privates?.get(name);
+    return g === undefined ? undefined : `@${g}`;
+  }
+
+  /** The array's length as an expression whose value never changes, if known. */
+  lengthOf(name: string): CExpr | undefined {
+    const l = this.lengths.get(name);
+    if (l?.k === 'member' && l.prop === 'length' && l.obj.k === 'id') return this.lengthOf(l.obj.name) ?? l;
+    return l;
+  }
+
+  private settledBefore(v: string, body: readonly CStmt[], at: number): boolean {
+    const count = this.writeCounts.get(v) ?? 0;
+    if (count === 0) return true;
+    if (count !== 1) return false;
+    const w = body.findIndex((s) => s.k === 'assign' && s.target.k === 'id' && s.target.name === v);
+    return w >= 0 && w < at;
+  }
+
+  /**
+   * The locals and groups `e` reads (locals and private elements; not the heap or the tape). A
+   * private array itself (`return g_b`, `h(g_b)`) counts as all its elements read.
+   */
+  reads(e: CExpr, out: Names = new Set()): Names {
+    const fx = exprEffects(e, this.scope);
+    fx.reads.forEach((r) => out.add(r));
+    fx.privateReads.forEach((g) => out.add(`@${g}`));
+    const whole = (x: CExpr): void => {
+      if (x.k === 'id') {
+        const g = this.group(x.name);
+        if (g) out.add(g);
+      } else if (x.k === 'index' || x.k === 'member') {
+        if (x.obj.k !== 'id') whole(x.obj);
+        if (x.k === 'index') whole(x.index);
+      } else mapChildren(x, (y) => (whole(y), y));
+    };
+    whole(e);
+    return out;
+  }
+
+  /** The locals and groups a statement writes, nested code included. */
+  writes(stmts: readonly CStmt[], out: Names = new Set()): Names {
+    walk(stmts, (s) => {
+      if (s.k === 'assign') {
+        if (s.target.k === 'id') out.add(s.target.name);
+        else if (s.target.k === 'index' && s.target.obj.k === 'id') out.add(this.group(s.target.obj.name) ?? s.target.obj.name);
+      } else if (s.k === 'let') s.decls.forEach((d) => out.add(d.name));
+    }, (e) => {
+      if (e.k === 'postfix') out.add(e.name);
+    });
+    return out;
+  }
+
+  /**
+   * `for (j = 0; j < L; j++) { …; a[j] = v; … }` or `for (j = L - 1; j >= 0; j--)` (L also as
+   * `Math.ceil(L)`), with the store at the body's top level, j written by nothing else and no
+   * `break`: the array it writes whole, the store's position in the body and the value stored.
+   */
+  wholeWrite(s: CStmt): { array: string; index: string; at: number; value: CExpr }[] {
+    if (s.k !== 'for' || !s.init || s.init.k !== 'assign' || s.init.op !== '=' || s.init.target.k !== 'id' || !s.cond || s.update?.k !== 'postfix') return [];
+    const j = s.init.target.name;
+    if (s.update.name !== j) return [];
+    const from = s.init.value;
+    const cond = s.cond;
+    let bound: CExpr | undefined;
+    if (s.update.op === '++' && isZero(from) && cond.k === 'bin' && cond.op === '<' && isId(cond.a, j)) bound = cond.b;
+    else if (s.update.op === '--' && cond.k === 'bin' && cond.op === '>=' && isId(cond.a, j) && isZero(cond.b) && from.k === 'bin' && from.op === '-' && isOne(from.b)) {
+      const last = from.a;
+      bound = last.k === 'call' && last.callee.k === 'member' && last.callee.obj.k === 'id' && last.callee.obj.name === 'Math' && last.callee.prop === 'ceil' && last.args.length === 1 ? last.args[0] : last;
+    }
+    if (!bound || this.writes(s.body).has(j) || exits(s.body)) return [];
+    const boundReads = this.reads(bound);
+    if ([...this.writes(s.body)].some((w) => boundReads.has(w))) return [];
+    const out: { array: string; index: string; at: number; value: CExpr }[] = [];
+    s.body.forEach((x, at) => {
+      if (x.k !== 'assign' || x.op !== '=' || x.target.k !== 'index' || x.target.obj.k !== 'id' || !isId(x.target.index, j)) return;
+      const a = x.target.obj.name;
+      const length = this.lengthOf(a);
+      if (length && sameLength(this, length, bound!) && !out.some((o) => o.array === a)) out.push({ array: a, index: j, at, value: x.value });
+    });
+    return out;
+  }
+
+  /**
+   * The locals and groups that `stmts`, run from the top, read before they write them (a loop's
+   * body counts as run once, its first time). `killed`: written already. Reads inside the tape's
+   * pushes are left out (they only save a value for the reverse sweep to put back).
+   */
+  exposedReads(stmts: readonly CStmt[], killed: Names = new Set(), out: Names = new Set()): Names {
+    this.expose(stmts, new Set(killed), out, []);
+    return out;
+  }
+
+  private expose(stmts: readonly CStmt[], k: Names, out: Names, elements: readonly { array: string; index: string }[]): Names {
+    const read = (e: CExpr): void => {
+      // a[j] stored earlier in this iteration of the loop that writes a whole: not from before
+      const masked = mapDeep(e, (x) => (x.k === 'index' && x.obj.k === 'id' && elements.some((el) => el.array === (x.obj as { name: string }).name && isId(x.index, el.index)) ? { k: 'num', value: 0 } : x));
+      for (const r of this.reads(masked)) if (!k.has(r)) out.add(r);
+    };
+    stmts.forEach((s) => {
+      switch (s.k) {
+        case 'let':
+          s.decls.forEach((d) => (d.init && read(d.init), k.add(d.name)));
+          break;
+        case 'assign':
+          read(s.value);
+          if (s.target.k === 'id') {
+            if (s.op !== '=') read(s.target);
+            else k.add(s.target.name);
+          } else {
+            // (the array stored into: its local, not its elements)
+            if (s.op === '=' && s.target.k === 'index' && s.target.obj.k === 'id') {
+              read(s.target.index);
+              if (!k.has(s.target.obj.name)) out.add(s.target.obj.name);
+            } else read(s.target);
+          }
+          break;
+        case 'expr':
+          if (!(s.e.k === 'call' && tapeCall(s.e.callee, this.scope))) read(s.e);
+          break;
+        case 'return':
+          read(s.e);
+          break;
+        case 'if': {
+          read(s.cond);
+          const a = this.expose(s.then, new Set(k), out, elements);
+          const b = this.expose(s.else, new Set(k), out, elements);
+          for (const x of [...k]) if (!a.has(x) || !b.has(x)) k.delete(x);
+          for (const x of a) if (b.has(x)) k.add(x);
+          break;
+        }
+        case 'for':
+        case 'while': {
+          if (s.k === 'for' && s.init) this.expose([s.init], k, out, elements);
+          if (s.cond) read(s.cond);
+          const whole = this.wholeWrite(s);
+          // the body's statements after each whole store see that element written
+          const body = s.body;
+          let from = 0;
+          const inner = new Set(k);
+          let stored = elements;
+          for (const w of [...whole].sort((x, y) => x.at - y.at)) {
+            this.expose(body.slice(from, w.at + 1), inner, out, stored);
+            stored = [...stored, { array: w.array, index: w.index }];
+            from = w.at + 1;
+          }
+          this.expose(body.slice(from), inner, out, stored);
+          if (s.k === 'for' && s.update) read(s.update);
+          for (const w of whole) k.add(this.group(w.array)!);
+          break;
+        }
+      }
+    });
+    return k;
+  }
+
+  /**
+   * Which of `names` (locals, `@groups`), zero when `stmts` start, are zero when they end: each
+   * written only with 0 last (a group: by a loop that writes it whole with 0).
+   */
+  staysZero(stmts: readonly CStmt[], names: Names): Names {
+    const z = new Set(names);
+    this.zeroFlow(stmts, z);
+    return z;
+  }
+
+  private zeroFlow(stmts: readonly CStmt[], z: Names): void {
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'assign': {
+          this.writesIn(s.value).forEach((w) => z.delete(w));
+          const t = s.target;
+          if (t.k === 'id') {
+            if (s.op === '=' && isZero(s.value)) z.add(t.name);
+            else z.delete(t.name);
+          } else {
+            this.writesIn(t).forEach((w) => z.delete(w));
+            if (t.k === 'index' && t.obj.k === 'id') z.delete(this.group(t.obj.name) ?? t.obj.name);
+          }
+          break;
+        }
+        case 'if': {
+          this.writesIn(s.cond).forEach((w) => z.delete(w));
+          const a = new Set(z);
+          const b = new Set(z);
+          this.zeroFlow(s.then, a);
+          this.zeroFlow(s.else, b);
+          for (const x of [...z]) if (!a.has(x) || !b.has(x)) z.delete(x);
+          for (const x of a) if (b.has(x)) z.add(x);
+          break;
+        }
+        case 'for':
+        case 'while': {
+          if (s.k === 'for' && s.init) this.zeroFlow([s.init], z);
+          // the state where the loop tests its condition: before it, and after every iteration
+          for (;;) {
+            const after = new Set(z);
+            this.zeroFlow(s.body, after);
+            if (s.k === 'for' && s.update) this.writesIn(s.update).forEach((w) => after.delete(w));
+            const before = z.size;
+            for (const x of [...z]) if (!after.has(x)) z.delete(x);
+            if (z.size === before) break;
+          }
+          // zero everywhere after it: the loop's only store into that array stores 0
+          for (const w of this.wholeWrite(s)) if (isZero(w.value) && this.zeroedLast(s.body, w)) z.add(this.group(w.array)!);
+          break;
+        }
+        default:
+          this.writes([s]).forEach((w) => z.delete(w));
+      }
+    }
+  }
+
+  /**
+   * Whether the whole store `w` in loop body `body` leaves every element it stores last: every
+   * other store into that array in the body is at the same index, before it.
+   */
+  private zeroedLast(body: readonly CStmt[], w: { array: string; index: string; at: number }): boolean {
+    const g = this.group(w.array);
+    return body.every((top, at) => {
+      let ok = true;
+      walk([top], (s) => {
+        if (s.k !== 'assign' || s.target.k !== 'index' || s.target.obj.k !== 'id' || this.group(s.target.obj.name) !== g) return;
+        if (at > w.at || !isId(s.target.index, w.index)) ok = false;
+      }, () => {});
+      return ok;
+    });
+  }
+
+  private writesIn(e: CExpr): Names {
+    return this.writes([{ k: 'expr', e }]);
+  }
+
+  /**
+   * Whether `name` (a local, or `@group`) occurs in `stmts` only as the target of `+=` or `-=`
+   * whose value and index do not read it: adding into it in any order gives the same sum.
+   */
+  accumulateOnly(stmts: readonly CStmt[], name: string): boolean {
+    let ok = true;
+    walk(stmts, (s) => {
+      if (s.k === 'assign' && s.op !== '=') {
+        const t = s.target;
+        const own = t.k === 'id' ? t.name === name : t.k === 'index' && t.obj.k === 'id' && (this.group(t.obj.name) ?? t.obj.name) === name;
+        if (own) {
+          if (this.reads(s.value).has(name) || (t.k === 'index' && this.reads(t.index).has(name))) ok = false;
+          return false;
+        }
+      }
+      const stmtNames = s.k === 'assign' ? new Set([...this.reads(s.value), ...this.reads(s.target)]) : new Set<string>();
+      if (s.k === 'assign' && (stmtNames.has(name) || this.writes([s]).has(name))) ok = false;
+      return true;
+    }, (e) => {
+      if (this.reads(e).has(name)) ok = false;
+    }, true);
+    return ok;
+  }
+}
+
+function countWrites(stmts: readonly CStmt[], out: Map<string, number>): void {
+  const add = (v: string): void => void out.set(v, (out.get(v) ?? 0) + 1);
+  walk(stmts, (s) => {
+    if (s.k === 'assign' && s.target.k === 'id') add(s.target.name);
+  }, (e) => {
+    if (e.k === 'postfix') add(e.name);
+  });
+}
+
+/**
+ * Calls `stmt` on every statement and `expr` on every expression in `stmts`, nested ones included.
+ * `stmt` returning false skips the statement's own expressions (`shallowExprs`: `expr` then sees
+ * only the top expressions of statements other than assignments, not each subexpression).
+ */
+function walk(stmts: readonly CStmt[], stmt: (s: CStmt) => boolean | void, expr: (e: CExpr) => void, shallowExprs = false): void {
+  const deep = (e: CExpr): void => {
+    expr(e);
+    if (!shallowExprs) mapChildren(e, (x) => (deep(x), x));
+  };
+  for (const s of stmts) {
+    const own = stmt(s) !== false;
+    switch (s.k) {
+      case 'let':
+        if (own) s.decls.forEach((d) => d.init && deep(d.init));
+        break;
+      case 'assign':
+        if (own && !shallowExprs) deep(s.target), deep(s.value);
+        break;
+      case 'expr':
+      case 'return':
+        if (own) deep(s.e);
+        break;
+      case 'if':
+        if (own) deep(s.cond);
+        walk(s.then, stmt, expr, shallowExprs);
+        walk(s.else, stmt, expr, shallowExprs);
+        break;
+      case 'for':
+        if (s.init) walk([s.init], stmt, expr, shallowExprs);
+        if (own && s.cond) deep(s.cond);
+        if (own && s.update) deep(s.update);
+        walk(s.body, stmt, expr, shallowExprs);
+        break;
+      case 'while':
+        if (own) deep(s.cond);
+        walk(s.body, stmt, expr, shallowExprs);
+        break;
+    }
+  }
+}
+
+/** Whether the code may leave by `break` or `return` (a `break` of a loop inside it stays there). */
+export function exits(stmts: readonly CStmt[], loops = 0): boolean {
+  return stmts.some((s) => {
+    switch (s.k) {
+      case 'break':
+        return loops === 0;
+      case 'return':
+        return true;
+      case 'if':
+        return exits(s.then, loops) || exits(s.else, loops);
+      case 'for':
+      case 'while':
+        return exits(s.body, loops + 1);
+      default:
+        return false;
+    }
+  });
+}
+
+function mapDeep(e: CExpr, f: (x: CExpr) => CExpr): CExpr {
+  const y = f(e);
+  return y !== e ? y : mapChildren(e, (x) => mapDeep(x, f));
+}
+
+/** Whether two lengths are the same number: the same expression, or `a.length` of an array allocated with it. */
+function sameLength(facts: BodyFacts, a: CExpr, b: CExpr): boolean {
+  const resolve = (x: CExpr): CExpr => (x.k === 'member' && x.prop === 'length' && x.obj.k === 'id' ? facts.lengthOf(x.obj.name) ?? x : x);
+  return samePure(resolve(a), resolve(b));
+}
+
+const isId = (e: CExpr, name: string): boolean => e.k === 'id' && e.name === name;
+const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
+const isOne = (e: CExpr): boolean => e.k === 'num' && e.value === 1;

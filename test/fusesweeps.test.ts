@@ -1,0 +1,163 @@
+/**
+ * A top-level loop whose iterations meet only in sums, reversed one iteration at a time right
+ * after it runs (compiler/passes/fuseSweeps.ts): the gradient has one loop over the samples where
+ * the sweeps had two, and the tape holds one sample, however many there are. Where an iteration
+ * reads what another left (a state carried from one to the next, a ring buffer), or the reverse
+ * loop needs a value the loop's result gives (`Math.log(total)`), the sweeps stay apart. Every
+ * gradient is checked against central differences, and fused against not fused (the same
+ * derivatives, summed in another order: equal to rounding).
+ */
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { expectClose, modes } from './check.js';
+import { compile, finiteDiff, formatDiagnostics, randomArray, relError, repoRoot } from './harness.js';
+
+const file = path.join(repoRoot, 'test', 'virtual', 'fusesweeps.ts');
+const source = `import { grad, valueAndGrad } from 'tsgrad';
+
+/** Softmax cross-entropy per sample, scratch logits, the largest logit selected: fused. */
+export function perSample(theta: Float64Array, X: Float64Array, y: Int32Array, d: number, c: number): number {
+  const n = y.length;
+  const logits = new Float64Array(c);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let zmax = -Infinity;
+    for (let k = 0; k < c; k++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
+      logits[k] = z;
+      if (z > zmax) zmax = z;
+    }
+    let se = 0;
+    for (let k = 0; k < c; k++) se += Math.exp(logits[k] - zmax);
+    total += zmax + Math.log(se) - logits[y[i]];
+  }
+  return total / n;
+}
+
+/** A weighted sum of squares with a number parameter: fused, 1 / n moved before the loop. */
+export function meanSquare(x: Float64Array, w: number, b: number): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const r = w * x[i] - b;
+    s += r * r * Math.cos(x[i]);
+  }
+  return s / x.length;
+}
+
+/** A state carried from one iteration to the next: not fused. */
+export function carried(x: Float64Array): number {
+  let h = 0.5;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    h = Math.sin(h * x[i] + 1);
+    s += h;
+  }
+  return s;
+}
+
+/** A ring buffer one iteration leaves to the next: not fused. */
+export function ring(x: Float64Array): number {
+  const buf = new Float64Array(2);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    buf[i % 2] = Math.sin(x[i]);
+    s += buf[0] * buf[1];
+  }
+  return s;
+}
+
+/** The reverse loop needs 1 / total, which only the whole loop gives: not fused. */
+export function logOfSum(x: Float64Array): number {
+  let t = 0;
+  for (let i = 0; i < x.length; i++) t += x[i] * x[i] + 1;
+  return Math.log(t);
+}
+
+export const gPerSample = grad(perSample, [0]);
+export const vgPerSample = valueAndGrad(perSample, [0]);
+export const gMeanSquare = grad(meanSquare, [0, 1, 2]);
+export const gCarried = grad(carried);
+export const gRing = grad(ring);
+export const gLogOfSum = grad(logOfSum);
+`;
+
+const sources = new Map([[file, source]]);
+const key = 'test/virtual/fusesweeps';
+/** Loops over i in a generated gradient (one fused, two apart). */
+const sampleLoops = (code: string): number => (code.match(/\bfor \(i = /g) ?? []).length;
+
+describe('sweeps fused per iteration (fuseSweeps)', () => {
+  const d = 4;
+  const c = 3;
+  const dataset = (n: number): { X: Float64Array; y: Int32Array } => ({ X: randomArray(41 + n, n * d), y: Int32Array.from({ length: n }, (_, i) => (i * 7) % c) });
+  const theta = randomArray(40, c * d);
+  const x = randomArray(43, 7, 0.2, 1.4);
+  const { X, y } = dataset(9);
+
+  for (const optimize of modes) {
+    describe(`optimize: ${optimize}`, () => {
+      const out = compile([file], { optimize }, sources);
+      const m = out.modules.get(key)!;
+
+      it('compiles without diagnostics', () => {
+        expect(formatDiagnostics(out.diagnostics)).to.equal('');
+        expect(out.loadError).to.equal(undefined);
+      });
+
+      it('per-sample loss and weighted squares: gradients match central differences', () => {
+        expectClose(m.gPerSample(theta, X, y, d, c)[0], finiteDiff(m.perSample, [theta, X, y, d, c], 0) as Float64Array, 1e-6, 'perSample');
+        const [value, g] = m.vgPerSample(theta, X, y, d, c);
+        expect(value).to.equal(m.perSample(theta, X, y, d, c));
+        expectClose(g[0], finiteDiff(m.perSample, [theta, X, y, d, c], 0) as Float64Array, 1e-6, 'valueAndGrad perSample');
+        const [gx, gw, gb] = m.gMeanSquare(x, 0.7, -0.2);
+        for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
+      });
+
+      it('a carried state, a ring buffer, a log of the sum: gradients match central differences', () => {
+        for (const name of ['carried', 'ring', 'logOfSum']) {
+          const g = m[`g${name[0].toUpperCase()}${name.slice(1)}`](x);
+          expectClose(g, finiteDiff(m[name], [x], 0) as Float64Array, 1e-6, name);
+        }
+      });
+
+      it(optimize ? 'per-sample loss and weighted squares have one loop over the samples, the others two' : 'no sweeps fused', () => {
+        for (const [name, fused] of [['perSample_grad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false]] as const) {
+          const code = out.generated.get(name)!;
+          if (optimize) expect(sampleLoops(code), name).to.equal(fused ? 1 : 2);
+          else expect(code, name).not.to.include('reversed right after');
+        }
+      });
+    });
+  }
+
+  describe('against the sweeps apart', () => {
+    const on = compile([file], {}, sources).modules.get(key)!;
+    const off = compile([file], { fuseSweeps: false }, sources);
+    const apart = off.modules.get(key)!;
+
+    it('with fuseSweeps: false the loops stay apart', () => {
+      expect(sampleLoops(off.generated.get('perSample_grad_0')!)).to.equal(2);
+    });
+
+    it('fused and apart give the same gradients, to rounding', () => {
+      expect(relError(on.gPerSample(theta, X, y, d, c)[0], apart.gPerSample(theta, X, y, d, c)[0])).to.be.below(1e-13);
+      const [a, b] = [on.gMeanSquare(x, 0.7, -0.2), apart.gMeanSquare(x, 0.7, -0.2)];
+      for (let k = 0; k < 3; k++) expect(relError(a[k], b[k])).to.be.below(1e-13);
+    });
+
+    it('the tape of a fused gradient holds one sample: its size does not grow with the samples', () => {
+      const runtime = require('../runtime/index.js');
+      const small = dataset(5);
+      on.gPerSample(theta, small.X, small.y, d, c);
+      const after5 = runtime.tapeMemory();
+      const large = dataset(400);
+      on.gPerSample(theta, large.X, large.y, d, c);
+      expect(runtime.tapeMemory()).to.equal(after5);
+      // the sweeps apart keep every sample's values
+      const before = runtime.tapeMemory();
+      apart.gPerSample(theta, large.X, large.y, d, c);
+      expect(runtime.tapeMemory() - before).to.be.at.least(8 * 400 * c);
+    });
+  });
+});
