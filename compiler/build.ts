@@ -3,7 +3,7 @@
  * `tsc -p`, with tsgrad's transformer applied, through the TypeScript this package runs on (6.x,
  * the last with a transformer API), whatever TypeScript the project itself has installed. Options
  * of a `{ "transform": "tsgrad/transform", … }` plugins entry, if the tsconfig has one, are the
- * transformer's (`optimize`, `strictZeros`). Diagnostics are tsc's format; the exit code is 1 on errors.
+ * transformer's (`optimize`, `strictZeros`, `fuseSweeps`). Diagnostics are tsc's format; the exit code is 1 on errors.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,6 +33,7 @@ export function pluginConfig(options: TS.CompilerOptions): TsgradConfig {
   return {
     ...(typeof entry.optimize === 'boolean' ? { optimize: entry.optimize } : {}),
     ...(typeof entry.strictZeros === 'boolean' ? { strictZeros: entry.strictZeros } : {}),
+    ...(typeof entry.fuseSweeps === 'boolean' ? { fuseSweeps: entry.fuseSweeps } : {}),
   };
 }
 

@@ -110,9 +110,14 @@ export class BodyFacts {
     const cond = s.cond;
     let bound: CExpr | undefined;
     if (s.update.op === '++' && isZero(from) && cond.k === 'bin' && cond.op === '<' && isId(cond.a, j)) bound = cond.b;
-    else if (s.update.op === '--' && cond.k === 'bin' && cond.op === '>=' && isId(cond.a, j) && isZero(cond.b) && from.k === 'bin' && from.op === '-' && isOne(from.b)) {
-      const last = from.a;
-      bound = last.k === 'call' && last.callee.k === 'member' && last.callee.obj.k === 'id' && last.callee.obj.name === 'Math' && last.callee.prop === 'ceil' && last.args.length === 1 ? last.args[0] : last;
+    else if (s.update.op === '--' && cond.k === 'bin' && cond.op === '>=' && isId(cond.a, j) && isZero(cond.b)) {
+      if (from.k === 'bin' && from.op === '-' && isOne(from.b)) {
+        const last = from.a;
+        bound = last.k === 'call' && last.callee.k === 'member' && last.callee.obj.k === 'id' && last.callee.obj.name === 'Math' && last.callee.prop === 'ceil' && last.args.length === 1 ? last.args[0] : last;
+      } else if (from.k === 'num' && Number.isInteger(from.value)) {
+        // `for (j = 3; j >= 0; j--)`: a constant length, folded
+        bound = { k: 'num', value: from.value + 1 };
+      }
     }
     if (!bound || this.writes(s.body).has(j) || exits(s.body)) return [];
     const boundReads = this.reads(bound);

@@ -15,7 +15,8 @@
  * that calls one are rejected by design, so such a program leaves them out.
  */
 import { arrType, type ClassSpec, type ParamSpec, type Program, type Scope, type Transform } from './generate.js';
-import { BufferIdioms, type BufScope } from './idiomBuffers.js';
+import { type BufScope } from './idiomBuffers.js';
+import { SampleIdioms } from './idiomSamples.js';
 import { cat } from './idiomStmts.js';
 import { block, type E, expr, line, type S } from './tree.js';
 
@@ -46,7 +47,7 @@ const fieldType = { num: 'number', numarr: 'number[]', f64: 'Float64Array' } as 
 const METHOD_LEAF_RATE = 0.08;
 const RECURSION_LEAF_RATE = 0.03;
 
-export class ClassIdioms extends BufferIdioms {
+export class ClassIdioms extends SampleIdioms {
   private readonly classes: ClassInfo[] = [];
   /** f's arrays of instances. */
   private readonly instArrays: ParamSpec[] = [];

@@ -44,6 +44,8 @@ export const allIdioms = [
   // stopGradient of any value, not only of an index (generate.ts's): the checker's differences
   // hold stopped values fixed (stops.ts); last for the same reason
   'stopValue',
+  // a loop over samples meeting only in a sum (idiomSamples.ts), last for the same reason
+  'sampleSum',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -110,6 +112,7 @@ class IdiomGenerator extends ClassIdioms {
     ['loopPair', (s, d) => this.nested(d, () => this.loopPair(s))],
     ['indexWalk', (s, d) => this.nested(d, () => this.indexWalk(s))],
     ['selection', (s, d) => this.nested(d, () => this.selection(s))],
+    ['sampleSum', (s, d) => this.sampleSum(s, d)],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
