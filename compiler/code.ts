@@ -34,7 +34,7 @@ export type CStmt =
       readonly cond?: CExpr;
       readonly update?: CExpr;
       readonly body: readonly CStmt[];
-      /** The IR loop this is the forward or the reverse sweep of, at a function's top level (passes/fuseSweeps.ts pairs them). */
+      /** The IR loop this is the forward or the reverse sweep of (passes/fuseSweeps.ts pairs them). */
       readonly sweep?: number;
     }
   | { readonly k: 'while'; readonly cond: CExpr; readonly body: readonly CStmt[]; readonly sweep?: number }

@@ -107,8 +107,8 @@ export class ForwardSweep extends SweepState {
     this.depth--;
     if (counted) inner.push(accumulate(id(counted), n(1)));
     const statement = loopStatement(loop, simpleTest ? test : undefined, pre, inner);
-    // a top-level loop reversed as a counted loop: its reverse carries the same tag (fuseSweeps.ts)
-    out.push(this.depth === 0 && this.saves.canonical.has(loop) && !this.hooks && (statement.k === 'for' || statement.k === 'while') ? { ...statement, sweep: loop.id } : statement);
+    // a reversed loop: its reverse carries the same tag (fuseSweeps.ts)
+    out.push(this.saves.reversed.has(loop) && !this.hooks && (statement.k === 'for' || statement.k === 'while') ? { ...statement, sweep: loop.id } : statement);
     // a selection's counter, once per run of a loop inside another (before the trip count, popped after it)
     if (selection && this.depth > 0) out.push(exprStmt(this.tape('pushInt', id(this.selectedAt(loop)))));
     if (this.saves.reversed.has(loop) && this.saves.tapedCounts.has(loop) && counted) out.push(exprStmt(this.tape('pushInt', id(counted))));

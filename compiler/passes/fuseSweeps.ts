@@ -88,14 +88,14 @@ function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts
   for (const w of rWrites) if ((mReads.has(w) || mWrites.has(w)) && !shared(w)) return undefined;
   for (const x of rReads) if (mWrites.has(x) && !rWrites.has(x)) return undefined;
 
-  // the next forward iteration reads nothing this reverse iteration wrote
-  for (const x of facts.exposedReads(F)) if (rWrites.has(x)) return undefined;
-
-  // adjoints one reverse iteration leaves to the next: sums, or zero from start to end
+  // what one fused iteration reads of what the reverse part of the one before wrote: only
+  // adjoints the forward part never mentions, summed or left zero
+  const fReads = withGroups(fx.reads, fx.privateReads);
+  const carried = [...facts.exposedReads([...F, ...R])].filter((x) => rWrites.has(x));
+  if (carried.some((x) => fWrites.has(x) || fReads.has(x))) return undefined;
   const prefix = code.slice(0, f);
   // (the locals' declarations aside: zeroAtStart reads their initial values)
   const prefixWrites = facts.writes(prefix.filter((s) => s.k !== 'let'));
-  const carried = [...facts.exposedReads(R)].filter((x) => rWrites.has(x) && !fWrites.has(x));
   const sums = new Set(carried.filter((x) => facts.accumulateOnly(R, x)));
   const zeros = new Set(carried.filter((x) => !sums.has(x)));
   for (const x of zeros) if (!zeroAtStart(x, code, prefixWrites, fWrites, facts)) return undefined;

@@ -134,15 +134,18 @@ export class BodyFacts {
 
   /**
    * The locals and groups that `stmts`, run from the top, read before they write them (a loop's
-   * body counts as run once, its first time). `killed`: written already. Reads inside the tape's
-   * pushes are left out (they only save a value for the reverse sweep to put back).
+   * body counts as run once, its first time). Reads inside the tape's pushes are left out (they
+   * only save a value for the reverse sweep to put back). A reversed loop (tagged `sweep`, as its
+   * forward loop earlier in `stmts`) runs its body only where the forward loop ran its own: it
+   * reads what one iteration of the forward body writes as written.
    */
-  exposedReads(stmts: readonly CStmt[], killed: Names = new Set(), out: Names = new Set()): Names {
-    this.expose(stmts, new Set(killed), out, []);
+  exposedReads(stmts: readonly CStmt[]): Names {
+    const out = new Set<string>();
+    this.expose(stmts, new Set(), out, [], new Map());
     return out;
   }
 
-  private expose(stmts: readonly CStmt[], k: Names, out: Names, elements: readonly { array: string; index: string }[]): Names {
+  private expose(stmts: readonly CStmt[], k: Names, out: Names, elements: readonly { array: string; index: string }[], sweeps: Map<number, Names>): Names {
     const read = (e: CExpr): void => {
       // a[j] stored earlier in this iteration of the loop that writes a whole: not from before
       const masked = mapDeep(e, (x) => (x.k === 'index' && x.obj.k === 'id' && elements.some((el) => el.array === (x.obj as { name: string }).name && isId(x.index, el.index)) ? { k: 'num', value: 0 } : x));
@@ -174,28 +177,34 @@ export class BodyFacts {
           break;
         case 'if': {
           read(s.cond);
-          const a = this.expose(s.then, new Set(k), out, elements);
-          const b = this.expose(s.else, new Set(k), out, elements);
+          const a = this.expose(s.then, new Set(k), out, elements, sweeps);
+          const b = this.expose(s.else, new Set(k), out, elements, sweeps);
           for (const x of [...k]) if (!a.has(x) || !b.has(x)) k.delete(x);
           for (const x of a) if (b.has(x)) k.add(x);
           break;
         }
         case 'for':
         case 'while': {
-          if (s.k === 'for' && s.init) this.expose([s.init], k, out, elements);
+          if (s.k === 'for' && s.init) this.expose([s.init], k, out, elements, sweeps);
           if (s.cond) read(s.cond);
           const whole = this.wholeWrite(s);
           // the body's statements after each whole store see that element written
           const body = s.body;
           let from = 0;
           const inner = new Set(k);
+          if (s.sweep !== undefined) {
+            const forward = sweeps.get(s.sweep);
+            if (forward) forward.forEach((x) => inner.add(x));
+            // what one iteration writes, whatever it starts from
+            else sweeps.set(s.sweep, this.expose(body, new Set(), new Set(), elements, new Map(sweeps)));
+          }
           let stored = elements;
           for (const w of [...whole].sort((x, y) => x.at - y.at)) {
-            this.expose(body.slice(from, w.at + 1), inner, out, stored);
+            this.expose(body.slice(from, w.at + 1), inner, out, stored, sweeps);
             stored = [...stored, { array: w.array, index: w.index }];
             from = w.at + 1;
           }
-          this.expose(body.slice(from), inner, out, stored);
+          this.expose(body.slice(from), inner, out, stored, sweeps);
           if (s.k === 'for' && s.update) read(s.update);
           for (const w of whole) k.add(this.group(w.array)!);
           break;

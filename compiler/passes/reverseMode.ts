@@ -242,8 +242,10 @@ class ReverseMode extends ForwardSweep {
     const c = this.saves.canonical.has(loop) ? loop.canonical : undefined;
     // v as it was in the iteration: one step back from where the next left it
     for (const ind of inductions) body.unshift(assign(id(ind.v.name), add(id(ind.v.name), n(-ind.step))));
+    // tagged as its forward loop (fuseSweeps.ts)
+    const sweep = this.hooks ? {} : { sweep: loop.id };
     if (!c) {
-      out.push({ k: 'for', cond: { k: 'bin', op: '>', a: id(count), b: n(0) }, update: postfix(count, '--'), body });
+      out.push({ k: 'for', cond: { k: 'bin', op: '>', a: id(count), b: n(0) }, update: postfix(count, '--'), body, ...sweep });
     } else if (c.step === 1 || c.step === -1) {
       // i runs back over start + (n-1)·step, …, start
       const i = id(c.counter.name);
@@ -255,7 +257,7 @@ class ReverseMode extends ForwardSweep {
         cond: { k: 'bin', op: c.step === 1 ? '>=' : '<=', a: i, b: start },
         update: postfix(c.counter.name, c.step === 1 ? '--' : '++'),
         body,
-        ...(this.depth === 0 && !this.hooks ? { sweep: loop.id } : {}),
+        ...sweep,
       });
     } else {
       const k = this.names.unique(reverseIndexName(loop.id));
@@ -265,6 +267,7 @@ class ReverseMode extends ForwardSweep {
         cond: { k: 'bin', op: '>=', a: id(k), b: n(0) },
         update: postfix(k, '--'),
         body: [assign(id(c.counter.name), add(atom(c.start), mul(id(k), n(c.step)))), ...body],
+        ...sweep,
       });
     }
     if (this.hooks) out.push(...this.hooks.afterReverse(loop, (v) => (this.adjoints.has(v) ? this.adj(v) : undefined)));
