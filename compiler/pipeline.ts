@@ -78,7 +78,7 @@ import type { CustomRule } from './passes/customRules.js';
 import { gatherParams, userParams } from './structs.js';
 import { indexedTape } from './passes/indexedTape.js';
 import { tidyCode } from './passes/tidyCode.js';
-import { fuseSweeps } from './passes/fuseSweeps.js';
+import { fuseSweeps, primalExposure } from './passes/fuseSweeps.js';
 import { remainders } from './passes/remainders.js';
 
 export interface GradientRequest extends GradientSpec {
@@ -133,14 +133,14 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
 
 /** A generated body as a person would write it (passes/tidyCode.ts) and its remainders without divisions (passes/remainders.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
 function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
-  const tidy = ctx.optimize && ctx.tidy !== false ? remainders(fused(tidyCode(body, params, tape), params, ctx, tape), params) : body;
+  const tidy = ctx.optimize && ctx.tidy !== false ? remainders(fused(body, tidyCode(body, params, tape), params, ctx, tape), params) : body;
   return tape ? indexedTape(tidy, params, tape) : tidy;
 }
 
 /** Loops whose iterations meet only in sums reversed one iteration at a time (passes/fuseSweeps.ts), unless turned off. */
-function fused(body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
+function fused(sweeps: readonly CStmt[], body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
   if (!tape || ctx.fuseSweeps === false) return body;
-  const fused = fuseSweeps(body, params, tape);
+  const fused = fuseSweeps(body, params, primalExposure(sweeps, params, tape), tape);
   // what only the reverse loop needed (its trip count) goes
   return fused === body ? body : tidyCode(fused, params, tape);
 }

@@ -3,7 +3,8 @@
  * after it runs (compiler/passes/fuseSweeps.ts): the gradient has one loop over the samples where
  * the sweeps had two, and the tape holds one sample, however many there are. Where an iteration
  * reads what another left (a state carried from one to the next, a ring buffer), or the reverse
- * loop needs a value the loop's result gives (`Math.log(total)`), the sweeps stay apart. Every
+ * loop needs a value the loop's result gives (`Math.log(total)`), or the primal reads a value from
+ * the iteration before only as a partial, the sweeps stay apart. Every
  * gradient is checked against central differences, and fused against not fused (the same
  * derivatives, summed in another order: equal to rounding).
  */
@@ -74,7 +75,24 @@ export function logOfSum(x: Float64Array): number {
   return Math.log(t);
 }
 
+/**
+ * x from the iteration before, read only as a partial (the sum's value itself is dead in the
+ * forward sweep): the reverse part restores x, so a fused iteration would read the x before the
+ * loop in every sample. Not fused (a first version of fuseSweeps fused it: the primal's own
+ * reads before writes are found before tidyCode drops the forward sum).
+ */
+export function carriedPartial(p: Float64Array): number {
+  let x = 0.5;
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    s += Math.sin(p[i]) * x;
+    x = i * 2 + 1;
+  }
+  return s;
+}
+
 export const gPerSample = grad(perSample, [0]);
+export const gCarriedPartial = grad(carriedPartial);
 export const vgPerSample = valueAndGrad(perSample, [0]);
 export const gMeanSquare = grad(meanSquare, [0, 1, 2]);
 export const gCarried = grad(carried);
@@ -114,15 +132,15 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
       });
 
-      it('a carried state, a ring buffer, a log of the sum: gradients match central differences', () => {
-        for (const name of ['carried', 'ring', 'logOfSum']) {
+      it('a carried state, a ring buffer, a log of the sum, a carried partial: gradients match central differences', () => {
+        for (const name of ['carried', 'ring', 'logOfSum', 'carriedPartial']) {
           const g = m[`g${name[0].toUpperCase()}${name.slice(1)}`](x);
           expectClose(g, finiteDiff(m[name], [x], 0) as Float64Array, 1e-6, name);
         }
       });
 
       it(optimize ? 'per-sample loss and weighted squares have one loop over the samples, the others two' : 'no sweeps fused', () => {
-        for (const [name, fused] of [['perSample_grad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false]] as const) {
+        for (const [name, fused] of [['perSample_grad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false], ['carriedPartial_grad', false]] as const) {
           const code = out.generated.get(name)!;
           if (optimize) expect(sampleLoops(code), name).to.equal(fused ? 1 : 2);
           else expect(code, name).not.to.include('reversed right after');

@@ -26,11 +26,28 @@
 import { comment, type CStmt, namesIn } from '../code.js';
 import { commute, EffectsOf } from './analyzeEffects.js';
 import { BodyFacts, exits, type Names } from './iterationFacts.js';
-import { codeScope, declared } from './tidyCode.js';
+import { codeScope, declared, loopsRestored } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };
 
-export function fuseSweeps(body: readonly CStmt[], params: readonly string[], tape?: string): readonly CStmt[] {
+/**
+ * What each top-level forward loop of the body as the sweeps produce it (before tidyCode, which
+ * drops computations the forward sweep does not need, such as the sum itself) reads in an
+ * iteration before writing it, by the loops' `sweep` tags: the primal's own dependences between
+ * iterations. Reads inside pushes aside: a value saved there is read again only by its restore.
+ */
+export function primalExposure(body: readonly CStmt[], params: readonly string[], tape?: string): ReadonlyMap<number, Names> {
+  const out = new Map<number, Names>();
+  const restored = loopsRestored(body, params, tape);
+  if (!restored) return out;
+  const facts = new BodyFacts(restored.scope, restored.code);
+  // (the first loop with a tag is the forward one; its reverse comes later)
+  for (const s of restored.code) if ((s.k === 'for' || s.k === 'while') && s.sweep !== undefined && !out.has(s.sweep)) out.set(s.sweep, facts.exposedReads(s.body));
+  return out;
+}
+
+/** `primal`: primalExposure of the body before tidyCode. */
+export function fuseSweeps(body: readonly CStmt[], params: readonly string[], primal: ReadonlyMap<number, Names>, tape?: string): readonly CStmt[] {
   let code = body;
   for (;;) {
     const scope = codeScope(code, params, tape);
@@ -42,7 +59,7 @@ export function fuseSweeps(body: readonly CStmt[], params: readonly string[], ta
       const fwd = code[f];
       if (fwd.k !== 'for' || fwd.sweep === undefined) continue;
       const r = code.findIndex((s, at) => at > f && s.k === 'for' && s.sweep === fwd.sweep);
-      if (r > f) next = fusePair(code, f, r, facts, effects);
+      if (r > f) next = fusePair(code, f, r, facts, effects, primal.get(fwd.sweep));
     }
     if (!next) return code === body ? body : withoutEmptyReverse(code);
     code = next;
@@ -50,7 +67,7 @@ export function fuseSweeps(body: readonly CStmt[], params: readonly string[], ta
 }
 
 /** The body with loops `f` and `r` made one, or undefined where that would change what it computes. */
-function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts, effects: EffectsOf): CStmt[] | undefined {
+function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts, effects: EffectsOf, primal: Names | undefined): CStmt[] | undefined {
   const fwd = code[f] as Loop;
   const rev = code[r] as Loop;
   // for (i = S; …; i++) and for (i = …; …; i--)
@@ -67,6 +84,9 @@ function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts
   const rWrites = facts.writes(R);
   const rReads = withGroups(rx.reads, rx.privateReads);
   if (fWrites.has(i) || rWrites.has(i) || [...facts.reads(fwd.cond)].some((x) => rWrites.has(x))) return undefined;
+  // the primal iteration reads nothing the reverse one puts back (a value from the iteration
+  // before: the forward part would save, and the reverse part read, the one before the loop)
+  if (!primal || [...primal].some((x) => rWrites.has(x))) return undefined;
   // block-scoped names of one body meet nothing of the other's
   const fNames = namesIn(F);
   const rNames = namesIn(R);

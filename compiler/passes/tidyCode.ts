@@ -40,6 +40,15 @@ export function tidyCode(body: readonly CStmt[], params: readonly string[], tape
   return undeclareUnused(polish(code), scope);
 }
 
+/** The body as the sweeps produce it, every computation kept, with its counted loops as `for` loops (fuseSweeps.ts reads the primal's own reads off it). */
+export function loopsRestored(body: readonly CStmt[], params: readonly string[], tape?: string): { code: CStmt[]; scope: CodeScope } | undefined {
+  const code = simplifyAll(body);
+  const scope = codeScope(code, params, tape);
+  if (!scope) return undefined;
+  restoreLoops(code, new EffectsOf(scope));
+  return { code, scope };
+}
+
 /**
  * A copy whose blocks can be edited in place, with constants folded and code.ts's trivial cases
  * simplified (`2 === 0 ? 0 : 2 * x` is `2 * x`): foldTemporaries.ts's simplified, everywhere.
