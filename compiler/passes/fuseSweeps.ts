@@ -14,10 +14,13 @@
  *     and writes nothing the reverse loop writes, and writes nothing it reads, except adjoints both
  *     only add into (their sums come out the same in any order, up to rounding); an assignment the
  *     reverse loop reads, such as `total_b = 1 / n`, moves before the forward loop if it can;
- *   - the forward loop's body reads nothing the reverse body writes before writing it itself (a
- *     value it pushes to the tape aside: only its reverse puts that back);
- *   - what the reverse body writes and reads back before writing it (adjoints carried from one
- *     reverse iteration to the next) it only adds into, or it starts zero and leaves zero;
+ *   - the primal's iteration, as the sweeps produce it (before tidyCode drops what the forward
+ *     sweep does not need, such as the sum itself), reads nothing from the iteration before that
+ *     the reverse body puts back (a value it pushes to the tape aside: only a restore reads that);
+ *   - what a fused iteration reads of what the reverse part of the one before wrote (found over
+ *     forward and reverse together, a reversed loop reading what its forward loop's body writes as
+ *     written) are adjoints the forward part never mentions, which the reverse part only adds
+ *     into, or which start zero and are left zero;
  *   - and the code after the reverse loop reads only such adjoints of all it writes.
  * Adjoint sums then add in the forward order instead of the reverse one: the same derivatives,
  * rounded differently, which is why tidyCode's bit-for-bit check (test/fuzz/tidyExact.ts) runs
