@@ -15,26 +15,7 @@ import { compile, finiteDiff, formatDiagnostics, randomArray, relError, repoRoot
 
 const file = path.join(repoRoot, 'test', 'virtual', 'fusesweeps.ts');
 const source = `import { grad, valueAndGrad } from 'tsgrad';
-
-/** Softmax cross-entropy per sample, scratch logits, the largest logit selected: fused. */
-export function perSample(theta: Float64Array, X: Float64Array, y: Int32Array, d: number, c: number): number {
-  const n = y.length;
-  const logits = new Float64Array(c);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let zmax = -Infinity;
-    for (let k = 0; k < c; k++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += theta[k * d + j] * X[i * d + j];
-      logits[k] = z;
-      if (z > zmax) zmax = z;
-    }
-    let se = 0;
-    for (let k = 0; k < c; k++) se += Math.exp(logits[k] - zmax);
-    total += zmax + Math.log(se) - logits[y[i]];
-  }
-  return total / n;
-}
+import { softmaxLoss } from '../../bench/workloads/softmax.js';
 
 /** A weighted sum of squares with a number parameter: fused, 1 / n moved before the loop. */
 export function meanSquare(x: Float64Array, w: number, b: number): number {
@@ -106,10 +87,9 @@ export function firstOnly(x: Float64Array): number {
   return s;
 }
 
-export const gPerSample = grad(perSample, [0]);
 export const gFirstOnly = grad(firstOnly);
 export const gCarriedPartial = grad(carriedPartial);
-export const vgPerSample = valueAndGrad(perSample, [0]);
+export const vgPerSample = valueAndGrad(softmaxLoss, [0]);
 export const gMeanSquare = grad(meanSquare, [0, 1, 2]);
 export const gCarried = grad(carried);
 export const gRing = grad(ring);
@@ -117,7 +97,11 @@ export const gLogOfSum = grad(logOfSum);
 `;
 
 const sources = new Map([[file, source]]);
+/** The softmax cross-entropy per sample (scratch logits, the largest logit selected): the benchmark's. */
+const workload = path.join(repoRoot, 'bench', 'workloads', 'softmax.ts');
+const files = [file, workload];
 const key = 'test/virtual/fusesweeps';
+const workloadKey = 'bench/workloads/softmax';
 /** Loops over i in a generated gradient (one fused, two apart). */
 const sampleLoops = (code: string): number => (code.match(/\bfor \(i = /g) ?? []).length;
 
@@ -131,8 +115,9 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
 
   for (const optimize of modes) {
     describe(`optimize: ${optimize}`, () => {
-      const out = compile([file], { optimize }, sources);
+      const out = compile(files, { optimize }, sources);
       const m = out.modules.get(key)!;
+      const w = out.modules.get(workloadKey)!;
 
       it('compiles without diagnostics', () => {
         expect(formatDiagnostics(out.diagnostics)).to.equal('');
@@ -140,10 +125,11 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
       });
 
       it('per-sample loss and weighted squares: gradients match central differences', () => {
-        expectClose(m.gPerSample(theta, X, y, d, c)[0], finiteDiff(m.perSample, [theta, X, y, d, c], 0) as Float64Array, 1e-6, 'perSample');
-        const [value, g] = m.vgPerSample(theta, X, y, d, c);
-        expect(value).to.equal(m.perSample(theta, X, y, d, c));
-        expectClose(g[0], finiteDiff(m.perSample, [theta, X, y, d, c], 0) as Float64Array, 1e-6, 'valueAndGrad perSample');
+        const args = [theta, X, y, y.length, d, c];
+        expectClose(w.softmaxLossGrad(...args), finiteDiff(w.softmaxLoss, args, 0) as Float64Array, 1e-6, 'softmaxLoss');
+        const [value, g] = m.vgPerSample(...args);
+        expect(value).to.equal(w.softmaxLoss(...args));
+        expectClose(g[0], finiteDiff(w.softmaxLoss, args, 0) as Float64Array, 1e-6, 'valueAndGrad softmaxLoss');
         const [gx, gw, gb] = m.gMeanSquare(x, 0.7, -0.2);
         for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
       });
@@ -156,7 +142,7 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
       });
 
       it(optimize ? 'per-sample loss and weighted squares have one loop over the samples, the others two' : 'no sweeps fused', () => {
-        for (const [name, fused] of [['perSample_grad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false], ['carriedPartial_grad', false], ['firstOnly_grad', false]] as const) {
+        for (const [name, fused] of [['softmaxLoss_grad', true], ['softmaxLoss_valueAndGrad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false], ['carriedPartial_grad', false], ['firstOnly_grad', false]] as const) {
           const code = out.generated.get(name)!;
           if (optimize) expect(sampleLoops(code), name).to.equal(fused ? 1 : 2);
           else expect(code, name).not.to.include('reversed right after');
@@ -166,16 +152,19 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
   }
 
   describe('against the sweeps apart', () => {
-    const on = compile([file], {}, sources).modules.get(key)!;
-    const off = compile([file], { fuseSweeps: false }, sources);
+    const fused = compile(files, {}, sources);
+    const on = fused.modules.get(key)!;
+    const onW = fused.modules.get(workloadKey)!;
+    const off = compile(files, { fuseSweeps: false }, sources);
     const apart = off.modules.get(key)!;
+    const apartW = off.modules.get(workloadKey)!;
 
     it('with fuseSweeps: false the loops stay apart', () => {
-      expect(sampleLoops(off.generated.get('perSample_grad_0')!)).to.equal(2);
+      expect(sampleLoops(off.generated.get('softmaxLoss_grad')!)).to.equal(2);
     });
 
     it('fused and apart give the same gradients, to rounding', () => {
-      expect(relError(on.gPerSample(theta, X, y, d, c)[0], apart.gPerSample(theta, X, y, d, c)[0])).to.be.below(1e-13);
+      expect(relError(onW.softmaxLossGrad(theta, X, y, y.length, d, c), apartW.softmaxLossGrad(theta, X, y, y.length, d, c))).to.be.below(1e-13);
       const [a, b] = [on.gMeanSquare(x, 0.7, -0.2), apart.gMeanSquare(x, 0.7, -0.2)];
       for (let k = 0; k < 3; k++) expect(relError(a[k], b[k])).to.be.below(1e-13);
     });
@@ -183,14 +172,14 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
     it('the tape of a fused gradient holds one sample: its size does not grow with the samples', () => {
       const runtime = require('../runtime/index.js');
       const small = dataset(5);
-      on.gPerSample(theta, small.X, small.y, d, c);
+      onW.softmaxLossGrad(theta, small.X, small.y, 5, d, c);
       const after5 = runtime.tapeMemory();
       const large = dataset(400);
-      on.gPerSample(theta, large.X, large.y, d, c);
+      onW.softmaxLossGrad(theta, large.X, large.y, 400, d, c);
       expect(runtime.tapeMemory()).to.equal(after5);
       // the sweeps apart keep every sample's values
       const before = runtime.tapeMemory();
-      apart.gPerSample(theta, large.X, large.y, d, c);
+      apartW.softmaxLossGrad(theta, large.X, large.y, 400, d, c);
       expect(runtime.tapeMemory() - before).to.be.at.least(8 * 400 * c);
     });
   });
