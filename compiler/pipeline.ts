@@ -139,7 +139,7 @@ function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileC
 
 /** Loops whose iterations meet only in sums reversed one iteration at a time (passes/fuseSweeps.ts), unless turned off. */
 function fused(sweeps: readonly CStmt[], body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
-  if (!tape || ctx.fuseSweeps === false) return body;
+  if (!tape || ctx.fuseSweeps === false || !body.some((s) => s.k === 'for' && s.sweep !== undefined)) return body;
   const fused = fuseSweeps(body, params, primalExposure(sweeps, params, tape), tape);
   // what only the reverse loop needed (its trip count) goes
   return fused === body ? body : tidyCode(fused, params, tape);
