@@ -26,9 +26,9 @@
  * rounded differently, which is why tidyCode's bit-for-bit check (test/fuzz/tidyExact.ts) runs
  * with this pass off.
  */
-import { comment, type CStmt, namesIn } from '../code.js';
+import { comment, type CStmt, exits, namesIn } from '../code.js';
 import { commute, EffectsOf } from './analyzeEffects.js';
-import { BodyFacts, exits, type Names } from './iterationFacts.js';
+import { BodyFacts, type Names } from './iterationFacts.js';
 import { codeScope, declared, loopsRestored } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };

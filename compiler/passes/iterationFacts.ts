@@ -9,7 +9,7 @@
  *   writes all of centered (allocated as `new Float64Array(d)`): a read of it after this loop, or of
  *   centered[j] after that store in its body, reads nothing from before the loop.
  */
-import { type CExpr, type CStmt, samePure } from '../code.js';
+import { type CExpr, type CStmt, exits, samePure, walk } from '../code.js';
 import { mapChildren } from '../codeEdit.js';
 import { arrayCtors, type CodeScope, exprEffects, tapeCall } from './analyzeEffects.js';
 
@@ -322,67 +322,6 @@ function countWrites(stmts: readonly CStmt[], out: Map<string, number>): void {
     if (s.k === 'assign' && s.target.k === 'id') add(s.target.name);
   }, (e) => {
     if (e.k === 'postfix') add(e.name);
-  });
-}
-
-/**
- * Calls `stmt` on every statement and `expr` on every expression in `stmts`, nested ones included.
- * `stmt` returning false skips the statement's own expressions (`shallowExprs`: `expr` then sees
- * only the top expressions of statements other than assignments, not each subexpression).
- */
-function walk(stmts: readonly CStmt[], stmt: (s: CStmt) => boolean | void, expr: (e: CExpr) => void, shallowExprs = false): void {
-  const deep = (e: CExpr): void => {
-    expr(e);
-    if (!shallowExprs) mapChildren(e, (x) => (deep(x), x));
-  };
-  for (const s of stmts) {
-    const own = stmt(s) !== false;
-    switch (s.k) {
-      case 'let':
-        if (own) s.decls.forEach((d) => d.init && deep(d.init));
-        break;
-      case 'assign':
-        if (own && !shallowExprs) deep(s.target), deep(s.value);
-        break;
-      case 'expr':
-      case 'return':
-        if (own) deep(s.e);
-        break;
-      case 'if':
-        if (own) deep(s.cond);
-        walk(s.then, stmt, expr, shallowExprs);
-        walk(s.else, stmt, expr, shallowExprs);
-        break;
-      case 'for':
-        if (s.init) walk([s.init], stmt, expr, shallowExprs);
-        if (own && s.cond) deep(s.cond);
-        if (own && s.update) deep(s.update);
-        walk(s.body, stmt, expr, shallowExprs);
-        break;
-      case 'while':
-        if (own) deep(s.cond);
-        walk(s.body, stmt, expr, shallowExprs);
-        break;
-    }
-  }
-}
-
-/** Whether the code may leave by `break` or `return` (a `break` of a loop inside it stays there). */
-export function exits(stmts: readonly CStmt[], loops = 0): boolean {
-  return stmts.some((s) => {
-    switch (s.k) {
-      case 'break':
-        return loops === 0;
-      case 'return':
-        return true;
-      case 'if':
-        return exits(s.then, loops) || exits(s.else, loops);
-      case 'for':
-      case 'while':
-        return exits(s.body, loops + 1);
-      default:
-        return false;
-    }
   });
 }
 
