@@ -87,7 +87,36 @@ export function firstOnly(x: Float64Array): number {
   return s;
 }
 
+/** The scratch read after the loop (its last sample's values, which the reverse part puts back as they were before the loop): not fused. */
+export function scratchAfter(x: Float64Array): number {
+  const sc = new Float64Array(3);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    for (let j = 0; j < 3; j++) sc[j] = x[i] * (j + 1);
+    s += Math.exp(sc[0]) * sc[2];
+  }
+  return s + sc[1] * sc[1];
+}
+
+/** Two loops over the samples, each with its own scratch, both sums added to the result: both fused. */
+export function twoLoops(x: Float64Array, w: number): number {
+  const sc = new Float64Array(2);
+  const sd = new Float64Array(2);
+  let a = 0;
+  for (let i = 0; i < x.length; i++) {
+    for (let j = 0; j < 2; j++) sc[j] = Math.sin(w * x[i] + j);
+    a += sc[0] * sc[1];
+  }
+  let b = 0;
+  for (let i = 0; i < x.length; i++) {
+    for (let j = 0; j < 2; j++) sd[j] = Math.exp(-x[i] * w * j);
+    b += sd[0] * sd[1] * x[i];
+  }
+  return a + 2 * b;
+}
 export const gFirstOnly = grad(firstOnly);
+export const gScratchAfter = grad(scratchAfter);
+export const gTwoLoops = grad(twoLoops, [0, 1]);
 export const gCarriedPartial = grad(carriedPartial);
 export const vgPerSample = valueAndGrad(softmaxLoss, [0]);
 export const gMeanSquare = grad(meanSquare, [0, 1, 2]);
@@ -130,23 +159,29 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         const [value, g] = m.vgPerSample(...args);
         expect(value).to.equal(w.softmaxLoss(...args));
         expectClose(g[0], finiteDiff(w.softmaxLoss, args, 0) as Float64Array, 1e-6, 'valueAndGrad softmaxLoss');
+        const [tx, tw] = m.gTwoLoops(x, 0.8);
+        expectClose(tx, finiteDiff(m.twoLoops, [x, 0.8], 0) as Float64Array, 1e-6, 'twoLoops d/dx');
+        expectClose(tw, finiteDiff(m.twoLoops, [x, 0.8], 1) as number, 1e-6, 'twoLoops d/dw');
         const [gx, gw, gb] = m.gMeanSquare(x, 0.7, -0.2);
         for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
       });
 
-      it('a carried state, a ring buffer, a log of the sum, a carried partial, a first-sample number: gradients match central differences', () => {
-        for (const name of ['carried', 'ring', 'logOfSum', 'carriedPartial', 'firstOnly']) {
+      it('a carried state, a ring buffer, a log of the sum, a carried partial, a first-sample number, a scratch read after the loop: gradients match central differences', () => {
+        for (const name of ['carried', 'ring', 'logOfSum', 'carriedPartial', 'firstOnly', 'scratchAfter']) {
           const g = m[`g${name[0].toUpperCase()}${name.slice(1)}`](x);
           expectClose(g, finiteDiff(m[name], [x], 0) as Float64Array, 1e-6, name);
         }
       });
 
-      it(optimize ? 'per-sample loss and weighted squares have one loop over the samples, the others two' : 'no sweeps fused', () => {
-        for (const [name, fused] of [['softmaxLoss_grad', true], ['softmaxLoss_valueAndGrad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false], ['carriedPartial_grad', false], ['firstOnly_grad', false]] as const) {
+      it(optimize ? 'per-sample loss, weighted squares and two loops over samples fused; the others two loops' : 'no sweeps fused', () => {
+        for (const [name, fused] of [['softmaxLoss_grad', true], ['softmaxLoss_valueAndGrad_0', true], ['meanSquare_grad_0_1_2', true], ['carried_grad', false], ['ring_grad', false], ['logOfSum_grad', false], ['carriedPartial_grad', false], ['firstOnly_grad', false], ['scratchAfter_grad', false]] as const) {
           const code = out.generated.get(name)!;
           if (optimize) expect(sampleLoops(code), name).to.equal(fused ? 1 : 2);
           else expect(code, name).not.to.include('reversed right after');
         }
+        // two loops over the samples, each with its own scratch: both fused
+        const two = out.generated.get('twoLoops_grad_0_1')!;
+        expect((two.match(/reversed right after/g) ?? []).length).to.equal(optimize ? 2 : 0);
       });
     });
   }
