@@ -292,62 +292,39 @@ export function mapExprsIn(stmts: readonly CStmt[], f: (e: CExpr) => CExpr): CSt
 }
 
 /**
- * Calls `stmt` on every statement and `expr` on every expression in `stmts`, nested ones included.
- * `stmt` returning false skips the statement's own expressions (`shallowExprs`: `expr` then sees
- * only the top expressions of statements other than assignments, not each subexpression).
+ * Calls `stmt` on every statement in `stmts`, nested ones included, and `expr` on each statement's
+ * own expressions (an assignment's target and value, a loop's test; not the statements inside),
+ * unless `stmt` returned false for it.
  */
-export function walk(stmts: readonly CStmt[], stmt: (s: CStmt) => boolean | void, expr: (e: CExpr) => void, shallowExprs = false): void {
-  const deep = (e: CExpr): void => {
-    expr(e);
-    if (!shallowExprs) children(e).forEach(deep);
-  };
+export function walk(stmts: readonly CStmt[], stmt: (s: CStmt) => boolean | void, expr: (e: CExpr) => void): void {
   for (const s of stmts) {
     const own = stmt(s) !== false;
     switch (s.k) {
       case 'let':
-        if (own) s.decls.forEach((d) => d.init && deep(d.init));
+        if (own) s.decls.forEach((d) => d.init && expr(d.init));
         break;
       case 'assign':
-        if (own && !shallowExprs) deep(s.target), deep(s.value);
+        if (own) expr(s.target), expr(s.value);
         break;
       case 'expr':
       case 'return':
-        if (own) deep(s.e);
+        if (own) expr(s.e);
         break;
       case 'if':
-        if (own) deep(s.cond);
-        walk(s.then, stmt, expr, shallowExprs);
-        walk(s.else, stmt, expr, shallowExprs);
+        if (own) expr(s.cond);
+        walk(s.then, stmt, expr);
+        walk(s.else, stmt, expr);
         break;
       case 'for':
-        if (s.init) walk([s.init], stmt, expr, shallowExprs);
-        if (own && s.cond) deep(s.cond);
-        if (own && s.update) deep(s.update);
-        walk(s.body, stmt, expr, shallowExprs);
+        if (s.init) walk([s.init], stmt, expr);
+        if (own && s.cond) expr(s.cond);
+        if (own && s.update) expr(s.update);
+        walk(s.body, stmt, expr);
         break;
       case 'while':
-        if (own) deep(s.cond);
-        walk(s.body, stmt, expr, shallowExprs);
+        if (own) expr(s.cond);
+        walk(s.body, stmt, expr);
         break;
     }
   }
-}
-
-/** Whether the code may leave by `break` or `return` (a `break` of a loop inside it stays there). */
-export function exits(stmts: readonly CStmt[], loops = 0): boolean {
-  return stmts.some((s) => {
-    switch (s.k) {
-      case 'break':
-        return loops === 0;
-      case 'return':
-        return true;
-      case 'if':
-        return exits(s.then, loops) || exits(s.else, loops);
-      case 'for':
-      case 'while':
-        return exits(s.body, loops + 1);
-      default:
-        return false;
-    }
-  });
 }

@@ -232,10 +232,10 @@ export function exprOperands(e: Expr): Atom[] {
   }
 }
 
-/** Visit every statement, outermost first, with the loops that enclose it (innermost last). */
-export function walk(body: readonly Stmt[], visit: (s: Stmt, loops: readonly Loop[]) => void, loops: Loop[] = []): void {
-  for (const s of body) {
-    visit(s, loops);
+/** Visit every statement, outermost first, with the loops that enclose it (innermost last), its block and its place there. */
+export function walk(body: readonly Stmt[], visit: (s: Stmt, loops: readonly Loop[], block: readonly Stmt[], at: number) => void, loops: Loop[] = []): void {
+  for (const [at, s] of body.entries()) {
+    visit(s, loops, body, at);
     if (s.k === 'if') {
       walk(s.then, visit, loops);
       walk(s.else, visit, loops);

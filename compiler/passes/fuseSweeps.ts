@@ -26,9 +26,9 @@
  * rounded differently, which is why tidyCode's bit-for-bit check (test/fuzz/tidyExact.ts) runs
  * with this pass off.
  */
-import { comment, type CStmt, exits, namesIn } from '../code.js';
-import { commute, EffectsOf } from './analyzeEffects.js';
-import { BodyFacts, type Names } from './iterationFacts.js';
+import { comment, type CStmt, namesIn } from '../code.js';
+import { commute, type EffectsOf } from './analyzeEffects.js';
+import { BodyFacts, type Names, withGroups } from './iterationFacts.js';
 import { codeScope, declared, loopsRestored } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };
@@ -56,7 +56,7 @@ export function fuseSweeps(body: readonly CStmt[], params: readonly string[], pr
     const scope = codeScope(code, params, tape);
     if (!scope) return code;
     const facts = new BodyFacts(scope, code);
-    const effects = new EffectsOf(scope);
+    const effects = facts.effects;
     let next: CStmt[] | undefined;
     for (let f = 0; f < code.length && !next; f++) {
       const fwd = code[f];
@@ -79,10 +79,9 @@ function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts
   if (fwd.update.name !== i || rev.init?.k !== 'assign' || rev.init.target.k !== 'id' || rev.init.target.name !== i || rev.update?.k !== 'postfix' || rev.update.name !== i || rev.update.op !== '--') return undefined;
   const F = fwd.body;
   const R = rev.body;
-  if (exits(F) || exits(R)) return undefined;
   const fx = effects.block(F);
   const rx = effects.block(R);
-  if (fx.opaque || rx.opaque || rx.heapWrite) return undefined;
+  if (fx.exits || rx.exits || fx.opaque || rx.opaque || rx.heapWrite) return undefined;
   const fWrites = facts.writes(F);
   const rWrites = facts.writes(R);
   const rReads = withGroups(rx.reads, rx.privateReads);
@@ -184,10 +183,4 @@ function zeroAtStart(x: string, code: readonly CStmt[], prefixWrites: Names, fWr
     return facts.group(array) === x && facts.lengthOf(array) !== undefined;
   }
   return code.some((s) => s.k === 'let' && s.decls.some((d) => d.name === x && d.init?.k === 'num' && d.init.value === 0));
-}
-
-function withGroups(locals: ReadonlySet<string>, groups: ReadonlySet<string>): Names {
-  const out = new Set(locals);
-  for (const g of groups) out.add(`@${g}`);
-  return out;
 }

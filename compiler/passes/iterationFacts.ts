@@ -9,9 +9,8 @@
  *   writes all of centered (allocated as `new Float64Array(d)`): a read of it after this loop, or of
  *   centered[j] after that store in its body, reads nothing from before the loop.
  */
-import { type CExpr, type CStmt, exits, samePure, walk } from '../code.js';
-import { mapChildren } from '../codeEdit.js';
-import { arrayCtors, type CodeScope, exprEffects, tapeCall } from './analyzeEffects.js';
+import { children, type CExpr, type CStmt, mapExpr, samePure, walk } from '../code.js';
+import { arrayCtors, type CodeScope, EffectsOf, exprEffects, tapeCall } from './analyzeEffects.js';
 
 export type Names = Set<string>;
 
@@ -21,9 +20,15 @@ export class BodyFacts {
   private readonly lengths = new Map<string, CExpr>();
   /** How many statements write each local (top level and nested). */
   readonly writeCounts = new Map<string, number>();
+  /** What each statement does (analyzeEffects.ts), for the passes over this body. */
+  readonly effects: EffectsOf;
 
   constructor(readonly scope: CodeScope, body: readonly CStmt[]) {
-    countWrites(body, this.writeCounts);
+    this.effects = new EffectsOf(scope);
+    const count = (v: string): void => void this.writeCounts.set(v, (this.writeCounts.get(v) ?? 0) + 1);
+    walk(body, (s) => {
+      if (s.k === 'assign' && s.target.k === 'id') count(s.target.name);
+    }, (e) => exprEffects(e, scope).writes.forEach(count));
     const members = new Map<string, number>();
     for (const g of scope.privates?.values() ?? []) members.set(g, (members.get(g) ?? 0) + 1);
     const allocated = (a: string, value: CExpr | undefined, at: number, writes: number): void => {
@@ -78,23 +83,16 @@ export class BodyFacts {
       } else if (x.k === 'index' || x.k === 'member') {
         if (x.obj.k !== 'id') whole(x.obj);
         if (x.k === 'index') whole(x.index);
-      } else mapChildren(x, (y) => (whole(y), y));
+      } else children(x).forEach(whole);
     };
     whole(e);
     return out;
   }
 
-  /** The locals and groups a statement writes, nested code included. */
-  writes(stmts: readonly CStmt[], out: Names = new Set()): Names {
-    walk(stmts, (s) => {
-      if (s.k === 'assign') {
-        if (s.target.k === 'id') out.add(s.target.name);
-        else if (s.target.k === 'index' && s.target.obj.k === 'id') out.add(this.group(s.target.obj.name) ?? s.target.obj.name);
-      } else if (s.k === 'let') s.decls.forEach((d) => out.add(d.name));
-    }, (e) => {
-      if (e.k === 'postfix') out.add(e.name);
-    });
-    return out;
+  /** The locals and groups statements write, nested code included (elements of arrays others can see are the heap: Effects.heapWrite). */
+  writes(stmts: readonly CStmt[]): Names {
+    const fx = this.effects.block(stmts);
+    return withGroups(fx.writes, fx.privateWrites);
   }
 
   /**
@@ -119,7 +117,7 @@ export class BodyFacts {
         bound = { k: 'num', value: from.value + 1 };
       }
     }
-    if (!bound || this.writes(s.body).has(j) || exits(s.body)) return [];
+    if (!bound || this.writes(s.body).has(j) || this.effects.block(s.body).exits) return [];
     const boundReads = this.reads(bound);
     if ([...this.writes(s.body)].some((w) => boundReads.has(w))) return [];
     const out: { array: string; index: string; at: number; value: CExpr }[] = [];
@@ -148,7 +146,7 @@ export class BodyFacts {
   private expose(stmts: readonly CStmt[], k: Names, out: Names, elements: readonly { array: string; index: string }[], sweeps: Map<number, Names>): Names {
     const read = (e: CExpr): void => {
       // a[j] stored earlier in this iteration of the loop that writes a whole: not from before
-      const masked = mapDeep(e, (x) => (x.k === 'index' && x.obj.k === 'id' && elements.some((el) => el.array === (x.obj as { name: string }).name && isId(x.index, el.index)) ? { k: 'num', value: 0 } : x));
+      const masked = mapExpr(e, (x) => (x.k === 'index' && x.obj.k === 'id' && elements.some((el) => el.array === (x.obj as { name: string }).name && isId(x.index, el.index)) ? { k: 'num', value: 0 } : x));
       for (const r of this.reads(masked)) if (!k.has(r)) out.add(r);
     };
     stmts.forEach((s) => {
@@ -287,8 +285,8 @@ export class BodyFacts {
     });
   }
 
-  private writesIn(e: CExpr): Names {
-    return this.writes([{ k: 'expr', e }]);
+  private writesIn(e: CExpr): ReadonlySet<string> {
+    return exprEffects(e, this.scope).writes;
   }
 
   /**
@@ -298,42 +296,32 @@ export class BodyFacts {
   accumulateOnly(stmts: readonly CStmt[], name: string): boolean {
     let ok = true;
     walk(stmts, (s) => {
-      if (s.k === 'assign' && s.op !== '=') {
-        const t = s.target;
-        const own = t.k === 'id' ? t.name === name : t.k === 'index' && t.obj.k === 'id' && (this.group(t.obj.name) ?? t.obj.name) === name;
-        if (own) {
-          if (this.reads(s.value).has(name) || (t.k === 'index' && this.reads(t.index).has(name))) ok = false;
-          return false;
-        }
+      if (s.k !== 'assign') return true;
+      const t = s.target;
+      const own = s.op !== '=' && (t.k === 'id' ? t.name === name : t.k === 'index' && t.obj.k === 'id' && (this.group(t.obj.name) ?? t.obj.name) === name);
+      if (own) {
+        if (this.reads(s.value).has(name) || (t.k === 'index' && this.reads(t.index).has(name))) ok = false;
+        return false;
       }
-      const stmtNames = s.k === 'assign' ? new Set([...this.reads(s.value), ...this.reads(s.target)]) : new Set<string>();
-      if (s.k === 'assign' && (stmtNames.has(name) || this.writes([s]).has(name))) ok = false;
+      if (this.writes([s]).has(name)) ok = false;
       return true;
     }, (e) => {
       if (this.reads(e).has(name)) ok = false;
-    }, true);
+    });
     return ok;
   }
-}
-
-function countWrites(stmts: readonly CStmt[], out: Map<string, number>): void {
-  const add = (v: string): void => void out.set(v, (out.get(v) ?? 0) + 1);
-  walk(stmts, (s) => {
-    if (s.k === 'assign' && s.target.k === 'id') add(s.target.name);
-  }, (e) => {
-    if (e.k === 'postfix') add(e.name);
-  });
-}
-
-function mapDeep(e: CExpr, f: (x: CExpr) => CExpr): CExpr {
-  const y = f(e);
-  return y !== e ? y : mapChildren(e, (x) => mapDeep(x, f));
 }
 
 /** Whether two lengths are the same number: the same expression, or `a.length` of an array allocated with it. */
 function sameLength(facts: BodyFacts, a: CExpr, b: CExpr): boolean {
   const resolve = (x: CExpr): CExpr => (x.k === 'member' && x.prop === 'length' && x.obj.k === 'id' ? facts.lengthOf(x.obj.name) ?? x : x);
   return samePure(resolve(a), resolve(b));
+}
+
+export function withGroups(locals: ReadonlySet<string>, groups: ReadonlySet<string>): Names {
+  const out = new Set(locals);
+  for (const g of groups) out.add(`@${g}`);
+  return out;
 }
 
 const isId = (e: CExpr, name: string): boolean => e.k === 'id' && e.name === name;

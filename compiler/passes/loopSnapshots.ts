@@ -7,7 +7,7 @@
  *   for (k…) sum += e        →   tape.push(sum) before the loop, tape.pop() after its reverse
  *   sum = 0; for (k…) sum += e   →   nothing saved: the value on entry is never read
  */
-import type { Loop, Stmt, Var } from '../ir.js';
+import { type Loop, type Stmt, type Var, walk } from '../ir.js';
 
 /** An assignment, with the loops around it (outermost first). */
 export interface Site {
@@ -67,17 +67,8 @@ export function loopSnapshots(saved: ReadonlySet<Var>, { sites, reads, loopsOf, 
 }
 
 /** For each statement, its block and its place there. */
-export function placesInBlocks(body: readonly Stmt[], out = new Map<Stmt, { block: readonly Stmt[]; at: number }>()): Map<Stmt, { block: readonly Stmt[]; at: number }> {
-  body.forEach((s, at) => {
-    out.set(s, { block: body, at });
-    if (s.k === 'if') {
-      placesInBlocks(s.then, out);
-      placesInBlocks(s.else, out);
-    } else if (s.k === 'loop') {
-      placesInBlocks(s.pre, out);
-      placesInBlocks(s.body, out);
-      placesInBlocks(s.update, out);
-    }
-  });
+export function placesInBlocks(body: readonly Stmt[]): Map<Stmt, { block: readonly Stmt[]; at: number }> {
+  const out = new Map<Stmt, { block: readonly Stmt[]; at: number }>();
+  walk(body, (s, _loops, block, at) => out.set(s, { block, at }));
   return out;
 }
