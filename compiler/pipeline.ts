@@ -54,7 +54,7 @@
  * each parallel loop (leaf-sum kernels before its forward sweep, gathers after its reverse).
  */
 import type * as TS from 'typescript';
-import { call, type CExpr, id, member, type CStmt } from './code.js';
+import { call, type CExpr, id, member, namesIn, type CStmt } from './code.js';
 import { type CompanionKind, type IRFunction, storedArrays } from './ir.js';
 import { kernelHelpers, NameScope, runtimeNamespace, tapeName } from './naming.js';
 import { analyzeActivity } from './passes/analyzeActivity.js';
@@ -128,7 +128,21 @@ export function compileGradient(request: GradientRequest, ctx: CompileContext): 
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const tape = tapeName(request.generated);
   const out = reverseMode(ir, activity, saves, request, names, id(tape), { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
-  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined };
+  return { ir, params: out.params, ...swept(out, out.params, ctx, tape) };
+}
+
+/**
+ * A reverse-mode body tidied, with the module-level tape it uses (`tape`, its name), if it still
+ * uses one: fused sweeps can leave nothing on it, and then it goes with its reset and mark.
+ */
+function swept(out: { body: readonly CStmt[]; usesTape: boolean; tapeLocal: string }, params: readonly string[], ctx: CompileContext, tape?: string): { body: readonly CStmt[]; tape?: string } {
+  const body = tidied(out.body, params, ctx, out.tapeLocal);
+  if (!out.usesTape) return { body };
+  const idle = (s: CStmt): boolean =>
+    (s.k === 'let' && s.decls.length === 1 && s.decls[0].name === out.tapeLocal) ||
+    (s.k === 'expr' && s.e.k === 'call' && s.e.callee.k === 'member' && s.e.callee.obj.k === 'id' && s.e.callee.obj.name === out.tapeLocal && (s.e.callee.prop === 'reset' || s.e.callee.prop === 'mark'));
+  const rest = body.filter((s) => !idle(s));
+  return namesIn(rest).has(out.tapeLocal) ? { body, tape } : { body: rest };
 }
 
 /** A generated body as a person would write it (passes/tidyCode.ts) and its remainders without divisions (passes/remainders.ts), when optimizing; its tape's stacks indexed (passes/indexedTape.ts). */
@@ -183,7 +197,7 @@ export function compileJitGradient(request: GradientRequest & Omit<JitRequest, '
   const tape = tapeName(request.generated);
   const out = reverseMode(split.fn, activity, saves, request, names, id(tape), { hooks, strictZeros: ctx.strictZeros });
   const params = [backendParam, ...out.params];
-  return { params, body: tidied(out.body, params, ctx, out.tapeLocal), kernels: kernels.map(finishKernel), tape: out.usesTape ? tape : undefined };
+  return { params, ...swept(out, params, ctx, tape), kernels: kernels.map(finishKernel) };
 }
 
 /** What the transformations beyond grad compile (README, "Forward mode, Jacobians, Hessians"). */
@@ -232,7 +246,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
     const all = argnums === 'differentiable';
     const saves = analyzeSaves(ir, activity, ctx.optimize);
     const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: all, cotangent, allParams: all }, names, id(tape), { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
-    return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
+    return { ir, params: out.params, ...swept(out, out.params, ctx, tape), written };
   }
   if (kind === 'gradgrad') {
     const p = ir.params.find((x) => x.selected)!;
@@ -269,7 +283,7 @@ export function compileDerivative(request: DerivativeRequest, ctx: CompileContex
   const outer = analyzeActivity(tangent.fn);
   const saves = analyzeSaves(tangent.fn, outer, ctx.optimize);
   const out = reverseMode(tangent.fn, outer, saves, { mode: 'grad', tuple: false }, names, id(tape), { checkpoints: planCheckpoints(tangent.fn), strictZeros: ctx.strictZeros });
-  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal), tape: out.usesTape ? tape : undefined, written };
+  return { ir, params: out.params, ...swept(out, out.params, ctx, tape), written };
 }
 
 /** fuseLoops, then simplifyLoads, with `optimize` on. */
@@ -311,7 +325,7 @@ export function compileCompanion(decl: FunctionLike, fnName: string, kind: Compa
   const activity = analyzeActivity(ir);
   const saves = analyzeSaves(ir, activity, ctx.optimize);
   const out = reverseMode(ir, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(ir), strictZeros: ctx.strictZeros });
-  return { ir, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
+  return { ir, params: out.params, body: swept(out, out.params, ctx).body };
 }
 
 /**
@@ -335,7 +349,7 @@ function compileTangentCompanion(decl: FunctionLike, fnName: string, kind: 'tang
   const activity = analyzeActivity(fn);
   const saves = analyzeSaves(fn, activity, ctx.optimize);
   const out = reverseMode(fn, activity, saves, { mode: 'grad', tuple: false, cotangent: names.unique('ct'), pullback: true }, names, callTape, { checkpoints: planCheckpoints(fn), strictZeros: ctx.strictZeros });
-  return { ir: fn, params: out.params, body: tidied(out.body, out.params, ctx, out.tapeLocal) };
+  return { ir: fn, params: out.params, body: swept(out, out.params, ctx).body };
 }
 
 /** jacfwd, jacrev and hessian flatten the argument they differentiate: a number or a flat array. */

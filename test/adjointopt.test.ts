@@ -324,10 +324,10 @@ describe('optimized reverse sweep: recompute and restore instead of tape', () =>
         expectClose(gm[0], finiteDiff(m.postIncMisses, misses, 0), 1e-6, 'd/dL');
         expectClose(gm[1], finiteDiff(m.postIncMisses, misses, 1), 1e-6, 'd/dv');
         if (optimize) {
-          // the walk's index is stepped back in the reverse sweep, nothing taped per iteration
+          // the walk's index is stepped back in the reverse sweep, nothing taped per iteration; each
+          // r is reversed right after it (fuseSweeps), where k still holds its end (fusedTape)
           const code = [...out.generated.values()].find((c) => c.includes('function postInc_grad'))!;
-          const forward = code.slice(code.indexOf('// forward sweep'), code.indexOf('// reverse sweep'));
-          expect(forward.match(/floats\[nf\+\+\]/g)?.length, code).to.equal(1);
+          expect(code).not.to.match(/floats\[nf\+\+\]/);
           expect(code).to.match(/k -= 1;[^}]*L\[k\]/);
         }
       });

@@ -114,6 +114,17 @@ export function twoLoops(x: Float64Array, w: number): number {
   }
   return a + 2 * b;
 }
+/** Σ tanh(row · x) over the rows of a matrix: fused, and nothing left on a tape (the row and where its loop ended are still in their locals). */
+export function tanhRows(x: number[], W: number[][]): number {
+  let s = 0;
+  for (const row of W) {
+    let z = 0;
+    for (let j = 0; j < row.length; j++) z += row[j] * x[j];
+    s += Math.tanh(z);
+  }
+  return s;
+}
+export const gTanhRows = grad(tanhRows);
 export const gFirstOnly = grad(firstOnly);
 export const gScratchAfter = grad(scratchAfter);
 export const gTwoLoops = grad(twoLoops, [0, 1]);
@@ -162,6 +173,9 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         const [tx, tw] = m.gTwoLoops(x, 0.8);
         expectClose(tx, finiteDiff(m.twoLoops, [x, 0.8], 0) as Float64Array, 1e-6, 'twoLoops d/dx');
         expectClose(tw, finiteDiff(m.twoLoops, [x, 0.8], 1) as number, 1e-6, 'twoLoops d/dw');
+        const W = [[0.3, -1.2, 0.5], [0.8, 0.1, -0.4]];
+        const xs = [1.5, 0.4, -0.7];
+        expectClose(Float64Array.from(m.gTanhRows(xs, W)), Float64Array.from(finiteDiff((v: number[]) => m.tanhRows(v, W), [xs], 0) as Float64Array), 1e-6, 'tanhRows');
         const [gx, gw, gb] = m.gMeanSquare(x, 0.7, -0.2);
         for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
       });
@@ -182,6 +196,19 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         // two loops over the samples, each with its own scratch: both fused
         const two = out.generated.get('twoLoops_grad_0_1')!;
         expect((two.match(/reversed right after/g) ?? []).length).to.equal(optimize ? 2 : 0);
+      });
+
+      it(optimize ? 'a fused sample keeps on the tape only what its own loops need (fusedIteration)' : 'the tape as the sweeps make it', () => {
+        // softmax: the largest logit's class and the sum of exponentials stay in their locals; each
+        // class's exponential, which the loop over classes overwrites, is taped
+        const softmax = out.generated.get('softmaxLoss_grad')!;
+        expect(/\bints\b/.test(softmax), softmax).to.equal(!optimize);
+        if (optimize) expect(softmax.match(/floats\[nf\+\+\]/g)?.length, softmax).to.equal(1);
+        // rows: no tape at all, none made beside the function, and the row loaded once
+        const rows = out.generated.get('tanhRows_grad')!;
+        expect(/\btape\b/.test(rows), rows).to.equal(!optimize);
+        expect(/tanhRows_grad_tape\b/.test(out.js.get(key)!)).to.equal(!optimize);
+        if (optimize) expect(rows.match(/ = W\[i\]/g)?.length, rows).to.equal(1);
       });
     });
   }

@@ -25,7 +25,7 @@ export function lse(x: Float64Array): number {
   return mx + Math.log(se);
 }
 
-/** One log Σ exp per row: the selection loop runs inside another, its counter goes on the tape. */
+/** One log Σ exp per row: the selection loop runs inside another (each row reversed right after it). */
 export function rows(x: Float64Array, m: number): number {
   let total = 0;
   for (let i = 0; i < x.length / m; i++) {
@@ -167,9 +167,10 @@ describe('selection loops (selectionLoops)', () => {
         for (const name of alone) expect(/ === /.test(code(name)), name).to.equal(false);
         for (const name of beside) expect(/\b[ck] === (mx|zmax)_at\b/.test(code(name)), name).to.equal(optimize);
         for (const name of taped) expect(/_at\b/.test(code(name)), name).to.equal(false);
-        // no bit per iteration: lse's gradient uses no integer tape, rows' pushes one integer per row
+        // no bit per iteration: lse's gradient uses no integer tape; rows reverses each row right
+        // after it (fuseSweeps), where the counter is still in its local (fusedTape)
         if (optimize) expect(code('lse_grad')).not.to.match(/\bints\b/);
-        if (optimize) expect(code('rows_grad').match(/ints\[ni\+\+\]/g)?.length).to.equal(1);
+        if (optimize) expect(code('rows_grad')).not.to.match(/\bints\b/);
       });
     });
   }

@@ -29,6 +29,7 @@
 import { comment, type CStmt, namesIn } from '../code.js';
 import { commute, type EffectsOf } from './analyzeEffects.js';
 import { BodyFacts, type Names, withGroups } from './iterationFacts.js';
+import { fusedIteration } from './fusedIteration.js';
 import { codeScope, declared, loopsRestored } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };
@@ -130,8 +131,10 @@ function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts
   }
 
   const { sweep: _tag, ...loop } = fwd;
-  const fused: CStmt = { ...loop, body: [...F, ...R] };
-  return [...prefix, ...hoisted, comment('each iteration reversed right after it runs: they meet only in sums'), fused, ...between, ...code.slice(r + 1)];
+  const after = [...between, ...code.slice(r + 1)];
+  const own = fusedIteration(F, R, fwd, after, facts, facts.scope.tape);
+  const fused: CStmt = { ...loop, body: [...own.F, ...own.R] };
+  return [...prefix, ...hoisted, comment('each iteration reversed right after it runs: they meet only in sums'), fused, ...after];
 }
 
 /** Without the `// reverse sweep` comment when only the return follows it. */

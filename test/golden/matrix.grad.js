@@ -1,9 +1,5 @@
 function f_grad(x, W) {
-    const tape = f_grad_tape;
-    tape.reset();
-    const floats = tape.floats, ints = tape.ints;
-    let nf = 0, ni = 0;
-    let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0, _t8 = 0;
+    let _t0 = 0, i = 0, row, acc = 0, _t2 = 0, i_2 = 0;
     const x_b = new Float64Array(x.length);
     let acc_b = 0, _y = 0;
     // forward sweep
@@ -16,16 +12,11 @@ function f_grad(x, W) {
         for (i_2 = 0; i_2 < _t2; i_2++) {
             acc += row[i_2] * x[i_2];
         }
-        ints[ni++] = i_2;
-        floats[nf++] = _t8;
-        row = W[i];
         _y = Math.tanh(acc);
-        _t8 = floats[--nf];
         acc_b = 1 - _y * _y;
-        for (i_2 = ints[--ni] - 1; i_2 >= 0; i_2--) {
+        for (i_2 = i_2 - 1; i_2 >= 0; i_2--) {
             x_b[i_2] += acc_b * row[i_2];
         }
     }
-    tape.mark();
     return Array.from(x_b);
 }

@@ -1,8 +1,8 @@
 function f_grad(theta, X, y, n, d, c) {
     const tape = f_grad_tape;
     tape.reset();
-    const floats = tape.floats, ints = tape.ints;
-    let nf = 0, ni = 0;
+    const floats = tape.floats;
+    let nf = 0;
     let logits, i = 0, max = 0, k = 0, z = 0, j = 0, sum = 0, k_2 = 0, _t13 = 0, max_at = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, logits_b, max_b = 0, z_b = 0, sum_b = 0, _t12_b = 0, _y = 0;
@@ -25,8 +25,6 @@ function f_grad(theta, X, y, n, d, c) {
                 max_at = k;
             }
         }
-        ints[ni++] = max_at;
-        floats[nf++] = sum;
         sum = 0;
         for (k_2 = 0; k_2 < c; k_2++) {
             floats[nf++] = _t13;
@@ -43,8 +41,6 @@ function f_grad(theta, X, y, n, d, c) {
             max_b -= _t12_b;
             logits_b[k_2] += _t12_b;
         }
-        sum = floats[--nf];
-        max_at = ints[--ni];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
             if (k === max_at) {
                 z_b = max_b;

@@ -21,7 +21,6 @@ function f_grad(theta, X, y, n, d, c) {
             floats[nf++] = m;
             m = Math.max(m, z);
         }
-        floats[nf++] = s;
         s = 0;
         for (k_2 = 0; k_2 < c; k_2++) {
             z_2 = 0;
@@ -48,7 +47,6 @@ function f_grad(theta, X, y, n, d, c) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
-        s = floats[--nf];
         for (k = Math.ceil(c) - 1; k >= 0; k--) {
             _g = m_b;
             m_b = 0;
