@@ -122,10 +122,12 @@ const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
  * What code.ts's builders fold, for a node rebuilt around a substituted value, all exact on
  * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
  * `(-a) * b` is `-(a * b)`, `-1 * a` is `-a`;
- * constants computed (constantOps), a `?:` on a constant test its branch.
+ * constants computed (constantOps), a `?:` on a constant test its branch; `Math.pow(x, 1)` is x
+ * (the derivative of `x ** 2`).
  */
 export function simplified(e: CExpr): CExpr {
   const one = (x: CExpr): boolean => x.k === 'num' && x.value === 1;
+  if (e.k === 'call' && e.callee.k === 'member' && e.callee.obj.k === 'id' && e.callee.obj.name === 'Math' && e.callee.prop === 'pow' && e.args.length === 2 && one(e.args[1])) return e.args[0];
   if (e.k === 'un') {
     if (e.op === '-' && e.a.k === 'un' && e.a.op === '-') return e.a.a;
     if (e.op === '-' && e.a.k === 'num') return { k: 'num', value: -e.a.value };

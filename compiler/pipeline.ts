@@ -37,7 +37,9 @@
  *   fuseSweeps       (optimize, with tidyCode) a top-level loop whose iterations meet only in sums
  *                    (Σ over samples) reversed one iteration at a time, right after it runs: the
  *                    tape holds one iteration (iterationFacts: what an iteration reads first,
- *                    leaves zero, only adds into)
+ *                    leaves zero, only adds into); fusedIteration: what the iteration's pushes
+ *                    and pops no longer need the tape for, and its reloads, dropped; a body
+ *                    left with nothing on its tape loses it (swept, below)
  *   remainders       (optimize, with tidyCode) `a % b` as `rem(a, b)` (runtime/values.ts), the
  *                    same number without a division for an index wrapped around (`x[(i + 1) % n]`)
  *   indexedTape      the tape's stacks written by index with a local top (`floats[nf++] = p`)

@@ -5,7 +5,7 @@ function f_grad(c, x) {
     // forward sweep
     _t0 = horner_primal(c, x, 0);
     // reverse sweep
-    _t0_b += 2 * Math.pow(_t0, 1);
+    _t0_b += 2 * _t0;
     horner_pullback(c, x, 0, c_b, _t0_b);
     return c_b;
 }

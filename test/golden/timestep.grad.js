@@ -100,7 +100,7 @@ function f_grad(x0) {
         for (i_5 = ints[--ni] - 1; i_5 >= 0; i_5--) {
             _t30_b = arr_3_b[i_5];
             arr_3_b[i_5] = 0;
-            _t27_b = _t30_b * 0.5 * (2 * Math.pow(_t27, 1));
+            _t27_b = _t30_b * 0.5 * (2 * _t27);
             _t27 = floats[--nf];
             arr_2_b[_t26] += _t27_b;
             _t26 = floats[--nf];
@@ -115,7 +115,7 @@ function f_grad(x0) {
         for (i = ints[--ni] - 1; i >= 0; i--) {
             _t11_b = arr_b[i];
             arr_b[i] = 0;
-            _t8_b += _t11_b * 0.5 * (2 * Math.pow(_t8, 1));
+            _t8_b += _t11_b * 0.5 * (2 * _t8);
             _t8 = floats[--nf];
             x_b[_t7] += _t8_b;
             _t8_b = 0;

@@ -10,7 +10,7 @@ function f_grad(u, X, n, d) {
             _t3 = X[i * d + j];
             _t0_b += Math.cos(_t0 * _t3) * _t3;
             _t0_b -= 3 * Math.pow(_t3 - _t0, 2);
-            _t0_b += 2 * Math.pow(_t0 - _t3, 1);
+            _t0_b += 2 * (_t0 - _t3);
             u_b[j] += _t0_b;
             _t0_b = 0;
         }
