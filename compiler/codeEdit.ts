@@ -3,7 +3,7 @@
  * replaced by an expression (substitute), and the folds code.ts's builders make, applied to a tree
  * rebuilt around such an expression (simplified: `1 * x` is x, `2 === 0 ? 0 : e` is e).
  */
-import { type CExpr, children, type CStmt, namesIn } from './code.js';
+import { type CExpr, children, type CStmt, namesIn, samePure } from './code.js';
 
 const isMinusOne = (e: CExpr): boolean => e.k === 'num' && e.value === -1;
 
@@ -123,11 +123,15 @@ const constantOps: Readonly<Record<string, (a: number, b: number) => CExpr>> = {
  * numbers: `1 * x`, `x * 1`, `x / 1` are x; `-(-x)` is x; `a + -b` is `a - b`, `a - -b` is `a + b`;
  * `(-a) * b` is `-(a * b)`, `-1 * a` is `-a`;
  * constants computed (constantOps), a `?:` on a constant test its branch; `Math.pow(x, 1)` is x
- * (the derivative of `x ** 2`).
+ * (the derivative of `x ** 2`), `Math.pow(x, 0)` is 1 for every x, NaN too (of `x ** 1`).
  */
 export function simplified(e: CExpr): CExpr {
   const one = (x: CExpr): boolean => x.k === 'num' && x.value === 1;
-  if (e.k === 'call' && e.callee.k === 'member' && e.callee.obj.k === 'id' && e.callee.obj.name === 'Math' && e.callee.prop === 'pow' && e.args.length === 2 && one(e.args[1])) return e.args[0];
+  if (e.k === 'call' && e.callee.k === 'member' && e.callee.obj.k === 'id' && e.callee.obj.name === 'Math' && e.callee.prop === 'pow' && e.args.length === 2) {
+    const [x, y] = e.args;
+    if (one(y)) return x;
+    if (y.k === 'num' && y.value === 0 && samePure(x, x)) return { k: 'num', value: 1 };
+  }
   if (e.k === 'un') {
     if (e.op === '-' && e.a.k === 'un' && e.a.op === '-') return e.a.a;
     if (e.op === '-' && e.a.k === 'num') return { k: 'num', value: -e.a.value };
