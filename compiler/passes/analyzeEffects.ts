@@ -84,6 +84,13 @@ export function copyCall(callee: CExpr, scope: CodeScope): boolean {
   return (callee.prop === 'from' && arrayCtors.has(callee.obj.name)) || (callee.obj.name === runtimeNamespace && callee.prop === 'copyOf');
 }
 
+/** `a.fill(v)` of a local array, `new Array(n).fill(v)`: tsgrad's own fills (the user's are lowered to loops). */
+function fillCall(callee: CExpr, scope: CodeScope): boolean {
+  if (callee.k !== 'member' || callee.prop !== 'fill') return false;
+  const o = callee.obj;
+  return (o.k === 'id' && scope.locals.has(o.name)) || (o.k === 'new' && o.callee.k === 'id' && arrayCtors.has(o.callee.name) && !scope.locals.has(o.callee.name));
+}
+
 /** An unknown call: it can reach anything but private arrays (which never go into calls). */
 function setOpaque(out: Effects): void {
   out.opaque = out.heapRead = out.heapWrite = out.tapeRead = out.tapeWrite = true;
@@ -134,6 +141,9 @@ export function exprEffects(e: CExpr, scope: CodeScope, out: Effects = noEffects
     case 'new':
       if (e.k === 'call' && tapeCall(e.callee, scope)) {
         out.reads.add(scope.tape!);
+      } else if (e.k === 'call' && fillCall(e.callee, scope)) {
+        // (the array's `fill` method is not one of its elements)
+        exprEffects((e.callee as CExpr & { k: 'member' }).obj, scope, out);
       } else if (!(e.k === 'call' && mathCall(e.callee, scope))) {
         exprEffects(e.callee, scope, out);
       }
@@ -163,6 +173,10 @@ export function callEffects(e: CExpr & { k: 'call' | 'new' }, scope: CodeScope, 
   } else if (e.k === 'call' ? copyCall(e.callee, scope) : e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name)) {
     // a fresh array, maybe copied from its argument
     for (const a of e.args) accessEffects(a, scope, out);
+  } else if (e.k === 'call' && fillCall(e.callee, scope)) {
+    // every element written: of a local array (generated code fills only arrays), or of a fresh one
+    const obj = (e.callee as CExpr & { k: 'member' }).obj;
+    if (obj.k === 'id') accessEffects(obj, scope, out, true);
   } else {
     setOpaque(out);
   }

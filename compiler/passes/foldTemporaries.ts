@@ -21,7 +21,7 @@
  * A name whose liveness a change in this round touched ("dirty") waits for the next round.
  * tidyCode.ts runs rounds until nothing changes.
  */
-import { type CExpr, type CStmt, neg } from '../code.js';
+import { type CExpr, children, type CStmt, neg } from '../code.js';
 import { countMentions, finalWrites, substitute, substituteTarget } from '../codeEdit.js';
 import { isGenerated } from '../naming.js';
 import { neverNegZero, notNegZero } from './analyzeArrays.js';
@@ -210,7 +210,8 @@ class Folder {
     const valueEffects = exprEffects(quiet, this.scope);
     if (valueEffects.reads.has(t) || [...valueEffects.reads].some((r) => this.scope.scoped?.has(r))) return false;
     const region = this.region(stmts, i, t);
-    if (temporary && region && region.uses.length > 0 && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
+    // an array made (`new Float64Array(n).fill(x)`) stays where it is made, under its name
+    if (temporary && region && region.uses.length > 0 && !allocates(quiet) && this.foldInto(stmts, i, t, region, exact, quiet, valueEffects)) return true;
     if (d.op === '=') return false;
     // t += e on +0 as t = e: bit for bit where e is never -0; else where every read of t is quiet
     const value = exact ?? (region && region.uses.every((u) => u.use.quiet) ? quiet : undefined);
@@ -402,4 +403,9 @@ function isReset(s: CStmt): boolean {
 /** `for (i = i - 1; …)` reads oddly: a value that reads what a loop's init assigns stays a local. */
 function initReads(s: CStmt, value: Effects): boolean {
   return s.k === 'for' && s.init?.k === 'assign' && s.init.target.k === 'id' && value.reads.has(s.init.target.name);
+}
+
+/** Whether evaluating `e` makes an array or object (`new …`, `[…]`, `{…}`). */
+function allocates(e: CExpr): boolean {
+  return e.k === 'new' || e.k === 'array' || e.k === 'object' || children(e).some(allocates);
 }

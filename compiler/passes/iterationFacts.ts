@@ -22,6 +22,8 @@ export class BodyFacts {
   readonly writeCounts = new Map<string, number>();
   /** What each statement does (analyzeEffects.ts), for the passes over this body. */
   readonly effects: EffectsOf;
+  /** Private groups that only ever hold typed arrays (`new Float64Array(n)`, kept or swapped between them). */
+  private readonly typed = new Set<string>();
 
   constructor(readonly scope: CodeScope, body: readonly CStmt[]) {
     this.effects = new EffectsOf(scope);
@@ -45,6 +47,21 @@ export class BodyFacts {
       if (s.k === 'assign' && s.op === '=' && s.target.k === 'id') allocated(s.target.name, s.value, at, 1);
       else if (s.k === 'let') s.decls.forEach((d) => allocated(d.name, d.init, at, 0));
     });
+    const untyped = new Set<string>();
+    const typedValue = (e: CExpr, group: string): boolean => {
+      if (e.k === 'new') return e.callee.k === 'id' && arrayCtors.has(e.callee.name) && e.callee.name !== 'Array' && !scope.locals.has(e.callee.name);
+      if (e.k === 'id') return scope.privates?.get(e.name) === group;
+      return e.k === 'cond' && typedValue(e.a, group) && typedValue(e.b, group);
+    };
+    const holds = (name: string, value: CExpr | undefined): void => {
+      const group = scope.privates?.get(name);
+      if (group !== undefined && value !== undefined && !typedValue(value, group)) untyped.add(group);
+    };
+    walk(body, (s) => {
+      if (s.k === 'assign' && s.target.k === 'id') holds(s.target.name, s.op === '=' ? s.value : undefined);
+      else if (s.k === 'let') s.decls.forEach((d) => holds(d.name, d.init));
+    }, () => {});
+    for (const g of members.keys()) if (!untyped.has(g)) this.typed.add(g);
   }
 
   /** `@group` of a private array, or undefined. */
@@ -73,6 +90,12 @@ export class BodyFacts {
    * private array itself (`return g_b`, `h(g_b)`) counts as all its elements read.
    */
   reads(e: CExpr, out: Names = new Set()): Names {
+    // a typed array's length is not one of its elements, and never changes: a read of the local alone
+    e = mapExpr(e, (x) => {
+      if (x.k !== 'member' || x.prop !== 'length' || x.obj.k !== 'id' || !this.typed.has(this.scope.privates?.get(x.obj.name) ?? '')) return x;
+      out.add(x.obj.name);
+      return { k: 'num', value: 0 };
+    });
     const fx = exprEffects(e, this.scope);
     fx.reads.forEach((r) => out.add(r));
     fx.privateReads.forEach((g) => out.add(`@${g}`));
