@@ -125,6 +125,18 @@ export function tanhRows(x: number[], W: number[][]): number {
   return s;
 }
 export const gTanhRows = grad(tanhRows);
+
+/** An array made afresh each sample (refilled), its adjoint a buffer grown as needed and zeroed by fill: fused, nothing taped. */
+export function freshEach(x: Float64Array, w: number): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v: number[] = new Array(3).fill(0);
+    for (let j = 0; j < 3; j++) v[j] = Math.sin(w * x[i] + j);
+    s += v[0] * v[1] + v[2];
+  }
+  return s;
+}
+export const gFreshEach = grad(freshEach, [0, 1]);
 export const gFirstOnly = grad(firstOnly);
 export const gScratchAfter = grad(scratchAfter);
 export const gTwoLoops = grad(twoLoops, [0, 1]);
@@ -176,6 +188,9 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         const W = [[0.3, -1.2, 0.5], [0.8, 0.1, -0.4]];
         const xs = [1.5, 0.4, -0.7];
         expectClose(Float64Array.from(m.gTanhRows(xs, W)), Float64Array.from(finiteDiff((v: number[]) => m.tanhRows(v, W), [xs], 0) as Float64Array), 1e-6, 'tanhRows');
+        const [fx, fw] = m.gFreshEach(x, 0.6);
+        expectClose(fx, finiteDiff(m.freshEach, [x, 0.6], 0) as Float64Array, 1e-6, 'freshEach d/dx');
+        expectClose(fw, finiteDiff(m.freshEach, [x, 0.6], 1) as number, 1e-6, 'freshEach d/dw');
         const [gx, gw, gb] = m.gMeanSquare(x, 0.7, -0.2);
         for (const [k, got] of [[0, gx], [1, gw], [2, gb]] as const) expectClose(got, finiteDiff(m.meanSquare, [x, 0.7, -0.2], k) as number | Float64Array, 1e-6, `meanSquare d/d${k}`);
       });
@@ -209,6 +224,10 @@ describe('sweeps fused per iteration (fuseSweeps)', () => {
         expect(/\btape\b/.test(rows), rows).to.equal(!optimize);
         expect(/tanhRows_grad_tape\b/.test(out.js.get(key)!)).to.equal(!optimize);
         if (optimize) expect(rows.match(/ = W\[i\]/g)?.length, rows).to.equal(1);
+        // an array made each sample: its adjoint buffer is zero again after each sample's reverse
+        const fresh = out.generated.get('freshEach_grad_0_1')!;
+        expect(fresh.includes('reversed right after'), fresh).to.equal(optimize);
+        if (optimize) expect(fresh).not.to.match(/\btape\b/);
       });
     });
   }

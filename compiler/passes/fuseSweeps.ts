@@ -113,7 +113,7 @@ function fusePair(code: readonly CStmt[], f: number, r: number, facts: BodyFacts
 
   // what one fused iteration reads of what the reverse part of the one before wrote: only
   // adjoints the forward part never mentions, summed or left zero
-  const fReads = withGroups(fx.reads, fx.privateReads);
+  const fReads = facts.readsIn(F);
   const carried = [...facts.exposedReads([...F, ...R])].filter((x) => rWrites.has(x));
   if (carried.some((x) => fWrites.has(x) || fReads.has(x))) return undefined;
   const prefix = code.slice(0, f);
@@ -183,7 +183,8 @@ function zeroAtStart(x: string, code: readonly CStmt[], prefixWrites: Names, fWr
   if (fWrites.has(x) || prefixWrites.has(x)) return false;
   if (x.startsWith('@')) {
     const array = x.slice(1);
-    return facts.group(array) === x && facts.lengthOf(array) !== undefined;
+    // allocated once as zeros, or only ever made as zeros (an adjoint buffer grown as needed)
+    return facts.group(array) === x && (facts.lengthOf(array) !== undefined || facts.madeAsZeros(x));
   }
   return code.some((s) => s.k === 'let' && s.decls.some((d) => d.name === x && d.init?.k === 'num' && d.init.value === 0));
 }

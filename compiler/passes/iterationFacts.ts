@@ -24,6 +24,10 @@ export class BodyFacts {
   readonly effects: EffectsOf;
   /** Private groups that only ever hold typed arrays (`new Float64Array(n)`, kept or swapped between them). */
   private readonly typed = new Set<string>();
+  /** Of those, the groups whose arrays are all made as zeros (`new Float64Array(x.length)`: a buffer grown as needed). */
+  private readonly zeroMade = new Set<string>();
+  /** How many locals each private group has. */
+  private readonly members = new Map<string, number>();
 
   constructor(readonly scope: CodeScope, body: readonly CStmt[]) {
     this.effects = new EffectsOf(scope);
@@ -31,7 +35,7 @@ export class BodyFacts {
     walk(body, (s) => {
       if (s.k === 'assign' && s.target.k === 'id') count(s.target.name);
     }, (e) => exprEffects(e, scope).writes.forEach(count));
-    const members = new Map<string, number>();
+    const members = this.members;
     for (const g of scope.privates?.values() ?? []) members.set(g, (members.get(g) ?? 0) + 1);
     const allocated = (a: string, value: CExpr | undefined, at: number, writes: number): void => {
       if (value?.k !== 'new') return;
@@ -47,21 +51,33 @@ export class BodyFacts {
       if (s.k === 'assign' && s.op === '=' && s.target.k === 'id') allocated(s.target.name, s.value, at, 1);
       else if (s.k === 'let') s.decls.forEach((d) => allocated(d.name, d.init, at, 0));
     });
+    // what each group holds: typed arrays; typed arrays made as zeros
     const untyped = new Set<string>();
-    const typedValue = (e: CExpr, group: string): boolean => {
-      if (e.k === 'new') return e.callee.k === 'id' && arrayCtors.has(e.callee.name) && e.callee.name !== 'Array' && !scope.locals.has(e.callee.name);
+    const notZeros = new Set<string>();
+    const typedValue = (e: CExpr, group: string, zeros: boolean): boolean => {
+      if (e.k === 'new') return e.callee.k === 'id' && arrayCtors.has(e.callee.name) && e.callee.name !== 'Array' && !scope.locals.has(e.callee.name) && (!zeros || e.args.every(isSize));
       if (e.k === 'id') return scope.privates?.get(e.name) === group;
-      return e.k === 'cond' && typedValue(e.a, group) && typedValue(e.b, group);
+      return e.k === 'cond' && typedValue(e.a, group, zeros) && typedValue(e.b, group, zeros);
     };
     const holds = (name: string, value: CExpr | undefined): void => {
       const group = scope.privates?.get(name);
-      if (group !== undefined && value !== undefined && !typedValue(value, group)) untyped.add(group);
+      if (group === undefined || value === undefined) return;
+      if (!typedValue(value, group, false)) untyped.add(group);
+      if (!typedValue(value, group, true)) notZeros.add(group);
     };
     walk(body, (s) => {
       if (s.k === 'assign' && s.target.k === 'id') holds(s.target.name, s.op === '=' ? s.value : undefined);
       else if (s.k === 'let') s.decls.forEach((d) => holds(d.name, d.init));
     }, () => {});
-    for (const g of members.keys()) if (!untyped.has(g)) this.typed.add(g);
+    for (const g of members.keys()) {
+      if (!untyped.has(g)) this.typed.add(g);
+      if (!notZeros.has(g)) this.zeroMade.add(g);
+    }
+  }
+
+  /** Whether every array `@group` ever holds is made as zeros (an adjoint buffer grown as needed). */
+  madeAsZeros(group: string): boolean {
+    return this.zeroMade.has(group.slice(1));
   }
 
   /** `@group` of a private array, or undefined. */
@@ -109,6 +125,30 @@ export class BodyFacts {
       } else children(x).forEach(whole);
     };
     whole(e);
+    return out;
+  }
+
+  /** The locals and groups statements read, nested code included (as `reads`: a typed array's length is not its elements). */
+  readsIn(stmts: readonly CStmt[]): Names {
+    const out = new Set<string>();
+    walk(stmts, (s) => {
+      if (s.k !== 'assign') return true;
+      this.assignReads(s).forEach((r) => out.add(r));
+      return false;
+    }, (e) => this.reads(e, out));
+    return out;
+  }
+
+  /** What an assignment reads: its value, where it stores (the array's local, the index), and what it stores into where it adds to it. */
+  private assignReads(s: CStmt & { k: 'assign' }): Names {
+    const out = this.reads(s.value);
+    const t = s.target;
+    if (s.op !== '=') this.reads(t, out);
+    if (t.k === 'index' || t.k === 'member') {
+      if (t.obj.k === 'id') out.add(t.obj.name);
+      else this.reads(t.obj, out);
+      if (t.k === 'index') this.reads(t.index, out);
+    }
     return out;
   }
 
@@ -288,6 +328,11 @@ export class BodyFacts {
         }
         default:
           this.writes([s]).forEach((w) => z.delete(w));
+          // `g_b.fill(0)` of the only local of its group: every array of the group it can reach is zeros
+          if (s.k === 'expr' && s.e.k === 'call' && s.e.callee.k === 'member' && s.e.callee.prop === 'fill' && s.e.callee.obj.k === 'id' && s.e.args.length === 1 && isZero(s.e.args[0])) {
+            const g = this.scope.privates?.get(s.e.callee.obj.name);
+            if (g !== undefined && this.members.get(g) === 1) z.add(`@${g}`);
+          }
       }
     }
   }
@@ -326,8 +371,8 @@ export class BodyFacts {
         if (this.reads(s.value).has(name) || (t.k === 'index' && this.reads(t.index).has(name))) ok = false;
         return false;
       }
-      if (this.writes([s]).has(name)) ok = false;
-      return true;
+      if (this.writes([s]).has(name) || this.assignReads(s).has(name)) ok = false;
+      return false;
     }, (e) => {
       if (this.reads(e).has(name)) ok = false;
     });
@@ -350,3 +395,6 @@ export function withGroups(locals: ReadonlySet<string>, groups: ReadonlySet<stri
 const isId = (e: CExpr, name: string): boolean => e.k === 'id' && e.name === name;
 const isZero = (e: CExpr): boolean => e.k === 'num' && e.value === 0;
 const isOne = (e: CExpr): boolean => e.k === 'num' && e.value === 1;
+
+/** A typed array's length argument that makes zeros (not an array to copy): a constant, a length, arithmetic. */
+const isSize = (e: CExpr): boolean => e.k === 'num' || (e.k === 'member' && e.prop === 'length') || (e.k === 'bin' && ['+', '-', '*', '/', '%'].includes(e.op));

@@ -121,12 +121,13 @@ const f_jit_grad_u_b = `function f_jit_grad_u_b(_L0_b, u, X) {
 }`;
 
 function f_jit_grad(__backend, u, X, n, d) {
-    let i = 0, _trips0 = 0, _n0 = 0;
+    let i = 0, _trips0 = 0, _L0, _n0 = 0;
     const u_b = new Float64Array(u.length);
     let _L0_b;
     // forward sweep
     _trips0 = Math.max(n - 0, 0);
-    _L0_b = new Float64Array(new Float32Array(_trips0).length);
+    _L0 = new Float32Array(_trips0);
+    _L0_b = new Float64Array(_L0.length);
     // leaf sums of the parallel loop over i: 1 kernel(s)
     if (_trips0 > 0) {
         __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_trips0], { d: d }, { u: u, X: X });

@@ -177,7 +177,7 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     tape.reset();
     const floats = tape.floats;
     let nf = 0;
-    let i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _n0 = 0;
+    let i = 0, m = 0, k = 0, z = 0, s = 0, k_2 = 0, _t21 = 0, _trips0 = 0, _T_k = 0, _L0, _t_3 = 0, _T_k_2 = 0, _L1, _n0 = 0;
     const theta_b = new Float64Array(theta.length);
     let total_b = 0, m_b = 0, z_b = 0, s_b = 0, z_2_b = 0, _t20_b = 0, zy_b = 0, _L0_b, _L1_b, _g = 0, _y = 0;
     // forward sweep
@@ -187,7 +187,8 @@ function f_jit_grad(__backend, theta, X, y, n, d, c) {
     _L0 = new Float32Array(_t_3);
     _L0_b = new Float64Array(_L0.length);
     _T_k_2 = Math.max(c - 0, 0);
-    _L1_b = new Float64Array(new Float32Array(_trips0).length);
+    _L1 = new Float32Array(_trips0);
+    _L1_b = new Float64Array(_L1.length);
     // leaf sums of the parallel loop over i: 2 kernel(s)
     if (_t_3 > 0) {
         _L0 = __tsgradJit.runKernel(__backend, f_jit_grad_L0, [_T_k * _trips0], { _T_k: _T_k, d: d }, { theta: theta, X: X });
