@@ -21,7 +21,7 @@
  * Loads done again: the reverse part's `row = W[i]`, where `row` still holds `W[i]` from the
  * forward part (nothing between writes row, i, or W's elements).
  */
-import { assign, type CExpr, type CStmt, children, mapExpr, samePure, walk } from '../code.js';
+import { assign, type CExpr, type CStmt, children, mapExprsIn, samePure, walk } from '../code.js';
 import type { BodyFacts } from './iterationFacts.js';
 
 type Stack = 'floats' | 'ints';
@@ -135,20 +135,8 @@ function pairs(F: readonly CStmt[], R: readonly CStmt[], stack: Stack, tape: str
 
 /** `s` reading `by` where its own expressions (a loop: its start) pop `stack`. */
 function popRead(s: CStmt, by: CExpr, stack: Stack, tape: string): CStmt {
-  const read = (e: CExpr): CExpr => mapExpr(e, (x) => (op(x, stack, tape) === 'pop' ? by : x));
-  switch (s.k) {
-    case 'assign':
-      return { ...s, target: read(s.target), value: read(s.value) };
-    case 'expr':
-    case 'return':
-      return { ...s, e: read(s.e) };
-    case 'let':
-      return { ...s, decls: s.decls.map((d) => (d.init ? { ...d, init: read(d.init) } : d)) };
-    case 'for':
-      return { ...s, init: s.init && popRead(s.init, by, stack, tape) };
-    default:
-      throw new Error(`tsgrad internal: a pop read in a ${s.k} statement`);
-  }
+  const read = (x: CExpr): CExpr => (op(x, stack, tape) === 'pop' ? by : x);
+  return s.k === 'for' ? { ...s, init: s.init && mapExprsIn([s.init], read)[0] } : mapExprsIn([s], read)[0];
 }
 
 function opsIn(s: CStmt, stack: Stack, tape: string): { pushes: number; pops: number } {
