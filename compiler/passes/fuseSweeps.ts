@@ -22,6 +22,7 @@
  *     written) are adjoints the forward part never mentions, which the reverse part only adds
  *     into, or which start zero and are left zero;
  *   - and the code after the reverse loop reads only such adjoints of all it writes.
+ * What the fused iteration's tape then no longer needs goes (fusedIteration.ts).
  * Adjoint sums then add in the forward order instead of the reverse one: the same derivatives,
  * rounded differently, which is why tidyCode's bit-for-bit check (test/fuzz/tidyExact.ts) runs
  * with this pass off.
