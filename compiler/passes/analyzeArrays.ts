@@ -144,12 +144,12 @@ export function privateArrays(body: readonly CStmt[], scope: CodeScope, params: 
     // new Array(n).fill(v)
     return e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'new' && made(e.callee.obj);
   };
+  // `k1 = … ? k1.fill(0) : new Array(n).fill(0)`: the array it held, refilled, or a new one
+  const refill = (e: CExpr, target: string): boolean =>
+    e.k === 'cond' ? refill(e.a, target) && refill(e.b, target) : made(e) || (e.k === 'call' && e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'id' && e.callee.obj.name === target);
   let changed = true;
   while (changed) {
     changed = false;
-    // `k1 = … ? k1.fill(0) : new Array(n).fill(0)`: the array it held, refilled, or a new one
-    const refill = (e: CExpr, target: string): boolean =>
-      e.k === 'cond' ? refill(e.a, target) && refill(e.b, target) : made(e) || (e.k === 'call' && e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'id' && e.callee.obj.name === target);
     for (const w of writes) {
       if (w.element || !names.has(w.target) || (w.op === '=' && (w.value === undefined || refill(w.value, w.target)))) continue;
       names.delete(w.target);

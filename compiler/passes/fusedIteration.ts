@@ -23,8 +23,8 @@
  */
 import { assign, type CExpr, type CStmt, children, mapExprsIn, samePure, walk } from '../code.js';
 import type { BodyFacts } from './iterationFacts.js';
+import { type Stack, stackOp } from './indexedTape.js';
 
-type Stack = 'floats' | 'ints';
 /** `target`: a pop that is all of `target = pop()`; `nested`: one inside an expression (a loop's start, `ints.pop() - 1`). */
 type Unit = { kind: 'push'; at: number; value: CExpr } | { kind: 'pop'; at: number; target?: string; nested?: boolean } | { kind: 'block' };
 
@@ -153,7 +153,6 @@ function opsIn(s: CStmt, stack: Stack, tape: string): { pushes: number; pops: nu
 
 /** `tape.floats.push(…)` → 'push', `tape.floats.pop()` → 'pop' (for the stack asked). */
 function op(e: CExpr, stack: Stack, tape: string): 'push' | 'pop' | undefined {
-  if (e.k !== 'call' || e.callee.k !== 'member' || (e.callee.prop !== 'push' && e.callee.prop !== 'pop')) return undefined;
-  const o = e.callee.obj;
-  return o.k === 'member' && o.prop === stack && o.obj.k === 'id' && o.obj.name === tape ? e.callee.prop : undefined;
+  const t = stackOp(e, tape);
+  return t?.stack === stack ? t.op : undefined;
 }

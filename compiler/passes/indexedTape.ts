@@ -17,7 +17,16 @@
 import { assign, type CExpr, type CStmt, exprStmt, id, index, mapExpr } from '../code.js';
 import { freshNames } from '../codeEdit.js';
 
-type Stack = 'floats' | 'ints';
+export type Stack = 'floats' | 'ints';
+
+/** `tape.floats.push(…)`, `tape.ints.pop()` …: the number stack and the operation, if `e` calls one. */
+export function stackOp(e: CExpr, tape: string): { stack: Stack; op: 'push' | 'pop'; args: readonly CExpr[] } | undefined {
+  if (e.k !== 'call' || e.callee.k !== 'member') return undefined;
+  const o = e.callee.obj;
+  if (o.k !== 'member' || o.obj.k !== 'id' || o.obj.name !== tape || (o.prop !== 'floats' && o.prop !== 'ints')) return undefined;
+  if (e.callee.prop !== 'push' && e.callee.prop !== 'pop') return undefined;
+  return { stack: o.prop, op: e.callee.prop, args: e.args };
+}
 
 export function indexedTape(body: readonly CStmt[], params: readonly string[], tape: string): readonly CStmt[] {
   const fresh = freshNames(body, params);
@@ -25,14 +34,10 @@ export function indexedTape(body: readonly CStmt[], params: readonly string[], t
   const names = { floats: { arr: '', top: '' }, ints: { arr: '', top: '' } };
   for (const s of ['floats', 'ints'] as const) names[s] = { arr: fresh(s), top: fresh(s === 'floats' ? 'nf' : 'ni') };
 
-  /** `tape.floats.push` / `tape.ints.pop` …: the stack and the operation, if `e` calls one. */
-  const op = (e: CExpr): { stack: Stack; op: 'push' | 'pop'; args: readonly CExpr[] } | undefined => {
-    if (e.k !== 'call' || e.callee.k !== 'member') return undefined;
-    const o = e.callee.obj;
-    if (o.k !== 'member' || o.obj.k !== 'id' || o.obj.name !== tape || (o.prop !== 'floats' && o.prop !== 'ints')) return undefined;
-    if (e.callee.prop !== 'push' && e.callee.prop !== 'pop') return undefined;
-    used.add(o.prop);
-    return { stack: o.prop, op: e.callee.prop, args: e.args };
+  const op = (e: CExpr): ReturnType<typeof stackOp> => {
+    const t = stackOp(e, tape);
+    if (t) used.add(t.stack);
+    return t;
   };
   const top = (s: Stack, o: '++' | '--', prefix: boolean): CExpr => ({ k: 'postfix', op: o, name: names[s].top, prefix });
   const expr = (e: CExpr): CExpr =>
