@@ -7,7 +7,7 @@
 export { Tape, tapeMemory } from './tape.js';
 export { Checkpoints, defaultSnapshots, Op as CheckpointOp, schedule as checkpointSchedule } from './checkpoint.js';
 export type { BackendInfo, BackendName, JitOptions } from './gpu/backend.js';
-export { copyOf, raise, rem, zerosLike } from './values.js';
+export { copyOf, fitted, raise, rem, zerosLike } from './values.js';
 export { hessian as hessianOf, jacfwd as jacfwdOf, jacrev as jacrevOf, padded, vjpOf } from './transforms.js';
 import type { BackendInfo, JitOptions } from './gpu/backend.js';
 

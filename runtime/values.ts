@@ -25,6 +25,22 @@ export function zerosLike<T>(x: T): T {
   return x;
 }
 
+/**
+ * `g`, a gradient made by `zerosLike(x)` (or row by row like `x`), cut back to `x`'s shape and
+ * returned. A read past the end of one of `x`'s arrays gives undefined, and where f does not use
+ * that value it still gets an adjoint of 0 added at that index, which grows a number[]: the
+ * gradient must not grow with it. Only lengths change; typed arrays never grow.
+ */
+export function fitted<T>(g: T, x: T): T {
+  if (Array.isArray(g) && Array.isArray(x)) {
+    if (g.length > x.length) g.length = x.length;
+    if (typeof x[0] !== 'number') for (let i = 0; i < g.length; i++) fitted(g[i], x[i]);
+  } else if (typeof g === 'object' && g !== null && typeof x === 'object' && x !== null && !ArrayBuffer.isView(g)) {
+    for (const k of Object.keys(g)) fitted((g as Record<string, unknown>)[k], (x as Record<string, unknown>)[k]);
+  }
+  return g;
+}
+
 const errors: Readonly<Record<string, ErrorConstructor>> = { Error, RangeError, TypeError };
 
 /**

@@ -65,6 +65,20 @@ export function quad({ scale, shift }: { scale: number; shift: number[] }, W: Ma
 }
 export const quadGrad = grad(quad, [0, 1]);
 export const quadJvp = (p: { scale: number; shift: number[] }, W: Matrix, dp: { scale: number; shift: number[] }, dW: Matrix) => jvp(quad, [p, W], [dp, dW]);
+
+/** Reads past the end of a row (fuzz seed 10100055): the values read there (undefined) are never used. */
+export function pastEnd(W: number[][], layers: { w: number[]; b: number }[]): number {
+  const pairs = Array.from({ length: 9 }, (_, q) => W[2][q >> 1]);
+  let s = 0;
+  for (let i = 0; i < 3; i++) s += pairs[i] * (i + 1);
+  for (const l of layers) {
+    const ws = Array.from({ length: l.w.length + 2 }, (_, q) => l.w[q]);
+    s += ws[0] * ws[1] * l.b;
+  }
+  return s;
+}
+export const pastEndGrad = grad(pastEnd, [0, 1]);
+export const pastEndVjp = (W: number[][], layers: { w: number[]; b: number }[]) => vjp(pastEnd, W, layers);
 `;
 
 type Rows = number[][];
@@ -156,6 +170,25 @@ describe('arrays of arrays', () => {
       const [, dy] = m.quadJvp(p, W, dp, dW);
       const dotted = gp.scale * dp.scale + gp.shift.reduce((s: number, g: number, i: number) => s + g * dp.shift[i], 0) + flat(gW).reduce((s, g, i) => s + g * flat(dW)[i], 0);
       expectClose(dy, dotted, 1e-10, 'jvp = ⟨grad, d⟩');
+    });
+  }
+
+  for (const optimize of [true, false]) {
+    it(`reads past the end of a row or an object's array, their values unused: the gradient keeps the argument's shape (optimize: ${optimize})`, () => {
+      const out = compile([file], { optimize }, new Map([[file, source]]));
+      const m = out.modules.get('test/virtual/rows')!;
+      const r = rng(13);
+      const W = shape(r, 3, 3);
+      const layers = shape(r, 2, 3).map((w, i) => ({ w, b: 0.5 + i }));
+      const fdW = flat(fdRows((A: Rows) => m.pastEnd(A, layers), [W], 0));
+      const fdLayers = layers.map((l, i) => fdRows((w: number[]) => m.pastEnd(W, layers.map((o, j) => (j === i ? { w, b: o.b } : o))), [l.w], 0) as number[]);
+      const [, pullback] = m.pastEndVjp(W, layers);
+      for (const [gW, gLayers] of [m.pastEndGrad(W, layers), pullback(1)]) {
+        expect(gW.map((row: number[]) => row.length)).to.deep.equal([3, 3, 3]);
+        expectClose(flat(gW), fdW, 1e-6, 'd/dW');
+        expect(gLayers.map((l: { w: number[] }) => l.w.length)).to.deep.equal([3, 3]);
+        gLayers.forEach((l: { w: number[] }, i: number) => expectClose(l.w, fdLayers[i], 1e-6, `d/dlayers[${i}].w`));
+      }
     });
   }
 

@@ -13,7 +13,7 @@
  */
 import { accumulate, add, assign, bin, call, type CExpr, comment, cond, countUp, type CStmt, exprStmt, id, identifiers, index, member, mul, n, namesIn, neg, postfix, samePure } from '../code.js';
 import { type Expr, type IRFunction, type Loop, type Stmt, type Var } from '../ir.js';
-import { type NameScope, reverseIndexName } from '../naming.js';
+import { type NameScope, reverseIndexName, runtimeNamespace } from '../naming.js';
 import { gatherParams, perParam } from '../structs.js';
 import { type ActivityInfo, differentiated } from './analyzeActivity.js';
 import type { SaveInfo } from './analyzeSaves.js';
@@ -140,6 +140,8 @@ class ReverseMode extends ForwardSweep {
     const g = this.adj(v);
     if (v.arrayType === 'f32') return call(member(id('Float32Array'), 'from'), g);
     if (v.arrayType === 'numarr') return call(member(id('Array'), 'from'), g);
+    // number[]s inside grow where f reads past their end (runtime/values.ts)
+    if (v.arrayType === 'objects' || v.arrayType === 'record' || (v.arrayType === 'rows' && v.row === 'numarr')) return call(member(id(runtimeNamespace), 'fitted'), g, id(v.name));
     return g;
   }
 

@@ -92,5 +92,5 @@ function f_grad(layers, x) {
     for (i_5 = _len - 1; i_5 >= 0; i_5--) {
         h_b[i_5] = 0;
     }
-    return layers_b;
+    return __tsgrad.fitted(layers_b, layers);
 }
