@@ -74,6 +74,15 @@ describe('fuzz: what is no finding, and why', () => {
     expect(stats.absorbed.map((f) => f.transform)).to.deep.equal(['vjp']);
   });
 
+  it('seed 10100755 (the magnitude is reached in a helper of f\'s module, h17: u to 3.7e16, cancelling in ((1 - u) - K1[0] + kk) + u): set apart as not checkable, not a finding', () => {
+    const stats = newStats();
+    const [p] = programs(10100755, 1, supportedIdioms);
+    const probed = render(p, true).main;
+    expect(probed.slice(probed.indexOf('function h17('), probed.indexOf('export function f(')), 'h17 probed').to.include('__probe(');
+    expect(runBatch([p], [true], stats)).to.deep.equal([]);
+    expect(stats.absorbed.map((f) => f.transform).sort()).to.deep.equal(['grad', 'vjp']);
+  });
+
   it('seed 1160252 (ceil of a value growing fast with p0: f a staircase finer than every step, the differences its average slope): a kink, not compared', () => {
     const stats = newStats();
     expect(runBatch(programs(1160252, 1, without('selection', 'stopValue', 'sampleSum')), [true], stats)).to.deep.equal([]);

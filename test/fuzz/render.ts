@@ -56,7 +56,7 @@ function transformCall(t: Transform): string {
   }
 }
 
-/** `probe`: f's body and the helpers with every computed number through `__probe` (tree.ts: renderE). */
+/** `probe`: f's body and the helpers (in f's module and in its lib) with every computed number through `__probe` (tree.ts: renderE). */
 export function render(p: Program, probe = false): Rendered {
   const libModule = `./${p.name}_lib.js`;
   let lib = p.lib.map((s) => renderS(s, '', probe)).join('\n').replaceAll('$lib.', '');
@@ -70,7 +70,7 @@ export function render(p: Program, probe = false): Rendered {
   const params = p.params.map((x) => `${x.name}: ${paramType(x)}`).join(', ');
   const main = [
     ...imports,
-    ...p.top.map((s) => renderS(s, '')),
+    ...p.top.map((s) => renderS(s, '', probe)),
     `export function f(${params}): ${p.output === 'num' ? 'number' : typeName[p.output]} {`,
     renderBlock(p.body, '  ', probe),
     '}',
