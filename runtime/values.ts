@@ -1,7 +1,7 @@
 /**
  * Values that generated code builds at run time: the zero shadow of a parameter that is an array
- * of objects (its gradient starts as zeros of the same shape and types), and the error a `throw` in
- * differentiated code raises.
+ * of objects (its gradient starts as zeros of the same shape and types) and that gradient fitted
+ * back to the parameter's shape, and the error a `throw` in differentiated code raises.
  */
 
 /**
