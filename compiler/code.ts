@@ -106,6 +106,11 @@ export function countUp(name: string, from: CExpr, to: CExpr, body: readonly CSt
 export const exprStmt = (e: CExpr): CStmt => ({ k: 'expr', e });
 export const comment = (text: string): CStmt => ({ k: 'comment', text });
 
+/** `obj.fill(…args)` (tsgrad fills only arrays it made; the user's fills are lowered to loops): the array and the arguments. */
+export function fillOf(e: CExpr): { readonly obj: CExpr; readonly args: readonly CExpr[] } | undefined {
+  return e.k === 'call' && e.callee.k === 'member' && e.callee.prop === 'fill' ? { obj: e.callee.obj, args: e.args } : undefined;
+}
+
 /** The expressions directly inside `e`. */
 export function children(e: CExpr): readonly CExpr[] {
   switch (e.k) {

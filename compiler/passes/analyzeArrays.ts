@@ -12,7 +12,7 @@
  * same number when acc is not -0. That is what lets `_t6_b += z_b; theta_b[k] += _t6_b * x` become
  * `theta_b[k] += z_b * x` and stay bit for bit what it was.
  */
-import { type CExpr, children, type CStmt } from '../code.js';
+import { type CExpr, children, type CStmt, fillOf } from '../code.js';
 import { arrayCtors, type CodeScope, copyCall, mathCall, tapeCall } from './analyzeEffects.js';
 
 /** How references move through the code: what privateArrays and neverNegZero are computed from. */
@@ -142,11 +142,15 @@ export function privateArrays(body: readonly CStmt[], scope: CodeScope, params: 
     if (e.k !== 'call') return false;
     if (copyCall(e.callee, scope)) return true;
     // new Array(n).fill(v)
-    return e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'new' && made(e.callee.obj);
+    const filled = fillOf(e)?.obj;
+    return filled?.k === 'new' && made(filled);
   };
   // `k1 = … ? k1.fill(0) : new Array(n).fill(0)`: the array it held, refilled, or a new one
-  const refill = (e: CExpr, target: string): boolean =>
-    e.k === 'cond' ? refill(e.a, target) && refill(e.b, target) : made(e) || (e.k === 'call' && e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'id' && e.callee.obj.name === target);
+  const refill = (e: CExpr, target: string): boolean => {
+    if (e.k === 'cond') return refill(e.a, target) && refill(e.b, target);
+    const filled = fillOf(e)?.obj;
+    return made(e) || (filled?.k === 'id' && filled.name === target);
+  };
   let changed = true;
   while (changed) {
     changed = false;
@@ -189,9 +193,10 @@ export function neverNegZero(body: readonly CStmt[], scope: CodeScope, params: R
   // a local holds zeros: new Float64Array(n) (n a number, not an array to copy), new Array(n).fill(0), [1, 2]
   const fresh = (e: CExpr): boolean => {
     if (e.k === 'new') return e.callee.k === 'id' && e.callee.name === 'Float64Array' && e.args.length === 1 && primitive(e.args[0]);
-    if (e.k === 'call' && e.callee.k === 'member' && e.callee.prop === 'fill' && e.callee.obj.k === 'new') {
-      const made = e.callee.obj;
-      return made.callee.k === 'id' && made.callee.name === 'Array' && made.args.length === 1 && primitive(made.args[0]) && e.args.length === 1 && isNumberNotNegZero(e.args[0]);
+    const fill = fillOf(e);
+    if (fill?.obj.k === 'new') {
+      const made = fill.obj;
+      return made.callee.k === 'id' && made.callee.name === 'Array' && made.args.length === 1 && primitive(made.args[0]) && fill.args.length === 1 && isNumberNotNegZero(fill.args[0]);
     }
     return e.k === 'array' && e.items.every(isNumberNotNegZero);
   };

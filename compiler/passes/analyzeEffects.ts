@@ -8,7 +8,7 @@
  *   _t0 = a[i];  tape.floats.push(p);  b_b[i] += g    (b_b one of the function's own arrays)
  *   reads a, i, the heap; writes _t0        reads p, the tape; writes it     reads and writes b_b's group
  */
-import { type CExpr, type CStmt } from '../code.js';
+import { type CExpr, type CStmt, fillOf } from '../code.js';
 import { runtimeNamespace } from '../naming.js';
 
 /** The function's locals (parameters and every `let`), and the name of its tape, if any. */
@@ -84,11 +84,11 @@ export function copyCall(callee: CExpr, scope: CodeScope): boolean {
   return (callee.prop === 'from' && arrayCtors.has(callee.obj.name)) || (callee.obj.name === runtimeNamespace && callee.prop === 'copyOf');
 }
 
-/** `a.fill(v)` of a local array, `new Array(n).fill(v)`: tsgrad's own fills (the user's are lowered to loops). */
-function fillCall(callee: CExpr, scope: CodeScope): boolean {
-  if (callee.k !== 'member' || callee.prop !== 'fill') return false;
-  const o = callee.obj;
-  return (o.k === 'id' && scope.locals.has(o.name)) || (o.k === 'new' && o.callee.k === 'id' && arrayCtors.has(o.callee.name) && !scope.locals.has(o.callee.name));
+/** The array `e` fills, where it is `a.fill(v)` of a local array or `new Array(n).fill(v)`: tsgrad's own fills. */
+function filledArray(e: CExpr, scope: CodeScope): CExpr | undefined {
+  const o = fillOf(e)?.obj;
+  if (o === undefined) return undefined;
+  return (o.k === 'id' && scope.locals.has(o.name)) || (o.k === 'new' && o.callee.k === 'id' && arrayCtors.has(o.callee.name) && !scope.locals.has(o.callee.name)) ? o : undefined;
 }
 
 /** An unknown call: it can reach anything but private arrays (which never go into calls). */
@@ -138,18 +138,20 @@ export function exprEffects(e: CExpr, scope: CodeScope, out: Effects = noEffects
       accessEffects(e.obj, scope, out);
       break;
     case 'call':
-    case 'new':
+    case 'new': {
+      const filled = filledArray(e, scope);
       if (e.k === 'call' && tapeCall(e.callee, scope)) {
         out.reads.add(scope.tape!);
-      } else if (e.k === 'call' && fillCall(e.callee, scope)) {
+      } else if (filled) {
         // (the array's `fill` method is not one of its elements)
-        exprEffects((e.callee as CExpr & { k: 'member' }).obj, scope, out);
+        exprEffects(filled, scope, out);
       } else if (!(e.k === 'call' && mathCall(e.callee, scope))) {
         exprEffects(e.callee, scope, out);
       }
       e.args.forEach((a) => exprEffects(a, scope, out));
       callEffects(e, scope, out);
       break;
+    }
     case 'array':
       e.items.forEach((x) => exprEffects(x, scope, out));
       break;
@@ -166,6 +168,7 @@ export function exprEffects(e: CExpr, scope: CodeScope, out: Effects = noEffects
 
 /** What a call or `new` does itself, once its callee and arguments are evaluated. */
 export function callEffects(e: CExpr & { k: 'call' | 'new' }, scope: CodeScope, out: Effects): Effects {
+  const filled = filledArray(e, scope);
   if (e.k === 'call' && tapeCall(e.callee, scope)) {
     out.tapeRead = out.tapeWrite = true;
   } else if (e.k === 'call' && mathCall(e.callee, scope)) {
@@ -173,10 +176,9 @@ export function callEffects(e: CExpr & { k: 'call' | 'new' }, scope: CodeScope, 
   } else if (e.k === 'call' ? copyCall(e.callee, scope) : e.callee.k === 'id' && arrayCtors.has(e.callee.name) && !scope.locals.has(e.callee.name)) {
     // a fresh array, maybe copied from its argument
     for (const a of e.args) accessEffects(a, scope, out);
-  } else if (e.k === 'call' && fillCall(e.callee, scope)) {
+  } else if (filled) {
     // every element written: of a local array (generated code fills only arrays), or of a fresh one
-    const obj = (e.callee as CExpr & { k: 'member' }).obj;
-    if (obj.k === 'id') accessEffects(obj, scope, out, true);
+    if (filled.k === 'id') accessEffects(filled, scope, out, true);
   } else {
     setOpaque(out);
   }

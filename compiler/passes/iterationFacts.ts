@@ -9,7 +9,7 @@
  *   writes all of centered (allocated as `new Float64Array(d)`): a read of it after this loop, or of
  *   centered[j] after that store in its body, reads nothing from before the loop.
  */
-import { children, type CExpr, type CStmt, mapExpr, samePure, walk } from '../code.js';
+import { children, type CExpr, type CStmt, fillOf, mapExpr, samePure, walk } from '../code.js';
 import { arrayCtors, type CodeScope, EffectsOf, exprEffects, tapeCall } from './analyzeEffects.js';
 
 export type Names = Set<string>;
@@ -326,13 +326,15 @@ export class BodyFacts {
           for (const w of this.wholeWrite(s)) if (isZero(w.value) && this.zeroedLast(s.body, w)) z.add(this.group(w.array)!);
           break;
         }
-        default:
+        default: {
           this.writes([s]).forEach((w) => z.delete(w));
           // `g_b.fill(0)` of the only local of its group: every array of the group it can reach is zeros
-          if (s.k === 'expr' && s.e.k === 'call' && s.e.callee.k === 'member' && s.e.callee.prop === 'fill' && s.e.callee.obj.k === 'id' && s.e.args.length === 1 && isZero(s.e.args[0])) {
-            const g = this.scope.privates?.get(s.e.callee.obj.name);
+          const fill = s.k === 'expr' ? fillOf(s.e) : undefined;
+          if (fill?.obj.k === 'id' && fill.args.length === 1 && isZero(fill.args[0])) {
+            const g = this.scope.privates?.get(fill.obj.name);
             if (g !== undefined && this.members.get(g) === 1) z.add(`@${g}`);
           }
+        }
       }
     }
   }
