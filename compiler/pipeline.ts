@@ -82,6 +82,8 @@ import { indexedTape } from './passes/indexedTape.js';
 import { tidyCode } from './passes/tidyCode.js';
 import { fuseSweeps, primalExposure } from './passes/fuseSweeps.js';
 import { remainders } from './passes/remainders.js';
+import { componentSlices } from './passes/componentSlices.js';
+import { ascendingLoops } from './passes/ascendingLoops.js';
 
 export interface GradientRequest extends GradientSpec {
   readonly decl: FunctionLike;
@@ -157,8 +159,9 @@ function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileC
 function fused(sweeps: readonly CStmt[], body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
   if (!tape || ctx.fuseSweeps === false || !body.some((s) => s.k === 'for' && s.sweep !== undefined)) return body;
   const fused = fuseSweeps(body, params, primalExposure(sweeps, params, tape), tape);
+  if (process.env.TSGRAD_DUMP_FUSED) dumpCode(ascendingLoops(componentSlices(fused, params, tape), params, tape));
   // what only the reverse loop needed (its trip count) goes
-  return fused === body ? body : tidyCode(fused, params, tape);
+  return fused === body ? body : tidyCode(ascendingLoops(componentSlices(fused, params, tape), params, tape), params, tape);
 }
 
 export interface JitRequest {
@@ -377,3 +380,11 @@ function writtenParams(ir: IRFunction): number[] {
 export const newTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [] } as const;
 /** `new __tsgrad.Tape(false)`, a companion's tape for one call (not counted by tapeMemory). */
 const callTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [{ k: 'bool', value: false }] } as const;
+
+import { emitFunction } from './emit.js';
+import { ts as TSAPI } from './tsapi.js';
+function dumpCode(body: readonly CStmt[]): void {
+  const p = TSAPI.createPrinter();
+  const f = emitFunction('dump', [], body);
+  console.error(p.printNode(TSAPI.EmitHint.Unspecified, f, TSAPI.createSourceFile('x.ts', '', TSAPI.ScriptTarget.Latest)));
+}

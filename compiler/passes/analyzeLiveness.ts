@@ -229,7 +229,8 @@ function accumulators(stmts: readonly CStmt[], out: Set<string> = new Set()): Se
 
 /**
  * Before each `x += e` / `x -= e` of a local, the locals certainly holding +0 there: set to the
- * literal 0 (or from one that holds it) on every path, not written since.
+ * literal 0 (or from one that holds it) on every path, not written since. For a loop: those
+ * holding +0 when it starts (after its init), of the locals some `+=` adds into.
  */
 export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
   const names = new Names(accumulators(body));
@@ -250,6 +251,7 @@ export function knownZero(body: readonly CStmt[]): Map<CStmt, NameSet> {
   const ends = new Map<CStmt, Zeros>();
   let shrank = false;
   const loop = (s: CStmt, cond: CExpr | undefined, update: CExpr | undefined, body: readonly CStmt[], entry: Zeros): Zeros => {
+    if (entry !== null) before.set(s, entry);
     const outer = breaks;
     breaks = [];
     const head = ends.has(s) ? meet(entry, ends.get(s)!) : entry;
