@@ -40,6 +40,11 @@
  *                    leaves zero, only adds into); fusedIteration: what the iteration's pushes
  *                    and pops no longer need the tape for, and its reloads, dropped; a body
  *                    left with nothing on its tape loses it (swept, below)
+ *   componentSlices  (with fuseSweeps) a scratch array each iteration of a loop writes whole,
+ *                    whose reverse runs in the same block (a component loop in a fused sample),
+ *                    kept one slice per iteration instead of on the tape; loads from it again
+ *   ascendingLoops   (with fuseSweeps) independent reversed loops inside such a reverse loop run
+ *                    forward; an index the nest steps set to its first value again, not popped
  *   remainders       (optimize, with tidyCode) `a % b` as `rem(a, b)` (runtime/values.ts), the
  *                    same number without a division for an index wrapped around (`x[(i + 1) % n]`)
  *   indexedTape      the tape's stacks written by index with a local top (`floats[nf++] = p`)
@@ -159,7 +164,6 @@ function tidied(body: readonly CStmt[], params: readonly string[], ctx: CompileC
 function fused(sweeps: readonly CStmt[], body: readonly CStmt[], params: readonly string[], ctx: CompileContext, tape?: string): readonly CStmt[] {
   if (!tape || ctx.fuseSweeps === false || !body.some((s) => s.k === 'for' && s.sweep !== undefined)) return body;
   const fused = fuseSweeps(body, params, primalExposure(sweeps, params, tape), tape);
-  if (process.env.TSGRAD_DUMP_FUSED) dumpCode(ascendingLoops(componentSlices(fused, params, tape), params, tape));
   // what only the reverse loop needed (its trip count) goes
   return fused === body ? body : tidyCode(ascendingLoops(componentSlices(fused, params, tape), params, tape), params, tape);
 }
@@ -380,11 +384,3 @@ function writtenParams(ir: IRFunction): number[] {
 export const newTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [] } as const;
 /** `new __tsgrad.Tape(false)`, a companion's tape for one call (not counted by tapeMemory). */
 const callTape = { k: 'new', callee: member(id(runtimeNamespace), 'Tape'), args: [{ k: 'bool', value: false }] } as const;
-
-import { emitFunction } from './emit.js';
-import { ts as TSAPI } from './tsapi.js';
-function dumpCode(body: readonly CStmt[]): void {
-  const p = TSAPI.createPrinter();
-  const f = emitFunction('dump', [], body);
-  console.error(p.printNode(TSAPI.EmitHint.Unspecified, f, TSAPI.createSourceFile('x.ts', '', TSAPI.ScriptTarget.Latest)));
-}

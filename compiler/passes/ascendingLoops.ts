@@ -1,7 +1,7 @@
 /**
  * Reversed loops whose iterations are independent run forward, the way a hand-written gradient
- * runs them: inside the reverse loop of a sweep whose forward loop is in the same block (a fused
- * iteration, fuseSweeps.ts), a counted loop `for (j = L - 1; j >= S; j--)` becomes
+ * runs them: inside the reverse loop of a sweep whose forward loop is in the same block (a
+ * component loop in a fused iteration, fuseSweeps.ts; run where a body has one), a counted loop `for (j = L - 1; j >= S; j--)` becomes
  * `for (j = S; j < L; j++)` (S an integer: reverseMode writes that first index only then) where
  * no iteration reads what another writes:
  *   - a number it writes is set before it is read in each iteration and dead after the loop, or
@@ -184,8 +184,9 @@ function ascending(s: Loop, at: Facts, stepped?: Stepped): Loop | undefined {
   const fx = facts.effects.block(body);
   if (fx.opaque || fx.exits || fx.heapWrite || fx.tapeRead || fx.tapeWrite) return undefined;
   const writes = facts.writes(body);
-  const startReads = facts.reads(start);
-  if (writes.has(j) || [...writes].some((w) => startReads.has(w)) || liveAfter(at, s, j)) return undefined;
+  // (the bound is read each iteration now, the start once)
+  const headReads = new Set([...facts.reads(start), ...facts.reads(bound)]);
+  if (writes.has(j) || [...writes].some((w) => headReads.has(w)) || liveAfter(at, s, j)) return undefined;
   const exposed = facts.exposedReads(body);
   for (const w of writes) {
     if (w === v || facts.accumulateOnly(body, w)) continue;

@@ -16,7 +16,9 @@
  * in the two loops only, at a loop counter provably in [0, L); the loop's trip count a length
  * kept in a local before the array is made. The array's adjoint keeps length L: made with it
  * first, it throws where the array's own `new Float64Array(L)` would. Every value is computed
- * exactly as before (test/fuzz/tidyExact.ts's bit-for-bit check covers this pass).
+ * as before, bit for bit; the pass runs with fuseSweeps (where a body has a fused loop), so
+ * test/fuzz/tidyExact.ts, which runs without it, does not cover it: the fuzzer's componentSum
+ * idiom does, against differences.
  */
 import { add, assign, type CExpr, children, type CStmt, id, mapExprsIn, mul, samePure, walk } from '../code.js';
 import { countMentions } from '../codeEdit.js';

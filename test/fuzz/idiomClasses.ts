@@ -16,7 +16,7 @@
  */
 import { arrType, type ClassSpec, type ParamSpec, type Program, type Scope, type Transform } from './generate.js';
 import { type BufScope } from './idiomBuffers.js';
-import { SampleIdioms } from './idiomSamples.js';
+import { ComponentIdioms } from './idiomComponents.js';
 import { cat } from './idiomStmts.js';
 import { block, type E, expr, line, type S } from './tree.js';
 
@@ -47,7 +47,7 @@ const fieldType = { num: 'number', numarr: 'number[]', f64: 'Float64Array' } as 
 const METHOD_LEAF_RATE = 0.08;
 const RECURSION_LEAF_RATE = 0.03;
 
-export class ClassIdioms extends SampleIdioms {
+export class ClassIdioms extends ComponentIdioms {
   private readonly classes: ClassInfo[] = [];
   /** f's arrays of instances. */
   private readonly instArrays: ParamSpec[] = [];

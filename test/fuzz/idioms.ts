@@ -46,6 +46,8 @@ export const allIdioms = [
   'stopValue',
   // a loop over samples meeting only in a sum (idiomSamples.ts), last for the same reason
   'sampleSum',
+  // samples over components with scratch arrays and a stepped index (idiomComponents.ts), last for the same reason
+  'componentSum',
 ] as const;
 export type Idiom = (typeof allIdioms)[number];
 
@@ -113,6 +115,7 @@ class IdiomGenerator extends ClassIdioms {
     ['indexWalk', (s, d) => this.nested(d, () => this.indexWalk(s))],
     ['selection', (s, d) => this.nested(d, () => this.selection(s))],
     ['sampleSum', (s, d) => this.sampleSum(s, d)],
+    ['componentSum', (s, d) => this.componentSum(s, d)],
   ];
 
   private readonly exprTable: readonly Make<(s: IdiomScope, d: number) => E | undefined>[] = [
