@@ -43,7 +43,7 @@
  *   componentSlices  (with fuseSweeps) a scratch array each iteration of a loop writes whole,
  *                    whose reverse runs in the same block (a component loop in a fused sample),
  *                    kept one slice per iteration instead of on the tape; loads from it again
- *   ascendingLoops   (with fuseSweeps) independent reversed loops inside such a reverse loop run
+ *   ascendingLoops   (with fuseSweeps) independent reversed loops inside such a loop's reverse run
  *                    forward; an index the nest steps set to its first value again, not popped
  *   remainders       (optimize, with tidyCode) `a % b` as `rem(a, b)` (runtime/values.ts), the
  *                    same number without a division for an index wrapped around (`x[(i + 1) % n]`)
@@ -165,7 +165,9 @@ function fused(sweeps: readonly CStmt[], body: readonly CStmt[], params: readonl
   if (!tape || ctx.fuseSweeps === false || !body.some((s) => s.k === 'for' && s.sweep !== undefined)) return body;
   const fused = fuseSweeps(body, params, primalExposure(sweeps, params, tape), tape);
   // what only the reverse loop needed (its trip count) goes
-  return fused === body ? body : tidyCode(ascendingLoops(componentSlices(fused, params, tape), params, tape), params, tape);
+  if (fused === body) return body;
+  const { code, sliced } = componentSlices(fused, params, tape);
+  return tidyCode(ascendingLoops(code, params, sliced, tape), params, tape);
 }
 
 export interface JitRequest {

@@ -1,7 +1,7 @@
 /**
  * Reversed loops whose iterations are independent run forward, the way a hand-written gradient
- * runs them: inside the reverse loop of a sweep whose forward loop is in the same block (a
- * component loop in a fused iteration, fuseSweeps.ts; run where a body has one), a counted loop `for (j = L - 1; j >= S; j--)` becomes
+ * runs them: inside the reverse loop of a sweep whose forward loop is in the same block and whose
+ * scratch arrays componentSlices.ts keeps in slices (GMM's component loop), a counted loop `for (j = L - 1; j >= S; j--)` becomes
  * `for (j = S; j < L; j++)` (S an integer: reverseMode writes that first index only then) where
  * no iteration reads what another writes:
  *   - a number it writes is set before it is read in each iteration and dead after the loop, or
@@ -13,8 +13,11 @@
  * stepped back in the reverse (`idx = pop(); … { idx -= 1; … }`), is set to its first value
  * again instead and stepped forward: `idx = c * s + d; … { …; idx += 1 }`.
  * Adjoint sums add in another order, as fuseSweeps's do: tidyExact runs without either.
+ * Only there: turned forward alone, softmax's inner reverse loop (`theta_b[k * d + j] += …`) took
+ * 3–5 % longer; GMM's gained only with the slices and the index set again, all together
+ * (README, "Benchmark").
  */
-import { assign, type CExpr, children, type CStmt, id, samePure, walk } from '../code.js';
+import { assign, type CExpr, children, type CStmt, id, n, samePure, walk } from '../code.js';
 import { countMentions } from '../codeEdit.js';
 import { knownZero, liveness, type NameSet } from './analyzeLiveness.js';
 import { lastOf } from './componentSlices.js';
@@ -36,9 +39,10 @@ interface Facts {
   readonly zeros: Map<CStmt, NameSet>;
 }
 
-export function ascendingLoops(code: readonly CStmt[], params: readonly string[], tape?: string): readonly CStmt[] {
+/** `sweeps`: the loops whose reverse to look into (componentSlices' `sliced`). */
+export function ascendingLoops(code: readonly CStmt[], params: readonly string[], sweeps: ReadonlySet<number>, tape?: string): readonly CStmt[] {
   const scope = codeScope(code, params, tape);
-  if (!scope || !tape) return code;
+  if (!scope || !tape || sweeps.size === 0) return code;
   const at: Facts = { facts: new BodyFacts(scope, code), live: liveness(code), zeros: knownZero(code) };
   // (statements keep their identity where nothing inside changes: the analyses are keyed by them)
   const block = (b: readonly CStmt[]): readonly CStmt[] => {
@@ -52,7 +56,7 @@ export function ascendingLoops(code: readonly CStmt[], params: readonly string[]
       return then === s.then && other === s.else ? s : { ...s, then, else: other };
     });
     b.forEach((s, k) => {
-      if (s.k !== 'for' || s.sweep === undefined) return;
+      if (s.k !== 'for' || s.sweep === undefined || !sweeps.has(s.sweep)) return;
       const r = b.findIndex((x, m) => m > k && x.k === 'for' && x.sweep === s.sweep);
       if (r < 0) return;
       const between = b.slice(k + 1, r);
@@ -153,7 +157,8 @@ function ascending(s: Loop, at: Facts, stepped?: Stepped): Loop | undefined {
   const init = s.init;
   if (init?.k !== 'assign' || init.op !== '=' || init.target.k !== 'id' || s.update?.k !== 'postfix' || s.update.op !== '--' || s.cond?.k !== 'bin' || s.cond.op !== '>=') return undefined;
   const j = init.target.name;
-  const bound = lastOf(init.value);
+  // (a constant bound comes folded: `for (j = 2; j >= 0; j--)`)
+  const bound = init.value.k === 'num' && Number.isInteger(init.value.value) ? n(init.value.value + 1) : lastOf(init.value);
   if (!bound || s.update.name !== j || s.cond.a.k !== 'id' || s.cond.a.name !== j) return undefined;
   const start = s.cond.b;
   const { facts, zeros } = at;

@@ -28,22 +28,23 @@ import { codeScope } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };
 
-/** The body with every scratch array that qualifies kept in slices. */
-export function componentSlices(code: readonly CStmt[], params: readonly string[], tape?: string): readonly CStmt[] {
-  if (!tape) return code;
+/** The body with every scratch array that qualifies kept in slices, and the `sweep` tags of the loops it did that for. */
+export function componentSlices(code: readonly CStmt[], params: readonly string[], tape?: string): { code: readonly CStmt[]; sliced: ReadonlySet<number> } {
+  const sliced = new Set<number>();
+  if (!tape) return { code, sliced };
   let out = code;
   const tried = new Set<string>();
   for (;;) {
     const scope = codeScope(out, params, tape);
-    if (!scope) return out;
-    const next = sliceOne(out, new BodyFacts(scope, out), tape, tried);
-    if (!next) return out;
-    out = next;
+    const next = scope && sliceOne(out, new BodyFacts(scope, out), tape, tried);
+    if (!next) return { code: out, sliced };
+    out = next.code;
+    sliced.add(next.sweep);
   }
 }
 
 /** The body with one more array sliced, or undefined when none qualifies (`tried`: arrays already looked at). */
-function sliceOne(code: readonly CStmt[], facts: BodyFacts, tape: string, tried: Set<string>): CStmt[] | undefined {
+function sliceOne(code: readonly CStmt[], facts: BodyFacts, tape: string, tried: Set<string>): { code: CStmt[]; sweep: number } | undefined {
   for (const [f, r, between] of loopPairs(code)) {
     const arrays = new Set<string>();
     walk([f, r], () => {}, (e) => walkExpr(e, (x) => {
@@ -53,7 +54,7 @@ function sliceOne(code: readonly CStmt[], facts: BodyFacts, tape: string, tried:
       if (tried.has(a)) continue;
       tried.add(a);
       const edits = slices(a, f, r, between, code, facts, tape);
-      if (edits) return edited(code, edits);
+      if (edits) return { code: edited(code, edits), sweep: f.sweep! };
     }
   }
   return undefined;

@@ -45,10 +45,18 @@ export class ComponentIdioms extends SampleIdioms {
     // 6: ix stepped by 2; 7: ix stepped under a condition; 8: ix read after the nest
     const miss = this.pick([0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const w = this.pick(arrays).name;
+    // the triangle's weights: a local array long enough for ix (wt[ix]), or a parameter wrapped (w[ix % L])
+    const local = this.chance(0.5);
+    const wt = this.fresh('wt');
     const out: S[] = [line(miss === 5 ? `const ${kk} = ${L};` : `const ${kk} = ${this.pick(arrays).name}.length;`, kk)];
     const made = (x: string, n: string): S => line(`const ${x} = new Float64Array(${n});`, x);
     if (miss !== 4) out.push(made(sc, `${L}`));
     out.push(made(qv, `${L}`), made(mm, kk), line(`let ${s} = 0;`, s));
+    if (local) {
+      out.push(made(wt, `${kk} * ${L * L}`));
+      const t = this.fresh('t');
+      out.push(block(`for (let ${t} = 0; ${t} < ${wt}.length; ${t}++)`, [[line(`${wt}[${t}] = ${w}[${t} % ${L}] * 0.5 + ${t} * 0.01;`)]]));
+    }
     const inner = this.within(scope, [], [i, c, j], { loop: true, canBreak: false });
     const perComponent = this.within(scope, [], [i, c], { loop: true, canBreak: false });
     const comp: S[] = [];
@@ -59,9 +67,10 @@ export class ComponentIdioms extends SampleIdioms {
     const sq = triangle ? qv : sc;
     if (triangle) {
       comp.push(block(`for (let ${j} = 0; ${j} < ${L}; ${j}++)`, [[line(cat('num', `${qv}[${j}] = ${sc}[${j}] * `, this.num(inner, 1), ';'))]]));
-      comp.push(line(`let ${ix} = ${this.pick([`${c}`, `${c} * 2`, '0'])};`, ix));
+      comp.push(line(`let ${ix} = ${this.pick([`${c}`, `${c} * ${L}`, '0'])};`, ix));
       const step = miss === 6 ? `${ix} += 2;` : miss === 7 ? `if (${sc}[${a}] > 0) ${ix}++;` : `${ix}++;`;
-      const body = [line(`${qv}[${b}] += ${w}[${ix} % ${L}] * ${sc}[${a}];`), line(step)];
+      const weight = local ? `${wt}[${ix}]` : `${w}[${ix} % ${L}]`;
+      const body = [line(`${qv}[${b}] += ${weight} * ${sc}[${a}];`), line(step)];
       comp.push(block(`for (let ${a} = 0; ${a} < ${L}; ${a}++)`, [[block(`for (let ${b} = ${a} + 1; ${b} < ${L}; ${b}++)`, [body])]]));
     }
     comp.push(line(`let ${q} = 0;`, q));

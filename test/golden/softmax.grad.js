@@ -48,7 +48,7 @@ function f_grad(theta, X, y, n, d, c) {
             }
             z_b += logits_b[k];
             logits_b[k] = 0;
-            for (j = 0; j < d; j++) {
+            for (j = Math.ceil(d) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
             z_b = 0;

@@ -43,7 +43,7 @@ function f_grad(theta, X, y, n, d, c) {
             _t21 = floats[--nf];
             _t20_b = s_b * _y;
             m_b -= _t20_b;
-            for (j_2 = 0; j_2 < d; j_2++) {
+            for (j_2 = Math.ceil(d) - 1; j_2 >= 0; j_2--) {
                 theta_b[k_2 * d + j_2] += _t20_b * X[i * d + j_2];
             }
         }
@@ -53,7 +53,7 @@ function f_grad(theta, X, y, n, d, c) {
             m = floats[--nf];
             m_b += _g * (m > z ? 1 : m === z ? 0.5 : 0);
             z_b = _g * (z > m ? 1 : z === m ? 0.5 : 0);
-            for (j = 0; j < d; j++) {
+            for (j = Math.ceil(d) - 1; j >= 0; j--) {
                 theta_b[k * d + j] += z_b * X[i * d + j];
             }
             z = floats[--nf];
