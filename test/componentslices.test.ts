@@ -125,10 +125,47 @@ export function stepWhere(alpha: Float64Array, mu: Float64Array, w: Float64Array
   return total;
 }
 
+/** One index stepped through two nests in each component (taped per step: nothing to set again). */
+export function twoWalks(alpha: Float64Array, mu: Float64Array, w: Float64Array, x: Float64Array, d: number): number {
+  const k = alpha.length;
+  const n = x.length / d;
+  const cen = new Float64Array(d);
+  const qv = new Float64Array(d);
+  const score = new Float64Array(k);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) cen[j] = x[i * d + j] - mu[c * d + j];
+      for (let j = 0; j < d; j++) qv[j] = cen[j];
+      let ix = c;
+      for (let a = 0; a < d; a++) {
+        for (let b = a + 1; b < d; b++) {
+          qv[b] += w[ix] * cen[a];
+          ix++;
+        }
+      }
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < a; b++) {
+          qv[b] += w[ix] * cen[a];
+          ix++;
+        }
+      }
+      let sq = 0;
+      for (let j = 0; j < d; j++) sq += qv[j] * qv[j];
+      score[c] = alpha[c] - 0.5 * sq;
+    }
+    let se = 0;
+    for (let c = 0; c < k; c++) se += Math.exp(score[c]);
+    total += Math.log(se);
+  }
+  return total;
+}
+
 export const gMixture = grad(mixture, [0, 1, 2, 3]);
 export const gStoredTwice = grad(storedTwice, [0, 1, 2]);
 export const gReadAhead = grad(readAhead, [0, 1, 2]);
 export const gStepWhere = grad(stepWhere, [0, 1, 2, 3]);
+export const gTwoWalks = grad(twoWalks, [0, 1, 2, 3]);
 `;
 
 const sources = new Map([[file, source]]);
@@ -148,6 +185,7 @@ describe('component loops in a fused sample loop: scratch slices, loops run forw
     ['storedTwice', [alpha, mu, x, d], [0, 1, 2]],
     ['readAhead', [alpha, mu, x, d], [0, 1, 2]],
     ['stepWhere', [alpha, mu, w, x, d], [0, 1, 2, 3]],
+    ['twoWalks', [alpha, mu, w, x, d], [0, 1, 2, 3]],
   ];
   const apart = compile([file], { optimize: true, fuseSweeps: false }, sources).modules.get(key)!;
 

@@ -1,15 +1,15 @@
 /**
  * Reversed loops whose iterations are independent run forward, the way a hand-written gradient
  * runs them: inside the reverse loop of a sweep whose forward loop is in the same block and whose
- * scratch arrays componentSlices.ts keeps in slices (GMM's component loop), a counted loop `for (j = L - 1; j >= S; j--)` becomes
- * `for (j = S; j < L; j++)` (S an integer: reverseMode writes that first index only then) where
- * no iteration reads what another writes:
+ * scratch arrays componentSlices.ts keeps in slices (GMM's component loop), a counted loop
+ * `for (j = L - 1; j >= S; j--)` becomes `for (j = S; j < L; j++)` (S an integer: reverseMode
+ * writes that first index only then) where no iteration reads what another writes:
  *   - a number it writes is set before it is read in each iteration and dead after the loop, or
  *     only added into (`+=`: the same sum, rounded in another order), or zero when the loop
  *     starts and left zero by each iteration (`_t41_b`: its sum goes out before it is zeroed);
  *   - an array it writes is only added into, or read and written only at the counter (`qx_b[j]`);
  *   - the counter is dead after the loop, and nothing on the tape.
- * An index the forward loop nest steps (`idx += 1` in the innermost body), saved after it and
+ * An index one forward loop nest steps (`idx += 1` in the innermost body), saved after it and
  * stepped back in the reverse (`idx = pop(); … { idx -= 1; … }`), is set to its first value
  * again instead and stepped forward: `idx = c * s + d; … { …; idx += 1 }`.
  * Adjoint sums add in another order, as fuseSweeps's do: tidyExact runs without either.
@@ -81,12 +81,12 @@ function reverseBody(f: Loop, r: Loop, between: readonly CStmt[], at: Facts, tap
   // an index stepped back from its saved value: set to its first value instead
   const stepped = steppedIndex(f, r, between, at, tape);
   if (stepped) {
+    // one nest: two, each run forward where it stands, would take each other's values of v
     const nest = body.slice(stepped.pop + 1).filter((s) => (countMentions([s]).get(stepped.v) ?? 0) > 0);
-    const converted = nest.map((s) => (s.k === 'for' ? ascending(s, at, stepped) : undefined));
-    const last = nest[nest.length - 1];
+    const up = nest.length === 1 && nest[0].k === 'for' ? ascending(nest[0], at, stepped) : undefined;
     const before = (countMentions(body.slice(0, stepped.pop)).get(stepped.v) ?? 0) > 0;
-    if (last && !before && converted.every((x) => x) && !liveAfter(at, last, stepped.v)) {
-      nest.forEach((s, k) => (body[body.indexOf(s)] = converted[k]!));
+    if (up && !before && !liveAfter(at, nest[0], stepped.v)) {
+      body[body.indexOf(nest[0])] = up;
       body[stepped.pop] = assign(id(stepped.v), stepped.first);
       fBody = f.body.filter((_, k) => k !== stepped.push);
       changed = true;
@@ -174,6 +174,8 @@ function ascending(s: Loop, at: Facts, stepped?: Stepped): Loop | undefined {
     body = [...rest, { k: 'assign', target: id(v), op: '+=', value: first.value }];
   } else {
     body = [];
+    // (one loop of the body steps v, as above)
+    if (s.body.filter((x) => mentionsV([x])).length > 1) return undefined;
     for (const x of s.body) {
       if (!mentionsV([x])) body.push(x);
       else if (x.k === 'for') {
