@@ -17,12 +17,12 @@
  * 3–5 % longer; GMM's gained only with the slices and the index set again, all together
  * (README, "Benchmark").
  */
-import { assign, type CExpr, children, type CStmt, id, n, samePure, walk } from '../code.js';
+import { assign, type CExpr, children, type CStmt, id, samePure, walk } from '../code.js';
 import { countMentions } from '../codeEdit.js';
 import { knownZero, liveness, type NameSet } from './analyzeLiveness.js';
-import { lastOf } from './componentSlices.js';
-import { BodyFacts } from './iterationFacts.js';
+import { BodyFacts, reversedBound } from './iterationFacts.js';
 import { stackOp } from './indexedTape.js';
+import { opsIn } from './fusedIteration.js';
 import { codeScope } from './tidyCode.js';
 
 type Loop = CStmt & { k: 'for' };
@@ -110,13 +110,14 @@ function reverseBody(f: Loop, r: Loop, between: readonly CStmt[], at: Facts, tap
  */
 function steppedIndex(f: Loop, r: Loop, between: readonly CStmt[], at: Facts, tape: string): (Stepped & { push: number; pop: number; first: CExpr }) | undefined {
   const ops = (b: readonly CStmt[]): number => {
-    let n = 0;
-    const visit = (x: CExpr): void => {
-      if (stackOp(x, tape)) n++;
-      children(x).forEach(visit);
-    };
-    walk(b, () => {}, visit);
-    return n;
+    let count = 0;
+    for (const s of b) {
+      for (const stack of ['floats', 'ints'] as const) {
+        const o = opsIn(s, stack, tape);
+        count += o.pushes + o.pops;
+      }
+    }
+    return count;
   };
   if (ops(f.body) !== 1 || ops(r.body) !== 1) return undefined;
   const push = f.body.findIndex((s) => s.k === 'expr' && stackOp(s.e, tape)?.op === 'push' && stackOp(s.e, tape)?.stack === 'floats');
@@ -157,8 +158,7 @@ function ascending(s: Loop, at: Facts, stepped?: Stepped): Loop | undefined {
   const init = s.init;
   if (init?.k !== 'assign' || init.op !== '=' || init.target.k !== 'id' || s.update?.k !== 'postfix' || s.update.op !== '--' || s.cond?.k !== 'bin' || s.cond.op !== '>=') return undefined;
   const j = init.target.name;
-  // (a constant bound comes folded: `for (j = 2; j >= 0; j--)`)
-  const bound = init.value.k === 'num' && Number.isInteger(init.value.value) ? n(init.value.value + 1) : lastOf(init.value);
+  const bound = reversedBound(init.value);
   if (!bound || s.update.name !== j || s.cond.a.k !== 'id' || s.cond.a.name !== j) return undefined;
   const start = s.cond.b;
   const { facts, zeros } = at;

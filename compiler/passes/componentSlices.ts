@@ -22,7 +22,7 @@
  */
 import { add, assign, type CExpr, children, type CStmt, id, mapExprsIn, mul, samePure, walk } from '../code.js';
 import { countMentions } from '../codeEdit.js';
-import { BodyFacts } from './iterationFacts.js';
+import { BodyFacts, lastOf } from './iterationFacts.js';
 import { stackOp } from './indexedTape.js';
 import { codeScope } from './tidyCode.js';
 
@@ -98,13 +98,6 @@ function downToZero(r: Loop, f: Loop): boolean {
   if (r.cond?.k !== 'bin' || r.cond.op !== '>=' || r.cond.a.k !== 'id' || r.cond.a.name !== up.c || r.cond.b.k !== 'num' || r.cond.b.value !== 0) return false;
   const last = lastOf(init.value);
   return last !== undefined && samePure(last, up.bound);
-}
-
-/** B of a reversed loop's first index `B - 1` or `Math.ceil(B) - 1`. */
-export function lastOf(e: CExpr): CExpr | undefined {
-  if (e.k !== 'bin' || e.op !== '-' || e.b.k !== 'num' || e.b.value !== 1) return undefined;
-  const b = e.a;
-  return b.k === 'call' && b.callee.k === 'member' && b.callee.obj.k === 'id' && b.callee.obj.name === 'Math' && b.callee.prop === 'ceil' && b.args.length === 1 ? b.args[0] : b;
 }
 
 /** Statements replaced (by identity) in the whole tree; null removes one. */

@@ -139,7 +139,8 @@ function popRead(s: CStmt, by: CExpr, stack: Stack, tape: string): CStmt {
   return s.k === 'for' ? { ...s, init: s.init && mapExprsIn([s.init], read)[0] } : mapExprsIn([s], read)[0];
 }
 
-function opsIn(s: CStmt, stack: Stack, tape: string): { pushes: number; pops: number } {
+/** How many pushes and pops of `stack` a statement makes in its text, nested code included. */
+export function opsIn(s: CStmt, stack: Stack, tape: string): { pushes: number; pops: number } {
   const out = { pushes: 0, pops: 0 };
   const visit = (e: CExpr): void => {
     const o = op(e, stack, tape);

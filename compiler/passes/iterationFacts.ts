@@ -171,15 +171,7 @@ export class BodyFacts {
     const cond = s.cond;
     let bound: CExpr | undefined;
     if (s.update.op === '++' && isZero(from) && cond.k === 'bin' && cond.op === '<' && isId(cond.a, j)) bound = cond.b;
-    else if (s.update.op === '--' && cond.k === 'bin' && cond.op === '>=' && isId(cond.a, j) && isZero(cond.b)) {
-      if (from.k === 'bin' && from.op === '-' && isOne(from.b)) {
-        const last = from.a;
-        bound = last.k === 'call' && last.callee.k === 'member' && last.callee.obj.k === 'id' && last.callee.obj.name === 'Math' && last.callee.prop === 'ceil' && last.args.length === 1 ? last.args[0] : last;
-      } else if (from.k === 'num' && Number.isInteger(from.value)) {
-        // `for (j = 3; j >= 0; j--)`: a constant length, folded
-        bound = { k: 'num', value: from.value + 1 };
-      }
-    }
+    else if (s.update.op === '--' && cond.k === 'bin' && cond.op === '>=' && isId(cond.a, j) && isZero(cond.b)) bound = reversedBound(from);
     if (!bound || this.writes(s.body).has(j) || this.effects.block(s.body).exits) return [];
     const boundReads = this.reads(bound);
     if ([...this.writes(s.body)].some((w) => boundReads.has(w))) return [];
@@ -380,6 +372,18 @@ export class BodyFacts {
     });
     return ok;
   }
+}
+
+/** B of a reversed counted loop's first index `B - 1` or `Math.ceil(B) - 1` (reverseMode writes these where the loop starts at an integer). */
+export function lastOf(first: CExpr): CExpr | undefined {
+  if (first.k !== 'bin' || first.op !== '-' || !isOne(first.b)) return undefined;
+  const b = first.a;
+  return b.k === 'call' && b.callee.k === 'member' && b.callee.obj.k === 'id' && b.callee.obj.name === 'Math' && b.callee.prop === 'ceil' && b.args.length === 1 ? b.args[0] : b;
+}
+
+/** As lastOf, and a constant bound folded: `for (j = 3; j >= 0; j--)` runs below 4. */
+export function reversedBound(first: CExpr): CExpr | undefined {
+  return first.k === 'num' && Number.isInteger(first.value) ? { k: 'num', value: first.value + 1 } : lastOf(first);
 }
 
 /** Whether two lengths are the same number: the same expression, or `a.length` of an array allocated with it. */
